@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "triage",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "triage", targets: ["triage"]),
+        .library(name: "TriageCore", targets: ["TriageCore"]),
+        .library(name: "TriageReport", targets: ["TriageReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // zlib and PCRE2 come from Debian's -dev packages; the shims wrap the
+        // macros Swift cannot see (inflateInit2, PCRE2_UNSET, …).
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        .target(name: "CPCRE2", linkerSettings: [.linkedLibrary("pcre2-8")]),
+        .target(
+            name: "TriageCore",
+            dependencies: ["CZlib", "CPCRE2"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .target(name: "TriageReport", dependencies: ["TriageCore"]),
+        .executableTarget(
+            name: "triage",
+            dependencies: [
+                "TriageCore", "TriageReport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore", "CZlib"]),
+        .testTarget(name: "TriageReportTests", dependencies: ["TriageReport", "TriageCore"]),
+        .testTarget(name: "TriageCLITests", dependencies: ["TriageCore"]),
+    ]
+)

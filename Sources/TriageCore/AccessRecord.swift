@@ -1,0 +1,69 @@
+/// A span of bytes inside the current line; `start < 0` means absent.
+public struct FieldRange: Equatable, Sendable {
+    public var start: Int32
+    public var end: Int32
+
+    public static let absent = FieldRange(start: -1, end: -1)
+
+    @inline(__always)
+    public init(start: Int32, end: Int32) {
+        self.start = start
+        self.end = end
+    }
+
+    @inline(__always)
+    init(_ start: Int, _ end: Int) {
+        self.start = Int32(truncatingIfNeeded: start)
+        self.end = Int32(truncatingIfNeeded: end)
+    }
+
+    public var isPresent: Bool { start >= 0 }
+    public var count: Int { isPresent ? Int(end - start) : 0 }
+
+    /// The bytes of this range in `line`, empty when absent.
+    @inline(__always)
+    public func bytes(in line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard isPresent, let base = line.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: base + Int(start), count: Int(end - start))
+    }
+
+    /// True when present and not the `-` (or empty) that logs write for "no value".
+    @inline(__always)
+    public func hasValue(in line: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard isPresent, end > start else { return false }
+        return !(end - start == 1 && line[Int(start)] == UInt8(ascii: "-"))
+    }
+}
+
+/// One parsed access-log line. String-like fields are ranges into the line's
+/// bytes, valid only while the line is; numbers are decoded.
+public struct AccessRecord: Sendable {
+    public var status: Int = 0
+    /// Unix seconds, UTC; `Int64.min` when the format has no time.
+    public var time: Int64 = .min
+    public var bytesSent: Int64 = -1
+    /// Request duration in microseconds; -1 when unknown.
+    public var requestMicros: Int64 = -1
+    public var request = FieldRange.absent
+    public var method = FieldRange.absent
+    /// The request target as sent (path and query).
+    public var target = FieldRange.absent
+    public var protocolVersion = FieldRange.absent
+    public var remoteAddr = FieldRange.absent
+    public var remoteUser = FieldRange.absent
+    public var referer = FieldRange.absent
+    public var userAgent = FieldRange.absent
+    public var host = FieldRange.absent
+    public var requestID = FieldRange.absent
+    public var upstreamAddr = FieldRange.absent
+    public var upstreamStatus = FieldRange.absent
+    public var upstreamConnectTime = FieldRange.absent
+    public var upstreamHeaderTime = FieldRange.absent
+    public var upstreamResponseTime = FieldRange.absent
+    /// False when the request line is not `METHOD target [HTTP/x]` (TLS bytes, `""`, `-`).
+    public var hasValidRequestLine = false
+    /// True when a preset matched and text followed its last field.
+    public var hasTrailingText = false
+
+    public init() {}
+}

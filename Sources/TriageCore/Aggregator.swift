@@ -1,0 +1,283 @@
+/// Accumulates records into counts; memory is bounded by the limits below,
+/// never by the number of lines.
+///
+/// Pure: it sees records and line bytes, and knows nothing of files or terminals.
+public final class Aggregator {
+    public struct Limits: Sendable {
+        /// Distinct `METHOD route` keys kept; later new routes count under `(other routes)`.
+        public var routes = 20_000
+        public var upstreams = 4_096
+        /// Distinct 5xx clients counted exactly up to this many.
+        public var clients = 1_000_000
+        public var samplesPerGroup = 5
+        public var malformedExamples = 20
+        public init() {}
+    }
+
+    struct GroupStats {
+        var requests = 0
+        var serverErrors = 0
+        var failures = 0
+        var classes = ClassCounts()
+        var samples: [String] = []
+    }
+
+    struct MinuteStats {
+        var requests = 0
+        var serverErrors = 0
+        var classes = ClassCounts()
+    }
+
+    public let limits: Limits
+    private let routes: ByteKeyTable<GroupStats>
+    private let upstreams: ByteKeyTable<GroupStats>
+    private var routeOverflow = GroupStats()
+    private let normalizer = RouteNormalizer()
+    private let keyBuffer: UnsafeMutablePointer<UInt8>
+    private static let keyCapacity = 512
+
+    private(set) var requests = 0
+    private(set) var serverErrors = 0
+    private var statusCounts = [Int](repeating: 0, count: 1000)
+    private var classes = ClassCounts()
+    private var statusOnly = ClassCounts()
+    private var classFirst = [Int64?](repeating: nil, count: FailureClass.allCases.count)
+    private var classLast = [Int64?](repeating: nil, count: FailureClass.allCases.count)
+    private var classSamples = [[String]](repeating: [], count: FailureClass.allCases.count)
+    private var firstTime: Int64?
+    private var lastTime: Int64?
+    private var minutes: [Int64: MinuteStats] = [:]
+    private var currentMinute: Int64 = .min
+    private var current = MinuteStats()
+    private var clients = Set<UInt64>()
+    private var clientsOverflowed = false
+    private var serverErrorsWithRequestID = 0
+
+    public init(limits: Limits = Limits()) {
+        self.limits = limits
+        routes = ByteKeyTable(limit: limits.routes)
+        upstreams = ByteKeyTable(limit: limits.upstreams)
+        keyBuffer = .allocate(capacity: Self.keyCapacity)
+    }
+
+    deinit { keyBuffer.deallocate() }
+
+    /// Adds one parsed record.
+    ///
+    /// - Parameters:
+    ///   - hasUpstreamFields: whether the record's format logs upstream fields.
+    public func add(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, hasUpstreamFields: Bool) {
+        requests += 1
+        let status = record.status
+        statusCounts[status.clamped(0, 999)] += 1
+        let isServerError = status >= 500 && status <= 599
+        if isServerError { serverErrors += 1 }
+
+        let attempts = hasUpstreamFields ? UpstreamAttempts(record: record, line: line) : UpstreamAttempts()
+        var isGroupName = false
+        if let last = attempts.last, last.address.isPresent {
+            isGroupName = Classifier.isGroupName(last.address.bytes(in: line))
+        }
+        let decision = Classifier.classify(status: status, attempts: attempts, hasUpstreamFields: hasUpstreamFields,
+                                           lastAddressIsGroupName: isGroupName)
+
+        // Time and timeline.
+        let time = record.time
+        if time != .min {
+            if firstTime.map({ time < $0 }) ?? true { firstTime = time }
+            if lastTime.map({ time > $0 }) ?? true { lastTime = time }
+            let minute = time - ((time % 60) + 60) % 60
+            if minute != currentMinute { switchMinute(to: minute) }
+            current.requests += 1
+            if isServerError { current.serverErrors += 1 }
+            if let decision { current.classes[decision.failureClass] += 1 }
+        }
+
+        var requestID: String?
+        if let decision {
+            let c = decision.failureClass
+            classes[c] += 1
+            if decision.confidence == .statusOnly { statusOnly[c] += 1 }
+            if time != .min {
+                if classFirst[c.rawValue].map({ time < $0 }) ?? true { classFirst[c.rawValue] = time }
+                if classLast[c.rawValue].map({ time > $0 }) ?? true { classLast[c.rawValue] = time }
+            }
+            if record.requestID.hasValue(in: line) {
+                if isServerError { serverErrorsWithRequestID += 1 }
+                requestID = sampleID(record, line)
+                if classSamples[c.rawValue].count < limits.samplesPerGroup, let requestID {
+                    classSamples[c.rawValue].append(requestID)
+                }
+            }
+            if isServerError, record.remoteAddr.hasValue(in: line) { noteClient(record.remoteAddr.bytes(in: line)) }
+        }
+
+        addRoute(record, line: line, decision: decision, isServerError: isServerError, requestID: requestID)
+        if hasUpstreamFields { addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID) }
+    }
+
+    private func sampleID(_ record: AccessRecord, _ line: UnsafeBufferPointer<UInt8>) -> String {
+        LogText.display(record.requestID.bytes(in: line))
+    }
+
+    private func switchMinute(to minute: Int64) {
+        if currentMinute != .min {
+            let finished = current
+            minutes[currentMinute, default: MinuteStats()].merge(finished)
+        }
+        currentMinute = minute
+        current = minutes.removeValue(forKey: minute) ?? MinuteStats()
+    }
+
+    private func noteClient(_ address: UnsafeBufferPointer<UInt8>) {
+        if clients.count >= limits.clients {
+            if !clients.contains(ByteKeyTable<Int>.hash(address)) { clientsOverflowed = true }
+            return
+        }
+        clients.insert(ByteKeyTable<Int>.hash(address))
+    }
+
+    // MARK: - Routes
+
+    private func addRoute(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, decision: Classifier.Decision?,
+                          isServerError: Bool, requestID: String?) {
+        // Key: METHOD, a space, the normalised route.
+        var length = 0
+        if record.hasValidRequestLine {
+            let method = record.method.bytes(in: line)
+            for b in method.prefix(32) { keyBuffer[length] = b; length += 1 }
+            keyBuffer[length] = UInt8(ascii: " ")
+            length += 1
+            let route = normalizer.normalize(record.target.bytes(in: line))
+            for b in route.prefix(Self.keyCapacity - length) { keyBuffer[length] = b; length += 1 }
+        } else {
+            for b in Self.invalidRequestKey { keyBuffer[length] = b; length += 1 }
+        }
+        let key = UnsafeBufferPointer(start: keyBuffer, count: length)
+        if let index = routes.index(of: key, make: { GroupStats() }) {
+            routes.values[index].record(decision: decision, isServerError: isServerError, requestID: requestID,
+                                        sampleLimit: limits.samplesPerGroup)
+        } else {
+            routeOverflow.record(decision: decision, isServerError: isServerError, requestID: requestID,
+                                 sampleLimit: limits.samplesPerGroup)
+        }
+    }
+
+    static let invalidRequestKey: [UInt8] = Array("- (invalid request)".utf8)
+
+    // MARK: - Upstreams
+
+    private func addUpstreams(_ attempts: UpstreamAttempts, line: UnsafeBufferPointer<UInt8>, finalStatus: Int,
+                              requestID: String?) {
+        guard attempts.count > 0 else { return }
+        for i in 0..<attempts.count {
+            let attempt = attempts[i]
+            guard attempt.address.isPresent else { continue }
+            let isLast = i == attempts.count - 1
+            let failed = attempt.status >= 500 || (attempt.status == 0 && (!isLast || finalStatus >= 500))
+            let gaveUp = isLast && finalStatus == 499
+            guard let index = upstreams.index(of: attempt.address.bytes(in: line), make: { GroupStats() }) else { continue }
+            upstreams.values[index].requests += 1
+            if failed {
+                upstreams.values[index].failures += 1
+                let c = Classifier.attemptClass(status: attempt.status, finalStatus: isLast ? finalStatus : 502)
+                upstreams.values[index].classes[c] += 1
+                if let requestID, upstreams.values[index].samples.count < limits.samplesPerGroup {
+                    upstreams.values[index].samples.append(requestID)
+                }
+            } else if gaveUp {
+                upstreams.values[index].classes[.clientClosed] += 1
+            }
+        }
+    }
+
+    // MARK: - Summary
+
+    /// The sorted, display-ready view of everything counted so far.
+    public func summary(top: Int) -> TriageSummary {
+        if currentMinute != .min { minutes[currentMinute, default: MinuteStats()].merge(current) }
+        current = MinuteStats()
+        currentMinute = .min
+
+        var s = TriageSummary()
+        s.requests = requests
+        s.serverErrors = serverErrors
+        s.statusCounts = statusCounts.enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) }
+        s.classes = classes
+        s.classDetails = FailureClass.allCases.map { c in
+            TriageSummary.ClassDetail(failureClass: c, count: classes[c], statusOnly: statusOnly[c],
+                                      firstSeen: classFirst[c.rawValue], lastSeen: classLast[c.rawValue],
+                                      sampleRequestIDs: classSamples[c.rawValue])
+        }
+        s.firstTime = firstTime
+        s.lastTime = lastTime
+
+        var routeList: [TriageSummary.Route] = []
+        for (index, key) in routes.keys.enumerated() {
+            let v = routes.values[index]
+            let text = LogText.display(key)
+            let space = text.firstIndex(of: " ") ?? text.endIndex
+            let method = String(text[..<space])
+            let route = space < text.endIndex ? String(text[text.index(after: space)...]) : ""
+            routeList.append(.init(method: method, route: route, requests: v.requests, serverErrors: v.serverErrors,
+                                   classes: v.classes, sampleRequestIDs: v.samples))
+        }
+        if routeOverflow.requests > 0 {
+            routeList.append(.init(method: "*", route: "(other routes)", requests: routeOverflow.requests,
+                                   serverErrors: routeOverflow.serverErrors, classes: routeOverflow.classes,
+                                   sampleRequestIDs: routeOverflow.samples))
+        }
+        s.distinctRoutes = routes.count
+        s.routesOverflowRequests = routeOverflow.requests
+        routeList.sort { a, b in
+            let fa = a.classes.total, fb = b.classes.total
+            if a.serverErrors != b.serverErrors { return a.serverErrors > b.serverErrors }
+            if fa != fb { return fa > fb }
+            if a.requests != b.requests { return a.requests > b.requests }
+            return (a.route, a.method) < (b.route, b.method)
+        }
+        s.routes = Array(routeList.filter { $0.classes.total > 0 }.prefix(top))
+
+        var upstreamList: [TriageSummary.Upstream] = []
+        for (index, key) in upstreams.keys.enumerated() {
+            let v = upstreams.values[index]
+            upstreamList.append(.init(address: LogText.display(key), requests: v.requests, failures: v.failures,
+                                      classes: v.classes, sampleRequestIDs: v.samples))
+        }
+        upstreamList.sort { a, b in
+            if a.failures != b.failures { return a.failures > b.failures }
+            if a.requests != b.requests { return a.requests > b.requests }
+            return a.address < b.address
+        }
+        s.upstreams = Array(upstreamList.prefix(top))
+
+        s.timeline = minutes.keys.sorted().map { minute in
+            let m = minutes[minute] ?? MinuteStats()
+            return .init(start: minute, requests: m.requests, serverErrors: m.serverErrors, classes: m.classes)
+        }
+        s.timelineBucketSeconds = 60
+        s.clientsAffected = clients.count
+        s.clientsAffectedIsLowerBound = clientsOverflowed
+        s.serverErrorsWithRequestID = serverErrorsWithRequestID
+        return s
+    }
+}
+
+extension Aggregator.GroupStats {
+    mutating func record(decision: Classifier.Decision?, isServerError: Bool, requestID: String?, sampleLimit: Int) {
+        requests += 1
+        if isServerError { serverErrors += 1 }
+        if let decision {
+            classes[decision.failureClass] += 1
+            if let requestID, samples.count < sampleLimit { samples.append(requestID) }
+        }
+    }
+}
+
+extension Aggregator.MinuteStats {
+    mutating func merge(_ other: Aggregator.MinuteStats) {
+        requests += other.requests
+        serverErrors += other.serverErrors
+        classes.add(other.classes)
+    }
+}

@@ -1,0 +1,225 @@
+/// Options for one analysis run.
+public struct AnalysisOptions: Sendable {
+    public enum FormatChoice: Sendable {
+        /// Try the presets on each input's first lines.
+        case automatic
+        /// Use this format for every input (checked against the first lines).
+        case fixed(LogFormat)
+    }
+
+    public var format: FormatChoice = .automatic
+    /// Lines longer than this are counted as malformed, not split.
+    public var maxLineLength = 64 * 1024
+    /// Length of the top lists (routes, upstreams).
+    public var top = 10
+    public var limits = Aggregator.Limits()
+
+    public init() {}
+}
+
+/// What a run produced: the summary, and the inputs that could not be read whole.
+public struct AnalysisOutcome: Sendable {
+    public var summary: TriageSummary
+    /// Input damage and unreadable inputs; the summary covers everything before them.
+    public var errors: [TriageError]
+}
+
+/// Runs the pipeline: inputs → lines → records → classification → aggregates.
+///
+/// Inputs are read oldest first (``RotatedSet``), each one streamed through a
+/// ``LineReader``. The format is checked or detected on each input's first
+/// lines before the rest is read. A line that does not parse is counted with
+/// its file, number and reason; it never stops the run.
+public final class Analyzer {
+    public let options: AnalysisOptions
+    private let aggregator: Aggregator
+    private var inputs: [TriageSummary.Input] = []
+    private var errors: [TriageError] = []
+    private var malformedExamples: [TriageSummary.MalformedExample] = []
+    private var malformedReasons: [String: Int] = [:]
+    private var malformedTotal = 0
+    private var linesTotal = 0
+
+    public init(options: AnalysisOptions = AnalysisOptions()) {
+        self.options = options
+        self.aggregator = Aggregator(limits: options.limits)
+    }
+
+    /// Analyses `paths` (`-` is standard input) and returns the outcome.
+    public func run(paths: [String]) -> AnalysisOutcome {
+        for path in RotatedSet.oldestFirst(paths) {
+            do {
+                let opened = try InputOpener.open(path)
+                analyze(opened)
+            } catch let error as TriageError {
+                errors.append(error)
+                inputs.append(.init(path: path, format: "-", formatSource: "not read", isGzip: false, lines: 0,
+                                    records: 0, malformed: 0, blank: 0, error: error.description,
+                                    hasUpstreamFields: false, hasRequestID: false))
+            } catch {
+                errors.append(.readFailed(path: path, reason: "\(error)"))
+            }
+        }
+        return AnalysisOutcome(summary: makeSummary(), errors: errors)
+    }
+
+    /// Analyses one opened input.
+    public func analyze(_ input: OpenedInput) {
+        let path = input.displayPath
+        var stats = TriageSummary.Input(path: path, format: "-", formatSource: "", isGzip: input.isGzip, lines: 0,
+                                        records: 0, malformed: 0, blank: 0, error: nil,
+                                        hasUpstreamFields: false, hasRequestID: false)
+        let reader = LineReader(source: input.source, maxLineLength: options.maxLineLength)
+        var sample: [(bytes: [UInt8], number: Int, isTerminated: Bool, isOverlong: Bool)] = []
+        var parser: RecordParser?
+        var record = AccessRecord()
+        var rejected = false
+
+        func process(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, isTerminated: Bool, isOverlong: Bool,
+                     _ parser: RecordParser) {
+            stats.lines += 1
+            if isOverlong {
+                malformed(&stats, path: path, line: number, kind: "overlong line",
+                          reason: "line longer than \(options.maxLineLength) bytes (--max-line-length)", bytes)
+                return
+            }
+            if bytes.isEmpty {
+                stats.blank += 1
+                return
+            }
+            if parser.parse(bytes, into: &record) {
+                stats.records += 1
+                aggregator.add(record, line: bytes, hasUpstreamFields: parser.format.hasUpstreamFields)
+            } else {
+                var reason = parser.describeFailure(in: bytes)
+                if !isTerminated { reason = "last line has no line break (cut short?): " + reason }
+                malformed(&stats, path: path, line: number, kind: parser.failedFieldName, reason: reason, bytes)
+            }
+        }
+
+        func decide() {
+            let lines = sample.filter { !$0.isOverlong }.map(\.bytes)
+            do {
+                switch options.format {
+                case .automatic:
+                    let result = try FormatDetector.detect(lines, path: path)
+                    parser = RecordParser(format: result.format)
+                    stats.formatSource = "detected (\(result.matched) of \(result.sampled) first lines match)"
+                case let .fixed(format):
+                    // The dry run: a format that matches none of the first lines is a usage
+                    // mistake, reported with the field that failed rather than as N malformed lines.
+                    let result = try FormatDetector.detect(lines, candidates: [format], path: path)
+                    parser = RecordParser(format: format)
+                    stats.formatSource = "given (\(result.matched) of \(result.sampled) first lines match)"
+                }
+            } catch let error as TriageError {
+                if case .fixed = options.format, case let .noFormatFits(p, explanation) = error,
+                   !lines.allSatisfy(\.isEmpty) {
+                    errors.append(.noFormatFits(path: p, explanation: explanation.replacingOccurrences(
+                        of: "no known log format fits", with: "the given format does not fit")))
+                } else if !lines.allSatisfy(\.isEmpty) {
+                    errors.append(error)
+                }
+                rejected = true
+            } catch {
+                rejected = true
+            }
+            if let parser {
+                stats.format = parser.format.name
+                stats.hasUpstreamFields = parser.format.hasUpstreamFields
+                stats.hasRequestID = parser.format.hasRequestID
+                for entry in sample {
+                    entry.bytes.withUnsafeBufferPointer {
+                        process($0, number: entry.number, isTerminated: entry.isTerminated, isOverlong: entry.isOverlong, parser)
+                    }
+                }
+            } else {
+                stats.lines = sample.count
+            }
+            sample = []
+        }
+
+        do {
+            try reader.forEachLine { line in
+                if let parser {
+                    process(line.bytes, number: line.number, isTerminated: line.isTerminated,
+                            isOverlong: line.isOverlong, parser)
+                    return
+                }
+                if rejected {
+                    stats.lines += 1
+                    return
+                }
+                sample.append((Array(line.bytes), line.number, line.isTerminated, line.isOverlong))
+                if sample.count - sample.filter({ $0.bytes.isEmpty }).count >= FormatDetector.sampleSize { decide() }
+            }
+            if parser == nil && !rejected { decide() }
+        } catch let error as TriageError {
+            if parser == nil && !rejected { decide() }
+            errors.append(error)
+            stats.error = error.description
+        } catch {
+            stats.error = "\(error)"
+            errors.append(.readFailed(path: path, reason: "\(error)"))
+        }
+        if rejected && stats.error == nil, let last = errors.last, case .noFormatFits = last {
+            stats.error = "no format fits; input skipped"
+            stats.formatSource = "none fits"
+        }
+        linesTotal += stats.lines
+        inputs.append(stats)
+    }
+
+    private func malformed(_ stats: inout TriageSummary.Input, path: String, line: Int, kind: String, reason: String,
+                           _ bytes: UnsafeBufferPointer<UInt8>) {
+        stats.malformed += 1
+        malformedTotal += 1
+        malformedReasons[kind, default: 0] += 1
+        if malformedExamples.count < options.limits.malformedExamples {
+            let excerpt = LogText.display(UnsafeBufferPointer(rebasing: bytes.prefix(120)))
+            malformedExamples.append(.init(path: path, line: line, reason: reason,
+                                           excerpt: bytes.count > 120 ? excerpt + "…" : excerpt))
+        }
+    }
+
+    private func makeSummary() -> TriageSummary {
+        var s = aggregator.summary(top: options.top)
+        s.inputs = inputs
+        s.lines = linesTotal
+        s.malformedLines = malformedTotal
+        s.malformedExamples = malformedExamples
+        s.malformedByReason = malformedReasons.map { ($0.key, $0.value) }.sorted {
+            $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0
+        }
+        s.hints = hints(for: s)
+        return s
+    }
+
+    private func hints(for s: TriageSummary) -> [String] {
+        var hints: [String] = []
+        let read = s.inputs.filter { $0.records > 0 }
+        if s.classes.total > 0, read.contains(where: { !$0.hasUpstreamFields }) {
+            hints.append("Classification used the status code alone for \(read.filter { !$0.hasUpstreamFields }.map(\.path).joined(separator: ", ")): a 502/503/504 may come from the proxy or the application. To know, add $upstream_status $upstream_addr $upstream_connect_time $upstream_header_time $upstream_response_time to the nginx log_format (preset 'upstream' in Docs/Formats.md).")
+        }
+        if s.serverErrors > 0, read.allSatisfy({ !$0.hasRequestID }) {
+            hints.append("No request IDs in the log, so 5xx cannot be matched to application logs: \(requestIDHint).")
+        }
+        return hints
+    }
+}
+
+extension String {
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty, let range = range(of: target) else { return self }
+        return self[..<range.lowerBound] + replacement + self[range.upperBound...]
+    }
+
+    func range(of target: String) -> Range<String.Index>? {
+        var index = startIndex
+        while index < endIndex {
+            if self[index...].hasPrefix(target) { return index..<self.index(index, offsetBy: target.count) }
+            index = self.index(after: index)
+        }
+        return nil
+    }
+}

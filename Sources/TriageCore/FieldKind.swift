@@ -1,0 +1,87 @@
+/// What a log-format variable means to `triage`.
+///
+/// Variables that do not feed the analysis are `.ignored`: they are still
+/// matched (so the line's shape is checked) but not stored.
+public enum FieldKind: UInt8, CaseIterable, Sendable {
+    case ignored
+    case remoteAddr, remoteUser
+    case timeCLF, timeISO8601, timeEpochSeconds, timeEpochMillis, timeEpochMicros, timeCustom
+    case request, method, requestURI, path, query, protocolVersion
+    case status, bytesSent
+    case requestTimeSeconds, requestTimeMillis, requestTimeMicros
+    case upstreamAddr, upstreamStatus, upstreamConnectTime, upstreamHeaderTime, upstreamResponseTime
+    case requestID, referer, userAgent, host
+
+    /// nginx and proxies write several attempts as `a, b` or `a : b`.
+    var isList: Bool {
+        switch self {
+        case .upstreamAddr, .upstreamStatus, .upstreamConnectTime, .upstreamHeaderTime,
+             .upstreamResponseTime, .remoteAddr:
+            return true
+        default:
+            return false
+        }
+    }
+
+    var isTime: Bool {
+        switch self {
+        case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom: return true
+        default: return false
+        }
+    }
+
+    var isUpstream: Bool {
+        switch self {
+        case .upstreamAddr, .upstreamStatus, .upstreamConnectTime, .upstreamHeaderTime, .upstreamResponseTime: return true
+        default: return false
+        }
+    }
+
+    /// What a value of this kind must look like, for error messages.
+    var expectation: String {
+        switch self {
+        case .status: return "a 3-digit HTTP status"
+        case .bytesSent: return "a byte count or '-'"
+        case .timeCLF: return "a time like 21/Nov/2026:10:00:00 +0000"
+        case .timeISO8601: return "an ISO 8601 time like 2026-11-21T10:00:00+00:00"
+        case .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros: return "a Unix timestamp"
+        case .timeCustom: return "a time in the format's layout"
+        case .requestTimeSeconds, .requestTimeMillis, .requestTimeMicros: return "a duration or '-'"
+        default: return "a value"
+        }
+    }
+}
+
+/// nginx variables `triage` understands; any other variable is matched and ignored.
+let nginxVariableKinds: [String: FieldKind] = [
+    "remote_addr": .remoteAddr, "realip_remote_addr": .remoteAddr, "binary_remote_addr": .ignored,
+    "remote_user": .remoteUser,
+    "time_local": .timeCLF, "time_iso8601": .timeISO8601, "msec": .timeEpochSeconds,
+    "request": .request, "request_method": .method, "request_uri": .requestURI,
+    "uri": .path, "document_uri": .path, "args": .query, "query_string": .query,
+    "server_protocol": .protocolVersion,
+    "status": .status, "body_bytes_sent": .bytesSent, "bytes_sent": .bytesSent,
+    "request_time": .requestTimeSeconds,
+    "upstream_addr": .upstreamAddr, "upstream_status": .upstreamStatus,
+    "upstream_connect_time": .upstreamConnectTime, "upstream_header_time": .upstreamHeaderTime,
+    "upstream_response_time": .upstreamResponseTime,
+    "request_id": .requestID, "req_id": .requestID, "http_x_request_id": .requestID,
+    "http_x_correlation_id": .requestID, "http_x_amzn_trace_id": .requestID,
+    "http_referer": .referer, "http_user_agent": .userAgent,
+    "host": .host, "http_host": .host, "server_name": .host,
+]
+
+/// Apache `%{Name}i` headers with a meaning; other headers are ignored.
+let apacheHeaderKinds: [String: FieldKind] = [
+    "referer": .referer, "user-agent": .userAgent, "host": .host,
+    "x-request-id": .requestID, "x-correlation-id": .requestID, "request-id": .requestID,
+    "x-amzn-trace-id": .requestID,
+]
+
+/// Apache `%{Name}e` environment variables with a meaning.
+let apacheEnvKinds: [String: FieldKind] = [
+    "unique_id": .requestID, "request_id": .requestID, "x_request_id": .requestID,
+]
+
+/// Names of the request-ID-carrying fields, used to tell users what to add.
+let requestIDHint = "add $request_id (nginx) or %{UNIQUE_ID}e / %{X-Request-ID}i (Apache) to the log format"

@@ -1,0 +1,68 @@
+/// Chooses a log format by trying candidates on the first lines of an input.
+///
+/// The winner matches the most sample lines; ties go to the format that
+/// leaves no trailing text, then to the one with more fields (so `main` beats
+/// `combined` on `main` lines). A winner must match at least half the
+/// non-blank sample lines.
+public enum FormatDetector {
+    public struct Result: Sendable {
+        public var format: LogFormat
+        public var matched: Int
+        public var sampled: Int
+    }
+
+    public static let sampleSize = 64
+
+    /// Detects among `candidates` (by default the presets).
+    ///
+    /// - Throws: ``TriageError/noFormatFits`` with a line, the closest
+    ///   candidate and the field where it failed.
+    public static func detect(_ sample: [[UInt8]], candidates: [LogFormat] = LogFormat.presets,
+                              path: String) throws -> Result {
+        let lines = sample.filter { !$0.isEmpty }
+        guard let firstLine = lines.first else {
+            throw TriageError.noFormatFits(path: path, explanation: "the input has no lines to detect a format from")
+        }
+        struct Score { var format: LogFormat; var matched: Int; var exact: Int; var furthest: Int; var message: String }
+        var scores: [Score] = []
+        var record = AccessRecord()
+        for format in candidates {
+            let parser = RecordParser(format: format)
+            var matched = 0, exact = 0
+            for line in lines {
+                let ok = line.withUnsafeBufferPointer { parser.parse($0, into: &record) }
+                if ok {
+                    matched += 1
+                    if !record.hasTrailingText { exact += 1 }
+                }
+            }
+            var furthest = Int.max
+            var message = ""
+            firstLine.withUnsafeBufferPointer { buffer in
+                if !parser.parse(buffer, into: &record) {
+                    furthest = parser.failure.position
+                    message = parser.describeFailure(in: buffer)
+                }
+            }
+            scores.append(Score(format: format, matched: matched, exact: exact, furthest: furthest, message: message))
+        }
+        let best = scores.max { a, b in
+            if a.matched != b.matched { return a.matched < b.matched }
+            if a.exact != b.exact { return a.exact < b.exact }
+            return a.format.fields.count < b.format.fields.count
+        }
+        if let best, best.matched > 0, best.matched * 2 >= lines.count {
+            return Result(format: best.format, matched: best.matched, sampled: lines.count)
+        }
+        let closest = scores.max { a, b in
+            a.matched != b.matched ? a.matched < b.matched : a.furthest < b.furthest
+        }
+        var explanation = "  line 1: \(LogText.display(Array(firstLine.prefix(160))))\(firstLine.count > 160 ? "…" : "")\n"
+        if let closest {
+            explanation += "  closest format: \(closest.format.name) (\(closest.matched) of \(lines.count) sample lines matched)\n"
+            if !closest.message.isEmpty { explanation += "  where it failed: \(closest.message)\n" }
+        }
+        explanation += "  give the format with --log-format 'nginx:…' or 'apache:…', or --nginx-conf FILE --log-format NAME"
+        throw TriageError.noFormatFits(path: path, explanation: explanation)
+    }
+}

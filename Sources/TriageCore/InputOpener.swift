@@ -1,0 +1,44 @@
+/// An opened input: the decoded byte stream plus what we learned opening it.
+public struct OpenedInput {
+    /// Decompressed bytes when `isGzip`, the raw bytes otherwise.
+    public let source: ByteSource
+    /// The underlying file; `consumedBytes` on it measures progress in file bytes.
+    public let file: FileDescriptorSource
+    public let isGzip: Bool
+    public let displayPath: String
+}
+
+/// Opens files (or `-` for stdin) and detects gzip from the stream's first bytes.
+///
+/// The magic is sniffed on the open descriptor, never by re-opening the name or
+/// trusting the extension, so `access.log.1` that is really gzip and gzip on a
+/// pipe both work.
+public enum InputOpener {
+    public static func open(_ path: String) throws -> OpenedInput {
+        let file = try FileDescriptorSource.open(path)
+        return try wrap(file, displayPath: file.path)
+    }
+
+    public static func wrap(_ file: FileDescriptorSource, displayPath: String) throws -> OpenedInput {
+        var prefix = [UInt8](repeating: 0, count: 2)
+        var filled = 0
+        while filled < 2 {
+            let n = try prefix.withUnsafeMutableBytes { raw in
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[filled...]))
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        prefix.removeLast(2 - filled)
+        let peeked = PrefixedSource(prefix: prefix, base: file)
+        if isGzipMagic(prefix) {
+            return OpenedInput(source: try GzipSource(base: peeked, path: displayPath),
+                               file: file, isGzip: true, displayPath: displayPath)
+        }
+        return OpenedInput(source: peeked, file: file, isGzip: false, displayPath: displayPath)
+    }
+
+    static func isGzipMagic(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
+    }
+}

@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One line handed to a ``LineReader`` callback.
+///
+/// `bytes` excludes the line break (`\n`, or `\r\n`) and is valid only during
+/// the callback: it points into the reader's buffer.
+public struct Line {
+    public var bytes: UnsafeBufferPointer<UInt8>
+    /// 1-based line number within the input.
+    public var number: Int
+    /// Offset of the line's first byte in the (decompressed) stream.
+    public var offset: Int64
+    /// False for a last line that had no line break.
+    public var isTerminated: Bool
+    /// True when the line was longer than the cap: `bytes` holds only its
+    /// first `maxLineLength` bytes and the rest was skipped.
+    public var isOverlong: Bool
+}
+
+/// Splits a byte stream into lines with one reused buffer.
+///
+/// A line ends at `\n`; a `\r` right before it is dropped, so CRLF files read
+/// like LF files. A final line without `\n` is still a line (`isTerminated`
+/// false); an empty input has no lines, and a trailing `\n` does not start an
+/// empty extra line. Lines longer than `maxLineLength` are reported once as
+/// overlong, never split into several records.
+public final class LineReader {
+    private let source: ByteSource
+    public let maxLineLength: Int
+    private let capacity: Int
+    private let buffer: UnsafeMutablePointer<UInt8>
+    /// Valid bytes are `buffer[0..<end]`; `bufferOffset` is the stream offset of `buffer[0]`.
+    private var end = 0
+    private var bufferOffset: Int64 = 0
+
+    /// - Parameters:
+    ///   - maxLineLength: longest line analysed; longer ones are reported as overlong.
+    ///   - readSize: bytes asked of the source per read.
+    public init(source: ByteSource, maxLineLength: Int = 64 * 1024, readSize: Int = 1 << 20) {
+        self.source = source
+        self.maxLineLength = max(16, maxLineLength)
+        // Room for one whole capped line plus a full read keeps memmove rare.
+        self.capacity = self.maxLineLength + max(4096, readSize)
+        self.buffer = .allocate(capacity: capacity)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// Calls `body` for every line, in order, then returns the number of lines.
+    ///
+    /// - Throws: whatever the source throws; lines before the error were delivered.
+    @discardableResult
+    public func forEachLine(_ body: (Line) throws -> Void) throws -> Int {
+        var lineNumber = 0
+        var lineStart = 0          // start of the current (unfinished) line in buffer
+        var scanFrom = 0           // bytes before this in the current line hold no '\n'
+        var isSkippingOverlong = false
+        while true {
+            // Look for complete lines in what we have.
+            while scanFrom < end {
+                let found = memchr(buffer + scanFrom, 0x0A, end - scanFrom)
+                guard let newline = found?.assumingMemoryBound(to: UInt8.self) else {
+                    scanFrom = end
+                    break
+                }
+                let nl = newline - buffer
+                if isSkippingOverlong {
+                    isSkippingOverlong = false
+                } else {
+                    lineNumber += 1
+                    var lineEnd = nl
+                    if lineEnd > lineStart && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                    let length = lineEnd - lineStart
+                    let isOverlong = length > maxLineLength
+                    try body(Line(
+                        bytes: UnsafeBufferPointer(start: buffer + lineStart, count: isOverlong ? maxLineLength : length),
+                        number: lineNumber, offset: bufferOffset + Int64(lineStart),
+                        isTerminated: true, isOverlong: isOverlong))
+                }
+                lineStart = nl + 1
+                scanFrom = lineStart
+            }
+            // No newline in buffer[lineStart..<end]. Cap the unfinished line.
+            if !isSkippingOverlong && end - lineStart > maxLineLength {
+                lineNumber += 1
+                try body(Line(
+                    bytes: UnsafeBufferPointer(start: buffer + lineStart, count: maxLineLength),
+                    number: lineNumber, offset: bufferOffset + Int64(lineStart),
+                    isTerminated: true, isOverlong: true))
+                isSkippingOverlong = true
+            }
+            if isSkippingOverlong {
+                // Drop everything we have; keep looking for the line's end.
+                bufferOffset += Int64(end)
+                end = 0
+                lineStart = 0
+                scanFrom = 0
+            } else if lineStart > 0 {
+                let pending = end - lineStart
+                if pending > 0 { buffer.update(from: buffer + lineStart, count: pending) }
+                bufferOffset += Int64(lineStart)
+                end = pending
+                scanFrom = pending
+                lineStart = 0
+            }
+            let n: Int
+            do {
+                n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
+            } catch {
+                try deliverUnterminated(lineStart: lineStart, isSkippingOverlong: isSkippingOverlong,
+                                        lineNumber: &lineNumber, body)
+                throw error
+            }
+            if n == 0 {
+                try deliverUnterminated(lineStart: lineStart, isSkippingOverlong: isSkippingOverlong,
+                                        lineNumber: &lineNumber, body)
+                return lineNumber
+            }
+            end += n
+        }
+    }
+
+    private func deliverUnterminated(lineStart: Int, isSkippingOverlong: Bool, lineNumber: inout Int,
+                                     _ body: (Line) throws -> Void) throws {
+        guard !isSkippingOverlong, end > lineStart else { return }
+        lineNumber += 1
+        var lineEnd = end
+        if buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        try body(Line(
+            bytes: UnsafeBufferPointer(start: buffer + lineStart, count: lineEnd - lineStart),
+            number: lineNumber, offset: bufferOffset + Int64(lineStart),
+            isTerminated: false, isOverlong: false))
+        end = lineStart
+    }
+}

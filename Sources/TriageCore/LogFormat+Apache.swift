@@ -1,0 +1,162 @@
+extension LogFormat {
+    /// Compiles an Apache `LogFormat` string (`%h %l %u %t "%r" %>s %b`).
+    ///
+    /// Handles `%%`, status conditions (`%400,501{User-agent}i`), the `<`/`>`
+    /// modifiers, `%{…}` arguments and the backslash escapes of httpd.conf
+    /// (`\"`, `\t`, `\n`, `\\`) so a line pasted from the config works.
+    public static func apache(_ definition: String, name: String = "custom",
+                              allowsTrailingText: Bool = false) throws -> LogFormat {
+        let chars = Array(definition)
+        var elements: [FormatElement] = []
+        var literal = ""
+        func flushLiteral() {
+            if !literal.isEmpty { elements.append(.literal(Array(literal.utf8))) }
+            literal = ""
+        }
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            if c == "\\", i + 1 < chars.count {
+                switch chars[i + 1] {
+                case "\"": literal.append("\"")
+                case "t": literal.append("\t")
+                case "n": literal.append("\n")
+                case "\\": literal.append("\\")
+                default: literal.append(c); literal.append(chars[i + 1])
+                }
+                i += 2
+                continue
+            }
+            guard c == "%" else {
+                literal.append(c)
+                i += 1
+                continue
+            }
+            let start = i
+            i += 1
+            guard i < chars.count else { throw TriageError.invalidFormat("'%' at the end of the Apache format") }
+            if chars[i] == "%" {
+                literal.append("%")
+                i += 1
+                continue
+            }
+            // Status condition: %400,501{…}i or %!200{…}i
+            while i < chars.count, chars[i] == "!" || chars[i] == "," || chars[i].isNumber { i += 1 }
+            while i < chars.count, chars[i] == "<" || chars[i] == ">" { i += 1 }
+            var argument: String?
+            if i < chars.count, chars[i] == "{" {
+                guard let close = chars[i...].firstIndex(of: "}") else {
+                    throw TriageError.invalidFormat("unterminated %{ in Apache format at column \(start + 1)")
+                }
+                argument = String(chars[(i + 1)..<close])
+                i = close + 1
+            }
+            guard i < chars.count else {
+                throw TriageError.invalidFormat("directive at column \(start + 1) has no letter")
+            }
+            let letter = chars[i]
+            i += 1
+            let written = String(chars[start..<i])
+            flushLiteral()
+            if letter == "t" && argument == nil {
+                // %t writes its own brackets.
+                elements.append(.literal(Array("[".utf8)))
+                elements.append(.field(FormatField(kind: .timeCLF, name: written)))
+                elements.append(.literal(Array("]".utf8)))
+                continue
+            }
+            let field = try apacheField(letter: letter, argument: argument, written: written)
+            elements.append(.field(field))
+        }
+        flushLiteral()
+        let format = LogFormat(name: name, dialect: .apache, definition: definition, elements: elements,
+                               allowsTrailingText: allowsTrailingText)
+        try format.validate()
+        return format
+    }
+
+    /// Accepts `LogFormat "…" nickname` as written in httpd.conf.
+    static func apache(fromDirective line: String) throws -> LogFormat {
+        let rest = line.dropFirst("LogFormat".count).drop { $0 == " " || $0 == "\t" }
+        guard rest.first == "\"" else { throw TriageError.invalidFormat("expected a quoted format after LogFormat") }
+        var body = ""
+        var escaped = false
+        var closed = false
+        var nickname = Substring("")
+        var index = rest.index(after: rest.startIndex)
+        while index < rest.endIndex {
+            let c = rest[index]
+            if escaped {
+                body.append("\\")
+                body.append(c)
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else if c == "\"" {
+                closed = true
+                nickname = rest[rest.index(after: index)...]
+                break
+            } else {
+                body.append(c)
+            }
+            index = rest.index(after: index)
+        }
+        guard closed else { throw TriageError.invalidFormat("unterminated quote in LogFormat") }
+        let name = nickname.trimmingCharacters(in: " \t")
+        return try apache(body, name: name.isEmpty ? "custom" : name)
+    }
+
+    private static func apacheField(letter: Character, argument: String?, written: String) throws -> FormatField {
+        let kind: FieldKind
+        var layout: TimeLayout?
+        switch letter {
+        case "h", "a": kind = .remoteAddr
+        case "u": kind = .remoteUser
+        case "r": kind = .request
+        case "m": kind = .method
+        case "U": kind = .path
+        case "q": kind = .query
+        case "H": kind = .protocolVersion
+        case "s": kind = .status
+        case "b", "B", "O": kind = .bytesSent
+        case "D": kind = .requestTimeMicros
+        case "T":
+            switch argument {
+            case "ms": kind = .requestTimeMillis
+            case "us": kind = .requestTimeMicros
+            default: kind = .requestTimeSeconds
+            }
+        case "v", "V": kind = .host
+        case "L": kind = .requestID
+        case "i": kind = apacheHeaderKinds[(argument ?? "").lowercased()] ?? .ignored
+        case "e": kind = apacheEnvKinds[(argument ?? "").lowercased()] ?? .ignored
+        case "t":
+            var spec = argument ?? ""
+            for prefix in ["begin:", "end:"] where spec.hasPrefix(prefix) { spec.removeFirst(prefix.count) }
+            switch spec {
+            case "sec": kind = .timeEpochSeconds
+            case "msec": kind = .timeEpochMillis
+            case "usec": kind = .timeEpochMicros
+            case "msec_frac", "usec_frac": kind = .ignored
+            default:
+                kind = .timeCustom
+                layout = try TimeLayout(strftime: spec)
+            }
+        case "l", "p", "P", "I", "S", "k", "X", "f", "R", "o", "n", "C", "c", "M": kind = .ignored
+        case "^":
+            throw TriageError.invalidFormat("Apache trailer directives (%^ti/%^to) are not supported: \(written)")
+        default:
+            throw TriageError.invalidFormat("unknown Apache directive \(written)")
+        }
+        return FormatField(kind: kind, name: written, timeLayout: layout)
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String {
+        var s = self
+        while let c = s.first, set.contains(c) { s.removeFirst() }
+        while let c = s.last, set.contains(c) { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,72 @@
+extension LogFormat {
+    /// Compiles an nginx `log_format` string (`$remote_addr - [$time_local] …`).
+    ///
+    /// `$name` and `${name}` are variables; everything else is literal. Unknown
+    /// variables are matched but ignored.
+    public static func nginx(_ definition: String, name: String = "custom",
+                             allowsTrailingText: Bool = false) throws -> LogFormat {
+        let bytes = Array(definition.utf8)
+        var elements: [FormatElement] = []
+        var literal: [UInt8] = []
+        var i = 0
+        func isNameByte(_ b: UInt8) -> Bool {
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x5F
+        }
+        while i < bytes.count {
+            let b = bytes[i]
+            guard b == UInt8(ascii: "$") else {
+                literal.append(b)
+                i += 1
+                continue
+            }
+            var j = i + 1
+            var variable: String
+            if j < bytes.count && bytes[j] == UInt8(ascii: "{") {
+                guard let close = bytes[j...].firstIndex(of: UInt8(ascii: "}")) else {
+                    throw TriageError.invalidFormat("unterminated ${ in nginx format at column \(i + 1)")
+                }
+                variable = String(decoding: bytes[(j + 1)..<close], as: UTF8.self)
+                j = close + 1
+            } else {
+                let start = j
+                while j < bytes.count && isNameByte(bytes[j]) { j += 1 }
+                variable = String(decoding: bytes[start..<j], as: UTF8.self)
+            }
+            guard !variable.isEmpty else {
+                throw TriageError.invalidFormat("'$' without a variable name at column \(i + 1)")
+            }
+            if !literal.isEmpty {
+                elements.append(.literal(literal))
+                literal = []
+            }
+            let kind = nginxVariableKinds[variable.lowercased()] ?? .ignored
+            elements.append(.field(FormatField(kind: kind, name: "$" + variable)))
+            i = j
+        }
+        if !literal.isEmpty { elements.append(.literal(literal)) }
+        let format = LogFormat(name: name, dialect: .nginx, definition: definition, elements: elements,
+                               allowsTrailingText: allowsTrailingText)
+        try format.validate()
+        return format
+    }
+
+    /// Rejects formats no line could be matched against unambiguously.
+    func validate() throws {
+        guard !fields.isEmpty else { throw TriageError.invalidFormat("the format has no fields: '\(definition)'") }
+        guard has(.status) else {
+            throw TriageError.invalidFormat("the format has no status field ($status or %>s): '\(definition)'")
+        }
+        var previousWasField = false
+        for element in elements {
+            if case let .field(field) = element {
+                if previousWasField {
+                    throw TriageError.invalidFormat(
+                        "field \(field.name) follows another field with nothing between them, so their boundary cannot be found")
+                }
+                previousWasField = true
+            } else {
+                previousWasField = false
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+/// A field of a log format: what it means and how the format wrote it.
+public struct FormatField: Equatable, Sendable {
+    public var kind: FieldKind
+    /// As written in the format (`$status`, `%>s`), for messages.
+    public var name: String
+    /// For `.timeCustom`: the strftime-like layout (`%Y-%m-%dT%H:%M:%S`).
+    public var timeLayout: TimeLayout?
+
+    public init(kind: FieldKind, name: String, timeLayout: TimeLayout? = nil) {
+        self.kind = kind
+        self.name = name
+        self.timeLayout = timeLayout
+    }
+}
+
+public enum FormatElement: Equatable, Sendable {
+    case literal([UInt8])
+    case field(FormatField)
+}
+
+/// A log format compiled from an nginx `log_format` or Apache `LogFormat`.
+///
+/// It is a sequence of literals and fields; ``RecordParser`` runs it over the
+/// bytes of each line.
+public struct LogFormat: Equatable, Sendable {
+    public enum Dialect: String, Sendable { case nginx, apache }
+
+    /// Preset name (`combined`) or `custom`.
+    public var name: String
+    public var dialect: Dialect
+    /// The format string as given.
+    public var definition: String
+    public var elements: [FormatElement]
+    /// Presets accept extra fields after the last one (many servers append
+    /// some); formats the user wrote must match whole lines.
+    public var allowsTrailingText: Bool
+
+    public init(name: String, dialect: Dialect, definition: String, elements: [FormatElement],
+                allowsTrailingText: Bool) {
+        self.name = name
+        self.dialect = dialect
+        self.definition = definition
+        self.elements = Self.mergingLiterals(elements)
+        self.allowsTrailingText = allowsTrailingText
+    }
+
+    public var fields: [FormatField] {
+        elements.compactMap { if case let .field(f) = $0 { return f } else { return nil } }
+    }
+
+    public func has(_ kind: FieldKind) -> Bool { fields.contains { $0.kind == kind } }
+
+    /// True when the format carries any upstream variable, so classification can
+    /// use more than the status code.
+    public var hasUpstreamFields: Bool { fields.contains { $0.kind.isUpstream } }
+    public var hasRequestID: Bool { has(.requestID) }
+    public var hasTime: Bool { fields.contains { $0.kind.isTime } }
+    public var hasRequest: Bool { has(.request) || has(.requestURI) || has(.path) }
+
+    private static func mergingLiterals(_ elements: [FormatElement]) -> [FormatElement] {
+        var merged: [FormatElement] = []
+        for element in elements {
+            if case let .literal(bytes) = element {
+                if bytes.isEmpty { continue }
+                if case let .literal(previous)? = merged.last {
+                    merged[merged.count - 1] = .literal(previous + bytes)
+                    continue
+                }
+            }
+            merged.append(element)
+        }
+        return merged
+    }
+
+    /// Parses a `--log-format` argument: a preset name, `nginx:FORMAT`,
+    /// `apache:FORMAT`, or a pasted `log_format …;` / `LogFormat "…"` line.
+    public static func parse(specification spec: String) throws -> LogFormat {
+        if let preset = LogFormat.preset(named: spec) { return preset }
+        let trimmed = spec.trimmingWhitespace()
+        if trimmed.hasPrefix("nginx:") { return try nginx(String(trimmed.dropFirst(6))) }
+        if trimmed.hasPrefix("apache:") { return try apache(String(trimmed.dropFirst(7))) }
+        if trimmed.hasPrefix("log_format") {
+            let formats = try NginxConfig.logFormats(in: trimmed, path: "--log-format")
+            guard let first = formats.first else { throw TriageError.invalidFormat("no log_format found in '\(spec)'") }
+            return try nginx(first.definition, name: first.name)
+        }
+        if trimmed.hasPrefix("LogFormat") { return try apache(fromDirective: trimmed) }
+        if trimmed.contains("$") && !trimmed.contains("%") { return try nginx(trimmed) }
+        if trimmed.contains("%") && !trimmed.contains("$") { return try apache(trimmed) }
+        throw TriageError.unknownPreset(spec)
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var s = Substring(self)
+        while let c = s.first, c.isWhitespace { s.removeFirst() }
+        while let c = s.last, c.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

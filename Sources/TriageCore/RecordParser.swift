@@ -1,0 +1,410 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a line did not match, kept cheaply until someone asks for the message.
+public struct ParseFailure: Sendable {
+    public enum Reason: Sendable {
+        case literalMismatch
+        case invalidValue
+        case unterminatedQuote
+        case trailingText
+        case emptyLine
+        case tooAmbiguous
+    }
+    /// Index of the step (field) being matched, or -1 for the leading literal.
+    public var step: Int
+    /// Byte column in the line where matching failed.
+    public var position: Int
+    public var reason: Reason
+    /// For `.invalidValue`: end of the rejected value.
+    public var valueEnd: Int
+}
+
+/// Runs a compiled ``LogFormat`` over line bytes.
+///
+/// Matching walks the format's literals and fields left to right. A field ends
+/// where the next literal begins; where that is ambiguous (a quote inside a
+/// quoted field, a space inside a value) the parser backtracks to the next
+/// candidate, within a fixed budget so a hostile line costs bounded work.
+/// Values are validated by kind (a status is three digits, a time parses), so
+/// a wrong split is rejected rather than stored. Nothing here allocates per line.
+public final class RecordParser {
+    struct Step {
+        var kind: FieldKind
+        var name: String
+        var layout: TimeLayout?
+        /// The literal that must follow this field (empty for a final field).
+        var after: [UInt8]
+        /// The field sits between `"` and `"`: backslash escapes are skipped.
+        var isQuoted: Bool
+    }
+
+    public let format: LogFormat
+    let leading: [UInt8]
+    let steps: [Step]
+    /// Where the last failed parse got furthest; meaningful after `parse` returns false.
+    public private(set) var failure = ParseFailure(step: -1, position: 0, reason: .emptyLine, valueEnd: 0)
+    private var budget = 0
+    private let timeCache: UnsafeMutablePointer<UInt8>
+    private var timeCacheCount = -1
+    private var timeCacheValue: Int64 = 0
+    private static let timeCacheCapacity = 64
+    private static let attemptBudget = 512
+
+    public init(format: LogFormat) {
+        self.format = format
+        var leading: [UInt8] = []
+        var steps: [Step] = []
+        let elements = format.elements
+        for (index, element) in elements.enumerated() {
+            switch element {
+            case let .literal(bytes):
+                if steps.isEmpty { leading = bytes }
+            case let .field(field):
+                var after: [UInt8] = []
+                if index + 1 < elements.count, case let .literal(next) = elements[index + 1] { after = next }
+                var before: [UInt8] = []
+                if index > 0, case let .literal(previous) = elements[index - 1] { before = previous }
+                let isQuoted = before.last == UInt8(ascii: "\"") && after.first == UInt8(ascii: "\"")
+                steps.append(Step(kind: field.kind, name: field.name, layout: field.timeLayout, after: after,
+                                  isQuoted: isQuoted))
+            }
+        }
+        self.leading = leading
+        self.steps = steps
+        self.timeCache = .allocate(capacity: Self.timeCacheCapacity)
+    }
+
+    deinit { timeCache.deallocate() }
+
+    /// Fills `record` from `line`; returns false (see ``failure``) when the line does not match.
+    public func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout AccessRecord) -> Bool {
+        record = AccessRecord()
+        failure = ParseFailure(step: -1, position: 0, reason: .literalMismatch, valueEnd: 0)
+        guard line.count > 0 else {
+            failure.reason = .emptyLine
+            return false
+        }
+        guard startsWith(line, 0, leading) else {
+            noteFailure(step: -1, position: 0, reason: .literalMismatch)
+            return false
+        }
+        budget = Self.attemptBudget
+        guard match(step: 0, from: leading.count, line, &record) else { return false }
+        finishRequest(line, &record)
+        return true
+    }
+
+    // MARK: - Matching
+
+    private func match(step index: Int, from position: Int, _ line: UnsafeBufferPointer<UInt8>,
+                       _ record: inout AccessRecord) -> Bool {
+        if index == steps.count {
+            if position == line.count { return true }
+            if format.allowsTrailingText {
+                record.hasTrailingText = true
+                return true
+            }
+            noteFailure(step: index - 1, position: position, reason: .trailingText)
+            return false
+        }
+        let step = steps[index]
+        let after = step.after
+        let n = line.count
+
+        if after.isEmpty {
+            // Final field: takes the rest of the line (or one token when a preset allows trailing text).
+            var end = n
+            if format.allowsTrailingText, !step.isQuoted, let space = find(UInt8(ascii: " "), line, position) {
+                end = space
+            }
+            guard store(index, step, position, end, line, &record) else { return false }
+            return match(step: index + 1, from: end, line, &record)
+        }
+
+        var candidate = position
+        var attempts = 0
+        let maxAttempts = step.isQuoted ? 16 : 4
+        while attempts < maxAttempts {
+            guard let end = nextCandidate(step, from: candidate, line) else {
+                noteFailure(step: index, position: candidate, reason: step.isQuoted ? .unterminatedQuote : .literalMismatch)
+                return false
+            }
+            budget -= 1
+            if budget <= 0 {
+                noteFailure(step: index, position: end, reason: .tooAmbiguous)
+                return false
+            }
+            attempts += 1
+            if store(index, step, position, end, line, &record),
+               match(step: index + 1, from: end + after.count, line, &record) {
+                return true
+            }
+            candidate = end + 1
+            if candidate > n { return false }
+        }
+        return false
+    }
+
+    /// The next position ≥ `from` where this field may end: where its following literal starts.
+    @inline(__always)
+    private func nextCandidate(_ step: Step, from: Int, _ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        let after = step.after
+        let first = after[0]
+        var i = from
+        let n = line.count
+        while i < n {
+            if step.isQuoted {
+                // Skip backslash escapes (Apache's \" and \\, nginx's \x22).
+                while i < n && line[i] != first {
+                    i += line[i] == UInt8(ascii: "\\") ? 2 : 1
+                }
+                if i >= n { return nil }
+            } else {
+                guard let found = find(first, line, i) else { return nil }
+                i = found
+            }
+            if startsWith(line, i, after) {
+                if step.kind.isList && continuesList(line, at: i, after: after) {
+                    i += 1
+                    continue
+                }
+                return i
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// `a, b` and `a : b` are one list value, not two fields.
+    @inline(__always)
+    private func continuesList(_ line: UnsafeBufferPointer<UInt8>, at i: Int, after: [UInt8]) -> Bool {
+        guard after.first == UInt8(ascii: " ") else { return false }
+        if i > 0 && line[i - 1] == UInt8(ascii: ",") { return true }
+        if i + 2 < line.count && line[i + 1] == UInt8(ascii: ":") && line[i + 2] == UInt8(ascii: " ") { return true }
+        if i >= 2 && line[i - 1] == UInt8(ascii: ":") && line[i - 2] == UInt8(ascii: " ") { return true }
+        return false
+    }
+
+    // MARK: - Values
+
+    /// Validates and stores one field's value `line[start..<end]`.
+    @inline(__always)
+    private func store(_ index: Int, _ step: Step, _ start: Int, _ end: Int, _ line: UnsafeBufferPointer<UInt8>,
+                       _ record: inout AccessRecord) -> Bool {
+        let range = FieldRange(start, end)
+        switch step.kind {
+        case .ignored: break
+        case .status:
+            guard end - start == 3, let a = Timestamp.digit(line[start]), let b = Timestamp.digit(line[start + 1]),
+                  let c = Timestamp.digit(line[start + 2]), a >= 1
+            else { return invalid(index, start, end) }
+            record.status = a * 100 + b * 10 + c
+        case .bytesSent:
+            guard let value = integerOrDash(line, start, end) else { return invalid(index, start, end) }
+            record.bytesSent = value
+        case .requestTimeSeconds:
+            guard let micros = decimalMicros(line, start, end, scale: 1_000_000) else { return invalid(index, start, end) }
+            record.requestMicros = micros
+        case .requestTimeMillis:
+            guard let micros = decimalMicros(line, start, end, scale: 1000) else { return invalid(index, start, end) }
+            record.requestMicros = micros
+        case .requestTimeMicros:
+            guard let micros = decimalMicros(line, start, end, scale: 1) else { return invalid(index, start, end) }
+            record.requestMicros = micros
+        case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom:
+            guard let seconds = parseTime(step, range.bytes(in: line)) else { return invalid(index, start, end) }
+            record.time = seconds
+        case .remoteAddr: record.remoteAddr = range
+        case .remoteUser: record.remoteUser = range
+        case .request: record.request = range
+        case .method: record.method = range
+        case .requestURI, .path:
+            if !record.target.isPresent { record.target = range }
+        case .query: break
+        case .protocolVersion: record.protocolVersion = range
+        case .upstreamAddr: record.upstreamAddr = range
+        case .upstreamStatus: record.upstreamStatus = range
+        case .upstreamConnectTime: record.upstreamConnectTime = range
+        case .upstreamHeaderTime: record.upstreamHeaderTime = range
+        case .upstreamResponseTime: record.upstreamResponseTime = range
+        case .requestID: record.requestID = range
+        case .referer: record.referer = range
+        case .userAgent: record.userAgent = range
+        case .host: record.host = range
+        }
+        return true
+    }
+
+    private func invalid(_ index: Int, _ start: Int, _ end: Int) -> Bool {
+        noteFailure(step: index, position: start, reason: .invalidValue, valueEnd: end)
+        return false
+    }
+
+    private func parseTime(_ step: Step, _ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        // Busy logs repeat the same second on many lines: remember the last one.
+        let count = bytes.count
+        if count == timeCacheCount, let base = bytes.baseAddress, memcmp(base, timeCache, count) == 0 {
+            return timeCacheValue
+        }
+        let value: Int64?
+        switch step.kind {
+        case .timeCLF: value = Timestamp.parseCLF(bytes)
+        case .timeISO8601: value = Timestamp.parseISO8601(bytes)
+        case .timeEpochSeconds: value = Timestamp.parseEpoch(bytes, unitsPerSecond: 1)
+        case .timeEpochMillis: value = Timestamp.parseEpoch(bytes, unitsPerSecond: 1000)
+        case .timeEpochMicros: value = Timestamp.parseEpoch(bytes, unitsPerSecond: 1_000_000)
+        case .timeCustom: value = step.layout?.parse(bytes)
+        default: value = nil
+        }
+        if let value, count <= Self.timeCacheCapacity, let base = bytes.baseAddress {
+            timeCache.update(from: base, count: count)
+            timeCacheCount = count
+            timeCacheValue = value
+        }
+        return value
+    }
+
+    // MARK: - Request line
+
+    /// Splits `$request` into method, target and protocol and judges it.
+    private func finishRequest(_ line: UnsafeBufferPointer<UInt8>, _ record: inout AccessRecord) {
+        if record.request.isPresent && !record.method.isPresent {
+            let start = Int(record.request.start)
+            let end = Int(record.request.end)
+            guard let firstSpace = find(UInt8(ascii: " "), line, start), firstSpace < end else {
+                record.hasValidRequestLine = false
+                return
+            }
+            var lastSpace = end - 1
+            while lastSpace > firstSpace && line[lastSpace] != UInt8(ascii: " ") { lastSpace -= 1 }
+            record.method = FieldRange(start, firstSpace)
+            if lastSpace > firstSpace, startsWith(line, lastSpace + 1, Self.httpPrefix) {
+                record.target = FieldRange(firstSpace + 1, lastSpace)
+                record.protocolVersion = FieldRange(lastSpace + 1, end)
+            } else {
+                record.target = FieldRange(firstSpace + 1, end)
+            }
+        }
+        record.hasValidRequestLine = isValidMethod(record.method.bytes(in: line)) && record.target.count > 0
+    }
+
+    private static let httpPrefix: [UInt8] = Array("HTTP/".utf8)
+
+    @inline(__always)
+    private func isValidMethod(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count > 0, bytes.count <= 24 else { return false }
+        for b in bytes where !((b >= 0x41 && b <= 0x5A) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")) {
+            return false
+        }
+        return true
+    }
+
+    // MARK: - Failure
+
+    private func noteFailure(step: Int, position: Int, reason: ParseFailure.Reason, valueEnd: Int = 0) {
+        if position >= failure.position || failure.reason == .literalMismatch && failure.step < 0 {
+            failure = ParseFailure(step: step, position: position, reason: reason, valueEnd: valueEnd)
+        }
+    }
+
+    /// A sentence naming the field and the text that failed, for the last failed `line`.
+    public func describeFailure(in line: UnsafeBufferPointer<UInt8>) -> String {
+        let f = failure
+        let column = f.position + 1
+        func excerpt(_ from: Int, _ to: Int) -> String {
+            let lo = max(0, min(from, line.count))
+            let hi = max(lo, min(to, line.count, lo + 40))
+            return LogText.display(UnsafeBufferPointer(rebasing: line[lo..<hi]))
+        }
+        switch f.reason {
+        case .emptyLine:
+            return "empty line"
+        case .tooAmbiguous:
+            return "too many ways to split the line near column \(column); giving up"
+        case .trailingText:
+            return "unexpected text after the last field at column \(column): '\(excerpt(f.position, line.count))'"
+        case .unterminatedQuote:
+            let name = f.step >= 0 && f.step < steps.count ? steps[f.step].name : "field"
+            return "\(name) starting at column \(column) has no closing '\(LogText.display(steps[max(0, f.step)].after))'"
+        case .invalidValue:
+            let step = steps[max(0, f.step)]
+            return "field \(step.name) at column \(column): expected \(step.kind.expectation), found '\(excerpt(f.position, f.valueEnd))'"
+        case .literalMismatch:
+            if f.step < 0 {
+                return "line does not start with '\(LogText.display(leading))'"
+            }
+            let step = steps[min(f.step, steps.count - 1)]
+            return "expected '\(LogText.display(step.after))' after field \(step.name) (from column \(column)), line ends or differs: '\(excerpt(f.position, line.count))'"
+        }
+    }
+
+    /// Name of the field where the last parse failed.
+    public var failedFieldName: String {
+        failure.step >= 0 && failure.step < steps.count ? steps[failure.step].name : "start of line"
+    }
+}
+
+// MARK: - Byte helpers
+
+@inline(__always)
+func find(_ byte: UInt8, _ line: UnsafeBufferPointer<UInt8>, _ from: Int) -> Int? {
+    guard from < line.count, let base = line.baseAddress else { return nil }
+    guard let hit = memchr(base + from, Int32(byte), line.count - from) else { return nil }
+    return UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+}
+
+@inline(__always)
+func startsWith(_ line: UnsafeBufferPointer<UInt8>, _ at: Int, _ literal: [UInt8]) -> Bool {
+    let count = literal.count
+    guard at + count <= line.count else { return false }
+    if count == 0 { return true }
+    guard let base = line.baseAddress else { return false }
+    return literal.withUnsafeBufferPointer { l in l.baseAddress.map { memcmp(base + at, $0, count) == 0 } ?? false }
+}
+
+/// A non-negative integer, or -1 for `-`; nil when neither.
+@inline(__always)
+func integerOrDash(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
+    guard end > start else { return nil }
+    if end - start == 1 && line[start] == UInt8(ascii: "-") { return -1 }
+    guard end - start <= 18 else { return nil }
+    var value: Int64 = 0
+    for i in start..<end {
+        guard let d = Timestamp.digit(line[i]) else { return nil }
+        value = value * 10 + Int64(d)
+    }
+    return value
+}
+
+/// `0.123` (in units of `scale` microseconds) to microseconds; -1 for `-`.
+@inline(__always)
+func decimalMicros(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, scale: Int64) -> Int64? {
+    guard end > start else { return nil }
+    if end - start == 1 && line[start] == UInt8(ascii: "-") { return -1 }
+    var whole: Int64 = 0
+    var i = start
+    while i < end, let d = Timestamp.digit(line[i]) {
+        whole = whole &* 10 &+ Int64(d)
+        i += 1
+    }
+    guard i > start else { return nil }
+    var micros = whole &* scale
+    if i < end {
+        guard line[i] == UInt8(ascii: ".") else { return nil }
+        i += 1
+        var unit = scale / 10
+        var fraction: Int64 = 0
+        while i < end, let d = Timestamp.digit(line[i]) {
+            if unit > 0 { fraction += Int64(d) * unit }
+            unit /= 10
+            i += 1
+        }
+        guard i == end else { return nil }
+        micros += fraction
+    }
+    return micros
+}

@@ -1,0 +1,41 @@
+/// Failures that stop the work on one input (or the whole run).
+///
+/// A problem confined to one line is never a `TriageError`: it is a counted
+/// ``Diagnostic`` and the rest of the input is still processed.
+public enum TriageError: Error, Equatable, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case readFailed(path: String, reason: String)
+    /// The gzip stream ended before its last member was complete.
+    case gzipTruncated(path: String, compressedOffset: Int64)
+    /// zlib rejected the data; `code` is zlib's return code.
+    case gzipCorrupt(path: String, compressedOffset: Int64, code: Int32, message: String)
+    case invalidFormat(String)
+    case unknownPreset(String)
+    case nginxConfig(path: String, reason: String)
+    case noFormatFits(path: String, explanation: String)
+    case regex(pattern: String, message: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotOpen(path, reason): return "\(path): cannot open: \(reason)"
+        case let .readFailed(path, reason): return "\(path): read failed: \(reason)"
+        case let .gzipTruncated(path, offset):
+            return "\(path): gzip stream truncated at compressed byte \(offset); lines before it were analysed"
+        case let .gzipCorrupt(path, offset, code, message):
+            return "\(path): gzip data corrupt at compressed byte \(offset) (zlib \(code): \(message)); lines before it were analysed"
+        case let .invalidFormat(reason): return "invalid log format: \(reason)"
+        case let .unknownPreset(name): return "unknown log format '\(name)'"
+        case let .nginxConfig(path, reason): return "\(path): \(reason)"
+        case let .noFormatFits(path, explanation): return "\(path): no known log format fits.\n\(explanation)"
+        case let .regex(pattern, message): return "invalid regular expression '\(pattern)': \(message)"
+        }
+    }
+
+    /// True when the input was read only partly (damage, not a usage mistake).
+    public var isInputDamage: Bool {
+        switch self {
+        case .gzipTruncated, .gzipCorrupt, .readFailed, .cannotOpen, .noFormatFits: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import TriageCore
+
+/// Renders the summary as the versioned JSON report described in Docs/JSONSchema.md.
+public struct JSONRenderer: Sendable {
+    public init() {}
+
+    public func render(_ s: TriageSummary) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.string("schema_version", TriageVersion.jsonSchema)
+        w.beginObject("generator")
+        w.string("name", "triage")
+        w.string("version", TriageVersion.current)
+        w.endObject()
+
+        w.beginArray("inputs")
+        for input in s.inputs {
+            w.beginObject()
+            w.string("path", input.path)
+            w.string("format", input.format)
+            w.string("format_source", input.formatSource)
+            w.bool("gzip", input.isGzip)
+            w.int("lines", input.lines)
+            w.int("records", input.records)
+            w.int("malformed", input.malformed)
+            w.int("blank", input.blank)
+            w.bool("has_upstream_fields", input.hasUpstreamFields)
+            w.bool("has_request_id", input.hasRequestID)
+            w.optionalString("error", input.error)
+            w.endObject()
+        }
+        w.endArray()
+
+        w.beginObject("totals")
+        w.int("lines", s.lines)
+        w.int("requests", s.requests)
+        w.int("server_errors", s.serverErrors)
+        w.int("malformed_lines", s.malformedLines)
+        w.int("clients_affected", s.clientsAffected)
+        w.bool("clients_affected_is_lower_bound", s.clientsAffectedIsLowerBound)
+        w.int("server_errors_with_request_id", s.serverErrorsWithRequestID)
+        w.optionalString("first_time", s.firstTime.map(Timestamp.rfc3339))
+        w.optionalString("last_time", s.lastTime.map(Timestamp.rfc3339))
+        w.endObject()
+
+        w.beginObject("status_counts")
+        for (status, count) in s.statusCounts { w.int(String(status), count) }
+        w.endObject()
+
+        writeClasses(&w, "classes", s.classes)
+        w.beginArray("class_details")
+        for detail in s.classDetails {
+            w.beginObject()
+            w.string("class", detail.failureClass.identifier)
+            w.int("count", detail.count)
+            w.int("status_only", detail.statusOnly)
+            w.optionalString("first_seen", detail.firstSeen.map(Timestamp.rfc3339))
+            w.optionalString("last_seen", detail.lastSeen.map(Timestamp.rfc3339))
+            writeStrings(&w, "sample_request_ids", detail.sampleRequestIDs)
+            w.endObject()
+        }
+        w.endArray()
+        w.beginObject("confidence")
+        w.int("upstream_fields", s.classes.total - s.statusOnlyCount)
+        w.int("status_only", s.statusOnlyCount)
+        w.endObject()
+
+        w.beginArray("routes")
+        for route in s.routes {
+            w.beginObject()
+            w.string("method", route.method)
+            w.string("route", route.route)
+            w.int("requests", route.requests)
+            w.int("server_errors", route.serverErrors)
+            writeClasses(&w, "classes", route.classes)
+            writeStrings(&w, "sample_request_ids", route.sampleRequestIDs)
+            w.endObject()
+        }
+        w.endArray()
+        w.int("distinct_routes", s.distinctRoutes)
+        w.int("routes_overflow_requests", s.routesOverflowRequests)
+
+        w.beginArray("upstreams")
+        for upstream in s.upstreams {
+            w.beginObject()
+            w.string("address", upstream.address)
+            w.int("requests", upstream.requests)
+            w.int("failures", upstream.failures)
+            writeClasses(&w, "classes", upstream.classes)
+            writeStrings(&w, "sample_request_ids", upstream.sampleRequestIDs)
+            w.endObject()
+        }
+        w.endArray()
+
+        w.beginObject("timeline")
+        w.int("bucket_seconds", Int(s.timelineBucketSeconds))
+        w.beginArray("buckets")
+        for bucket in s.timeline {
+            w.beginObject()
+            w.string("start", Timestamp.rfc3339(bucket.start))
+            w.int("requests", bucket.requests)
+            w.int("server_errors", bucket.serverErrors)
+            writeClasses(&w, "classes", bucket.classes)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+
+        w.beginObject("malformed")
+        w.int("count", s.malformedLines)
+        w.beginArray("by_reason")
+        for (reason, count) in s.malformedByReason {
+            w.beginObject()
+            w.string("reason", reason)
+            w.int("count", count)
+            w.endObject()
+        }
+        w.endArray()
+        w.beginArray("examples")
+        for example in s.malformedExamples {
+            w.beginObject()
+            w.string("path", example.path)
+            w.int("line", example.line)
+            w.string("reason", example.reason)
+            w.string("excerpt", example.excerpt)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+
+        writeStrings(&w, "hints", s.hints)
+        w.endObject()
+        return w.text + "\n"
+    }
+
+    private func writeClasses(_ w: inout JSONWriter, _ name: String, _ counts: ClassCounts) {
+        w.beginObject(name)
+        for c in FailureClass.allCases { w.int(c.identifier, counts[c]) }
+        w.endObject()
+    }
+
+    private func writeStrings(_ w: inout JSONWriter, _ name: String, _ values: [String]) {
+        w.beginArray(name)
+        for value in values { w.string(nil, value) }
+        w.endArray()
+    }
+}

@@ -1,0 +1,249 @@
+import TriageCore
+
+/// Renders the summary for a person at a terminal: verdict first, then detail.
+///
+/// All log-derived text reaching here was made safe by ``LogText`` in the core;
+/// colour is added only when asked (the caller decides: TTY and `NO_COLOR`).
+public struct TerminalRenderer: Sendable {
+    public var color: Bool
+    public var width: Int
+
+    public init(color: Bool = false, width: Int = 80) {
+        self.color = color
+        self.width = max(60, width)
+    }
+
+    private func style(_ text: String, _ code: String) -> String {
+        color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+    }
+    private func heading(_ text: String) -> String { style(text, "1") }
+
+    public func render(_ s: TriageSummary) -> String {
+        var out: [String] = []
+        let span: String
+        if let first = s.firstTime, let last = s.lastTime {
+            span = ", \(Format.dateTime(first)) to \(Format.dateTime(last)) UTC"
+        } else {
+            span = ""
+        }
+        out.append(heading("triage") + " \(s.inputs.count) input\(s.inputs.count == 1 ? "" : "s"), \(Format.count(s.requests)) requests\(span)")
+        out.append("")
+        let verdict = Verdict(s)
+        for (i, line) in verdict.lines.enumerated() {
+            let text = i == 0 ? style(line, s.serverErrors > 0 ? "1;31" : "1;32") : line
+            out.append(contentsOf: wrap(text, indent: "  ", first: "  "))
+        }
+
+        if s.classes.total > 0 {
+            out.append("")
+            out.append(heading("Classes"))
+            let headerWhenWidth = (s.lastTime ?? 0) - (s.firstTime ?? 0) >= 86_400 ? 18 : 7
+            out.append("  " + Format.fit("class", 22) + Format.fit("count", 8, alignRight: true)
+                       + Format.fit("share", 8, alignRight: true) + "  " + Format.fit("first", headerWhenWidth) + "last")
+            let spansDays = (s.lastTime ?? 0) - (s.firstTime ?? 0) >= 86_400
+            let when = { (t: Int64?) -> String in t.map { spansDays ? Format.dateTime($0) : Format.clock($0) } ?? "" }
+            let whenWidth = spansDays ? 18 : 7
+            for detail in s.classDetails {
+                let share = detail.failureClass.isServerError ? Format.percent(detail.count, of: s.serverErrors) : "-"
+                var row = "  " + Format.fit(detail.failureClass.identifier, 22)
+                row += Format.fit(Format.count(detail.count), 8, alignRight: true)
+                row += Format.fit(share, 8, alignRight: true) + "  "
+                row += Format.fit(when(detail.firstSeen), whenWidth) + when(detail.lastSeen)
+                if detail.count == 0 { row = style(row, "2") }
+                out.append(row)
+            }
+            out.append(style("  5xx share is of server errors; client_closed (499) and retried_ok are not 5xx.", "2"))
+        }
+
+        out.append(contentsOf: timeline(s))
+        out.append(contentsOf: routes(s))
+        out.append(contentsOf: upstreams(s))
+        out.append(contentsOf: samples(s))
+        if s.serverErrors > 0 {
+            out.append("")
+            let bound = s.clientsAffectedIsLowerBound ? "at least " : ""
+            out.append(heading("Clients") + "  \(bound)\(Format.count(s.clientsAffected)) distinct clients got a 5xx; \(Format.count(s.serverErrorsWithRequestID)) of \(Format.count(s.serverErrors)) 5xx carry a request ID.")
+        }
+        out.append(contentsOf: inputs(s))
+        out.append(contentsOf: malformed(s))
+        if !s.hints.isEmpty {
+            out.append("")
+            out.append(heading("Notes"))
+            for hint in s.hints { out.append(contentsOf: wrap("- " + hint, indent: "    ", first: "  ")) }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: - Sections
+
+    private static let levels: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+    /// One row per hour (or coarser for long spans), one column per minute.
+    private func timeline(_ s: TriageSummary) -> [String] {
+        guard s.serverErrors > 0 || s.classes.total > 0, let firstBucket = s.timeline.first,
+              let lastBucket = s.timeline.last else { return [] }
+        // (minutes per column, columns per row): rows are whole hours or days,
+        // the finest layout that keeps the timeline under 30 rows.
+        let spanMinutes = Int((lastBucket.start - firstBucket.start) / 60) + 1
+        let layouts = width >= 76
+            ? [(1, 60), (5, 48), (10, 36), (15, 48), (30, 48), (60, 24), (240, 42), (1440, 28)]
+            : [(1, 30), (2, 30), (5, 36), (10, 36), (30, 48), (60, 24), (240, 42), (1440, 28)]
+        var step = 1440
+        var columns = 28
+        for (candidate, perRow) in layouts where spanMinutes <= candidate * perRow * 30 {
+            step = candidate
+            columns = perRow
+            break
+        }
+        let columnSeconds = Int64(step * 60)
+        let rowSeconds = columnSeconds * Int64(columns)
+        var byColumn: [Int64: (errors: Int, requests: Int, classes: ClassCounts)] = [:]
+        for bucket in s.timeline {
+            let key = bucket.start - ((bucket.start % columnSeconds) + columnSeconds) % columnSeconds
+            var entry = byColumn[key] ?? (0, 0, ClassCounts())
+            entry.errors += bucket.serverErrors
+            entry.requests += bucket.requests
+            entry.classes.add(bucket.classes)
+            byColumn[key] = entry
+        }
+        let peak = byColumn.values.map(\.errors).max() ?? 0
+        var out = [""]
+        let unit = step == 1 ? "minute" : "\(step) minutes"
+        let rowUnit = rowSeconds % 86_400 == 0 ? "\(rowSeconds / 86_400) d" : rowSeconds % 3600 == 0 ? "\(rowSeconds / 3600) h" : "\(rowSeconds / 60) min"
+        out.append(heading("Timeline") + "  5xx per \(unit), one row per \(rowUnit) (UTC; █ = \(peak), · = requests but no 5xx)")
+        var rowStart = firstBucket.start - ((firstBucket.start % rowSeconds) + rowSeconds) % rowSeconds
+        let spansDays = lastBucket.start - firstBucket.start >= 86_400
+        while rowStart <= lastBucket.start {
+            var row = ""
+            var rowErrors = 0
+            for c in 0..<columns {
+                let key = rowStart + Int64(c) * columnSeconds
+                guard let entry = byColumn[key] else { row += " "; continue }
+                rowErrors += entry.errors
+                if entry.errors == 0 {
+                    row += style("·", "2")
+                    continue
+                }
+                let level = peak > 0 ? min(7, (entry.errors * 8 - 1) / peak) : 0
+                let glyph = String(Self.levels[level])
+                let dominant = FailureClass.allCases.filter(\.isServerError).max { entry.classes[$0] < entry.classes[$1] }
+                row += style(glyph, dominant == .originError ? "31" : dominant?.isUpstream == true ? "33" : "35")
+            }
+            let label = spansDays ? Format.dateTime(rowStart) : Format.clock(rowStart)
+            out.append("  " + label + " " + row + " " + Format.count(rowErrors))
+            rowStart += rowSeconds
+        }
+        if color { out.append(style("  colour: red = mostly origin errors, yellow = upstream, magenta = proxy", "2")) }
+        return out
+    }
+
+    private func routes(_ s: TriageSummary) -> [String] {
+        guard !s.routes.isEmpty else { return [] }
+        var out = ["", heading("Routes") + "  by 5xx (routes normalised: {id} {uuid} {hex}, query dropped)"]
+        let routeWidth = max(20, width - 2 - 7 - 9 - 6 - 30)
+        out.append("  " + Format.fit("method", 7) + Format.fit("route", routeWidth) + Format.fit("requests", 9, alignRight: true)
+                   + Format.fit("5xx", 6, alignRight: true) + "  main class")
+        for route in s.routes {
+            let dominant = FailureClass.allCases.max { route.classes[$0] < route.classes[$1] }
+            let detail = dominant.map { "\($0.identifier) \(route.classes[$0])" } ?? ""
+            out.append("  " + Format.fit(route.method, 7) + Format.fit(route.route, routeWidth)
+                       + Format.fit(Format.count(route.requests), 9, alignRight: true)
+                       + Format.fit(Format.count(route.serverErrors), 6, alignRight: true) + "  " + detail)
+        }
+        if s.routesOverflowRequests > 0 {
+            out.append(style("  \(Format.count(s.distinctRoutes)) distinct routes kept; \(Format.count(s.routesOverflowRequests)) later requests counted under (other routes).", "2"))
+        }
+        return out
+    }
+
+    private func upstreams(_ s: TriageSummary) -> [String] {
+        let failing = s.upstreams.filter { $0.failures > 0 || $0.classes.total > 0 }
+        guard !failing.isEmpty else { return [] }
+        var out = ["", heading("Upstreams") + "  by failed attempts"]
+        let addressWidth = max(22, width - 2 - 10 - 10 - 30)
+        out.append("  " + Format.fit("address", addressWidth) + Format.fit("attempts", 10, alignRight: true)
+                   + Format.fit("failed", 10, alignRight: true) + "  classes")
+        for upstream in failing {
+            let classes = FailureClass.allCases.filter { upstream.classes[$0] > 0 }
+                .map { "\($0.identifier) \(upstream.classes[$0])" }.joined(separator: ", ")
+            out.append("  " + Format.fit(upstream.address, addressWidth)
+                       + Format.fit(Format.count(upstream.requests), 10, alignRight: true)
+                       + Format.fit(Format.count(upstream.failures), 10, alignRight: true) + "  " + classes)
+        }
+        return out
+    }
+
+    private func samples(_ s: TriageSummary) -> [String] {
+        let withSamples = s.classDetails.filter { !$0.sampleRequestIDs.isEmpty }
+        guard !withSamples.isEmpty else { return [] }
+        var out = ["", heading("Request IDs") + "  samples per class"]
+        for detail in withSamples {
+            out.append(contentsOf: wrap(Format.fit(detail.failureClass.identifier, 22) + detail.sampleRequestIDs.joined(separator: " "),
+                                        indent: String(repeating: " ", count: 24), first: "  "))
+        }
+        for route in s.routes.prefix(3) where !route.sampleRequestIDs.isEmpty {
+            out.append(contentsOf: wrap("\(route.method) \(route.route): " + route.sampleRequestIDs.joined(separator: " "),
+                                        indent: "      ", first: "  "))
+        }
+        return out
+    }
+
+    private func inputs(_ s: TriageSummary) -> [String] {
+        var out = ["", heading("Inputs")]
+        for input in s.inputs {
+            let kind = input.isGzip ? " (gzip)" : ""
+            out.append("  \(input.path)\(kind): \(input.format), \(input.formatSource); \(Format.count(input.lines)) lines, \(Format.count(input.records)) records, \(Format.count(input.malformed)) malformed")
+            if let error = input.error { out.append("    " + style("! " + error, "1;31")) }
+        }
+        return out
+    }
+
+    private func malformed(_ s: TriageSummary) -> [String] {
+        guard s.malformedLines > 0 else { return [] }
+        var out = ["", heading("Malformed lines") + "  \(Format.count(s.malformedLines)) (not counted as requests)"]
+        let reasons = s.malformedByReason.prefix(5).map { "\($0.reason) \($0.count)" }.joined(separator: ", ")
+        out.append("  by field: " + reasons)
+        for example in s.malformedExamples.prefix(5) {
+            out.append(contentsOf: wrap("\(example.path):\(example.line): \(example.reason)", indent: "      ", first: "  "))
+            out.append("      " + style(Format.fit(example.excerpt, width - 6), "2"))
+        }
+        if s.malformedExamples.count > 5 || s.malformedLines > 5 {
+            out.append(style("  (first \(min(5, s.malformedExamples.count)) shown; --format json lists up to \(s.malformedExamples.count))", "2"))
+        }
+        return out
+    }
+
+    /// Wraps at word boundaries to the terminal width.
+    private func wrap(_ text: String, indent: String, first: String) -> [String] {
+        var lines: [String] = []
+        var current = first
+        var currentWidth = first.count
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let w = visibleWidth(word)
+            if currentWidth + w + 1 > width && currentWidth > indent.count {
+                lines.append(current)
+                current = indent + word
+                currentWidth = indent.count + w
+            } else {
+                if currentWidth > first.count || (current != first && !lines.isEmpty) {
+                    if current != indent { current += " " ; currentWidth += 1 }
+                }
+                current += word
+                currentWidth += w
+            }
+        }
+        lines.append(current)
+        return lines
+    }
+
+    private func visibleWidth(_ s: Substring) -> Int {
+        var n = 0
+        var inEscape = false
+        for scalar in s.unicodeScalars {
+            if inEscape { if scalar == "m" { inEscape = false }; continue }
+            if scalar == "\u{1B}" { inEscape = true; continue }
+            n += 1
+        }
+        return n
+    }
+}

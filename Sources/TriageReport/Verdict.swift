@@ -1,0 +1,107 @@
+import TriageCore
+
+/// The first lines of every human report: what broke, how much, since when.
+///
+/// Shared by the terminal and Markdown renderers so they never disagree.
+public struct Verdict: Sendable {
+    public var headline: String
+    public var split: String?
+    public var timing: String?
+    public var whereLines: [String] = []
+    public var others: String?
+
+    public init(_ s: TriageSummary) {
+        let pct = { (part: Int, whole: Int) in Format.percent(part, of: whole) }
+        if s.requests == 0 {
+            headline = "No requests could be read."
+            return
+        }
+        if s.serverErrors == 0 {
+            headline = "No server errors: \(Format.count(s.requests)) requests, none answered 5xx."
+        } else {
+            headline = "\(Format.count(s.serverErrors)) server errors (5xx) in \(Format.count(s.requests)) requests (\(pct(s.serverErrors, s.requests)))."
+            let origin = s.classes[.originError]
+            let upstream = s.upstreamFailures
+            let proxy = s.classes[.proxyError]
+            var parts: [String] = []
+            parts.append("origin (your application) \(Format.count(origin)) = \(pct(origin, s.serverErrors))")
+            parts.append("upstream failures \(Format.count(upstream)) = \(pct(upstream, s.serverErrors))")
+            if proxy > 0 { parts.append("proxy-made \(Format.count(proxy)) = \(pct(proxy, s.serverErrors))") }
+            var text = "Split: " + parts.joined(separator: ", ") + "."
+            if s.statusOnlyCount > 0 && s.statusOnlyCount >= s.classes.serverErrors {
+                text += " Decided from status codes alone (no upstream fields in the log)."
+            } else if s.statusOnlyCount > 0 {
+                text += " \(Format.count(s.statusOnlyCount)) of them decided from the status code alone."
+            }
+            split = text
+        }
+        let errorBuckets = s.timeline.filter { $0.serverErrors > 0 }
+        if let first = errorBuckets.first, let last = errorBuckets.last,
+           let peak = errorBuckets.max(by: { $0.serverErrors < $1.serverErrors || ($0.serverErrors == $1.serverErrors && $0.start > $1.start) }) {
+            let spansDays = (s.lastTime ?? 0) - (s.firstTime ?? 0) >= 86_400
+            let t = { (time: Int64) in spansDays ? Format.dateTime(time) : Format.clock(time) }
+            timing = "First 5xx \(t(first.start)) UTC, peak \(t(peak.start)) with \(peak.serverErrors)/min, last \(t(last.start)) UTC."
+        }
+        if let route = s.routes.first, route.serverErrors > 0 {
+            let dominant = FailureClass.allCases.max { route.classes[$0] < route.classes[$1] } ?? .originError
+            whereLines.append("Worst route: \(route.method) \(route.route): \(Format.count(route.serverErrors)) 5xx of \(Format.count(route.requests)), mostly \(dominant.identifier).")
+        }
+        if let upstream = s.upstreams.first, upstream.failures > 0 {
+            let dominant = FailureClass.allCases.max { upstream.classes[$0] < upstream.classes[$1] } ?? .upstreamUnreachable
+            whereLines.append("Worst upstream: \(upstream.address): \(Format.count(upstream.failures)) failed attempts of \(Format.count(upstream.requests)), mostly \(dominant.identifier).")
+        }
+        var extra: [String] = []
+        if s.classes[.clientClosed] > 0 { extra.append("\(Format.count(s.classes[.clientClosed])) requests the client gave up on (499)") }
+        if s.classes[.retriedOK] > 0 { extra.append("\(Format.count(s.classes[.retriedOK])) succeeded only after a failed upstream attempt") }
+        if !extra.isEmpty { others = "Also: " + extra.joined(separator: "; ") + "." }
+    }
+
+    public var lines: [String] {
+        [headline] + [split, timing].compactMap { $0 } + whereLines + [others].compactMap { $0 }
+    }
+}
+
+/// Number and time formatting shared by the human renderers.
+public enum Format {
+    public static func count(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    public static func percent(_ part: Int, of whole: Int) -> String {
+        guard whole > 0 else { return "0%" }
+        let tenths = (part * 1000 + whole / 2) / whole
+        if part > 0 && tenths == 0 { return "<0.1%" }
+        return "\(tenths / 10).\(tenths % 10)%"
+    }
+
+    public static func clock(_ t: Int64) -> String {
+        let c = Timestamp.civil(t)
+        return "\(two(c.hour)):\(two(c.minute))"
+    }
+
+    public static func dateTime(_ t: Int64) -> String {
+        let c = Timestamp.civil(t)
+        return "\(c.year)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
+    }
+
+    static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+    /// Pads or cuts `s` to `width` display columns (one per scalar; good enough for log text).
+    public static func fit(_ s: String, _ width: Int, alignRight: Bool = false) -> String {
+        let n = s.unicodeScalars.count
+        if n > width {
+            guard width > 1 else { return String(s.unicodeScalars.prefix(width).map(Character.init)) }
+            var out = ""
+            out.unicodeScalars.append(contentsOf: s.unicodeScalars.prefix(width - 1))
+            return out + "…"
+        }
+        let padding = String(repeating: " ", count: width - n)
+        return alignRight ? padding + s : s + padding
+    }
+}
