@@ -4,6 +4,8 @@
 /// matched (so the line's shape is checked) but not stored.
 public enum FieldKind: UInt8, CaseIterable, Sendable {
     case ignored
+    /// An ignored variable whose value may be a list (`$upstream_response_length`).
+    case ignoredList
     case remoteAddr, remoteUser
     case timeCLF, timeISO8601, timeEpochSeconds, timeEpochMillis, timeEpochMicros, timeCustom
     case request, method, requestURI, path, query, protocolVersion
@@ -16,7 +18,7 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     var isList: Bool {
         switch self {
         case .upstreamAddr, .upstreamStatus, .upstreamConnectTime, .upstreamHeaderTime,
-             .upstreamResponseTime, .remoteAddr:
+             .upstreamResponseTime, .remoteAddr, .ignoredList:
             return true
         default:
             return false

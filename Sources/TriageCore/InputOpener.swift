@@ -2,8 +2,8 @@
 public struct OpenedInput {
     /// Decompressed bytes when `isGzip`, the raw bytes otherwise.
     public let source: ByteSource
-    /// The underlying file; `consumedBytes` on it measures progress in file bytes.
-    public let file: FileDescriptorSource
+    /// The underlying stream; its `consumedBytes` measures progress in file bytes.
+    public let raw: ByteSource
     public let isGzip: Bool
     public let displayPath: String
 }
@@ -16,10 +16,11 @@ public struct OpenedInput {
 public enum InputOpener {
     public static func open(_ path: String) throws -> OpenedInput {
         let file = try FileDescriptorSource.open(path)
-        return try wrap(file, displayPath: file.path)
+        return try wrap(source: file, displayPath: file.path)
     }
 
-    public static func wrap(_ file: FileDescriptorSource, displayPath: String) throws -> OpenedInput {
+    /// Sniffs `file`'s first bytes and decodes gzip when they are its magic.
+    public static func wrap(source file: ByteSource, displayPath: String) throws -> OpenedInput {
         var prefix = [UInt8](repeating: 0, count: 2)
         var filled = 0
         while filled < 2 {
@@ -33,9 +34,9 @@ public enum InputOpener {
         let peeked = PrefixedSource(prefix: prefix, base: file)
         if isGzipMagic(prefix) {
             return OpenedInput(source: try GzipSource(base: peeked, path: displayPath),
-                               file: file, isGzip: true, displayPath: displayPath)
+                               raw: file, isGzip: true, displayPath: displayPath)
         }
-        return OpenedInput(source: peeked, file: file, isGzip: false, displayPath: displayPath)
+        return OpenedInput(source: peeked, raw: file, isGzip: false, displayPath: displayPath)
     }
 
     static func isGzipMagic(_ bytes: [UInt8]) -> Bool {

@@ -39,7 +39,8 @@ extension LogFormat {
                 elements.append(.literal(literal))
                 literal = []
             }
-            let kind = nginxVariableKinds[variable.lowercased()] ?? .ignored
+            let lowered = variable.lowercased()
+            let kind = nginxVariableKinds[lowered] ?? (lowered.hasPrefix("upstream_") ? .ignoredList : .ignored)
             elements.append(.field(FormatField(kind: kind, name: "$" + variable)))
             i = j
         }

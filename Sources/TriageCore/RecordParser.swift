@@ -48,6 +48,8 @@ public final class RecordParser {
     /// Where the last failed parse got furthest; meaningful after `parse` returns false.
     public private(set) var failure = ParseFailure(step: -1, position: 0, reason: .emptyLine, valueEnd: 0)
     private var budget = 0
+    /// > 0 while matching a split other than the first candidate.
+    private var alternativeDepth = 0
     private let timeCache: UnsafeMutablePointer<UInt8>
     private var timeCacheCount = -1
     private var timeCacheValue: Int64 = 0
@@ -93,6 +95,7 @@ public final class RecordParser {
             return false
         }
         budget = Self.attemptBudget
+        alternativeDepth = 0
         guard match(step: 0, from: leading.count, line, &record) else { return false }
         finishRequest(line, &record)
         return true
@@ -130,7 +133,11 @@ public final class RecordParser {
         let maxAttempts = step.isQuoted ? 16 : 4
         while attempts < maxAttempts {
             guard let end = nextCandidate(step, from: candidate, line) else {
-                noteFailure(step: index, position: candidate, reason: step.isQuoted ? .unterminatedQuote : .literalMismatch)
+                // Only the first search explains the failure; running out of
+                // alternatives while backtracking says less than what failed first.
+                if attempts == 0 {
+                    noteFailure(step: index, position: candidate, reason: step.isQuoted ? .unterminatedQuote : .literalMismatch)
+                }
                 return false
             }
             budget -= 1
@@ -139,10 +146,13 @@ public final class RecordParser {
                 return false
             }
             attempts += 1
-            if store(index, step, position, end, line, &record),
-               match(step: index + 1, from: end + after.count, line, &record) {
-                return true
-            }
+            // Failures met on alternative splits are not reported: the first,
+            // most natural split explains a bad line best.
+            if attempts > 1 { alternativeDepth += 1 }
+            let matched = store(index, step, position, end, line, &record)
+                && match(step: index + 1, from: end + after.count, line, &record)
+            if attempts > 1 { alternativeDepth -= 1 }
+            if matched { return true }
             candidate = end + 1
             if candidate > n { return false }
         }
@@ -198,6 +208,8 @@ public final class RecordParser {
         let range = FieldRange(start, end)
         switch step.kind {
         case .ignored: break
+        case .ignoredList:
+            if line[end - 1] == UInt8(ascii: ",") { return invalid(index, start, end) }
         case .status:
             guard end - start == 3, let a = Timestamp.digit(line[start]), let b = Timestamp.digit(line[start + 1]),
                   let c = Timestamp.digit(line[start + 2]), a >= 1
@@ -306,7 +318,8 @@ public final class RecordParser {
     // MARK: - Failure
 
     private func noteFailure(step: Int, position: Int, reason: ParseFailure.Reason, valueEnd: Int = 0) {
-        if position >= failure.position || failure.reason == .literalMismatch && failure.step < 0 {
+        guard alternativeDepth == 0 else { return }
+        if position > failure.position || failure.step < 0 {
             failure = ParseFailure(step: step, position: position, reason: reason, valueEnd: valueEnd)
         }
     }

@@ -57,7 +57,7 @@ public final class RouteNormalizer {
             i = segmentEnd
             if count >= maxLength { break }
         }
-        if count > maxLength {
+        if count > maxLength || (count >= maxLength && i < end) {
             count = maxLength
             append(Self.ellipsis)
         }

@@ -7,4 +7,9 @@
 static inline int CZlib_inflateInit2(z_streamp strm, int windowBits) {
     return inflateInit2(strm, windowBits);
 }
+
+/// deflateInit2 is a macro too; used by tests to build gzip members.
+static inline int CZlib_deflateInit2(z_streamp strm, int level, int windowBits) {
+    return deflateInit2(strm, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY);
+}
 #endif

@@ -1,0 +1,96 @@
+import Testing
+@testable import TriageCore
+
+@Suite struct GzipSourceTests {
+    let first = Array((0..<2000).map { "first member line \($0)\n" }.joined().utf8)
+    let second = Array((0..<1500).map { "second member line \($0)\n" }.joined().utf8)
+
+    func open(_ bytes: [UInt8], chunk: Int) throws -> OpenedInput {
+        // InputOpener sniffs the magic on the stream itself, like it does for stdin.
+        let source = MemorySource(bytes, chunkSize: chunk)
+        return try InputOpener.wrap(source: source, displayPath: "test.gz")
+    }
+
+    @Test("multi-member gzip is read to the end whatever the read size", arguments: [1, 7, 4096, 1 << 20])
+    func multiMember(chunk: Int) throws {
+        let data = gzipMember(first) + gzipMember(second)
+        let input = try open(data, chunk: chunk)
+        #expect(input.isGzip)
+        let (bytes, error) = drain(input.source, readSize: chunk == 1 ? 3 : 4096)
+        #expect(error == nil)
+        let isWhole = bytes == first + second
+        #expect(isWhole)
+    }
+
+    @Test("a member ending exactly at a read boundary still continues with the next")
+    func memberAtReadBoundary() throws {
+        let a = gzipMember(first)
+        let data = a + gzipMember(second)
+        let input = try open(data, chunk: a.count)
+        let (bytes, error) = drain(input.source)
+        #expect(error == nil)
+        let isWhole = bytes == first + second
+        #expect(isWhole)
+    }
+
+    @Test("truncated gzip: the bytes before the cut are delivered, then the damage is reported")
+    func truncated() throws {
+        let data = gzipMember(first + second)
+        let cut = Array(data.prefix(data.count / 2))
+        let input = try open(cut, chunk: 4096)
+        let (bytes, error) = drain(input.source)
+        #expect(bytes.count > 0)
+        let isPrefix = Array((first + second).prefix(bytes.count)) == bytes
+        #expect(isPrefix)
+        guard case .gzipTruncated? = error else {
+            Issue.record("expected gzipTruncated, got \(String(describing: error))")
+            return
+        }
+    }
+
+    @Test("zero padding after the last member is ignored, like gzip does")
+    func zeroPadding() throws {
+        let data = gzipMember(first) + [UInt8](repeating: 0, count: 512)
+        let (bytes, error) = drain(try open(data, chunk: 100).source)
+        #expect(error == nil)
+        let isFirst = bytes == first
+        #expect(isFirst)
+    }
+
+    @Test("garbage after a member is reported as corruption with its offset")
+    func trailingGarbage() throws {
+        let member = gzipMember(first)
+        let data = member + Array("not gzip".utf8)
+        let (bytes, error) = drain(try open(data, chunk: 4096).source)
+        let isFirst = bytes == first
+        #expect(isFirst)
+        guard case let .gzipCorrupt(_, offset, _, message)? = error else {
+            Issue.record("expected gzipCorrupt, got \(String(describing: error))")
+            return
+        }
+        #expect(offset == Int64(member.count))
+        #expect(message.contains("trailing garbage"))
+    }
+
+    @Test("corrupt deflate data is reported; output before the damage is kept")
+    func corruptData() throws {
+        var data = gzipMember(first + second)
+        for i in (data.count / 2)..<(data.count / 2 + 64) { data[i] ^= 0x5A }
+        let (bytes, error) = drain(try open(data, chunk: 4096).source)
+        #expect(error != nil)
+        // zlib notices some damage only at the CRC, so only the start is guaranteed intact.
+        let intactPrefix = Array((first + second).prefix(1000))
+        #expect(bytes.count >= 1000)
+        let prefixMatches = Array(bytes.prefix(1000)) == intactPrefix
+        #expect(prefixMatches)
+    }
+
+    @Test("plain text is passed through untouched, including a 1-byte input")
+    func plainPassThrough() throws {
+        for text in ["x", "hello\nworld\n", ""] {
+            let input = try open(Array(text.utf8), chunk: 1)
+            #expect(!input.isGzip)
+            #expect(drain(input.source).bytes == Array(text.utf8))
+        }
+    }
+}

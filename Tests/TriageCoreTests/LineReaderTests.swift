@@ -1,0 +1,55 @@
+import Testing
+@testable import TriageCore
+
+@Suite struct LineReaderTests {
+    static let chunkSizes = [1, 2, 3, 7, 64, 4096]
+
+    @Test("lines match split(separator:) whatever the chunk size", arguments: chunkSizes)
+    func matchesSplitOracle(chunk: Int) throws {
+        let text = "alpha\nbeta\n\ngamma delta\nlast without newline"
+        let lines = try readLines(Array(text.utf8), chunk: chunk)
+        let oracle = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.map(\.0) == oracle)
+        #expect(lines.map(\.1) == [true, true, true, true, false])
+    }
+
+    @Test("CRLF line ends read like LF", arguments: chunkSizes)
+    func crlf(chunk: Int) throws {
+        let lines = try readLines(Array("a\r\nbb\r\nccc\r\n".utf8), chunk: chunk)
+        #expect(lines.map(\.0) == ["a", "bb", "ccc"])
+    }
+
+    @Test("a trailing newline does not add an empty line; empty input has no lines")
+    func trailingNewline() throws {
+        #expect(try readLines(Array("x\n".utf8), chunk: 1).map(\.0) == ["x"])
+        #expect(try readLines([], chunk: 1).isEmpty)
+        #expect(try readLines(Array("\n".utf8), chunk: 1).map(\.0) == [""])
+    }
+
+    @Test("an over-long line is reported once as overlong and not split", arguments: [1, 5, 64, 4096])
+    func overlongLine(chunk: Int) throws {
+        let long = String(repeating: "x", count: 100)
+        let text = "short\n\(long)\nafter\n\(long)"
+        let lines = try readLines(Array(text.utf8), chunk: chunk, maxLineLength: 16)
+        #expect(lines.count == 4)
+        #expect(lines.map(\.2) == [false, true, false, true])
+        #expect(lines[1].0 == String(repeating: "x", count: 16))
+        #expect(lines[2].0 == "after")
+    }
+
+    @Test("line numbers and offsets are absolute across refills")
+    func numbersAndOffsets() throws {
+        let text = (1...500).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        let reader = LineReader(source: MemorySource(Array(text.utf8), chunkSize: 13), maxLineLength: 32, readSize: 64)
+        var expectedOffset: Int64 = 0
+        var count = 0
+        try reader.forEachLine { line in
+            count += 1
+            #expect(line.number == count)
+            #expect(line.offset == expectedOffset)
+            #expect(String(decoding: line.bytes, as: UTF8.self) == "line \(count)")
+            expectedOffset += Int64(line.bytes.count + 1)
+        }
+        #expect(count == 500)
+    }
+}
