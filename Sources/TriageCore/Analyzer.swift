@@ -34,7 +34,8 @@ public final class Analyzer {
     public let options: AnalysisOptions
     private let aggregator: Aggregator
     private var inputs: [TriageSummary.Input] = []
-    private var errors: [TriageError] = []
+    /// Inputs that could not be read whole, so far.
+    public private(set) var errors: [TriageError] = []
     private var malformedExamples: [TriageSummary.MalformedExample] = []
     private var malformedReasons: [String: Int] = [:]
     private var malformedTotal = 0
@@ -60,7 +61,7 @@ public final class Analyzer {
                 errors.append(.readFailed(path: path, reason: "\(error)"))
             }
         }
-        return AnalysisOutcome(summary: makeSummary(), errors: errors)
+        return AnalysisOutcome(summary: finish(), errors: errors)
     }
 
     /// Analyses one opened input.
@@ -113,12 +114,12 @@ public final class Analyzer {
                     stats.formatSource = "given (\(result.matched) of \(result.sampled) first lines match)"
                 }
             } catch let error as TriageError {
-                if case .fixed = options.format, case let .noFormatFits(p, explanation) = error,
-                   !lines.allSatisfy(\.isEmpty) {
-                    errors.append(.noFormatFits(path: p, explanation: explanation.replacingOccurrences(
-                        of: "no known log format fits", with: "the given format does not fit")))
-                } else if !lines.allSatisfy(\.isEmpty) {
-                    errors.append(error)
+                if !lines.allSatisfy(\.isEmpty) {
+                    if case let .fixed(format) = options.format, case let .noFormatFits(p, explanation) = error {
+                        errors.append(.givenFormatDoesNotFit(path: p, format: format.name, explanation: explanation))
+                    } else {
+                        errors.append(error)
+                    }
                 }
                 rejected = true
             } catch {
@@ -162,9 +163,14 @@ public final class Analyzer {
             stats.error = "\(error)"
             errors.append(.readFailed(path: path, reason: "\(error)"))
         }
-        if rejected && stats.error == nil, let last = errors.last, case .noFormatFits = last {
-            stats.error = "no format fits; input skipped"
-            stats.formatSource = "none fits"
+        if rejected && stats.error == nil, let last = errors.last {
+            switch last {
+            case .noFormatFits, .givenFormatDoesNotFit:
+                stats.error = "no format fits; input skipped"
+                stats.formatSource = "none fits"
+            default:
+                break
+            }
         }
         linesTotal += stats.lines
         inputs.append(stats)
@@ -182,7 +188,8 @@ public final class Analyzer {
         }
     }
 
-    private func makeSummary() -> TriageSummary {
+    /// The summary of everything analysed so far.
+    public func finish() -> TriageSummary {
         var s = aggregator.summary(top: options.top)
         s.inputs = inputs
         s.lines = linesTotal
@@ -208,18 +215,3 @@ public final class Analyzer {
     }
 }
 
-extension String {
-    func replacingOccurrences(of target: String, with replacement: String) -> String {
-        guard !target.isEmpty, let range = range(of: target) else { return self }
-        return self[..<range.lowerBound] + replacement + self[range.upperBound...]
-    }
-
-    func range(of target: String) -> Range<String.Index>? {
-        var index = startIndex
-        while index < endIndex {
-            if self[index...].hasPrefix(target) { return index..<self.index(index, offsetBy: target.count) }
-            index = self.index(after: index)
-        }
-        return nil
-    }
-}

@@ -13,6 +13,8 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
     case unknownPreset(String)
     case nginxConfig(path: String, reason: String)
     case noFormatFits(path: String, explanation: String)
+    /// The format the user gave matches none of the input's first lines.
+    case givenFormatDoesNotFit(path: String, format: String, explanation: String)
     case regex(pattern: String, message: String)
 
     public var description: String {
@@ -27,6 +29,8 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
         case let .unknownPreset(name): return "unknown log format '\(name)'"
         case let .nginxConfig(path, reason): return "\(path): \(reason)"
         case let .noFormatFits(path, explanation): return "\(path): no known log format fits.\n\(explanation)"
+        case let .givenFormatDoesNotFit(path, format, explanation):
+            return "\(path): the given format does not fit (format '\(format)').\n\(explanation)"
         case let .regex(pattern, message): return "invalid regular expression '\(pattern)': \(message)"
         }
     }
@@ -34,7 +38,7 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
     /// True when the input was read only partly (damage, not a usage mistake).
     public var isInputDamage: Bool {
         switch self {
-        case .gzipTruncated, .gzipCorrupt, .readFailed, .cannotOpen, .noFormatFits: return true
+        case .gzipTruncated, .gzipCorrupt, .readFailed, .cannotOpen, .noFormatFits, .givenFormatDoesNotFit: return true
         default: return false
         }
     }

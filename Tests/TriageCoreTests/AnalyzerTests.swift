@@ -1,0 +1,100 @@
+import Testing
+@testable import TriageCore
+
+@Suite struct AnalyzerTests {
+    static let ok = #"203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET /api/orders/1 HTTP/1.1" 200 5 "-" "ua""#
+    static let fail = #"203.0.113.8 - - [21/Nov/2026:10:01:00 +0000] "POST /api/orders/2 HTTP/1.1" 500 5 "-" "ua""#
+
+    func analyze(_ text: String, chunk: Int = 4096, options: AnalysisOptions = AnalysisOptions()) throws -> AnalysisOutcome {
+        let analyzer = Analyzer(options: options)
+        let input = try InputOpener.wrap(source: MemorySource(Array(text.utf8), chunkSize: chunk), displayPath: "mem.log")
+        analyzer.analyze(input)
+        return AnalysisOutcome(summary: analyzer.finish(), errors: analyzer.errors)
+    }
+
+    @Test("bad lines are counted with line number and reason; the rest is still analysed", arguments: [1, 9, 4096])
+    func malformedCounted(chunk: Int) throws {
+        let text = [Self.ok, "garbage that is not a log line", Self.fail, "", Self.ok].joined(separator: "\n") + "\n"
+        let outcome = try analyze(text, chunk: chunk)
+        let s = outcome.summary
+        #expect(s.requests == 3)
+        #expect(s.serverErrors == 1)
+        #expect(s.malformedLines == 1)
+        #expect(s.inputs.first?.blank == 1)
+        #expect(s.malformedExamples.first?.line == 2)
+        #expect(s.malformedExamples.first?.path == "mem.log")
+        #expect(s.classes[.originError] == 1)
+        #expect(s.classDetails[0].statusOnly == 1)
+        #expect(outcome.errors.isEmpty)
+    }
+
+    @Test("a cut-off last line without newline is malformed and says so")
+    func truncatedLastLine() throws {
+        let text = Self.ok + "\n" + String(Self.fail.prefix(60))
+        let s = try analyze(text).summary
+        #expect(s.requests == 1)
+        #expect(s.malformedLines == 1)
+        #expect(s.malformedExamples.first?.reason.contains("no line break") == true)
+    }
+
+    @Test("routes group by normalised route and method; samples are the failures' request IDs")
+    func routesAndSamples() throws {
+        var options = AnalysisOptions()
+        options.format = .fixed(try LogFormat.nginx(#"$remote_addr [$time_local] "$request" $status $request_id"#))
+        let lines = (1...7).map { i in
+            #"10.0.0.\#(i) [21/Nov/2026:10:00:0\#(i) +0000] "GET /api/orders/\#(i * 1000) HTTP/1.1" \#(i % 2 == 0 ? 502 : 200) rid-\#(i)"#
+        }
+        let s = try analyze(lines.joined(separator: "\n"), options: options).summary
+        #expect(s.routes.count == 1)
+        #expect(s.routes[0].route == "/api/orders/{id}")
+        #expect(s.routes[0].requests == 7)
+        #expect(s.routes[0].serverErrors == 3)
+        #expect(s.routes[0].sampleRequestIDs == ["rid-2", "rid-4", "rid-6"])
+        #expect(s.clientsAffected == 3)
+        #expect(s.serverErrorsWithRequestID == 3)
+    }
+
+    @Test("upstream attempts are counted per address and retries classified")
+    func upstreams() throws {
+        let base = #"1.1.1.1 - - [21/Nov/2026:10:00:00 +0000] "GET /x HTTP/1.1" "#
+        let lines = [
+            base + #"200 5 "-" "ua" rt=0.1 uct="-, 0.001" uht="-, 0.1" urt="0.0, 0.1" us="502, 200" ua="10.0.0.2:80, 10.0.0.3:80" rid=a"#,
+            base + #"502 5 "-" "ua" rt=0.0 uct="-" uht="-" urt="0.0" us="502" ua="10.0.0.2:80" rid=b"#,
+            base + #"503 5 "-" "ua" rt=0.0 uct="-" uht="-" urt="-" us="-" ua="-" rid=c"#,
+        ]
+        let s = try analyze(lines.joined(separator: "\n")).summary
+        #expect(s.inputs.first?.format == "upstream")
+        #expect(s.classes[.retriedOK] == 1)
+        #expect(s.classes[.upstreamUnreachable] == 1)
+        #expect(s.classes[.proxyError] == 1)
+        let failing = s.upstreams.first
+        #expect(failing?.address == "10.0.0.2:80")
+        #expect(failing?.requests == 2)
+        #expect(failing?.failures == 2)
+        #expect(s.upstreams.count == 2)
+    }
+
+    @Test("the route table is bounded; overflow is counted, not dropped")
+    func boundedRoutes() throws {
+        var options = AnalysisOptions()
+        options.limits.routes = 5
+        let lines = (0..<50).map { i in
+            #"1.1.1.1 - - [21/Nov/2026:10:00:00 +0000] "GET /page-\#(String(repeating: "x", count: i % 20))z HTTP/1.1" 500 5 "-" "ua""#
+        }
+        let s = try analyze(lines.joined(separator: "\n"), options: options).summary
+        #expect(s.distinctRoutes == 5)
+        #expect(s.routesOverflowRequests > 0)
+        #expect(s.routes.reduce(0) { $0 + $1.requests } <= 50)
+        #expect(s.requests == 50)
+    }
+
+    @Test("a given format that fits none of the first lines stops that input with the failing field")
+    func givenFormatMismatch() throws {
+        var options = AnalysisOptions()
+        options.format = .fixed(try LogFormat.nginx(#"$remote_addr $status"#))
+        let outcome = try analyze(Self.ok + "\n", options: options)
+        #expect(outcome.summary.requests == 0)
+        #expect(outcome.errors.count == 1)
+        #expect(outcome.errors.first?.description.contains("given format does not fit") == true)
+    }
+}
