@@ -53,8 +53,14 @@ public final class Aggregator {
     private var clientsOverflowed = false
     private var serverErrorsWithRequestID = 0
 
-    public init(limits: Limits = Limits()) {
+    /// User route rules, compiled for this aggregator's thread.
+    private let routeRules: [(regex: Regex, route: [UInt8])]
+
+    public init(limits: Limits = Limits(), routeRules: [RouteRule] = []) {
         self.limits = limits
+        self.routeRules = routeRules.compactMap { rule in
+            (try? Regex(rule.pattern)).map { ($0, Array(rule.route.utf8)) }
+        }
         routes = ByteKeyTable(limit: limits.routes)
         upstreams = ByteKeyTable(limit: limits.upstreams)
         keyBuffer = .allocate(capacity: Self.keyCapacity)
@@ -148,8 +154,13 @@ public final class Aggregator {
             for b in method.prefix(32) { keyBuffer[length] = b; length += 1 }
             keyBuffer[length] = UInt8(ascii: " ")
             length += 1
-            let route = normalizer.normalize(record.target.bytes(in: line))
-            for b in route.prefix(Self.keyCapacity - length) { keyBuffer[length] = b; length += 1 }
+            let target = record.target.bytes(in: line)
+            if let named = namedRoute(target) {
+                for b in named.prefix(Self.keyCapacity - length) { keyBuffer[length] = b; length += 1 }
+            } else {
+                let route = normalizer.normalize(target)
+                for b in route.prefix(Self.keyCapacity - length) { keyBuffer[length] = b; length += 1 }
+            }
         } else {
             for b in Self.invalidRequestKey { keyBuffer[length] = b; length += 1 }
         }
@@ -161,6 +172,18 @@ public final class Aggregator {
             routeOverflow.record(decision: decision, isServerError: isServerError, requestID: requestID,
                                  sampleLimit: limits.samplesPerGroup)
         }
+    }
+
+    /// The route of the first user rule matching the target's path, if any.
+    private func namedRoute(_ target: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard !routeRules.isEmpty else { return nil }
+        var end = target.count
+        for i in 0..<target.count where target[i] == UInt8(ascii: "?") {
+            end = i
+            break
+        }
+        let path = UnsafeBufferPointer(rebasing: target[0..<end])
+        return routeRules.first { $0.regex.matches(path) }?.route
     }
 
     static let invalidRequestKey: [UInt8] = Array("- (invalid request)".utf8)

@@ -13,6 +13,8 @@ public struct AnalysisOptions: Sendable {
     /// Length of the top lists (routes, upstreams).
     public var top = 10
     public var limits = Aggregator.Limits()
+    /// User rules naming routes (`--route-rule`), tried before the built-in normalisation.
+    public var routeRules: [RouteRule] = []
 
     public init() {}
 }
@@ -43,7 +45,7 @@ public final class Analyzer {
 
     public init(options: AnalysisOptions = AnalysisOptions()) {
         self.options = options
-        self.aggregator = Aggregator(limits: options.limits)
+        self.aggregator = Aggregator(limits: options.limits, routeRules: options.routeRules)
     }
 
     /// Analyses `paths` (`-` is standard input) and returns the outcome.

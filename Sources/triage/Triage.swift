@@ -45,6 +45,11 @@ struct Triage: ParsableCommand {
     @Option(help: "Colour: auto (only on a terminal, honours NO_COLOR), always or never.")
     var color: ColorChoice = .auto
 
+    @Option(name: .customLong("route-rule"),
+            help: ArgumentHelp("Name a route: targets whose path matches the PCRE2 REGEX count as ROUTE (repeatable; tried in order before {id}/{uuid}/{hex}).",
+                               valueName: "REGEX=>ROUTE"))
+    var routeRules: [String] = []
+
     @Option(help: "Length of the top lists (routes, upstreams).")
     var top: Int = 10
 
@@ -72,6 +77,7 @@ struct Triage: ParsableCommand {
         options.maxLineLength = maxLineLength
         do {
             if let format = try resolveFormat() { options.format = .fixed(format) }
+            options.routeRules = try routeRules.map(RouteRule.init(specification:))
         } catch let error as TriageError {
             throw ValidationError(error.description)
         }
