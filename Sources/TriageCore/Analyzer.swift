@@ -92,7 +92,7 @@ public final class Analyzer {
             }
             if parser.parse(bytes, into: &record) {
                 stats.records += 1
-                aggregator.add(record, line: bytes, hasUpstreamFields: parser.format.hasUpstreamFields)
+                aggregator.add(record, line: bytes, hasUpstreamFields: parser.hasUpstreamFields)
             } else {
                 var reason = parser.describeFailure(in: bytes)
                 if !isTerminated { reason = "last line has no line break (cut short?): " + reason }

@@ -32,19 +32,26 @@ public struct ParseFailure: Sendable {
 /// Values are validated by kind (a status is three digits, a time parses), so
 /// a wrong split is rejected rather than stored. Nothing here allocates per line.
 public final class RecordParser {
+    /// One field to match. Plain data only (no references), so the hot loop
+    /// copies it without retain/release; literal bytes live in `literalPool`.
     struct Step {
         var kind: FieldKind
-        var name: String
-        var layout: TimeLayout?
-        /// The literal that must follow this field (empty for a final field).
-        var after: [UInt8]
+        /// The literal that must follow this field: `literalPool[afterStart..<afterStart+afterCount]`
+        /// (empty for a final field).
+        var afterStart: Int
+        var afterCount: Int
         /// The field sits between `"` and `"`: backslash escapes are skipped.
         var isQuoted: Bool
     }
 
     public let format: LogFormat
+    /// Cached from the format: computed once, read per line.
+    public let hasUpstreamFields: Bool
     let leading: [UInt8]
-    let steps: [Step]
+    private let steps: UnsafeMutableBufferPointer<Step>
+    private let stepNames: [String]
+    private let stepLayouts: [TimeLayout?]
+    private let literalPool: UnsafeMutablePointer<UInt8>
     /// Where the last failed parse got furthest; meaningful after `parse` returns false.
     public private(set) var failure = ParseFailure(step: -1, position: 0, reason: .emptyLine, valueEnd: 0)
     private var budget = 0
@@ -58,8 +65,12 @@ public final class RecordParser {
 
     public init(format: LogFormat) {
         self.format = format
+        self.hasUpstreamFields = format.hasUpstreamFields
         var leading: [UInt8] = []
         var steps: [Step] = []
+        var names: [String] = []
+        var layouts: [TimeLayout?] = []
+        var pool: [UInt8] = []
         let elements = format.elements
         for (index, element) in elements.enumerated() {
             switch element {
@@ -71,16 +82,32 @@ public final class RecordParser {
                 var before: [UInt8] = []
                 if index > 0, case let .literal(previous) = elements[index - 1] { before = previous }
                 let isQuoted = before.last == UInt8(ascii: "\"") && after.first == UInt8(ascii: "\"")
-                steps.append(Step(kind: field.kind, name: field.name, layout: field.timeLayout, after: after,
-                                  isQuoted: isQuoted))
+                steps.append(Step(kind: field.kind, afterStart: pool.count, afterCount: after.count, isQuoted: isQuoted))
+                pool += after
+                names.append(field.name)
+                layouts.append(field.timeLayout)
             }
         }
         self.leading = leading
-        self.steps = steps
+        self.steps = .allocate(capacity: steps.count)
+        _ = self.steps.initialize(from: steps)
+        self.stepNames = names
+        self.stepLayouts = layouts
+        self.literalPool = .allocate(capacity: max(1, pool.count))
+        self.literalPool.initialize(from: pool, count: pool.count)
         self.timeCache = .allocate(capacity: Self.timeCacheCapacity)
     }
 
-    deinit { timeCache.deallocate() }
+    deinit {
+        steps.deallocate()
+        literalPool.deallocate()
+        timeCache.deallocate()
+    }
+
+    @inline(__always)
+    private func after(_ step: Step) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: literalPool + step.afterStart, count: step.afterCount)
+    }
 
     /// Fills `record` from `line`; returns false (see ``failure``) when the line does not match.
     public func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout AccessRecord) -> Bool {
@@ -115,7 +142,7 @@ public final class RecordParser {
             return false
         }
         let step = steps[index]
-        let after = step.after
+        let after = self.after(step)
         let n = line.count
 
         if after.isEmpty {
@@ -162,7 +189,7 @@ public final class RecordParser {
     /// The next position ≥ `from` where this field may end: where its following literal starts.
     @inline(__always)
     private func nextCandidate(_ step: Step, from: Int, _ line: UnsafeBufferPointer<UInt8>) -> Int? {
-        let after = step.after
+        let after = self.after(step)
         let first = after[0]
         var i = from
         let n = line.count
@@ -191,7 +218,7 @@ public final class RecordParser {
 
     /// `a, b` and `a : b` are one list value, not two fields.
     @inline(__always)
-    private func continuesList(_ line: UnsafeBufferPointer<UInt8>, at i: Int, after: [UInt8]) -> Bool {
+    private func continuesList(_ line: UnsafeBufferPointer<UInt8>, at i: Int, after: UnsafeBufferPointer<UInt8>) -> Bool {
         guard after.first == UInt8(ascii: " ") else { return false }
         if i > 0 && line[i - 1] == UInt8(ascii: ",") { return true }
         if i + 2 < line.count && line[i + 1] == UInt8(ascii: ":") && line[i + 2] == UInt8(ascii: " ") { return true }
@@ -228,7 +255,7 @@ public final class RecordParser {
             guard let micros = decimalMicros(line, start, end, scale: 1) else { return invalid(index, start, end) }
             record.requestMicros = micros
         case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom:
-            guard let seconds = parseTime(step, range.bytes(in: line)) else { return invalid(index, start, end) }
+            guard let seconds = parseTime(step.kind, index, range.bytes(in: line)) else { return invalid(index, start, end) }
             record.time = seconds
         case .remoteAddr: record.remoteAddr = range
         case .remoteUser: record.remoteUser = range
@@ -256,20 +283,20 @@ public final class RecordParser {
         return false
     }
 
-    private func parseTime(_ step: Step, _ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+    private func parseTime(_ kind: FieldKind, _ index: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         // Busy logs repeat the same second on many lines: remember the last one.
         let count = bytes.count
         if count == timeCacheCount, let base = bytes.baseAddress, memcmp(base, timeCache, count) == 0 {
             return timeCacheValue
         }
         let value: Int64?
-        switch step.kind {
+        switch kind {
         case .timeCLF: value = Timestamp.parseCLF(bytes)
         case .timeISO8601: value = Timestamp.parseISO8601(bytes)
         case .timeEpochSeconds: value = Timestamp.parseEpoch(bytes, unitsPerSecond: 1)
         case .timeEpochMillis: value = Timestamp.parseEpoch(bytes, unitsPerSecond: 1000)
         case .timeEpochMicros: value = Timestamp.parseEpoch(bytes, unitsPerSecond: 1_000_000)
-        case .timeCustom: value = step.layout?.parse(bytes)
+        case .timeCustom: value = stepLayouts[index]?.parse(bytes)
         default: value = nil
         }
         if let value, count <= Self.timeCacheCapacity, let base = bytes.baseAddress {
@@ -341,23 +368,23 @@ public final class RecordParser {
         case .trailingText:
             return "unexpected text after the last field at column \(column): '\(excerpt(f.position, line.count))'"
         case .unterminatedQuote:
-            let name = f.step >= 0 && f.step < steps.count ? steps[f.step].name : "field"
-            return "\(name) starting at column \(column) has no closing '\(LogText.display(steps[max(0, f.step)].after))'"
+            let index = max(0, min(f.step, steps.count - 1))
+            return "\(stepNames[index]) starting at column \(column) has no closing '\(LogText.display(after(steps[index])))'"
         case .invalidValue:
-            let step = steps[max(0, f.step)]
-            return "field \(step.name) at column \(column): expected \(step.kind.expectation), found '\(excerpt(f.position, f.valueEnd))'"
+            let index = max(0, min(f.step, steps.count - 1))
+            return "field \(stepNames[index]) at column \(column): expected \(steps[index].kind.expectation), found '\(excerpt(f.position, f.valueEnd))'"
         case .literalMismatch:
             if f.step < 0 {
                 return "line does not start with '\(LogText.display(leading))'"
             }
-            let step = steps[min(f.step, steps.count - 1)]
-            return "expected '\(LogText.display(step.after))' after field \(step.name) (from column \(column)), line ends or differs: '\(excerpt(f.position, line.count))'"
+            let index = min(f.step, steps.count - 1)
+            return "expected '\(LogText.display(after(steps[index])))' after field \(stepNames[index]) (from column \(column)), line ends or differs: '\(excerpt(f.position, line.count))'"
         }
     }
 
     /// Name of the field where the last parse failed.
     public var failedFieldName: String {
-        failure.step >= 0 && failure.step < steps.count ? steps[failure.step].name : "start of line"
+        failure.step >= 0 && failure.step < steps.count ? stepNames[failure.step] : "start of line"
     }
 }
 
@@ -368,6 +395,15 @@ func find(_ byte: UInt8, _ line: UnsafeBufferPointer<UInt8>, _ from: Int) -> Int
     guard from < line.count, let base = line.baseAddress else { return nil }
     guard let hit = memchr(base + from, Int32(byte), line.count - from) else { return nil }
     return UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - base
+}
+
+@inline(__always)
+func startsWith(_ line: UnsafeBufferPointer<UInt8>, _ at: Int, _ literal: UnsafeBufferPointer<UInt8>) -> Bool {
+    let count = literal.count
+    guard at + count <= line.count else { return false }
+    if count == 0 { return true }
+    guard let base = line.baseAddress, let l = literal.baseAddress else { return false }
+    return memcmp(base + at, l, count) == 0
 }
 
 @inline(__always)
