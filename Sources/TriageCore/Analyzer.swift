@@ -57,7 +57,7 @@ public final class Analyzer {
             } catch let error as TriageError {
                 errors.append(error)
                 inputs.append(.init(path: path, format: "-", formatSource: "not read", isGzip: false, lines: 0,
-                                    records: 0, malformed: 0, blank: 0, error: error.description,
+                                    records: 0, malformed: 0, blank: 0, skipped: 0, error: error.description,
                                     hasUpstreamFields: false, hasRequestID: false))
             } catch {
                 errors.append(.readFailed(path: path, reason: "\(error)"))
@@ -70,7 +70,7 @@ public final class Analyzer {
     public func analyze(_ input: OpenedInput) {
         let path = input.displayPath
         var stats = TriageSummary.Input(path: path, format: "-", formatSource: "", isGzip: input.isGzip, lines: 0,
-                                        records: 0, malformed: 0, blank: 0, error: nil,
+                                        records: 0, malformed: 0, blank: 0, skipped: 0, error: nil,
                                         hasUpstreamFields: false, hasRequestID: false)
         let reader = LineReader(source: input.source, maxLineLength: options.maxLineLength)
         var sample: [(bytes: [UInt8], number: Int, isTerminated: Bool, isOverlong: Bool)] = []
@@ -138,7 +138,10 @@ public final class Analyzer {
                 }
             } else {
                 stats.lines = sample.count
+                stats.blank = sample.filter { $0.bytes.isEmpty && !$0.isOverlong }.count
+                stats.skipped = stats.lines - stats.blank
             }
+            if lines.allSatisfy(\.isEmpty) && parser == nil { stats.formatSource = "empty input" }
             sample = []
         }
 
@@ -151,6 +154,7 @@ public final class Analyzer {
                 }
                 if rejected {
                     stats.lines += 1
+                    if line.bytes.isEmpty && !line.isOverlong { stats.blank += 1 } else { stats.skipped += 1 }
                     return
                 }
                 sample.append((Array(line.bytes), line.number, line.isTerminated, line.isOverlong))

@@ -26,7 +26,8 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
         case let .gzipCorrupt(path, offset, code, message):
             return "\(path): gzip data corrupt at compressed byte \(offset) (zlib \(code): \(message)); lines before it were analysed"
         case let .invalidFormat(reason): return "invalid log format: \(reason)"
-        case let .unknownPreset(name): return "unknown log format '\(name)'"
+        case let .unknownPreset(name):
+            return "unknown log format '\(name)': use a preset (\(LogFormat.presetNames.joined(separator: ", "))), 'nginx:FORMAT', 'apache:FORMAT', or a log_format name with --nginx-conf"
         case let .nginxConfig(path, reason): return "\(path): \(reason)"
         case let .noFormatFits(path, explanation): return "\(path): no known log format fits.\n\(explanation)"
         case let .givenFormatDoesNotFit(path, format, explanation):

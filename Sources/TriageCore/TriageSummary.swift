@@ -13,6 +13,8 @@ public struct TriageSummary: Sendable {
         public var records: Int
         public var malformed: Int
         public var blank: Int
+        /// Lines not analysed because no format fits this input.
+        public var skipped: Int
         /// Damage that stopped reading this input early, if any.
         public var error: String?
         public var hasUpstreamFields: Bool

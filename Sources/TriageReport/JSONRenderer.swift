@@ -24,6 +24,7 @@ public struct JSONRenderer: Sendable {
             w.int("records", input.records)
             w.int("malformed", input.malformed)
             w.int("blank", input.blank)
+            w.int("skipped", input.skipped)
             w.bool("has_upstream_fields", input.hasUpstreamFields)
             w.bool("has_request_id", input.hasRequestID)
             w.optionalString("error", input.error)

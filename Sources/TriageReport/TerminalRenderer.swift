@@ -192,7 +192,7 @@ public struct TerminalRenderer: Sendable {
         var out = ["", heading("Inputs")]
         for input in s.inputs {
             let kind = input.isGzip ? " (gzip)" : ""
-            out.append("  \(input.path)\(kind): \(input.format), \(input.formatSource); \(Format.count(input.lines)) lines, \(Format.count(input.records)) records, \(Format.count(input.malformed)) malformed")
+            out.append("  \(input.path)\(kind): \(input.format), \(input.formatSource); \(Format.count(input.lines)) lines, \(Format.count(input.records)) records, \(Format.count(input.malformed)) malformed\(input.skipped > 0 ? ", \(Format.count(input.skipped)) skipped" : "")")
             if let error = input.error { out.append("    " + style("! " + error, "1;31")) }
         }
         return out
