@@ -171,9 +171,12 @@ public final class Analyzer {
         }
         if rejected && stats.error == nil, let last = errors.last {
             switch last {
-            case .noFormatFits, .givenFormatDoesNotFit:
-                stats.error = "no format fits; input skipped"
+            case .noFormatFits:
+                stats.error = "no known format fits; input skipped"
                 stats.formatSource = "none fits"
+            case .givenFormatDoesNotFit:
+                stats.error = "the given format fits none of the first lines; input skipped"
+                stats.formatSource = "given, does not fit"
             default:
                 break
             }

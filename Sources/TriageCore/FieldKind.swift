@@ -49,6 +49,8 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
         case .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros: return "a Unix timestamp"
         case .timeCustom: return "a time in the format's layout"
         case .requestTimeSeconds, .requestTimeMillis, .requestTimeMicros: return "a duration or '-'"
+        case .remoteAddr: return "a client address (IP or host name, or a ', ' list)"
+        case .remoteUser: return "a user name without spaces or '-'"
         default: return "a value"
         }
     }

@@ -257,8 +257,16 @@ public final class RecordParser {
         case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom:
             guard let seconds = parseTime(step.kind, index, range.bytes(in: line)) else { return invalid(index, start, end) }
             record.time = seconds
-        case .remoteAddr: record.remoteAddr = range
-        case .remoteUser: record.remoteUser = range
+        case .remoteAddr:
+            // An address or host name, or a `, ` list of them: anything else means
+            // the line is in another format (a vhost prefix, a quoted list, a tab).
+            guard isAddressList(line, start, end) else { return invalid(index, start, end) }
+            record.remoteAddr = range
+        case .remoteUser:
+            guard end > start, find(UInt8(ascii: " "), UnsafeBufferPointer(rebasing: line[start..<end]), 0) == nil,
+                  find(UInt8(ascii: "\t"), UnsafeBufferPointer(rebasing: line[start..<end]), 0) == nil
+            else { return invalid(index, start, end) }
+            record.remoteUser = range
         case .request: record.request = range
         case .method: record.method = range
         case .requestURI, .path:
@@ -389,6 +397,28 @@ public final class RecordParser {
 }
 
 // MARK: - Byte helpers
+
+/// Host names, IPv4/IPv6 addresses (with brackets, ports, zone ids) and `-`,
+/// alone or as a `, ` separated list.
+@inline(__always)
+func isAddressList(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    guard end > start else { return false }
+    var i = start
+    while i < end {
+        let b = line[i]
+        switch b {
+        case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "-"),
+             UInt8(ascii: "_"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "%"):
+            break
+        case UInt8(ascii: ","):
+            if i + 1 < end && line[i + 1] == UInt8(ascii: " ") { i += 1 }
+        default:
+            return false
+        }
+        i += 1
+    }
+    return true
+}
 
 @inline(__always)
 func find(_ byte: UInt8, _ line: UnsafeBufferPointer<UInt8>, _ from: Int) -> Int? {

@@ -151,3 +151,29 @@ import Testing
         #expect(r.text(r.record.host) == "shop.example")
     }
 }
+
+@Suite struct FieldValidationTests {
+    let combined = preset("combined")
+
+    /// Lines in other formats must be rejected, not parsed into wrong clients (corpus sweep findings).
+    @Test("lines of other formats are malformed under combined, not misparsed", arguments: [
+        #"lessons.example.com 192.168.0.1 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "ua""#,
+        #""10.5.102.222, 199.96.1.1" 10.2.1.185 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "ua""#,
+        " 218.92.0.208 - - [21/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"ua\"",
+        "2023-12-25 19:09:29.000\t80.66.83.114 - - [21/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"ua\"",
+        #"vhost1.example 1.2.3.4 - - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "ua""#,
+    ])
+    func rejectsOtherFormats(line: String) {
+        let r = parse(line, combined)
+        #expect(!r.ok, "parsed with client '\(r.text(r.record.remoteAddr))'")
+    }
+
+    @Test("X-Forwarded-For style client lists, IPv6 with zone and brackets are still addresses", arguments: [
+        "10.0.0.1, 10.0.0.2", "fe80::1%eth0", "[2001:db8::1]", "host-name.example", "-",
+    ])
+    func acceptsAddresses(client: String) {
+        let r = parse(client + #" - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "ua""#, combined)
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.text(r.record.remoteAddr) == client)
+    }
+}
