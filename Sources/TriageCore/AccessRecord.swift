@@ -41,6 +41,8 @@ public struct AccessRecord: Sendable {
     public var status: Int = 0
     /// Unix seconds, UTC; `Int64.min` when the format has no time.
     public var time: Int64 = .min
+    /// The UTC offset (seconds) the time was written in; 0 for forms without one.
+    public var utcOffset: Int32 = 0
     public var bytesSent: Int64 = -1
     /// Request duration in microseconds; -1 when unknown.
     public var requestMicros: Int64 = -1

@@ -26,6 +26,20 @@ public final class Aggregator {
         var requests = 0
         var serverErrors = 0
         var classes = ClassCounts()
+        /// Server errors per route index (-1: overflow route), for incident top lists.
+        var routeErrors: [Int32: Int] = [:]
+        /// Failed attempts per upstream index.
+        var upstreamFailures: [Int32: Int] = [:]
+    }
+
+    /// Exact counts around one deploy, accumulated during the pass.
+    struct DeployAccumulator {
+        var marker: DeployMarker
+        var time: Int64 = 0
+        var before = WindowCounts()
+        var after = WindowCounts()
+        /// Server errors per route index before and after.
+        var routeErrors: [Int32: (before: Int, after: Int)] = [:]
     }
 
     public let limits: Limits
@@ -52,12 +66,24 @@ public final class Aggregator {
     private var clients = Set<UInt64>()
     private var clientsOverflowed = false
     private var serverErrorsWithRequestID = 0
+    private var deploys: [DeployAccumulator]
+    private var deploysResolved = false
+    /// Seconds on each side of a deploy.
+    private let deployWindow: Int64
+    /// Reference for relative deploy times (`now-10m`).
+    private let now: Int64
+    /// The UTC offset of the first timed record: the zone for zoneless deploy times.
+    public private(set) var logUTCOffset: Int?
 
     /// User route rules, compiled for this aggregator's thread.
     private let routeRules: [(regex: Regex, route: [UInt8])]
 
-    public init(limits: Limits = Limits(), routeRules: [RouteRule] = []) {
+    public init(limits: Limits = Limits(), routeRules: [RouteRule] = [], deploys: [DeployMarker] = [],
+                deployWindow: Int64 = 1800, now: Int64 = 0) {
         self.limits = limits
+        self.deploys = deploys.map { DeployAccumulator(marker: $0) }
+        self.deployWindow = deployWindow
+        self.now = now
         self.routeRules = routeRules.compactMap { rule in
             (try? Regex(rule.pattern)).map { ($0, Array(rule.route.utf8)) }
         }
@@ -90,6 +116,7 @@ public final class Aggregator {
         // Time and timeline.
         let time = record.time
         if time != .min {
+            if !deploysResolved { resolveDeploys(utcOffset: Int(record.utcOffset)) }
             if firstTime.map({ time < $0 }) ?? true { firstTime = time }
             if lastTime.map({ time > $0 }) ?? true { lastTime = time }
             let minute = time - ((time % 60) + 60) % 60
@@ -118,8 +145,41 @@ public final class Aggregator {
             if isServerError, record.remoteAddr.hasValue(in: line) { noteClient(record.remoteAddr.bytes(in: line)) }
         }
 
-        addRoute(record, line: line, decision: decision, isServerError: isServerError, requestID: requestID)
-        if hasUpstreamFields { addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID) }
+        let routeIndex = addRoute(record, line: line, decision: decision, isServerError: isServerError,
+                                  requestID: requestID)
+        if isServerError && time != .min { current.routeErrors[routeIndex, default: 0] += 1 }
+        if hasUpstreamFields { addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID, timed: time != .min) }
+        if !deploys.isEmpty && time != .min {
+            addToDeployWindows(time: time, decision: decision, isServerError: isServerError, routeIndex: routeIndex)
+        }
+    }
+
+    // MARK: - Deploys
+
+    private func resolveDeploys(utcOffset: Int) {
+        deploysResolved = true
+        logUTCOffset = utcOffset
+        for i in deploys.indices {
+            deploys[i].time = deploys[i].marker.time.resolve(reference: now, utcOffset: utcOffset)
+        }
+    }
+
+    private func addToDeployWindows(time: Int64, decision: Classifier.Decision?, isServerError: Bool, routeIndex: Int32) {
+        for i in deploys.indices {
+            let delta = time - deploys[i].time
+            guard delta >= -deployWindow && delta < deployWindow else { continue }
+            let isAfter = delta >= 0
+            if isAfter {
+                deploys[i].after.add(decision: decision, isServerError: isServerError)
+            } else {
+                deploys[i].before.add(decision: decision, isServerError: isServerError)
+            }
+            if isServerError {
+                var entry = deploys[i].routeErrors[routeIndex] ?? (0, 0)
+                if isAfter { entry.after += 1 } else { entry.before += 1 }
+                deploys[i].routeErrors[routeIndex] = entry
+            }
+        }
     }
 
     private func sampleID(_ record: AccessRecord, _ line: UnsafeBufferPointer<UInt8>) -> String {
@@ -145,8 +205,9 @@ public final class Aggregator {
 
     // MARK: - Routes
 
+    /// Counts the record under its route; returns the route's index (-1 for the overflow route).
     private func addRoute(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, decision: Classifier.Decision?,
-                          isServerError: Bool, requestID: String?) {
+                          isServerError: Bool, requestID: String?) -> Int32 {
         // Key: METHOD, a space, the normalised route.
         var length = 0
         if record.hasValidRequestLine {
@@ -168,10 +229,11 @@ public final class Aggregator {
         if let index = routes.index(of: key, make: { GroupStats() }) {
             routes.values[index].record(decision: decision, isServerError: isServerError, requestID: requestID,
                                         sampleLimit: limits.samplesPerGroup)
-        } else {
-            routeOverflow.record(decision: decision, isServerError: isServerError, requestID: requestID,
-                                 sampleLimit: limits.samplesPerGroup)
+            return Int32(index)
         }
+        routeOverflow.record(decision: decision, isServerError: isServerError, requestID: requestID,
+                             sampleLimit: limits.samplesPerGroup)
+        return -1
     }
 
     /// The route of the first user rule matching the target's path, if any.
@@ -191,7 +253,7 @@ public final class Aggregator {
     // MARK: - Upstreams
 
     private func addUpstreams(_ attempts: UpstreamAttempts, line: UnsafeBufferPointer<UInt8>, finalStatus: Int,
-                              requestID: String?) {
+                              requestID: String?, timed: Bool) {
         guard attempts.count > 0 else { return }
         for i in 0..<attempts.count {
             let attempt = attempts[i]
@@ -203,6 +265,7 @@ public final class Aggregator {
             upstreams.values[index].requests += 1
             if failed {
                 upstreams.values[index].failures += 1
+                if timed { current.upstreamFailures[Int32(index), default: 0] += 1 }
                 let c = Classifier.attemptClass(status: attempt.status, finalStatus: isLast ? finalStatus : 502)
                 upstreams.values[index].classes[c] += 1
                 if let requestID, upstreams.values[index].samples.count < limits.samplesPerGroup {
@@ -279,6 +342,50 @@ public final class Aggregator {
             return .init(start: minute, requests: m.requests, serverErrors: m.serverErrors, classes: m.classes)
         }
         s.timelineBucketSeconds = 60
+        let routeNames = routes.keys.map { LogText.display($0) }
+        let upstreamNames = upstreams.keys.map { LogText.display($0) }
+        func routeName(_ index: Int32) -> String {
+            index >= 0 && Int(index) < routeNames.count ? routeNames[Int(index)] : "* (other routes)"
+        }
+        func upstreamName(_ index: Int32) -> String {
+            index >= 0 && Int(index) < upstreamNames.count ? upstreamNames[Int(index)] : "?"
+        }
+        let series = minutes.keys.sorted().compactMap { minute in
+            minutes[minute].map {
+                IncidentDetector.Minute(start: minute, requests: $0.requests, serverErrors: $0.serverErrors,
+                                        classes: $0.classes, routeErrors: $0.routeErrors,
+                                        upstreamFailures: $0.upstreamFailures)
+            }
+        }
+        s.incidents = IncidentDetector.detect(series, routeName: routeName, upstreamName: upstreamName)
+        s.logUTCOffset = logUTCOffset
+        if !deploysResolved { resolveDeploys(utcOffset: 0) }
+        s.deploys = deploys
+            .map { d in
+                let time = d.time
+                let (verdict, p) = DeployComparison.verdict(before: d.before.serverErrors, of: d.before.requests,
+                                                            after: d.after.serverErrors, of: d.after.requests)
+                let (originVerdict, originP) = DeployComparison.verdict(
+                    before: d.before.classes[.originError], of: d.before.requests,
+                    after: d.after.classes[.originError], of: d.after.requests)
+                let (upstreamVerdict, _) = DeployComparison.verdict(
+                    before: d.before.upstreamErrors, of: d.before.requests,
+                    after: d.after.upstreamErrors, of: d.after.requests)
+                let changes = d.routeErrors.filter { $0.value.after > $0.value.before }.map { entry -> DeployComparison.RouteChange in
+                    let name = routeName(entry.key)
+                    let space = name.firstIndex(of: " ") ?? name.endIndex
+                    return .init(method: String(name[..<space]),
+                                 route: space < name.endIndex ? String(name[name.index(after: space)...]) : "",
+                                 before: entry.value.before, after: entry.value.after)
+                }.sorted { a, b in
+                    (a.after - a.before, b.route) > (b.after - b.before, a.route)
+                }
+                return DeployComparison(
+                    label: d.marker.label, time: time, windowSeconds: deployWindow, before: d.before, after: d.after,
+                    verdict: verdict, pValue: p, originVerdict: originVerdict, originPValue: originP,
+                    upstreamLikelyUnrelated: upstreamVerdict == .regression && originVerdict != .regression,
+                    regressedRoutes: Array(changes.prefix(5)), timeWasZoneless: d.marker.time.isZoneless)
+            }.sorted { $0.time < $1.time }
         s.clientsAffected = clients.count
         s.clientsAffectedIsLowerBound = clientsOverflowed
         s.serverErrorsWithRequestID = serverErrorsWithRequestID
@@ -302,5 +409,7 @@ extension Aggregator.MinuteStats {
         requests += other.requests
         serverErrors += other.serverErrors
         classes.add(other.classes)
+        for (k, v) in other.routeErrors { routeErrors[k, default: 0] += v }
+        for (k, v) in other.upstreamFailures { upstreamFailures[k, default: 0] += v }
     }
 }

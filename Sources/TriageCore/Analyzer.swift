@@ -15,6 +15,12 @@ public struct AnalysisOptions: Sendable {
     public var limits = Aggregator.Limits()
     /// User rules naming routes (`--route-rule`), tried before the built-in normalisation.
     public var routeRules: [RouteRule] = []
+    /// Deploys to compare before and after.
+    public var deploys: [DeployMarker] = []
+    /// Seconds on each side of a deploy that are compared.
+    public var deployWindow: Int64 = 1800
+    /// The reference for relative times (`now-10m`): wall-clock now unless set.
+    public var now: Int64 = 0
 
     public init() {}
 }
@@ -45,7 +51,8 @@ public final class Analyzer {
 
     public init(options: AnalysisOptions = AnalysisOptions()) {
         self.options = options
-        self.aggregator = Aggregator(limits: options.limits, routeRules: options.routeRules)
+        self.aggregator = Aggregator(limits: options.limits, routeRules: options.routeRules, deploys: options.deploys,
+                                     deployWindow: options.deployWindow, now: options.now)
     }
 
     /// Analyses `paths` (`-` is standard input) and returns the outcome.

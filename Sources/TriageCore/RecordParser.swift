@@ -60,6 +60,7 @@ public final class RecordParser {
     private let timeCache: UnsafeMutablePointer<UInt8>
     private var timeCacheCount = -1
     private var timeCacheValue: Int64 = 0
+    private var timeCacheOffset: Int32 = 0
     private static let timeCacheCapacity = 64
     private static let attemptBudget = 512
 
@@ -257,6 +258,7 @@ public final class RecordParser {
         case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom:
             guard let seconds = parseTime(step.kind, index, range.bytes(in: line)) else { return invalid(index, start, end) }
             record.time = seconds
+            record.utcOffset = timeCacheOffset
         case .remoteAddr:
             // An address or host name, or a `, ` list of them: anything else means
             // the line is in another format (a vhost prefix, a quoted list, a tab).
@@ -307,6 +309,14 @@ public final class RecordParser {
         case .timeCustom: value = stepLayouts[index]?.parse(bytes)
         default: value = nil
         }
+        var offset: Int32 = 0
+        if value != nil, kind == .timeCLF || kind == .timeISO8601, count > 20 {
+            // The zone is the trailing +hhmm / +hh:mm / Z.
+            var i = count - 1
+            while i > 18 && bytes[i] != UInt8(ascii: "+") && bytes[i] != UInt8(ascii: "-") && bytes[i] != UInt8(ascii: "Z") { i -= 1 }
+            if let zone = Timestamp.zoneOffset(bytes, i) { offset = Int32(zone.offset) }
+        }
+        timeCacheOffset = offset
         if let value, count <= Self.timeCacheCapacity, let base = bytes.baseAddress {
             timeCache.update(from: base, count: count)
             timeCacheCount = count

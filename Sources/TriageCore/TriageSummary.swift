@@ -91,6 +91,12 @@ public struct TriageSummary: Sendable {
     public var malformedByReason: [(reason: String, count: Int)] = []
     /// Advice on what the log lacks (upstream fields, request IDs).
     public var hints: [String] = []
+    /// One comparison per deploy marker, in time order.
+    public var deploys: [DeployComparison] = []
+    /// Periods where failures departed from their baseline, in time order.
+    public var incidents: [Incident] = []
+    /// The UTC offset (seconds) of the log's times; zoneless deploy times were read in it.
+    public var logUTCOffset: Int?
 
     public init() {}
 

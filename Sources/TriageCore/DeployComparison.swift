@@ -1,0 +1,76 @@
+/// Requests, server errors and classes in one time window.
+public struct WindowCounts: Sendable, Equatable {
+    public var requests = 0
+    public var serverErrors = 0
+    public var classes = ClassCounts()
+
+    public init() {}
+
+    mutating func add(decision: Classifier.Decision?, isServerError: Bool) {
+        requests += 1
+        if isServerError { serverErrors += 1 }
+        if let decision { classes[decision.failureClass] += 1 }
+    }
+
+    public var errorRate: Double { requests > 0 ? Double(serverErrors) / Double(requests) : 0 }
+    public var upstreamErrors: Int { FailureClass.allCases.filter(\.isUpstream).reduce(0) { $0 + classes[$1] } }
+}
+
+/// What a deploy did to the 5xx rate, decided by an exact test on counts.
+public enum DeployVerdict: String, Sendable {
+    case regression, improvement
+    case noChange = "no_change"
+    case insufficientData = "insufficient_data"
+}
+
+/// The before/after comparison of one deploy.
+public struct DeployComparison: Sendable {
+    public struct RouteChange: Sendable, Equatable {
+        public var method: String
+        public var route: String
+        public var before: Int
+        public var after: Int
+        public var isNew: Bool { before == 0 }
+    }
+
+    public var label: String
+    public var time: Int64
+    public var windowSeconds: Int64
+    public var before: WindowCounts
+    public var after: WindowCounts
+    public var verdict: DeployVerdict
+    /// One-sided p-value of the change in the direction observed.
+    public var pValue: Double
+    /// The same test on origin errors alone.
+    public var originVerdict: DeployVerdict
+    public var originPValue: Double
+    /// Upstream failures rose but origin errors did not: likely an upstream
+    /// outage that is not the deploy's fault.
+    public var upstreamLikelyUnrelated: Bool
+    /// Routes whose 5xx grew after the deploy, most growth first.
+    public var regressedRoutes: [RouteChange]
+    /// True when the deploy's time had no zone and was read in the log's.
+    public var timeWasZoneless: Bool
+
+    /// Significance level of the verdicts.
+    public static let alpha = 0.01
+    /// Smallest change in rate called a regression or improvement.
+    public static let minimumRatio = 1.5
+    /// Fewer requests than this on either side is not enough to judge.
+    public static let minimumRequests = 30
+
+    /// Decides the verdict for errors `e1` of `n1` before and `e2` of `n2` after.
+    public static func verdict(before e1: Int, of n1: Int, after e2: Int, of n2: Int) -> (DeployVerdict, Double) {
+        if n1 < minimumRequests || n2 < minimumRequests { return (.insufficientData, 1) }
+        if e1 + e2 == 0 { return (.noChange, 1) }
+        let r1 = Double(e1) / Double(n1), r2 = Double(e2) / Double(n2)
+        if r2 > r1 {
+            let p = RateTest.increase(before: e1, of: n1, after: e2, of: n2)
+            if RateTest.cannotDecide(before: n1, after: n2, errors: e1 + e2, alpha: alpha) { return (.insufficientData, p) }
+            return (p < alpha && r2 >= r1 * minimumRatio ? .regression : .noChange, p)
+        }
+        let p = RateTest.decrease(before: e1, of: n1, after: e2, of: n2)
+        if RateTest.cannotDecide(before: n1, after: n2, errors: e1 + e2, alpha: alpha) { return (.insufficientData, p) }
+        return (p < alpha && r2 * minimumRatio <= r1 ? .improvement : .noChange, p)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// The README's first command, checked against the generator's ground truth (SampleLogs/expected.json).
+@Suite struct SampleLogsTests {
+    static let apacheFormat = #"apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D %{X-Request-ID}i"#
+
+    func expected() throws -> [String: Any] {
+        try CLI.json(String(decoding: try Data(contentsOf: CLI.sampleLogs.appendingPathComponent("expected.json")), as: UTF8.self))
+    }
+
+    func nginxPaths() -> [String] {
+        // Given newest first on purpose: triage must read the rotated set oldest first.
+        ["access.log", "access.log.1", "access.log.2.gz"].map { "SampleLogs/nginx/" + $0 }
+    }
+
+    @Test("nginx rotated set (gzip multi-member, plain): every count matches the ground truth")
+    func nginxSet() throws {
+        let truth = try expected().object("nginx")
+        let result = try CLI.run(["--format", "json"] + nginxPaths())
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try CLI.json(result.stdout)
+        let totals = report.object("totals")
+        #expect(totals.int("lines") == truth.int("lines"))
+        #expect(totals.int("requests") == truth.int("requests"))
+        #expect(totals.int("server_errors") == truth.int("server_errors"))
+        #expect(totals.int("malformed_lines") == truth.int("malformed"))
+        #expect(totals.int("clients_affected") == truth.int("unique_clients_5xx"))
+        #expect(totals.int("server_errors_with_request_id") == truth.int("server_errors_with_request_id"))
+        #expect(report.object("classes") as NSDictionary == truth.object("classes") as NSDictionary)
+        #expect(report.object("status_counts") as NSDictionary == truth.object("status_counts") as NSDictionary)
+        #expect(report.list("inputs").map { $0["path"] as? String ?? "" }
+                == ["SampleLogs/nginx/access.log.2.gz", "SampleLogs/nginx/access.log.1", "SampleLogs/nginx/access.log"])
+        #expect(report.list("inputs").allSatisfy { $0["format"] as? String == "upstream" })
+
+        let failing = truth.object("top_failing_upstream")
+        for upstream in report.list("upstreams") {
+            let address = upstream["address"] as? String ?? ""
+            #expect(upstream.int("failures") == failing.int(address), "\(address)")
+        }
+        let originByRoute = truth.object("origin_error_by_route")
+        for route in report.list("routes") {
+            let key = "\(route["method"] as? String ?? "") \(route["route"] as? String ?? "")"
+            if originByRoute[key] != nil { #expect(route.object("classes").int("origin_error") == originByRoute.int(key), "\(key)") }
+        }
+        let malformed = report.object("malformed").list("examples").map { "\($0["path"] as? String ?? ""):\($0.int("line"))" }
+        let expectedMalformed = truth.list("malformed_lines").map { "\($0["file"] as? String ?? ""):\($0.int("line"))" }
+        #expect(malformed == expectedMalformed)
+    }
+
+    @Test("Apache file with an explicit LogFormat: status-only classification matches the ground truth")
+    func apache() throws {
+        let truth = try expected().object("apache")
+        let result = try CLI.run(["--format", "json", "--log-format", Self.apacheFormat, "SampleLogs/apache/access_log"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try CLI.json(result.stdout)
+        #expect(report.object("totals").int("requests") == truth.int("requests"))
+        #expect(report.object("totals").int("malformed_lines") == truth.int("malformed"))
+        #expect(report.object("classes") as NSDictionary == truth.object("classes") as NSDictionary)
+        #expect(report.object("confidence").int("status_only") == truth.int("server_errors"))
+        #expect((report["hints"] as? [String])?.contains { $0.contains("$upstream_status") } == true)
+    }
+
+    @Test("the terminal report leads with the verdict and names the worst route and upstream")
+    func terminalVerdict() throws {
+        let result = try CLI.run(nginxPaths())
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first?.hasPrefix("triage 3 inputs, 10,029 requests") == true)
+        #expect(lines.count > 3 && lines[2].contains("296 server errors (5xx) in 10,029 requests"))
+        #expect(result.stdout.contains("Worst upstream: 10.0.1.12:8080"))
+        #expect(result.stdout.contains("POST   /api/orders"))
+        #expect(!result.stdout.contains("\u{1B}"), "no colour when piped")
+    }
+}
