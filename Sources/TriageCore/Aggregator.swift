@@ -40,6 +40,8 @@ public final class Aggregator {
         var after = WindowCounts()
         /// Server errors per route index before and after.
         var routeErrors: [Int32: (before: Int, after: Int)] = [:]
+        /// Failures per access-log signature (route index and class) before and after.
+        var signatures: [Int64: (before: Int, after: Int)] = [:]
     }
 
     public let limits: Limits
@@ -178,6 +180,12 @@ public final class Aggregator {
                 var entry = deploys[i].routeErrors[routeIndex] ?? (0, 0)
                 if isAfter { entry.after += 1 } else { entry.before += 1 }
                 deploys[i].routeErrors[routeIndex] = entry
+            }
+            if let decision, decision.failureClass.isServerError {
+                let key = Int64(routeIndex + 1) << 8 | Int64(decision.failureClass.rawValue)
+                var entry = deploys[i].signatures[key] ?? (0, 0)
+                if isAfter { entry.after += 1 } else { entry.before += 1 }
+                deploys[i].signatures[key] = entry
             }
         }
     }
@@ -371,7 +379,8 @@ public final class Aggregator {
                 let (upstreamVerdict, _) = DeployComparison.verdict(
                     before: d.before.upstreamErrors, of: d.before.requests,
                     after: d.after.upstreamErrors, of: d.after.requests)
-                let changes = d.routeErrors.filter { $0.value.after > $0.value.before }.map { entry -> DeployComparison.RouteChange in
+                // Growth by one or two errors is noise, not a finding.
+                let changes = d.routeErrors.filter { $0.value.after >= 3 && $0.value.after > $0.value.before }.map { entry -> DeployComparison.RouteChange in
                     let name = routeName(entry.key)
                     let space = name.firstIndex(of: " ") ?? name.endIndex
                     return .init(method: String(name[..<space]),
@@ -380,11 +389,20 @@ public final class Aggregator {
                 }.sorted { a, b in
                     (a.after - a.before, b.route) > (b.after - b.before, a.route)
                 }
+                let newSignatures = d.signatures.filter { $0.value.before == 0 && $0.value.after > 0 }
+                    .compactMap { entry -> DeployComparison.NewSignature? in
+                        guard let c = FailureClass(rawValue: Int(entry.key & 0xFF)) else { return nil }
+                        let route = routeName(Int32(entry.key >> 8) - 1)
+                        return .init(id: "access:\(c.identifier) \(route)", title: "\(c.identifier) on \(route)",
+                                     failureClass: c, count: entry.value.after)
+                    }
+                    .sorted { ($0.count, $1.id) > ($1.count, $0.id) }
                 return DeployComparison(
                     label: d.marker.label, time: time, windowSeconds: deployWindow, before: d.before, after: d.after,
                     verdict: verdict, pValue: p, originVerdict: originVerdict, originPValue: originP,
                     upstreamLikelyUnrelated: upstreamVerdict == .regression && originVerdict != .regression,
-                    regressedRoutes: Array(changes.prefix(5)), timeWasZoneless: d.marker.time.isZoneless)
+                    regressedRoutes: Array(changes.prefix(5)), newSignatures: Array(newSignatures.prefix(10)),
+                    timeWasZoneless: d.marker.time.isZoneless)
             }.sorted { $0.time < $1.time }
         s.clientsAffected = clients.count
         s.clientsAffectedIsLowerBound = clientsOverflowed

@@ -33,6 +33,17 @@ public struct DeployComparison: Sendable {
         public var isNew: Bool { before == 0 }
     }
 
+    /// A failure signature seen after the deploy and not in the window before it.
+    ///
+    /// Until application logs are joined (error signatures proper), the
+    /// signature is what the access log says: the class, method and route.
+    public struct NewSignature: Sendable, Equatable {
+        public var id: String
+        public var title: String
+        public var failureClass: FailureClass
+        public var count: Int
+    }
+
     public var label: String
     public var time: Int64
     public var windowSeconds: Int64
@@ -49,6 +60,7 @@ public struct DeployComparison: Sendable {
     public var upstreamLikelyUnrelated: Bool
     /// Routes whose 5xx grew after the deploy, most growth first.
     public var regressedRoutes: [RouteChange]
+    public var newSignatures: [NewSignature]
     /// True when the deploy's time had no zone and was read in the log's.
     public var timeWasZoneless: Bool
 

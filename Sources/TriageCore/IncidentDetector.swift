@@ -23,13 +23,16 @@ public struct Incident: Sendable {
 ///
 /// For each failure class, the baseline is the median rate over blocks of the
 /// series (10-minute blocks, 60-minute ones for spans over 12 hours), so an
-/// incident shorter than half the span does not raise its own baseline. A
-/// minute is anomalous when its count is at least 3 and an exact binomial test
-/// against baseline × that minute's requests gives p < 0.001 — rates, not
-/// counts, so traffic that rises and falls is not an incident. Anomalous
-/// minutes less than 4 minutes apart join; a window needs two anomalous
-/// minutes or one with at least 10 failures, so a short blip is not one.
-/// Windows of different classes that touch are merged into one incident.
+/// incident shorter than half the span does not raise its own baseline.
+/// Windows of 1, 5 and 15 minutes slide over the series; a window is
+/// anomalous when an exact binomial test of its failures against baseline ×
+/// its requests gives p < 0.001 — rates, not counts, so traffic that rises and
+/// falls is not an incident — and it holds enough failures to matter (10 for
+/// a single minute, 5 for longer windows), so a short blip is not one. The
+/// longer windows find sustained low-rate trouble that no single minute shows.
+/// Overlapping anomalous windows join; each is trimmed to the first and last
+/// minute with a failure of the class. Windows of different classes that
+/// touch are merged into one incident.
 public enum IncidentDetector {
     public struct Minute: Sendable {
         public var start: Int64
@@ -51,12 +54,13 @@ public enum IncidentDetector {
     }
 
     static let alpha = 0.001
-    static let minimumCount = 3
-    static let singleMinuteCount = 10
+    /// (window minutes, failures the window needs).
+    static let scales: [(minutes: Int64, minimumCount: Int)] = [(1, 10), (5, 5), (15, 5)]
     static let joinGapMinutes: Int64 = 3
     static let floorRate = 0.0005
     static let detectedClasses: [FailureClass] = [
         .originError, .upstreamUnreachable, .upstreamTimeout, .upstreamUnavailable, .proxyError, .clientClosed,
+        .retriedOK,
     ]
 
     /// - Parameters:
@@ -69,27 +73,48 @@ public enum IncidentDetector {
         let blockSeconds: Int64 = span > 12 * 3600 ? 3600 : 600
 
         var windows: [(start: Int64, end: Int64, classes: Set<FailureClass>)] = []
+        // Dense per-minute arrays so sliding windows are O(n).
+        let count = Int((last.start - first.start) / 60) + 1
+        var requests = [Int](repeating: 0, count: count)
+        var index: [Int: Int] = [:]
+        for (i, m) in minutes.enumerated() {
+            let slot = Int((m.start - first.start) / 60)
+            requests[slot] = m.requests
+            index[slot] = i
+        }
         for c in detectedClasses {
             let baseline = max(floorRate, medianBlockRate(minutes, c, blockSeconds))
-            var flagged: [Minute] = []
-            for m in minutes {
-                let x = m.classes[c]
-                guard x >= minimumCount, m.requests > 0 else { continue }
-                if RateTest.upperTail(x, n: m.requests, p: baseline) < alpha { flagged.append(m) }
-            }
-            var group: [Minute] = []
-            func close() {
-                guard let g0 = group.first, let gl = group.last else { return }
-                if group.count >= 2 || group.contains(where: { $0.classes[c] >= singleMinuteCount }) {
-                    windows.append((g0.start, gl.start + 60, [c]))
+            var failures = [Int](repeating: 0, count: count)
+            for (slot, i) in index { failures[slot] = minutes[i].classes[c] }
+            var anomalous = [Bool](repeating: false, count: count)
+            for scale in scales {
+                let width = Int(scale.minutes)
+                guard width <= count else { continue }
+                var sumRequests = requests[0..<width].reduce(0, +)
+                var sumFailures = failures[0..<width].reduce(0, +)
+                for startSlot in 0...(count - width) {
+                    if startSlot > 0 {
+                        sumRequests += requests[startSlot + width - 1] - requests[startSlot - 1]
+                        sumFailures += failures[startSlot + width - 1] - failures[startSlot - 1]
+                    }
+                    guard sumFailures >= scale.minimumCount, sumRequests > 0 else { continue }
+                    if RateTest.upperTail(sumFailures, n: sumRequests, p: baseline) < alpha {
+                        for slot in startSlot..<(startSlot + width) where failures[slot] > 0 { anomalous[slot] = true }
+                    }
                 }
-                group = []
             }
-            for m in flagged {
-                if let prev = group.last, m.start - prev.start > joinGapMinutes * 60 { close() }
-                group.append(m)
+            var slot = 0
+            while slot < count {
+                guard anomalous[slot] else { slot += 1; continue }
+                var endSlot = slot
+                var probe = slot + 1
+                while probe < count && probe - endSlot <= Int(joinGapMinutes) {
+                    if anomalous[probe] { endSlot = probe }
+                    probe += 1
+                }
+                windows.append((first.start + Int64(slot) * 60, first.start + Int64(endSlot + 1) * 60, [c]))
+                slot = endSlot + 1
             }
-            close()
         }
         windows.sort { $0.start < $1.start }
         var merged: [(start: Int64, end: Int64, classes: Set<FailureClass>)] = []

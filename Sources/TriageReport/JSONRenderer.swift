@@ -130,8 +130,83 @@ public struct JSONRenderer: Sendable {
         w.endObject()
 
         writeStrings(&w, "hints", s.hints)
+
+        w.beginArray("deploys")
+        for d in s.deploys {
+            w.beginObject()
+            w.string("label", d.label)
+            w.string("time", Timestamp.rfc3339(d.time))
+            w.bool("time_was_zoneless", d.timeWasZoneless)
+            w.int("window_seconds", Int(d.windowSeconds))
+            Self.writeWindow(&w, "before", d.before)
+            Self.writeWindow(&w, "after", d.after)
+            w.string("verdict", d.verdict.rawValue)
+            w.double("p_value", d.pValue)
+            w.string("origin_verdict", d.originVerdict.rawValue)
+            w.double("origin_p_value", d.originPValue)
+            w.bool("upstream_likely_unrelated", d.upstreamLikelyUnrelated)
+            w.beginArray("new_signatures")
+            for sig in d.newSignatures {
+                w.beginObject()
+                w.string("id", sig.id)
+                w.string("title", sig.title)
+                w.string("class", sig.failureClass.identifier)
+                w.int("count", sig.count)
+                w.endObject()
+            }
+            w.endArray()
+            w.beginArray("regressed_routes")
+            for r in d.regressedRoutes {
+                w.beginObject()
+                w.string("method", r.method)
+                w.string("route", r.route)
+                w.int("before", r.before)
+                w.int("after", r.after)
+                w.bool("new", r.isNew)
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+
+        w.beginArray("incidents")
+        for i in s.incidents {
+            w.beginObject()
+            w.string("start", Timestamp.rfc3339(i.start))
+            w.string("end", Timestamp.rfc3339(i.end))
+            w.string("peak", Timestamp.rfc3339(i.peak))
+            w.int("peak_server_errors", i.peakServerErrors)
+            w.int("requests", i.requests)
+            w.int("server_errors", i.serverErrors)
+            writeClasses(&w, "classes", i.classes)
+            writeStrings(&w, "anomalous_classes", i.anomalousClasses.map(\.identifier))
+            for (key, entries) in [("top_routes", i.topRoutes), ("top_upstreams", i.topUpstreams)] {
+                w.beginArray(key)
+                for e in entries {
+                    w.beginObject()
+                    w.string("name", e.name)
+                    w.int("server_errors", e.count)
+                    w.endObject()
+                }
+                w.endArray()
+            }
+            w.endObject()
+        }
+        w.endArray()
+        if let offset = s.logUTCOffset { w.int("log_utc_offset_seconds", offset) } else { w.null("log_utc_offset_seconds") }
         w.endObject()
         return w.text + "\n"
+    }
+
+    static func writeWindow(_ w: inout JSONWriter, _ name: String, _ c: WindowCounts) {
+        w.beginObject(name)
+        w.int("requests", c.requests)
+        w.int("server_errors", c.serverErrors)
+        w.beginObject("classes")
+        for cls in FailureClass.allCases { w.int(cls.identifier, c.classes[cls]) }
+        w.endObject()
+        w.endObject()
     }
 
     private func writeClasses(_ w: inout JSONWriter, _ name: String, _ counts: ClassCounts) {

@@ -56,6 +56,8 @@ public struct TerminalRenderer: Sendable {
         }
 
         out.append(contentsOf: timeline(s))
+        out.append(contentsOf: deploys(s))
+        out.append(contentsOf: incidents(s))
         out.append(contentsOf: routes(s))
         out.append(contentsOf: upstreams(s))
         out.append(contentsOf: samples(s))
@@ -131,9 +133,51 @@ public struct TerminalRenderer: Sendable {
             }
             let label = spansDays ? Format.dateTime(rowStart) : Format.clock(rowStart)
             out.append("  " + label + " " + row + " " + Format.count(rowErrors))
+            for deploy in s.deploys where deploy.time >= rowStart && deploy.time < rowStart + rowSeconds {
+                let column = Int((deploy.time - rowStart) / columnSeconds)
+                let pad = String(repeating: " ", count: 2 + label.count + 1 + column)
+                out.append(pad + style("^ deploy \(deploy.label) \(Format.clock(deploy.time))", "36"))
+            }
             rowStart += rowSeconds
         }
         if color { out.append(style("  colour: red = mostly origin errors, yellow = upstream, magenta = proxy", "2")) }
+        return out
+    }
+
+    private func deploys(_ s: TriageSummary) -> [String] {
+        guard !s.deploys.isEmpty else { return [] }
+        var out = ["", heading("Deploys") + "  5xx rate in the \(s.deploys[0].windowSeconds / 60) min before and after each (exact test, p < 0.01)"]
+        for d in s.deploys {
+            let verdictStyle = d.verdict == .regression ? "1;31" : d.verdict == .improvement ? "32" : "0"
+            let when = Format.dateTime(d.time) + (d.timeWasZoneless ? " (log's zone)" : " UTC")
+            out.append("  " + style(d.verdict.rawValue.uppercased(), verdictStyle) + "  \(d.label) at \(when)")
+            out.append("    5xx \(rate(d.before)) → \(rate(d.after)), \(pValue(d.pValue)); origin errors \(d.before.classes[.originError]) → \(d.after.classes[.originError]) (\(d.originVerdict.rawValue))")
+            for change in d.regressedRoutes.prefix(3) {
+                out.append("    grew: \(change.method) \(change.route) \(change.before) → \(change.after)\(change.isNew ? " (new)" : "")")
+            }
+            if d.upstreamLikelyUnrelated {
+                out.append(contentsOf: wrap("note: upstream failures rose but origin errors did not: likely an upstream problem, not this deploy.", indent: "      ", first: "    "))
+            }
+        }
+        return out
+    }
+
+    private func rate(_ w: WindowCounts) -> String {
+        "\(Format.percent(w.serverErrors, of: w.requests)) (\(Format.count(w.serverErrors))/\(Format.count(w.requests)))"
+    }
+
+    private func incidents(_ s: TriageSummary) -> [String] {
+        guard !s.incidents.isEmpty else { return [] }
+        var out = ["", heading("Incidents") + "  periods where failures departed from their baseline rate"]
+        for i in s.incidents {
+            let minutes = (i.end - i.start) / 60
+            let classes = FailureClass.allCases.filter { i.classes[$0] > 0 && $0 != .retriedOK }
+                .map { "\($0.identifier) \(i.classes[$0])" }.joined(separator: ", ")
+            out.append("  \(Format.clock(i.start))–\(Format.clock(i.end)) (\(minutes) min), peak \(Format.clock(i.peak)) with \(i.peakServerErrors) 5xx: \(classes)")
+            if let route = i.topRoutes.first {
+                out.append("    top route: \(route.name) (\(route.count))" + (i.topUpstreams.first.map { "; top upstream: \($0.name) (\($0.count))" } ?? ""))
+            }
+        }
         return out
     }
 

@@ -50,6 +50,10 @@ public struct Verdict: Sendable {
             let dominant = FailureClass.allCases.max { upstream.classes[$0] < upstream.classes[$1] } ?? .upstreamUnreachable
             whereLines.append("Worst upstream: \(upstream.address): \(Format.count(upstream.failures)) failed attempts of \(Format.count(upstream.requests)), mostly \(dominant.identifier).")
         }
+        for d in s.deploys where d.verdict == .regression {
+            let blame = d.upstreamLikelyUnrelated ? " (upstream failures; origin errors did not rise)" : ""
+            whereLines.insert("Deploy \(d.label) at \(Format.clock(d.time)) UTC was followed by a regression: 5xx \(Format.percent(d.before.serverErrors, of: d.before.requests)) → \(Format.percent(d.after.serverErrors, of: d.after.requests))\(blame).", at: 0)
+        }
         var extra: [String] = []
         if s.classes[.clientClosed] > 0 { extra.append("\(Format.count(s.classes[.clientClosed])) requests the client gave up on (499)") }
         if s.classes[.retriedOK] > 0 { extra.append("\(Format.count(s.classes[.retriedOK])) succeeded only after a failed upstream attempt") }

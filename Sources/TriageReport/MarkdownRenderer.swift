@@ -1,0 +1,303 @@
+import TriageCore
+
+/// Renders the summary as GitHub-flavoured Markdown for an incident ticket or a chat.
+///
+/// The verdict comes first (the same lines as the terminal report, from
+/// ``Verdict``), then tables. A section with nothing to show is left out.
+/// Every piece of log-derived text goes through ``MarkdownText``: routes,
+/// addresses, request IDs, paths and excerpts as code spans, everything else
+/// as escaped prose, so nothing from a log can become a link, a mention, a
+/// heading, HTML or an extra table column.
+public struct MarkdownRenderer: Sendable {
+    /// Rows of the overview timeline; the step is coarsened until it fits.
+    static let timelineRows = 24
+    /// Minutes of the per-minute table around the busiest moment.
+    static let busiestWindowMinutes = 10
+    static let malformedExampleLimit = 10
+    static let barWidth = 20
+
+    public init() {}
+
+    public func render(_ s: TriageSummary) -> String {
+        var out: [String] = ["# 5xx triage report", ""]
+        out.append(overview(s))
+        out += verdict(s)
+        out += classes(s)
+        out += timeline(s)
+        out += routes(s)
+        out += upstreams(s)
+        out += inputs(s)
+        out += malformed(s)
+        out += hints(s)
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: - Sections
+
+    private func overview(_ s: TriageSummary) -> String {
+        var parts = ["\(s.inputs.count) input\(s.inputs.count == 1 ? "" : "s")", "\(Format.count(s.requests)) requests"]
+        if let first = s.firstTime, let last = s.lastTime {
+            parts.append("\(Format.dateTime(first)) to \(Format.dateTime(last)) UTC")
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    private func verdict(_ s: TriageSummary) -> [String] {
+        let verdict = Verdict(s)
+        // The worst route and upstream appear inside verdict sentences; show
+        // them as code spans there too. If the wording changes, they are
+        // still escaped as prose.
+        let worstRoute = s.routes.first.map { "\($0.method) \($0.route)" }
+        let worstUpstream = s.upstreams.first?.address
+        var out = ["", "## Verdict", ""]
+        for (i, line) in verdict.lines.enumerated() {
+            let literal = line.hasPrefix("Worst route: ") ? worstRoute : line.hasPrefix("Worst upstream: ") ? worstUpstream : nil
+            let text = prose(line, literals: [literal].compactMap { $0 }.filter { !$0.isEmpty })
+            out.append(i == 0 ? "- **\(text)**" : "- \(text)")
+        }
+        if s.serverErrors > 0 {
+            let bound = s.clientsAffectedIsLowerBound ? "at least " : ""
+            out.append("- Clients: \(bound)\(Format.count(s.clientsAffected)) distinct clients got a 5xx; \(Format.count(s.serverErrorsWithRequestID)) of \(Format.count(s.serverErrors)) 5xx carry a request ID.")
+        }
+        return out
+    }
+
+    private func classes(_ s: TriageSummary) -> [String] {
+        let shown = s.classDetails.filter { $0.count > 0 }
+        guard !shown.isEmpty else { return [] }
+        let spansDays = (s.lastTime ?? 0) - (s.firstTime ?? 0) >= 86_400
+        let when = { (t: Int64?) -> String in t.map { spansDays ? Format.dateTime($0) : Format.clock($0) } ?? "" }
+        var out = ["", "## Classes", ""]
+        out += MarkdownText.header(["class", "meaning", "count", "share of 5xx", "first seen (UTC)", "last seen (UTC)",
+                                    "status-only", "sample request IDs"], numeric: [2, 3, 6])
+        for detail in shown {
+            let c = detail.failureClass
+            let share = c.isServerError ? Format.percent(detail.count, of: s.serverErrors) : "not 5xx"
+            out.append(MarkdownText.row([
+                MarkdownText.code(c.identifier), MarkdownText.text(c.summary), Format.count(detail.count), share,
+                when(detail.firstSeen), when(detail.lastSeen), Format.count(detail.statusOnly), codeList(detail.sampleRequestIDs),
+            ]))
+        }
+        out.append("")
+        out.append("Share is of server errors. Status-only: decided from the status code alone (the log has no upstream fields).")
+        return out
+    }
+
+    private func routes(_ s: TriageSummary) -> [String] {
+        guard !s.routes.isEmpty else { return [] }
+        var out = ["", "## Top routes", ""]
+        out += MarkdownText.header(["method", "route", "requests", "5xx", "main classes", "sample request IDs"], numeric: [2, 3])
+        for route in s.routes {
+            out.append(MarkdownText.row([
+                MarkdownText.text(route.method), MarkdownText.code(route.route), Format.count(route.requests),
+                Format.count(route.serverErrors), mainClasses(route.classes), codeList(route.sampleRequestIDs),
+            ]))
+        }
+        out.append("")
+        var note = "Routes are normalised (`{id}`, `{uuid}`, `{hex}`; query dropped), sorted by 5xx."
+        if s.routesOverflowRequests > 0 {
+            note += " \(Format.count(s.distinctRoutes)) distinct routes kept; \(Format.count(s.routesOverflowRequests)) later requests counted under `(other routes)`."
+        }
+        out.append(note)
+        return out
+    }
+
+    private func upstreams(_ s: TriageSummary) -> [String] {
+        guard !s.upstreams.isEmpty else { return [] }
+        var out = ["", "## Upstreams", ""]
+        out += MarkdownText.header(["address", "attempts", "failed", "classes", "sample request IDs"], numeric: [1, 2])
+        for upstream in s.upstreams {
+            out.append(MarkdownText.row([
+                MarkdownText.code(upstream.address), Format.count(upstream.requests), Format.count(upstream.failures),
+                mainClasses(upstream.classes, limit: FailureClass.allCases.count), codeList(upstream.sampleRequestIDs),
+            ]))
+        }
+        out.append("")
+        out.append("Attempts are counted per upstream address; failed means a 5xx or no response that was retried or ended the request in a 5xx.")
+        return out
+    }
+
+    private func inputs(_ s: TriageSummary) -> [String] {
+        guard !s.inputs.isEmpty else { return [] }
+        var out = ["", "## Inputs", ""]
+        out += MarkdownText.header(["path", "format", "lines", "records", "malformed", "notes"], numeric: [2, 3, 4])
+        for input in s.inputs {
+            var notes = [MarkdownText.text(input.formatSource)]
+            if input.isGzip { notes.append("gzip") }
+            if input.skipped > 0 { notes.append("\(Format.count(input.skipped)) lines skipped") }
+            if input.blank > 0 { notes.append("\(Format.count(input.blank)) blank") }
+            if let error = input.error { notes.append("**error:** " + MarkdownText.text(error)) }
+            out.append(MarkdownText.row([
+                MarkdownText.code(input.path), MarkdownText.text(input.format), Format.count(input.lines),
+                Format.count(input.records), Format.count(input.malformed),
+                notes.filter { !$0.isEmpty }.joined(separator: "; "),
+            ]))
+        }
+        return out
+    }
+
+    private func malformed(_ s: TriageSummary) -> [String] {
+        guard s.malformedLines > 0 || !s.malformedExamples.isEmpty else { return [] }
+        var out = ["", "## Malformed lines", ""]
+        var text = "\(Format.count(s.malformedLines)) lines did not parse and are not counted as requests."
+        if !s.malformedByReason.isEmpty {
+            text += " By field: " + s.malformedByReason.map { "\(MarkdownText.text($0.reason)) \(Format.count($0.count))" }
+                .joined(separator: ", ") + "."
+        }
+        out.append(text)
+        let examples = s.malformedExamples.prefix(Self.malformedExampleLimit)
+        guard !examples.isEmpty else { return out }
+        out.append("")
+        out += MarkdownText.header(["line", "reason", "excerpt"])
+        for example in examples {
+            out.append(MarkdownText.row([
+                MarkdownText.code("\(example.path):\(example.line)"), MarkdownText.text(example.reason),
+                MarkdownText.code(example.excerpt),
+            ]))
+        }
+        if s.malformedExamples.count > examples.count {
+            out.append("")
+            out.append("First \(examples.count) of \(Format.count(s.malformedExamples.count)) examples; the JSON report lists them all.")
+        }
+        return out
+    }
+
+    private func hints(_ s: TriageSummary) -> [String] {
+        guard !s.hints.isEmpty else { return [] }
+        return ["", "## Notes", ""] + s.hints.map { "- " + MarkdownText.text($0) }
+    }
+
+    // MARK: - Timeline
+
+    /// A 5xx count per time slot, with its requests and classes.
+    private struct Slot {
+        var start: Int64
+        var requests = 0
+        var serverErrors = 0
+        var classes = ClassCounts()
+    }
+
+    /// An overview of the span with 5xx in at most ``timelineRows`` rows and,
+    /// when that needed slots coarser than a bucket, the busiest minutes one by one.
+    private func timeline(_ s: TriageSummary) -> [String] {
+        let errorBuckets = s.timeline.filter { $0.serverErrors > 0 }
+        guard let first = errorBuckets.first, let last = errorBuckets.last else { return [] }
+        let bucket = max(1, s.timelineBucketSeconds)
+        let steps: [Int64] = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800]
+        let step = steps.filter { $0 >= bucket && $0 % bucket == 0 }
+            .first { (slotStart(last.start, $0) - slotStart(first.start, $0)) / $0 < Int64(Self.timelineRows) }
+            ?? ((last.start - first.start) / Int64(Self.timelineRows - 1) / 86_400 + 1) * 86_400
+        let columns = FailureClass.allCases.filter { $0.isServerError && s.classes[$0] > 0 }
+        let spansDays = last.start - first.start >= 86_400 || step >= 86_400
+
+        var out = ["", "## Timeline", ""]
+        let unit = step == bucket ? describe(bucket) : describe(step)
+        out.append("5xx per \(unit), from the first 5xx to the last (UTC).")
+        out.append("")
+        out += table(slots(s.timeline, from: first.start, through: last.start, step: step), step: step,
+                     columns: columns, spansDays: spansDays)
+
+        if step > bucket {
+            let window = busiestWindow(errorBuckets, bucket: bucket)
+            out.append("")
+            out.append("Busiest \(describe(window.end - window.start)), per \(describe(bucket)):")
+            out.append("")
+            out += table(slots(s.timeline, from: window.start, through: window.end - bucket, step: bucket), step: bucket,
+                         columns: columns, spansDays: spansDays)
+        }
+        return out
+    }
+
+    /// The window of ``busiestWindowMinutes`` with the most 5xx, starting at a
+    /// bucket with 5xx (the earliest such window on ties).
+    private func busiestWindow(_ errorBuckets: [TriageSummary.TimelineBucket], bucket: Int64) -> (start: Int64, end: Int64) {
+        let length = max(bucket, Int64(Self.busiestWindowMinutes) * 60 / bucket * bucket)
+        var best = (start: errorBuckets[0].start, errors: -1)
+        var end = 0
+        var errors = 0
+        for candidate in errorBuckets {
+            while end < errorBuckets.count && errorBuckets[end].start < candidate.start + length {
+                errors += errorBuckets[end].serverErrors
+                end += 1
+            }
+            if errors > best.errors { best = (candidate.start, errors) }
+            errors -= candidate.serverErrors
+        }
+        return (best.start, best.start + length)
+    }
+
+    private func slots(_ timeline: [TriageSummary.TimelineBucket], from: Int64, through: Int64, step: Int64) -> [Slot] {
+        let base = slotStart(from, step)
+        let count = Int((slotStart(through, step) - base) / step) + 1
+        var slots = (0..<count).map { Slot(start: base + Int64($0) * step) }
+        for bucket in timeline where bucket.start >= base && bucket.start < base + Int64(count) * step {
+            let i = Int((bucket.start - base) / step)
+            slots[i].requests += bucket.requests
+            slots[i].serverErrors += bucket.serverErrors
+            slots[i].classes.add(bucket.classes)
+        }
+        return slots
+    }
+
+    private func table(_ slots: [Slot], step: Int64, columns: [FailureClass], spansDays: Bool) -> [String] {
+        let peak = slots.map(\.serverErrors).max() ?? 0
+        let numeric = Set(1...(2 + columns.count))
+        var out = MarkdownText.header(["time (UTC)", "requests", "5xx"] + columns.map { MarkdownText.code($0.identifier) } + [""],
+                                      numeric: numeric)
+        for slot in slots {
+            let label = step >= 86_400 ? String(Format.dateTime(slot.start).prefix(10))
+                : spansDays ? Format.dateTime(slot.start) : Format.clock(slot.start)
+            var cells = [label, Format.count(slot.requests), Format.count(slot.serverErrors)]
+            cells += columns.map { slot.classes[$0] > 0 ? Format.count(slot.classes[$0]) : "" }
+            cells.append(bar(slot.serverErrors, peak: peak))
+            out.append(MarkdownText.row(cells))
+        }
+        return out
+    }
+
+    private func bar(_ value: Int, peak: Int) -> String {
+        guard value > 0, peak > 0 else { return "" }
+        return String(repeating: "█", count: max(1, (value * Self.barWidth + peak / 2) / peak))
+    }
+
+    private func describe(_ seconds: Int64) -> String {
+        switch seconds {
+        case 60: return "minute"
+        case let s where s % 86_400 == 0: return s == 86_400 ? "day" : "\(s / 86_400) days"
+        case let s where s % 3600 == 0: return s == 3600 ? "hour" : "\(s / 3600) hours"
+        case let s where s % 60 == 0: return "\(s / 60) minutes"
+        default: return "\(seconds) seconds"
+        }
+    }
+
+    private func slotStart(_ t: Int64, _ step: Int64) -> Int64 {
+        t - ((t % step) + step) % step
+    }
+
+    // MARK: - Cells
+
+    /// The classes with counts, most first (ties in report order), as `class n` pairs.
+    private func mainClasses(_ counts: ClassCounts, limit: Int = 2) -> String {
+        FailureClass.allCases.filter { counts[$0] > 0 }
+            .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
+            .prefix(limit)
+            .map { "\(MarkdownText.code($0.identifier)) \(Format.count(counts[$0]))" }
+            .joined(separator: ", ")
+    }
+
+    private func codeList(_ values: [String]) -> String {
+        values.map(MarkdownText.code).filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// A sentence as prose, with each of `literals` (log text inside it) as a code span.
+    private func prose(_ line: String, literals: [String]) -> String {
+        for literal in literals {
+            guard let range = line.firstRange(of: literal) else { continue }
+            // Escaping mid-line text as if it began a line is harmless: `\-` renders as `-`.
+            return prose(String(line[..<range.lowerBound]), literals: literals)
+                + MarkdownText.code(literal)
+                + prose(String(line[range.upperBound...]), literals: literals)
+        }
+        return MarkdownText.text(line)
+    }
+}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import TriageCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options every command shares: what to read and how to parse it.
+struct InputOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("Access logs to read (plain or gzip); - reads standard input.", valueName: "file"))
+    var files: [String] = []
+
+    @Option(name: .customLong("log-format"),
+            help: ArgumentHelp("Preset name, 'nginx:FORMAT', 'apache:FORMAT', or a log_format name from --nginx-conf.",
+                               valueName: "format"))
+    var logFormat: String?
+
+    @Option(name: .customLong("nginx-conf"), help: ArgumentHelp("nginx.conf to read log_format definitions from.", valueName: "path"))
+    var nginxConf: String?
+
+    @Option(name: .customLong("route-rule"),
+            help: ArgumentHelp("Name a route: targets whose path matches the PCRE2 REGEX count as ROUTE (repeatable; tried in order before {id}/{uuid}/{hex}).",
+                               valueName: "REGEX=>ROUTE"))
+    var routeRules: [String] = []
+
+    @Option(name: .customLong("max-line-length"), help: "Lines longer than this many bytes are counted as malformed.")
+    var maxLineLength: Int = 64 * 1024
+
+    mutating func validate() throws {
+        if files.isEmpty {
+            if isatty(0) != 0 {
+                throw ValidationError("give one or more log files, or - to read standard input")
+            }
+            files = ["-"]
+        }
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("'-' (standard input) can be read only once") }
+        guard maxLineLength >= 256 else { throw ValidationError("--max-line-length must be at least 256") }
+        if nginxConf != nil && logFormat == nil {
+            throw ValidationError("--nginx-conf needs --log-format NAME to say which log_format to use")
+        }
+    }
+
+    /// Fills the parts of `options` these flags decide.
+    func apply(to options: inout AnalysisOptions) throws {
+        options.maxLineLength = maxLineLength
+        do {
+            if let format = try resolveFormat() { options.format = .fixed(format) }
+            options.routeRules = try routeRules.map(RouteRule.init(specification:))
+        } catch let error as TriageError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    private func resolveFormat() throws -> LogFormat? {
+        guard let logFormat else { return nil }
+        if let nginxConf {
+            let definitions = try NginxConfig.logFormats(inFile: nginxConf)
+            guard let match = definitions.first(where: { $0.name == logFormat }) else {
+                let names = definitions.map(\.name).joined(separator: ", ")
+                throw TriageError.nginxConfig(path: nginxConf,
+                                              reason: "no log_format named '\(logFormat)' (found: \(names.isEmpty ? "none" : names))")
+            }
+            return try LogFormat.nginx(match.definition, name: match.name)
+        }
+        return try LogFormat.parse(specification: logFormat)
+    }
+}
+
+/// A duration option value: `90s`, `15m`, `2h`, `1h30m`.
+struct Duration: ExpressibleByArgument {
+    var seconds: Int64
+    init(seconds: Int64) { self.seconds = seconds }
+    init?(argument: String) {
+        guard let seconds = TimeSpec.duration(argument), seconds > 0 else { return nil }
+        self.seconds = seconds
+    }
+}
+
+/// `--now`: the reference for relative times.
+func resolveNow(_ text: String?) throws -> Int64 {
+    let wallClock = Int64(time(nil))
+    guard let text else { return wallClock }
+    guard let spec = TimeSpec(text) else { throw ValidationError("--now: cannot read a time from '\(text)'") }
+    return spec.resolve(reference: wallClock, utcOffset: 0)
+}
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+
+    func isEnabled() -> Bool {
+        switch self {
+        case .always: return true
+        case .never: return false
+        case .auto: return isatty(1) != 0 && (getenv("NO_COLOR").map { String(cString: $0).isEmpty } ?? true)
+        }
+    }
+}
+
+func terminalWidth() -> Int {
+    var size = winsize()
+    if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+    if let columns = getenv("COLUMNS"), let value = Int(String(cString: columns)), value > 20 { return value }
+    return 80
+}
+
+func writeStandardOutput(_ text: String) {
+    var text = text
+    text.withUTF8 { buffer in
+        guard let base = buffer.baseAddress else { return }
+        var offset = 0
+        while offset < buffer.count {
+            let n = write(1, base + offset, buffer.count - offset)
+            if n <= 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += n
+        }
+    }
+}
+
+func writeStandardError(_ text: String) {
+    var text = text
+    text.withUTF8 { buffer in _ = write(2, buffer.baseAddress, buffer.count) }
+}
