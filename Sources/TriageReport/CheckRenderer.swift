@@ -11,7 +11,8 @@ public struct CheckRenderer: Sendable {
         case .regression: word = "REGRESSION"
         case .insufficientData: word = "NOT ENOUGH TRAFFIC"
         }
-        var out = ["\(word): \(gate.reason) (deploy \(c.label) at \(Format.dateTime(c.time)) UTC, \(c.windowSeconds / 60) min windows)."]
+        let name = TimeSpec(c.label) == nil ? "deploy \(c.label)" : "deploy"
+        var out = ["\(word): \(gate.reason) (\(name) at \(Format.dateTime(c.time)) UTC, \(c.windowSeconds / 60) min windows)."]
         out.append("  before: \(rate(c.before)); after: \(rate(c.after)).")
         for check in gate.checks {
             if let skipped = check.skippedReason {

@@ -1,0 +1,312 @@
+import TriageCore
+
+/// Renders the summary as one self-contained HTML5 page.
+///
+/// No network, no script: CSS is inline, the charts are SVG drawn here, so the
+/// file can be attached to a ticket, mailed or opened offline and printed.
+/// Every piece of log-derived text goes through ``HTMLText/escape(_:)``.
+/// Sections with nothing to show are left out; each section is one function
+/// returning a ``Section`` so new ones (deploys, incidents) slot into the list
+/// in ``render(_:)``.
+public struct HTMLRenderer: Sendable {
+    public init() {}
+
+    /// A titled part of the page; `id` is its anchor in the contents line.
+    struct Section {
+        var id: String
+        var title: String
+        var body: [String]
+    }
+
+    public func render(_ s: TriageSummary) -> String {
+        let sections = [timeline(s), classes(s), routes(s), upstreams(s), inputs(s), malformed(s), notes(s)].compactMap { $0 }
+        var out: [String] = []
+        out.append("<!DOCTYPE html>")
+        out.append("<html lang=\"en\">")
+        out.append("<head>")
+        out.append("<meta charset=\"utf-8\">")
+        out.append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+        out.append("<title>\(HTMLText.escape(title(s)))</title>")
+        out.append("<style>")
+        out.append(Self.css)
+        out.append("</style>")
+        out.append("</head>")
+        out.append("<body>")
+        out.append("<header>")
+        out.append("<h1>5xx triage report</h1>")
+        out.append("<p class=\"meta\">\(HTMLText.escape(overview(s)))</p>")
+        if !sections.isEmpty {
+            let links = sections.map { "<a href=\"#\($0.id)\">\(HTMLText.escape($0.title))</a>" }
+            out.append("<nav aria-label=\"Sections\">" + links.joined(separator: " · ") + "</nav>")
+        }
+        out.append("</header>")
+        out.append("<main>")
+        out += verdict(s)
+        for section in sections {
+            out.append("<section id=\"\(section.id)\" aria-labelledby=\"\(section.id)-title\">")
+            out.append("<h2 id=\"\(section.id)-title\">\(HTMLText.escape(section.title))</h2>")
+            out += section.body
+            out.append("</section>")
+        }
+        out.append("</main>")
+        out.append("</body>")
+        out.append("</html>")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    // MARK: - Header and verdict
+
+    private func title(_ s: TriageSummary) -> String {
+        guard let first = s.firstTime, let last = s.lastTime else { return "5xx triage report" }
+        return "5xx triage report, \(Format.dateTime(first)) to \(Format.dateTime(last)) UTC"
+    }
+
+    private func overview(_ s: TriageSummary) -> String {
+        var parts = ["\(s.inputs.count) input\(s.inputs.count == 1 ? "" : "s")", "\(Format.count(s.requests)) requests"]
+        if let first = s.firstTime, let last = s.lastTime {
+            parts.append("\(Format.dateTime(first)) to \(Format.dateTime(last)) UTC")
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    private func verdict(_ s: TriageSummary) -> [String] {
+        let lines = Verdict(s).lines
+        let state = s.serverErrors > 0 ? "bad" : s.requests > 0 ? "ok" : "empty"
+        var out = ["<section id=\"verdict\" class=\"verdict \(state)\" aria-label=\"Verdict\">"]
+        out.append("<p class=\"headline\">\(HTMLText.escape(lines[0]))</p>")
+        var rest = lines.dropFirst().map { "<li>\(HTMLText.escape($0))</li>" }
+        if s.serverErrors > 0 {
+            let bound = s.clientsAffectedIsLowerBound ? "at least " : ""
+            rest.append("<li>Clients: \(bound)\(Format.count(s.clientsAffected)) distinct clients got a 5xx; \(Format.count(s.serverErrorsWithRequestID)) of \(Format.count(s.serverErrors)) 5xx carry a request ID.</li>")
+        }
+        if !rest.isEmpty { out += ["<ul>"] + rest + ["</ul>"] }
+        out.append("</section>")
+        return out
+    }
+
+    // MARK: - Sections
+
+    private func timeline(_ s: TriageSummary) -> Section? {
+        // Deploy markers and incident windows go here once the summary has them.
+        guard s.serverErrors > 0, let chart = HTMLTimelineChart(s.timeline, bucketSeconds: s.timelineBucketSeconds) else {
+            return nil
+        }
+        var body = ["<figure>", "<div class=\"scroll\">"]
+        body.append(chart.svg(title: "5xx per \(HTMLTimelineChart.describe(chart.step)) by class, UTC"))
+        body.append("</div>")
+        body.append("<figcaption>")
+        var legend = ["<ul class=\"legend\">"]
+        for c in chart.classes {
+            legend.append("<li>\(HTMLPalette.swatch(c))<code>\(c.identifier)</code> \(Format.count(s.classes[c]))</li>")
+        }
+        legend.append("<li><svg class=\"swatch\" width=\"12\" height=\"12\" aria-hidden=\"true\"><rect y=\"4\" width=\"12\" height=\"4\" fill=\"#C9D1D9\"/></svg>requests logged</li>")
+        legend.append("</ul>")
+        body += legend
+        let bars = chart.step == chart.bucketSeconds ? "one bar per \(HTMLTimelineChart.describe(chart.step))"
+            : "one bar per \(HTMLTimelineChart.describe(chart.step)) (\(chart.slots.count) bars)"
+        body.append("<p class=\"note\">5xx per class, \(bars), times in UTC. Hover a bar for its counts.</p>")
+        body.append("</figcaption>")
+        body.append("</figure>")
+        return Section(id: "timeline", title: "Timeline", body: body)
+    }
+
+    private func classes(_ s: TriageSummary) -> Section? {
+        let shown = s.classDetails.filter { $0.count > 0 }
+        guard !shown.isEmpty else { return nil }
+        var body = classBar(s)
+        let spansDays = (s.lastTime ?? 0) - (s.firstTime ?? 0) >= 86_400
+        let when = { (t: Int64?) -> String in t.map { spansDays ? Format.dateTime($0) : Format.clock($0) } ?? "" }
+        var rows: [String] = []
+        for detail in shown {
+            let c = detail.failureClass
+            let share = c.isServerError ? Format.percent(detail.count, of: s.serverErrors) : "not 5xx"
+            rows.append(row([
+                cell(HTMLPalette.swatch(c) + "<code>\(c.identifier)</code>", nowrap: true), cell(HTMLText.escape(c.summary)),
+                number(detail.count), cell(share, className: "num"), cell(when(detail.firstSeen), className: "num"),
+                cell(when(detail.lastSeen), className: "num"), number(detail.statusOnly), ids(detail.sampleRequestIDs),
+            ]))
+        }
+        body += table(["class", "meaning", "count", "share of 5xx", "first seen", "last seen", "status-only", "sample request IDs"],
+                      numeric: [2, 3, 4, 5, 6], rows: rows)
+        body.append("<p class=\"note\">Share is of server errors; <code>client_closed</code> (499) and <code>retried_ok</code> are not 5xx. Times in UTC. Status-only: decided from the status code alone (the log has no upstream fields).</p>")
+        return Section(id: "classes", title: "Classes", body: body)
+    }
+
+    /// One horizontal bar split by 5xx class.
+    private func classBar(_ s: TriageSummary) -> [String] {
+        let parts = FailureClass.allCases.filter { $0.isServerError && s.classes[$0] > 0 }
+        let total = parts.reduce(0) { $0 + s.classes[$1] }
+        guard total > 0 else { return [] }
+        var out = ["<svg class=\"classbar\" viewBox=\"0 0 1000 20\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"Share of 5xx by class\">"]
+        var x = 0.0
+        for c in parts {
+            let w = Double(s.classes[c]) / Double(total) * 1000
+            out.append("<rect x=\"\(HTMLText.number(x))\" width=\"\(HTMLText.number(w))\" height=\"20\" fill=\"\(HTMLPalette.color(c))\"><title>\(c.identifier): \(Format.count(s.classes[c])) (\(Format.percent(s.classes[c], of: total)))</title></rect>")
+            x += w
+        }
+        out.append("</svg>")
+        return out
+    }
+
+    private func routes(_ s: TriageSummary) -> Section? {
+        guard !s.routes.isEmpty else { return nil }
+        let rows = s.routes.map { route in
+            row([
+                cell(HTMLText.escape(route.method), nowrap: true), cell(HTMLText.code(route.route), className: "route"),
+                number(route.requests), number(route.serverErrors), cell(classList(route.classes, limit: 2)),
+                ids(route.sampleRequestIDs),
+            ])
+        }
+        var body = table(["method", "route", "requests", "5xx", "main classes", "sample request IDs"], numeric: [2, 3], rows: rows)
+        var note = "Sorted by 5xx. Routes are normalised (<code>{id}</code>, <code>{uuid}</code>, <code>{hex}</code>; query dropped)."
+        if s.routesOverflowRequests > 0 {
+            note += " \(Format.count(s.distinctRoutes)) distinct routes kept; \(Format.count(s.routesOverflowRequests)) later requests counted under <code>(other routes)</code>."
+        }
+        body.append("<p class=\"note\">\(note)</p>")
+        return Section(id: "routes", title: "Top routes", body: body)
+    }
+
+    private func upstreams(_ s: TriageSummary) -> Section? {
+        guard !s.upstreams.isEmpty else { return nil }
+        let rows = s.upstreams.map { upstream in
+            row([
+                cell(HTMLText.code(upstream.address), nowrap: true), number(upstream.requests), number(upstream.failures),
+                cell(classList(upstream.classes, limit: FailureClass.allCases.count)), ids(upstream.sampleRequestIDs),
+            ])
+        }
+        var body = table(["address", "attempts", "failed", "classes", "sample request IDs"], numeric: [1, 2], rows: rows)
+        body.append("<p class=\"note\">Sorted by failed attempts. Failed: a 5xx or no response that was retried or ended the request in a 5xx.</p>")
+        return Section(id: "upstreams", title: "Upstreams", body: body)
+    }
+
+    private func inputs(_ s: TriageSummary) -> Section? {
+        guard !s.inputs.isEmpty else { return nil }
+        let rows = s.inputs.map { input in
+            var notes = [HTMLText.escape(input.formatSource)]
+            if input.isGzip { notes.append("gzip") }
+            if input.skipped > 0 { notes.append("\(Format.count(input.skipped)) lines skipped") }
+            if input.blank > 0 { notes.append("\(Format.count(input.blank)) blank") }
+            if let error = input.error { notes.append("<strong class=\"error\">error: \(HTMLText.escape(error))</strong>") }
+            return row([
+                cell(HTMLText.code(input.path)), cell(HTMLText.escape(input.format), nowrap: true), number(input.lines),
+                number(input.records), number(input.malformed), cell(notes.filter { !$0.isEmpty }.joined(separator: "; ")),
+            ])
+        }
+        return Section(id: "inputs", title: "Inputs",
+                       body: table(["path", "format", "lines", "records", "malformed", "notes"], numeric: [2, 3, 4], rows: rows))
+    }
+
+    private func malformed(_ s: TriageSummary) -> Section? {
+        guard s.malformedLines > 0 || !s.malformedExamples.isEmpty else { return nil }
+        var text = "\(Format.count(s.malformedLines)) lines did not parse and are not counted as requests."
+        if !s.malformedByReason.isEmpty {
+            text += " By field: " + s.malformedByReason.map { "\(HTMLText.escape($0.reason)) \(Format.count($0.count))" }
+                .joined(separator: ", ") + "."
+        }
+        var body = ["<p>\(text)</p>"]
+        if !s.malformedExamples.isEmpty {
+            let rows = s.malformedExamples.map { example in
+                row([
+                    cell(HTMLText.code("\(example.path):\(example.line)"), nowrap: true), cell(HTMLText.escape(example.reason)),
+                    cell(HTMLText.code(example.excerpt), className: "excerpt"),
+                ])
+            }
+            body += table(["line", "reason", "excerpt"], numeric: [], rows: rows)
+        }
+        return Section(id: "malformed", title: "Malformed lines", body: body)
+    }
+
+    private func notes(_ s: TriageSummary) -> Section? {
+        guard !s.hints.isEmpty else { return nil }
+        return Section(id: "notes", title: "Notes", body: ["<ul>"] + s.hints.map { "<li>\(HTMLText.escape($0))</li>" } + ["</ul>"])
+    }
+
+    // MARK: - Tables
+
+    /// A table in a wrapper that scrolls sideways on narrow screens.
+    private func table(_ titles: [String], numeric: Set<Int>, rows: [String]) -> [String] {
+        let head = titles.enumerated().map { i, title in
+            "<th scope=\"col\"\(numeric.contains(i) ? " class=\"num\"" : "")>\(HTMLText.escape(title))</th>"
+        }
+        return ["<div class=\"scroll\">", "<table>", "<thead><tr>" + head.joined() + "</tr></thead>", "<tbody>"]
+            + rows + ["</tbody>", "</table>", "</div>"]
+    }
+
+    private func row(_ cells: [String]) -> String { "<tr>" + cells.joined() + "</tr>" }
+
+    /// A cell of already-escaped HTML.
+    private func cell(_ html: String, className: String? = nil, nowrap: Bool = false) -> String {
+        let classes = [className, nowrap ? "nowrap" : nil].compactMap { $0 }
+        return classes.isEmpty ? "<td>\(html)</td>" : "<td class=\"\(classes.joined(separator: " "))\">\(html)</td>"
+    }
+
+    private func number(_ value: Int) -> String { cell(Format.count(value), className: "num") }
+
+    private func ids(_ values: [String]) -> String {
+        cell(values.map(HTMLText.code).joined(separator: " "), className: "ids")
+    }
+
+    /// Classes with counts, most first (ties in report order), each with its colour.
+    private func classList(_ counts: ClassCounts, limit: Int) -> String {
+        FailureClass.allCases.filter { counts[$0] > 0 }
+            .sorted { counts[$0] != counts[$1] ? counts[$0] > counts[$1] : $0 < $1 }
+            .prefix(limit)
+            .map { "<span class=\"nowrap\">\(HTMLPalette.swatch($0))<code>\($0.identifier)</code> \(Format.count(counts[$0]))</span>" }
+            .joined(separator: " ")
+    }
+
+    // MARK: - Style
+
+    static let css = """
+    :root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --alt: #f6f8fa; }
+    * { box-sizing: border-box; }
+    body { margin: 0 auto; max-width: 76rem; padding: 1.5rem 1.25rem 3rem; color: var(--fg); background: #fff;
+      font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+    h1 { font-size: 1.6rem; margin: 0; }
+    h2 { font-size: 1.2rem; margin: 2rem 0 .6rem; padding-bottom: .3rem; border-bottom: 1px solid var(--line); }
+    .meta { margin: .1rem 0 .4rem; color: var(--muted); }
+    nav { font-size: .875rem; margin-bottom: 1rem; }
+    nav a { color: #0969da; text-decoration: none; }
+    .note, figcaption { color: var(--muted); font-size: .85rem; }
+    .verdict { margin: 1rem 0; padding: .8rem 1.1rem; border-left: 5px solid #b42318; background: #fef3f2; border-radius: 4px; }
+    .verdict.ok { border-color: #1a7f37; background: #eef9f0; }
+    .verdict.empty { border-color: var(--muted); background: var(--alt); }
+    .verdict .headline { margin: 0 0 .3rem; font-size: 1.15rem; font-weight: 650; }
+    .verdict ul { margin: 0; padding-left: 1.2rem; }
+    .verdict li { margin: .15rem 0; }
+    figure { margin: 0; }
+    .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+    .chart { display: block; width: 100%; height: auto; min-width: 38rem; }
+    .classbar { display: block; width: 100%; height: 1.1rem; margin: .2rem 0 .8rem; border-radius: 3px; }
+    .legend { list-style: none; display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; margin: .5rem 0 0; padding: 0; color: var(--fg); }
+    .swatch { vertical-align: -1px; margin-right: .35em; }
+    table { border-collapse: collapse; width: 100%; font-size: .875rem; }
+    th, td { padding: .35rem .6rem; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+    th { background: var(--alt); font-weight: 600; white-space: nowrap; }
+    .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+    .nowrap { white-space: nowrap; }
+    code { font: .84em/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
+      background: var(--alt); padding: .05em .3em; border-radius: 3px; overflow-wrap: anywhere; }
+    td.route { min-width: 12rem; }
+    td.ids { min-width: 14rem; }
+    td.ids code { display: inline-block; margin: 0 .2em .2em 0; }
+    td.excerpt code { white-space: pre-wrap; }
+    .error { color: #b42318; }
+    @media (max-width: 40rem) {
+      body { padding: 1rem .75rem 2rem; font-size: 14px; }
+      h1 { font-size: 1.35rem; }
+      th, td { padding: .3rem .45rem; }
+    }
+    @media print {
+      @page { margin: 14mm; }
+      * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+      body { max-width: none; padding: 0; font-size: 9.5pt; }
+      nav { display: none; }
+      .scroll { overflow: visible; }
+      .chart { min-width: 0; }
+      td.route, td.ids { min-width: 0; }
+      h2 { break-after: avoid; }
+      tr, figure, .verdict { break-inside: avoid; }
+    }
+    """
+}

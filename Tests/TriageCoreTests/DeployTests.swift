@@ -1,0 +1,188 @@
+import Testing
+import Glibc
+@testable import TriageCore
+
+@Suite struct TimeSpecTests {
+    static let reference: Int64 = 1_795_255_200 // 2026-11-21T10:00:00Z
+
+    @Test("absolute forms", arguments: [
+        ("2026-11-21T10:00:00Z", reference), ("2026-11-21T12:00:00+02:00", reference),
+        ("1795255200", reference), ("1795255200000", reference), ("21/Nov/2026:11:00:00 +0100", reference),
+    ])
+    func absolute(text: String, expected: Int64) {
+        #expect(TimeSpec(text) == .absolute(expected))
+    }
+
+    @Test("a time without zone is read in the log's zone")
+    func zoneless() {
+        let spec = TimeSpec("2026-11-21T13:30:00")
+        #expect(spec?.isZoneless == true)
+        #expect(spec?.resolve(reference: 0, utcOffset: 3 * 3600 + 1800) == Self.reference)
+        #expect(TimeSpec("2026-11-21 10:00:00")?.resolve(reference: 0, utcOffset: 0) == Self.reference)
+    }
+
+    @Test("relative forms count back from the reference", arguments: [
+        ("now", 0), ("now-10m", 600), ("2h", 7200), ("now-1h30m", 5400), ("90s", 90),
+    ])
+    func relative(text: String, seconds: Int64) {
+        #expect(TimeSpec(text)?.resolve(reference: Self.reference, utcOffset: 0) == Self.reference - seconds)
+    }
+
+    @Test("garbage is rejected", arguments: ["yesterday", "now+5m", "2026-13-01T00:00:00Z", "", "10x"])
+    func rejects(text: String) {
+        #expect(TimeSpec(text) == nil)
+    }
+}
+
+@Suite struct DeployFileTests {
+    func write(_ text: String) throws -> String {
+        let path = "/tmp/triage-deploys-\(text.hashValue).txt"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        _ = Array(text.utf8).withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        return path
+    }
+
+    @Test("text lines: time then label; comments and blank lines skipped; a space inside the time")
+    func textLines() throws {
+        let markers = try DeployFile.read(path: try write("# deploys\n2026-11-21T10:00:00Z v2.14.0 canary\n\n2026-11-21 11:00:00 v2.15\n21/Nov/2026:12:00:00 +0000\n"))
+        #expect(markers.map(\.label) == ["v2.14.0 canary", "v2.15", "21/Nov/2026:12:00:00 +0000"])
+        #expect(markers[0].time == .absolute(TimeSpecTests.reference))
+        #expect(markers[1].time.isZoneless)
+    }
+
+    @Test("JSON lines with time/version or timestamp/sha")
+    func jsonLines() throws {
+        let markers = try DeployFile.read(path: try write(#"{"time":"2026-11-21T10:00:00Z","version":"v1"}"# + "\n" + #"{"timestamp":1795255200000,"sha":"abc123"}"# + "\n"))
+        #expect(markers.map(\.label) == ["v1", "abc123"])
+        #expect(markers.allSatisfy { $0.time == .absolute(TimeSpecTests.reference) })
+    }
+
+    @Test("CSV with a header in any column order")
+    func csv() throws {
+        let markers = try DeployFile.read(path: try write("sha,deployed_at,env\nabc,2026-11-21T10:00:00Z,prod\n"))
+        #expect(markers.map(\.label) == ["abc"])
+        #expect(markers[0].time == .absolute(TimeSpecTests.reference))
+    }
+
+    @Test("an unreadable line names the file, the line and the field")
+    func errors() throws {
+        let path = try write("2026-11-21T10:00:00Z ok\nnot-a-time v2\n")
+        #expect(throws: TriageError.deploys(origin: "\(path):2", reason: "cannot read a time from 'not-a-time' (ISO 8601, epoch seconds or ms, or 21/Nov/2026:10:00:00 +0000)")) {
+            try DeployFile.read(path: path)
+        }
+        let json = try write(#"{"time":"soon","version":"x"}"# + "\n")
+        #expect(throws: TriageError.self) { try DeployFile.read(path: json) }
+        #expect(throws: TriageError.self) { try DeployMarker(argument: "later=v3") }
+        #expect(try DeployMarker(argument: "2026-11-21T10:00:00Z=v3").label == "v3")
+    }
+}
+
+@Suite struct RateTestTests {
+    @Test("binomial tails match known values")
+    func tails() {
+        #expect(abs(RateTest.upperTail(8, n: 10, p: 0.5) - 56.0 / 1024.0) < 1e-12)
+        #expect(abs(RateTest.lowerTail(2, n: 10, p: 0.5) - 56.0 / 1024.0) < 1e-12)
+        #expect(RateTest.upperTail(0, n: 10, p: 0.3) == 1)
+        #expect(RateTest.upperTail(11, n: 10, p: 0.3) == 0)
+        // Large n stays finite and sane.
+        let p = RateTest.upperTail(600, n: 100_000, p: 0.005)
+        #expect(p > 0 && p < 0.01)
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        var name: String, e1: Int, n1: Int, e2: Int, n2: Int, expected: DeployVerdict
+        var testDescription: String { name }
+    }
+
+    @Test("deploy verdicts: real changes are called, noise is not", arguments: [
+        Case(name: "a handful of errors on low traffic is not a regression", e1: 0, n1: 40, e2: 3, n2: 40, expected: .insufficientData),
+        Case(name: "too little traffic on one side", e1: 0, n1: 10, e2: 5, n2: 1000, expected: .insufficientData),
+        Case(name: "0.3% → 3.2% on ~900 requests is a regression", e1: 3, n1: 863, e2: 29, n2: 917, expected: .regression),
+        Case(name: "1.0% → 1.1% on 100k requests is no change", e1: 1000, n1: 100_000, e2: 1100, n2: 100_000, expected: .noChange),
+        Case(name: "significant but tiny effect is no change (ratio < 1.5)", e1: 10_000, n1: 1_000_000, e2: 11_000, n2: 1_000_000, expected: .noChange),
+        Case(name: "2.3% → 0.1% is an improvement", e1: 27, n1: 1194, e2: 1, n2: 1146, expected: .improvement),
+        Case(name: "no errors at all is no change", e1: 0, n1: 500, e2: 0, n2: 500, expected: .noChange),
+        Case(name: "traffic doubling with the same rate is no change", e1: 10, n1: 1000, e2: 21, n2: 2000, expected: .noChange),
+    ])
+    func verdicts(c: Case) {
+        #expect(DeployComparison.verdict(before: c.e1, of: c.n1, after: c.e2, of: c.n2).0 == c.expected)
+    }
+}
+
+@Suite struct DeployGateTests {
+    func window(_ requests: Int, _ errors: Int) -> WindowCounts {
+        var w = WindowCounts()
+        w.requests = requests
+        w.serverErrors = errors
+        w.classes[.originError] = errors
+        return w
+    }
+
+    @Test("exit codes of the gate: healthy 0, regression 1, not enough traffic 3")
+    func gate() {
+        var t = DeployGate.Thresholds()
+        t.maxErrorRate = 0.01
+        t.maxIncrease = 2
+        t.minRequests = 200
+        #expect(DeployGate(before: window(1000, 2), after: window(1000, 3), thresholds: t).verdict.exitCode == 0)
+        #expect(DeployGate(before: window(1000, 2), after: window(1000, 40), thresholds: t).verdict.exitCode == 1)
+        #expect(DeployGate(before: window(1000, 2), after: window(50, 10), thresholds: t).verdict.exitCode == 3)
+        // Over the absolute limit only by noise (1.2% of 250 = 3 errors vs 1%): not breached.
+        #expect(DeployGate(before: window(1000, 10), after: window(250, 3), thresholds: t).verdict == .healthy)
+    }
+
+    @Test("with no traffic before, the increase check is skipped but the absolute limit still judges")
+    func noBaseline() {
+        var t = DeployGate.Thresholds()
+        t.maxErrorRate = 0.01
+        t.minRequests = 100
+        let gate = DeployGate(before: window(0, 0), after: window(1000, 100), thresholds: t)
+        #expect(gate.verdict == .regression)
+        #expect(gate.checks.contains { $0.name == "max_increase" && $0.skippedReason != nil })
+    }
+}
+
+@Suite struct IncidentDetectorTests {
+    func series(minutes: Int, requests: (Int) -> Int, errors: (Int) -> Int) -> [IncidentDetector.Minute] {
+        (0..<minutes).map { i in
+            var c = ClassCounts()
+            c[.originError] = errors(i)
+            return .init(start: 1_795_255_200 + Int64(i) * 60, requests: requests(i), serverErrors: errors(i), classes: c)
+        }
+    }
+
+    func detect(_ s: [IncidentDetector.Minute]) -> [Incident] {
+        IncidentDetector.detect(s, routeName: { _ in "r" }, upstreamName: { _ in "u" })
+    }
+
+    @Test("a sustained burst is one incident with its start, end and peak")
+    func burst() {
+        let s = series(minutes: 240, requests: { _ in 200 }, errors: { i in (100..<115).contains(i) ? 20 + (i == 107 ? 10 : 0) : (i % 37 == 0 ? 1 : 0) })
+        let incidents = detect(s)
+        #expect(incidents.count == 1)
+        #expect(incidents.first?.start == s[100].start)
+        #expect(incidents.first?.end == s[114].start + 60)
+        #expect(incidents.first?.peak == s[107].start)
+    }
+
+    @Test("traffic that rises and falls at a constant error rate is not an incident")
+    func trafficSwing() {
+        let s = series(minutes: 360, requests: { i in 100 + (i % 120) * 20 }, errors: { i in (100 + (i % 120) * 20) / 100 })
+        #expect(detect(s).isEmpty)
+    }
+
+    @Test("a short blip of a few errors is not an incident")
+    func blip() {
+        let s = series(minutes: 120, requests: { _ in 300 }, errors: { i in i == 60 ? 4 : 0 })
+        #expect(detect(s).isEmpty)
+    }
+
+    @Test("a low-rate sustained rise shows at the 15-minute scale")
+    func lowRate() {
+        let s = series(minutes: 300, requests: { _ in 30 }, errors: { i in (150..<200).contains(i) && i % 2 == 0 ? 1 : 0 })
+        let incidents = detect(s)
+        #expect(incidents.count == 1)
+        #expect(incidents.first.map { $0.start >= s[150].start && $0.end <= s[200].start } == true)
+    }
+}
