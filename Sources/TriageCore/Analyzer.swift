@@ -21,6 +21,13 @@ public struct AnalysisOptions: Sendable {
     public var deployWindow: Int64 = 1800
     /// The reference for relative times (`now-10m`): wall-clock now unless set.
     public var now: Int64 = 0
+    /// Only requests at or after `since` and before `until` are analysed.
+    /// Relative forms (`2h`) count back from the newest line of the input
+    /// unless `nowIsExplicit`.
+    public var since: TimeSpec?
+    public var until: TimeSpec?
+    /// True when the user gave `--now`: relative filters count back from `now`.
+    public var nowIsExplicit = false
 
     public init() {}
 }
@@ -48,6 +55,11 @@ public final class Analyzer {
     private var malformedReasons: [String: Int] = [:]
     private var malformedTotal = 0
     private var linesTotal = 0
+    private var hasTimeFilter: Bool { options.since != nil || options.until != nil }
+    /// What relative --since/--until count back from.
+    private var timeReference: Int64 = 0
+    /// Resolved bounds: [lower, upper); set at the first timed record (zoneless times need its offset).
+    private var timeBounds: (lower: Int64, upper: Int64)?
 
     public init(options: AnalysisOptions = AnalysisOptions()) {
         self.options = options
@@ -57,14 +69,25 @@ public final class Analyzer {
 
     /// Analyses `paths` (`-` is standard input) and returns the outcome.
     public func run(paths: [String]) -> AnalysisOutcome {
-        for path in RotatedSet.oldestFirst(paths) {
+        let ordered = RotatedSet.oldestFirst(paths)
+        if (options.since?.isRelative ?? false) || (options.until?.isRelative ?? false) {
+            if options.nowIsExplicit {
+                timeReference = options.now
+            } else if let newest = newestTime(ordered) {
+                timeReference = newest
+            } else {
+                errors.append(.noTimeReference("a relative --since/--until counts back from the newest line, and no timed line could be read: give --now"))
+                return AnalysisOutcome(summary: finish(), errors: errors)
+            }
+        }
+        for path in ordered {
             do {
                 let opened = try InputOpener.open(path)
                 analyze(opened)
             } catch let error as TriageError {
                 errors.append(error)
                 inputs.append(.init(path: path, format: "-", formatSource: "not read", isGzip: false, lines: 0,
-                                    records: 0, malformed: 0, blank: 0, skipped: 0, error: error.description,
+                                    records: 0, malformed: 0, blank: 0, skipped: 0, outsideTimeRange: 0, error: error.description,
                                     hasUpstreamFields: false, hasRequestID: false))
             } catch {
                 errors.append(.readFailed(path: path, reason: "\(error)"))
@@ -77,7 +100,7 @@ public final class Analyzer {
     public func analyze(_ input: OpenedInput) {
         let path = input.displayPath
         var stats = TriageSummary.Input(path: path, format: "-", formatSource: "", isGzip: input.isGzip, lines: 0,
-                                        records: 0, malformed: 0, blank: 0, skipped: 0, error: nil,
+                                        records: 0, malformed: 0, blank: 0, skipped: 0, outsideTimeRange: 0, error: nil,
                                         hasUpstreamFields: false, hasRequestID: false)
         let reader = LineReader(source: input.source, maxLineLength: options.maxLineLength)
         var sample: [(bytes: [UInt8], number: Int, isTerminated: Bool, isOverlong: Bool)] = []
@@ -99,6 +122,10 @@ public final class Analyzer {
             }
             if parser.parse(bytes, into: &record) {
                 stats.records += 1
+                if hasTimeFilter && !isInTimeRange(record) {
+                    stats.outsideTimeRange += 1
+                    return
+                }
                 aggregator.add(record, line: bytes, hasUpstreamFields: parser.hasUpstreamFields)
             } else {
                 var reason = parser.describeFailure(in: bytes)
@@ -190,6 +217,59 @@ public final class Analyzer {
         }
         linesTotal += stats.lines
         inputs.append(stats)
+    }
+
+    // MARK: - Time range
+
+    private func isInTimeRange(_ record: AccessRecord) -> Bool {
+        guard record.time != .min else { return true }
+        if timeBounds == nil {
+            let offset = Int(record.utcOffset)
+            timeBounds = (options.since?.resolve(reference: timeReference, utcOffset: offset) ?? .min,
+                          options.until?.resolve(reference: timeReference, utcOffset: offset) ?? .max)
+        }
+        guard let bounds = timeBounds else { return true }
+        return record.time >= bounds.lower && record.time < bounds.upper
+    }
+
+    /// The newest time in the inputs, read from the last lines of each.
+    ///
+    /// Plain files are read from their last 256 KiB only; gzip is streamed to
+    /// its end (it cannot be read backwards); standard input cannot be read twice.
+    func newestTime(_ paths: [String]) -> Int64? {
+        var newest: Int64?
+        for path in paths where path != "-" {
+            guard let file = try? FileDescriptorSource.open(path) else { continue }
+            var tail: [[UInt8]] = []
+            let keep = FormatDetector.sampleSize
+            func collect(_ source: ByteSource) {
+                let reader = LineReader(source: source, maxLineLength: options.maxLineLength)
+                try? reader.forEachLine { line in
+                    guard !line.bytes.isEmpty, !line.isOverlong else { return }
+                    if tail.count == keep { tail.removeFirst() }
+                    tail.append(Array(line.bytes))
+                }
+            }
+            if let input = try? InputOpener.wrap(source: file, displayPath: path) {
+                if !input.isGzip, let size = file.regularFileSize, size > 256 * 1024,
+                   let reopened = try? FileDescriptorSource.open(path), reopened.seek(to: size - 256 * 1024) {
+                    collect(reopened)
+                    if !tail.isEmpty { tail.removeFirst() } // the first line is cut by the seek
+                } else {
+                    collect(input.source)
+                }
+            }
+            let candidates: [LogFormat]
+            if case let .fixed(format) = options.format { candidates = [format] } else { candidates = LogFormat.presets }
+            guard let format = try? FormatDetector.detect(tail, candidates: candidates, path: path).format else { continue }
+            let parser = RecordParser(format: format)
+            var record = AccessRecord()
+            for line in tail {
+                let ok = line.withUnsafeBufferPointer { parser.parse($0, into: &record) }
+                if ok, record.time != .min, newest.map({ record.time > $0 }) ?? true { newest = record.time }
+            }
+        }
+        return newest
     }
 
     private func malformed(_ stats: inout TriageSummary.Input, path: String, line: Int, kind: String, reason: String,

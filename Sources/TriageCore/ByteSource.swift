@@ -47,6 +47,11 @@ public final class FileDescriptorSource: ByteSource {
         return Int64(info.st_size)
     }
 
+    /// Moves to `offset` from the start; false for pipes and other unseekable inputs.
+    public func seek(to offset: Int64) -> Bool {
+        lseek(fd, off_t(offset), SEEK_SET) == off_t(offset)
+    }
+
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         while true {

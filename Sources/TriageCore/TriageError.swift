@@ -16,6 +16,8 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
     /// The format the user gave matches none of the input's first lines.
     case givenFormatDoesNotFit(path: String, format: String, explanation: String)
     case regex(pattern: String, message: String)
+    /// A relative --since/--until without a newest line to count back from.
+    case noTimeReference(String)
     /// A deploy marker that cannot be read; `origin` is `file:line` or `--deploy`.
     case deploys(origin: String, reason: String)
 
@@ -36,6 +38,7 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
             return "\(path): the given format does not fit (format '\(format)').\n\(explanation)"
         case let .regex(pattern, message): return "invalid regular expression '\(pattern)': \(message)"
         case let .deploys(origin, reason): return "\(origin): \(reason)"
+        case let .noTimeReference(reason): return reason
         }
     }
 

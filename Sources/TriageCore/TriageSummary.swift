@@ -15,6 +15,8 @@ public struct TriageSummary: Sendable {
         public var blank: Int
         /// Lines not analysed because no format fits this input.
         public var skipped: Int
+        /// Records outside --since/--until (parsed, then left out of every count).
+        public var outsideTimeRange: Int = 0
         /// Damage that stopped reading this input early, if any.
         public var error: String?
         public var hasUpstreamFields: Bool

@@ -25,6 +25,7 @@ public struct JSONRenderer: Sendable {
             w.int("malformed", input.malformed)
             w.int("blank", input.blank)
             w.int("skipped", input.skipped)
+            w.int("outside_time_range", input.outsideTimeRange)
             w.bool("has_upstream_fields", input.hasUpstreamFields)
             w.bool("has_request_id", input.hasRequestID)
             w.optionalString("error", input.error)

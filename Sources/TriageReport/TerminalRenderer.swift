@@ -236,7 +236,7 @@ public struct TerminalRenderer: Sendable {
         var out = ["", heading("Inputs")]
         for input in s.inputs {
             let kind = input.isGzip ? " (gzip)" : ""
-            out.append("  \(input.path)\(kind): \(input.format), \(input.formatSource); \(Format.count(input.lines)) lines, \(Format.count(input.records)) records, \(Format.count(input.malformed)) malformed\(input.skipped > 0 ? ", \(Format.count(input.skipped)) skipped" : "")")
+            out.append("  \(input.path)\(kind): \(input.format), \(input.formatSource); \(Format.count(input.lines)) lines, \(Format.count(input.records)) records, \(Format.count(input.malformed)) malformed\(input.skipped > 0 ? ", \(Format.count(input.skipped)) skipped" : "")\(input.outsideTimeRange > 0 ? ", \(Format.count(input.outsideTimeRange)) outside --since/--until" : "")")
             if let error = input.error { out.append("    " + style("! " + error, "1;31")) }
         }
         return out

@@ -54,11 +54,25 @@ struct Report: ParsableCommand {
     @Option(name: .customLong("deploy-window"), help: ArgumentHelp("Time compared before and after each deploy (default 30m).", valueName: "duration"))
     var deployWindow: Duration?
 
-    @Option(help: ArgumentHelp("Reference time for relative times like now-10m (default: the clock).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only requests at or after TIME (absolute, or relative like 2h: back from the newest line, or from --now).", valueName: "time"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Only requests before TIME (same forms as --since).", valueName: "time"))
+    var until: String?
+
+    @Option(help: ArgumentHelp("Reference time for relative times like now-10m (default: the clock; for --since/--until: the newest line).", valueName: "time"))
     var now: String?
 
     mutating func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        for (name, value) in [("--since", since), ("--until", until)] {
+            if let value, TimeSpec(value) == nil {
+                throw ValidationError("\(name): cannot read a time from '\(value)' (ISO 8601, epoch, 21/Nov/2026:10:00:00 +0000, or 2h / now-30m)")
+            }
+            if let value, TimeSpec(value)?.isRelative == true, now == nil, input.files.contains("-") || input.files.isEmpty {
+                throw ValidationError("\(name) \(value) counts back from the newest line, which standard input cannot be read for twice: give --now TIME")
+            }
+        }
     }
 
     func run() throws {
@@ -66,6 +80,9 @@ struct Report: ParsableCommand {
         options.top = top
         try input.apply(to: &options)
         options.now = try resolveNow(now)
+        options.nowIsExplicit = now != nil
+        options.since = since.flatMap(TimeSpec.init)
+        options.until = until.flatMap(TimeSpec.init)
         options.deployWindow = deployWindow?.seconds ?? 1800
         do {
             options.deploys = try deploys.map(DeployMarker.init(argument:))

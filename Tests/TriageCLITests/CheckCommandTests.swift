@@ -62,3 +62,38 @@ import Testing
         }
     }
 }
+
+@Suite struct TimeFilterTests {
+    let logs = ["SampleLogs/nginx/access.log", "SampleLogs/nginx/access.log.1", "SampleLogs/nginx/access.log.2.gz"]
+
+    func totals(_ args: [String]) throws -> (requests: Int, first: String, last: String, outside: Int) {
+        let result = try CLI.run(["--format", "json"] + args + logs)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try CLI.json(result.stdout)
+        let t = report.object("totals")
+        return (t.int("requests"), t["first_time"] as? String ?? "", t["last_time"] as? String ?? "",
+                report.list("inputs").reduce(0) { $0 + $1.int("outside_time_range") })
+    }
+
+    @Test("--since/--until with absolute times keep exactly that range, and count what they leave out")
+    func absolute() throws {
+        let r = try totals(["--since", "2026-11-20T10:30:00Z", "--until", "2026-11-20T11:00:00Z"])
+        #expect(r.requests == 917)
+        #expect(r.first >= "2026-11-20T10:30:00Z" && r.last < "2026-11-20T11:00:00Z")
+        #expect(r.requests + r.outside == 10_029)
+    }
+
+    @Test("a relative --since counts back from the newest line, or from --now")
+    func relative() throws {
+        let lastHour = try totals(["--since", "1h"])
+        #expect(lastHour.first >= "2026-11-20T12:59:53Z")
+        let fromNow = try totals(["--since", "90m", "--until", "now", "--now", "2026-11-20T12:00:00Z"])
+        #expect(fromNow.first >= "2026-11-20T10:30:00Z" && fromNow.last < "2026-11-20T12:00:00Z")
+    }
+
+    @Test("a relative --since on standard input needs --now (usage error)")
+    func stdinNeedsNow() throws {
+        #expect(try CLI.run(["--since", "1h", "-"], stdin: Data()).status == 64)
+        #expect(try CLI.run(["--since", "yesterday"] + logs).status == 64)
+    }
+}
