@@ -28,6 +28,8 @@ public struct AnalysisOptions: Sendable {
     public var until: TimeSpec?
     /// True when the user gave `--now`: relative filters count back from `now`.
     public var nowIsExplicit = false
+    /// `--state`: resume each file where the last run stopped, and record where this one stops.
+    public var statePath: String?
 
     public init() {}
 }
@@ -55,6 +57,10 @@ public final class Analyzer {
     private var malformedReasons: [String: Int] = [:]
     private var malformedTotal = 0
     private var linesTotal = 0
+    /// Inodes of this run's inputs (with --state).
+    private var inputInodes: Set<UInt64> = []
+    /// Remarks about the inputs for the report (rotation seen by --state, …).
+    private var notes: [String] = []
     private var hasTimeFilter: Bool { options.since != nil || options.until != nil }
     /// What relative --since/--until count back from.
     private var timeReference: Int64 = 0
@@ -80,10 +86,29 @@ public final class Analyzer {
                 return AnalysisOutcome(summary: finish(), errors: errors)
             }
         }
+        var state: CronState?
+        var nextState = CronState()
+        if let statePath = options.statePath {
+            do {
+                state = try CronState.load(path: statePath) ?? CronState()
+            } catch let error as TriageError {
+                errors.append(error)
+                return AnalysisOutcome(summary: finish(), errors: errors)
+            } catch {
+                errors.append(.state(path: statePath, reason: "\(error)"))
+                return AnalysisOutcome(summary: finish(), errors: errors)
+            }
+        }
+        if state != nil {
+            inputInodes = Set(ordered.compactMap { (try? FileDescriptorSource.open($0))?.status()?.inode })
+        }
         for path in ordered {
             do {
-                let opened = try InputOpener.open(path)
-                analyze(opened)
+                if let state {
+                    if let entry = try analyzeResuming(path, state: state) { nextState.entries.append(entry) }
+                } else {
+                    analyze(try InputOpener.open(path))
+                }
             } catch let error as TriageError {
                 errors.append(error)
                 inputs.append(.init(path: path, format: "-", formatSource: "not read", isGzip: false, lines: 0,
@@ -93,16 +118,72 @@ public final class Analyzer {
                 errors.append(.readFailed(path: path, reason: "\(error)"))
             }
         }
+        if let statePath = options.statePath, let state {
+            // Keep positions of files not read this run while they still exist unchanged in place.
+            for old in state.entries where !nextState.entries.contains(where: { $0.inode == old.inode && $0.device == old.device }) {
+                if let status = (try? FileDescriptorSource.open(old.path))?.status(),
+                   status.inode == old.inode, status.device == old.device {
+                    nextState.entries.append(old)
+                }
+            }
+            do { try nextState.save(path: statePath) } catch let error as TriageError { errors.append(error) } catch {}
+        }
         return AnalysisOutcome(summary: finish(), errors: errors)
     }
 
+    /// Opens `path` and reads it from where `state` says the last run stopped.
+    /// Returns the entry that records where this run stopped.
+    private func analyzeResuming(_ path: String, state: CronState) throws -> CronState.Entry? {
+        let file = try FileDescriptorSource.open(path)
+        var magic = [UInt8](repeating: 0, count: 2)
+        let n = magic.withUnsafeMutableBytes { file.readAt(0, into: $0) }
+        let isGzip = n == 2 && InputOpener.isGzipMagic(magic)
+        guard let identity = CronState.identity(of: file) else { return nil }
+        let (start, note) = state.start(for: path, file: file, isGzip: isGzip, inputInodes: inputInodes)
+        if let note { notes.append(note) }
+        var entry = CronState.Entry(path: path, device: identity.device, inode: identity.inode, size: identity.size,
+                                    offset: 0, lines: 0, head: identity.head, headLength: identity.headLength, isGzip: isGzip)
+        switch start {
+        case .skip:
+            let previous = state.entries.first { $0.device == identity.device && $0.inode == identity.inode }
+            entry.offset = previous?.offset ?? 0
+            entry.lines = previous?.lines ?? 0
+            inputs.append(.init(path: path, format: "-", formatSource: "unchanged since the last run", isGzip: isGzip,
+                                lines: 0, records: 0, malformed: 0, blank: 0, skipped: 0, error: nil,
+                                hasUpstreamFields: false, hasRequestID: false))
+        case let .resume(offset, line):
+            guard file.seek(to: offset) else { throw TriageError.readFailed(path: path, reason: "cannot seek to \(offset)") }
+            let input = OpenedInput(source: file, raw: file, isGzip: false, displayPath: path)
+            let end = analyze(input, startOffset: offset, firstLineNumber: line, leavesPartialLastLine: true)
+            entry.offset = end.offset
+            entry.lines = end.lastLine
+        case .beginning:
+            let input = try InputOpener.wrap(source: file, displayPath: path)
+            let end = analyze(input, leavesPartialLastLine: !isGzip)
+            entry.offset = end.offset
+            entry.lines = end.lastLine
+        }
+        return entry
+    }
+
     /// Analyses one opened input.
-    public func analyze(_ input: OpenedInput) {
+    ///
+    /// - Parameters:
+    ///   - startOffset, firstLineNumber: where the input starts when resuming a file.
+    ///   - leavesPartialLastLine: leave a last line without `\n` unread (a file still
+    ///     being written, resumed by the next run).
+    /// - Returns: the offset after the last complete line and the last line's number.
+    @discardableResult
+    public func analyze(_ input: OpenedInput, startOffset: Int64 = 0, firstLineNumber: Int = 1,
+                        leavesPartialLastLine: Bool = false) -> (offset: Int64, lastLine: Int) {
         let path = input.displayPath
         var stats = TriageSummary.Input(path: path, format: "-", formatSource: "", isGzip: input.isGzip, lines: 0,
                                         records: 0, malformed: 0, blank: 0, skipped: 0, outsideTimeRange: 0, error: nil,
                                         hasUpstreamFields: false, hasRequestID: false)
-        let reader = LineReader(source: input.source, maxLineLength: options.maxLineLength)
+        let reader = LineReader(source: input.source, maxLineLength: options.maxLineLength,
+                                startOffset: startOffset, firstLineNumber: firstLineNumber)
+        reader.deliversUnterminatedLine = !leavesPartialLastLine
+        var lastLine = firstLineNumber - 1
         var sample: [(bytes: [UInt8], number: Int, isTerminated: Bool, isOverlong: Bool)] = []
         var parser: RecordParser?
         var record = AccessRecord()
@@ -181,6 +262,7 @@ public final class Analyzer {
 
         do {
             try reader.forEachLine { line in
+                lastLine = line.number
                 if let parser {
                     process(line.bytes, number: line.number, isTerminated: line.isTerminated,
                             isOverlong: line.isOverlong, parser)
@@ -217,6 +299,7 @@ public final class Analyzer {
         }
         linesTotal += stats.lines
         inputs.append(stats)
+        return (reader.completeLinesEnd, lastLine)
     }
 
     // MARK: - Time range
@@ -294,7 +377,7 @@ public final class Analyzer {
         s.malformedByReason = malformedReasons.map { ($0.key, $0.value) }.sorted {
             $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0
         }
-        s.hints = hints(for: s)
+        s.hints = notes + hints(for: s)
         return s
     }
 

@@ -47,6 +47,19 @@ public final class FileDescriptorSource: ByteSource {
         return Int64(info.st_size)
     }
 
+    /// Device, inode and size of the open file.
+    public func status() -> (device: UInt64, inode: UInt64, size: Int64)? {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        return (UInt64(info.st_dev), UInt64(info.st_ino), Int64(info.st_size))
+    }
+
+    /// Reads at `offset` without moving the file position; returns bytes read (-1 on error).
+    public func readAt(_ offset: Int64, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        return pread(fd, base, buffer.count, off_t(offset))
+    }
+
     /// Moves to `offset` from the start; false for pipes and other unseekable inputs.
     public func seek(to offset: Int64) -> Bool {
         lseek(fd, off_t(offset), SEEK_SET) == off_t(offset)

@@ -31,17 +31,31 @@ public struct Line {
 public final class LineReader {
     private let source: ByteSource
     public let maxLineLength: Int
+    /// When false, a last line without `\n` is left unread (a file still being
+    /// written, read again later from ``completeLinesEnd``).
+    public var deliversUnterminatedLine = true
     private let capacity: Int
     private let buffer: UnsafeMutablePointer<UInt8>
     /// Valid bytes are `buffer[0..<end]`; `bufferOffset` is the stream offset of `buffer[0]`.
     private var end = 0
-    private var bufferOffset: Int64 = 0
+    private var bufferOffset: Int64
+    /// Stream offset just past the last `\n` read: where a later run can resume
+    /// without splitting a line (an unterminated last line is not included).
+    public private(set) var completeLinesEnd: Int64
+    /// Number given to the line before the first one read (resuming a file).
+    private let lineNumberBase: Int
 
     /// - Parameters:
     ///   - maxLineLength: longest line analysed; longer ones are reported as overlong.
     ///   - readSize: bytes asked of the source per read.
-    public init(source: ByteSource, maxLineLength: Int = 64 * 1024, readSize: Int = 1 << 20) {
+    ///   - startOffset: stream offset of the source's first byte (when resuming a file).
+    ///   - firstLineNumber: number of the first line read (when resuming a file).
+    public init(source: ByteSource, maxLineLength: Int = 64 * 1024, readSize: Int = 1 << 20,
+                startOffset: Int64 = 0, firstLineNumber: Int = 1) {
         self.source = source
+        self.bufferOffset = startOffset
+        self.completeLinesEnd = startOffset
+        self.lineNumberBase = firstLineNumber - 1
         self.maxLineLength = max(16, maxLineLength)
         // Room for one whole capped line plus a full read keeps memmove rare.
         self.capacity = self.maxLineLength + max(4096, readSize)
@@ -55,7 +69,7 @@ public final class LineReader {
     /// - Throws: whatever the source throws; lines before the error were delivered.
     @discardableResult
     public func forEachLine(_ body: (Line) throws -> Void) throws -> Int {
-        var lineNumber = 0
+        var lineNumber = lineNumberBase
         var lineStart = 0          // start of the current (unfinished) line in buffer
         var scanFrom = 0           // bytes before this in the current line hold no '\n'
         var isSkippingOverlong = false
@@ -68,6 +82,7 @@ public final class LineReader {
                     break
                 }
                 let nl = newline - buffer
+                completeLinesEnd = bufferOffset + Int64(nl + 1)
                 if isSkippingOverlong {
                     isSkippingOverlong = false
                 } else {
@@ -116,9 +131,11 @@ public final class LineReader {
                 throw error
             }
             if n == 0 {
-                try deliverUnterminated(lineStart: lineStart, isSkippingOverlong: isSkippingOverlong,
-                                        lineNumber: &lineNumber, body)
-                return lineNumber
+                if deliversUnterminatedLine {
+                    try deliverUnterminated(lineStart: lineStart, isSkippingOverlong: isSkippingOverlong,
+                                            lineNumber: &lineNumber, body)
+                }
+                return lineNumber - lineNumberBase
             }
             end += n
         }

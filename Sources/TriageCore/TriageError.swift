@@ -16,6 +16,8 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
     /// The format the user gave matches none of the input's first lines.
     case givenFormatDoesNotFit(path: String, format: String, explanation: String)
     case regex(pattern: String, message: String)
+    /// The --state file cannot be used.
+    case state(path: String, reason: String)
     /// A relative --since/--until without a newest line to count back from.
     case noTimeReference(String)
     /// A deploy marker that cannot be read; `origin` is `file:line` or `--deploy`.
@@ -39,6 +41,7 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
         case let .regex(pattern, message): return "invalid regular expression '\(pattern)': \(message)"
         case let .deploys(origin, reason): return "\(origin): \(reason)"
         case let .noTimeReference(reason): return reason
+        case let .state(path, reason): return "state file \(path): \(reason)"
         }
     }
 

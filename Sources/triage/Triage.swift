@@ -54,6 +54,9 @@ struct Report: ParsableCommand {
     @Option(name: .customLong("deploy-window"), help: ArgumentHelp("Time compared before and after each deploy (default 30m).", valueName: "duration"))
     var deployWindow: Duration?
 
+    @Option(help: ArgumentHelp("Remember where this run stopped in each file and start there next time (for cron); rotation and truncation are detected.", valueName: "file"))
+    var state: String?
+
     @Option(help: ArgumentHelp("Only requests at or after TIME (absolute, or relative like 2h: back from the newest line, or from --now).", valueName: "time"))
     var since: String?
 
@@ -65,6 +68,9 @@ struct Report: ParsableCommand {
 
     mutating func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        if state != nil && (input.files.contains("-") || input.files.isEmpty) {
+            throw ValidationError("--state needs files: standard input has no position to resume from")
+        }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, TimeSpec(value) == nil {
                 throw ValidationError("\(name): cannot read a time from '\(value)' (ISO 8601, epoch, 21/Nov/2026:10:00:00 +0000, or 2h / now-30m)")
@@ -81,6 +87,7 @@ struct Report: ParsableCommand {
         try input.apply(to: &options)
         options.now = try resolveNow(now)
         options.nowIsExplicit = now != nil
+        options.statePath = state
         options.since = since.flatMap(TimeSpec.init)
         options.until = until.flatMap(TimeSpec.init)
         options.deployWindow = deployWindow?.seconds ?? 1800

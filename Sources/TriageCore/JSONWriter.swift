@@ -2,13 +2,13 @@
 ///
 /// Stable key order is part of the report's contract (Docs/JSONSchema.md);
 /// a dictionary-based encoder would not keep it.
-struct JSONWriter {
-    private(set) var text = ""
+public struct JSONWriter {
+    public private(set) var text = ""
     private var needsComma = [false]
     private var indent = 0
-    let pretty: Bool
+    public let pretty: Bool
 
-    init(pretty: Bool = true) { self.pretty = pretty }
+    public init(pretty: Bool = true) { self.pretty = pretty }
 
     private mutating func separator() {
         if needsComma[needsComma.count - 1] { text += "," }
@@ -26,23 +26,23 @@ struct JSONWriter {
         }
     }
 
-    mutating func beginObject(_ name: String? = nil) {
+    public mutating func beginObject(_ name: String? = nil) {
         key(name)
         text += "{"
         indent += 1
         needsComma.append(false)
     }
 
-    mutating func endObject() { close("}") }
+    public mutating func endObject() { close("}") }
 
-    mutating func beginArray(_ name: String? = nil) {
+    public mutating func beginArray(_ name: String? = nil) {
         key(name)
         text += "["
         indent += 1
         needsComma.append(false)
     }
 
-    mutating func endArray() { close("]") }
+    public mutating func endArray() { close("]") }
 
     private mutating func close(_ bracket: String) {
         let hadItems = needsComma.removeLast()
@@ -51,37 +51,37 @@ struct JSONWriter {
         text += bracket
     }
 
-    mutating func string(_ name: String? = nil, _ value: String) {
+    public mutating func string(_ name: String? = nil, _ value: String) {
         key(name)
         text += Self.quoted(value)
     }
 
-    mutating func optionalString(_ name: String? = nil, _ value: String?) {
+    public mutating func optionalString(_ name: String? = nil, _ value: String?) {
         key(name)
         text += value.map(Self.quoted) ?? "null"
     }
 
-    mutating func int(_ name: String? = nil, _ value: Int) {
+    public mutating func int(_ name: String? = nil, _ value: Int) {
         key(name)
         text += String(value)
     }
 
-    mutating func double(_ name: String? = nil, _ value: Double) {
+    public mutating func double(_ name: String? = nil, _ value: Double) {
         key(name)
         text += value.isFinite ? String(value) : "null"
     }
 
-    mutating func bool(_ name: String? = nil, _ value: Bool) {
+    public mutating func bool(_ name: String? = nil, _ value: Bool) {
         key(name)
         text += value ? "true" : "false"
     }
 
-    mutating func null(_ name: String? = nil) {
+    public mutating func null(_ name: String? = nil) {
         key(name)
         text += "null"
     }
 
-    static func quoted(_ s: String) -> String {
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {
