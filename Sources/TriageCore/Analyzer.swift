@@ -30,6 +30,8 @@ public struct AnalysisOptions: Sendable {
     public var nowIsExplicit = false
     /// `--state`: resume each file where the last run stopped, and record where this one stops.
     public var statePath: String?
+    /// Leave a last line without `\n` unread: the file is still being written (`triage check`).
+    public var leavesPartialLastLine = false
 
     public init() {}
 }
@@ -107,7 +109,7 @@ public final class Analyzer {
                 if let state {
                     if let entry = try analyzeResuming(path, state: state) { nextState.entries.append(entry) }
                 } else {
-                    analyze(try InputOpener.open(path))
+                    analyze(try InputOpener.open(path), leavesPartialLastLine: options.leavesPartialLastLine)
                 }
             } catch let error as TriageError {
                 errors.append(error)

@@ -133,6 +133,17 @@ public struct TerminalRenderer: Sendable {
             }
             let label = spansDays ? Format.dateTime(rowStart) : Format.clock(rowStart)
             out.append("  " + label + " " + row + " " + Format.count(rowErrors))
+            // Incident windows: a bar under the columns they cover.
+            for incident in s.incidents where incident.start < rowStart + rowSeconds && incident.end > rowStart {
+                let from = Int((max(incident.start, rowStart) - rowStart) / columnSeconds)
+                let to = Int((min(incident.end, rowStart + rowSeconds) - rowStart + columnSeconds - 1) / columnSeconds)
+                let pad = String(repeating: " ", count: 2 + label.count + 1 + from)
+                let bar = String(repeating: "─", count: max(1, to - from))
+                var text = incident.start >= rowStart ? " incident \(Format.clock(incident.start))–\(Format.clock(incident.end))" : ""
+                if pad.count + bar.count + text.count > width { text = incident.start >= rowStart ? " incident" : "" }
+                if pad.count + bar.count + text.count > width { text = "" }
+                out.append(pad + style(bar + text, "33"))
+            }
             for deploy in s.deploys where deploy.time >= rowStart && deploy.time < rowStart + rowSeconds {
                 let column = Int((deploy.time - rowStart) / columnSeconds)
                 let pad = String(repeating: " ", count: 2 + label.count + 1 + column)

@@ -71,6 +71,7 @@ struct Check: ParsableCommand {
         options.now = try resolveNow(now)
         options.deployWindow = window.seconds
         options.deploys = [try DeployMarker(argument: deploy)]
+        options.leavesPartialLastLine = true // the log may be mid-write
         let outcome = Analyzer(options: options).run(paths: input.files)
         guard let comparison = outcome.summary.deploys.first else { throw ExitCode(2) }
         var thresholds = DeployGate.Thresholds()
