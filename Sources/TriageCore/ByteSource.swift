@@ -47,6 +47,20 @@ public final class FileDescriptorSource: ByteSource {
         return Int64(info.st_size)
     }
 
+    /// The whole content of a small file (configuration, state); nil when it is
+    /// larger than `limit` bytes, which no such file should be.
+    public static func readAll(_ path: String, limit: Int) throws -> [UInt8]? {
+        let source = try open(path)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { return bytes }
+            bytes += chunk[0..<n]
+            if bytes.count > limit { return nil }
+        }
+    }
+
     /// Device, inode and size of the open file.
     public func status() -> (device: UInt64, inode: UInt64, size: Int64)? {
         var info = stat()

@@ -104,16 +104,11 @@ public struct CronState: Sendable {
     /// - Throws: ``TriageError/state`` when the file is unreadable, corrupt or not a triage state file.
     public static func load(path: String) throws -> CronState? {
         if access(path, F_OK) != 0 { return nil }
-        let source: FileDescriptorSource
-        do { source = try FileDescriptorSource.open(path) } catch { throw TriageError.state(path: path, reason: "\(error)") }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { break }
-            bytes += chunk[0..<n]
-            if bytes.count > 64 << 20 { throw TriageError.state(path: path, reason: "larger than 64 MiB: not a triage state file") }
+        let content: [UInt8]?
+        do { content = try FileDescriptorSource.readAll(path, limit: 64 << 20) } catch {
+            throw TriageError.state(path: path, reason: "\(error)")
         }
+        guard let bytes = content else { throw TriageError.state(path: path, reason: "larger than 64 MiB: not a triage state file") }
         var version: Int?
         var fields: [Int: [String: String]] = [:]
         let scanner = JSONScanner()

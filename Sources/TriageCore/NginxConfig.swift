@@ -12,14 +12,8 @@ public enum NginxConfig {
     }
 
     public static func logFormats(inFile path: String) throws -> [Definition] {
-        let source = try FileDescriptorSource.open(path)
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { break }
-            bytes += chunk[0..<n]
-            if bytes.count > 16 << 20 { throw TriageError.nginxConfig(path: path, reason: "file is larger than 16 MiB") }
+        guard let bytes = try FileDescriptorSource.readAll(path, limit: 16 << 20) else {
+            throw TriageError.nginxConfig(path: path, reason: "file is larger than 16 MiB")
         }
         return try logFormats(in: String(decoding: bytes, as: UTF8.self), path: path)
     }
