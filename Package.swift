@@ -31,7 +31,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore", "CZlib"]),
-        .testTarget(name: "TriageReportTests", dependencies: ["TriageReport", "TriageCore"]),
+        .testTarget(name: "TriageReportTests", dependencies: ["TriageReport", "TriageCore"], exclude: ["Golden"]),
         .testTarget(name: "TriageCLITests", dependencies: ["TriageCore"]),
     ]
 )

@@ -1,6 +1,6 @@
 /// Writes JSON text with keys in the order they are written.
 ///
-/// Stable key order is part of the report's contract (Docs/JSONSchema.md);
+/// Stable key order is part of the report's contract (Docs/JSONReport.md);
 /// a dictionary-based encoder would not keep it.
 public struct JSONWriter {
     public private(set) var text = ""

@@ -90,6 +90,7 @@ public struct CheckRenderer: Sendable {
 
 /// p-values as people read them: `p < 0.001`, `p = 0.042`.
 func pValue(_ p: Double) -> String {
+    guard p.isFinite else { return "p = n/a" }
     if p < 0.001 { return "p < 0.001" }
     if p >= 0.9995 { return "p = 1" }
     let thousandths = Int((p * 1000).rounded())

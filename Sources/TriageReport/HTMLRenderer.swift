@@ -19,7 +19,8 @@ public struct HTMLRenderer: Sendable {
     }
 
     public func render(_ s: TriageSummary) -> String {
-        let sections = [timeline(s), classes(s), routes(s), upstreams(s), inputs(s), malformed(s), notes(s)].compactMap { $0 }
+        let sections = [timeline(s), deploys(s), incidents(s), classes(s), routes(s), upstreams(s), inputs(s), malformed(s), notes(s)]
+            .compactMap { $0 }
         var out: [String] = []
         out.append("<!DOCTYPE html>")
         out.append("<html lang=\"en\">")
@@ -71,7 +72,7 @@ public struct HTMLRenderer: Sendable {
 
     private func verdict(_ s: TriageSummary) -> [String] {
         let lines = Verdict(s).lines
-        let state = s.serverErrors > 0 ? "bad" : s.requests > 0 ? "ok" : "empty"
+        let state = s.serverErrors > 0 ? "failing" : s.requests > 0 ? "clean" : "unread"
         var out = ["<section id=\"verdict\" class=\"verdict \(state)\" aria-label=\"Verdict\">"]
         out.append("<p class=\"headline\">\(HTMLText.escape(lines[0]))</p>")
         var rest = lines.dropFirst().map { "<li>\(HTMLText.escape($0))</li>" }
@@ -87,8 +88,12 @@ public struct HTMLRenderer: Sendable {
     // MARK: - Sections
 
     private func timeline(_ s: TriageSummary) -> Section? {
-        // Deploy markers and incident windows go here once the summary has them.
-        guard s.serverErrors > 0, let chart = HTMLTimelineChart(s.timeline, bucketSeconds: s.timelineBucketSeconds) else {
+        let markers = s.deploys.map { HTMLTimelineChart.Marker(time: $0.time, label: $0.label) }
+        let shades = s.incidents.map {
+            HTMLTimelineChart.Shade(from: $0.start, to: $0.end, label: "incident \(HTMLTimelineChart.range($0.start, $0.end)) UTC")
+        }
+        guard s.serverErrors > 0,
+              let chart = HTMLTimelineChart(s.timeline, bucketSeconds: s.timelineBucketSeconds, markers: markers, shades: shades) else {
             return nil
         }
         var body = ["<figure>", "<div class=\"scroll\">"]
@@ -99,7 +104,9 @@ public struct HTMLRenderer: Sendable {
         for c in chart.classes {
             legend.append("<li>\(HTMLPalette.swatch(c))<code>\(c.identifier)</code> \(Format.count(s.classes[c]))</li>")
         }
-        legend.append("<li><svg class=\"swatch\" width=\"12\" height=\"12\" aria-hidden=\"true\"><rect y=\"4\" width=\"12\" height=\"4\" fill=\"#C9D1D9\"/></svg>requests logged</li>")
+        legend.append("<li>\(HTMLTimelineChart.trafficSwatch)requests logged</li>")
+        if !chart.visibleMarkers.isEmpty { legend.append("<li>\(HTMLTimelineChart.markerSwatch)deploy</li>") }
+        if !chart.visibleShades.isEmpty { legend.append("<li>\(HTMLTimelineChart.shadeSwatch)incident window</li>") }
         legend.append("</ul>")
         body += legend
         let bars = chart.step == chart.bucketSeconds ? "one bar per \(HTMLTimelineChart.describe(chart.step))"
@@ -108,6 +115,60 @@ public struct HTMLRenderer: Sendable {
         body.append("</figcaption>")
         body.append("</figure>")
         return Section(id: "timeline", title: "Timeline", body: body)
+    }
+
+    private func deploys(_ s: TriageSummary) -> Section? {
+        guard let first = s.deploys.first else { return nil }
+        let rows = s.deploys.map { d in
+            let verdictClass = d.verdict == .regression ? "bad" : d.verdict == .improvement ? "good" : "quiet"
+            let when = Format.dateTime(d.time) + (d.timeWasZoneless ? " (log's zone)" : "")
+            var grew = d.regressedRoutes.prefix(3).map { change in
+                "<span class=\"nowrap\">\(HTMLText.code("\(change.method) \(change.route)")) \(change.before) → \(change.after)\(change.isNew ? " (new)" : "")</span>"
+            }
+            grew += d.newSignatures.prefix(3).map { "new: \(HTMLText.escape($0.title)) (\(Format.count($0.count)))" }
+            if d.upstreamLikelyUnrelated { grew.append("upstream failures rose but origin errors did not: likely not this deploy") }
+            return row([
+                cell(HTMLText.code(d.label), nowrap: true), cell(HTMLText.escape(when), className: "num"),
+                cell("<strong class=\"\(verdictClass)\">\(HTMLText.escape(d.verdict.rawValue))</strong><br><span class=\"note\">\(HTMLText.escape(Self.pValueText(d.pValue)))</span>", nowrap: true),
+                cell(rate(d.before), className: "num"), cell(rate(d.after), className: "num"),
+                cell("\(Format.count(d.before.classes[.originError])) → \(Format.count(d.after.classes[.originError]))<br><span class=\"note\">\(HTMLText.escape(d.originVerdict.rawValue))</span>", className: "num"),
+                cell(grew.joined(separator: "<br>")),
+            ])
+        }
+        var body = table(["deploy", "time (UTC)", "verdict", "5xx before", "5xx after", "origin errors", "what changed"],
+                         numeric: [1, 3, 4, 5], rows: rows)
+        body.append("<p class=\"note\">5xx rate in the \(first.windowSeconds / 60) minutes before and after each deploy; exact test, p &lt; 0.01.</p>")
+        return Section(id: "deploys", title: "Deploys", body: body)
+    }
+
+    private func incidents(_ s: TriageSummary) -> Section? {
+        guard !s.incidents.isEmpty else { return nil }
+        let rows = s.incidents.map { i in
+            let entries = { (list: [Incident.Entry]) in
+                list.prefix(3).map { "<span class=\"nowrap\">\(HTMLText.code($0.name)) \(Format.count($0.count))</span>" }
+                    .joined(separator: "<br>")
+            }
+            return row([
+                cell(HTMLText.escape(HTMLTimelineChart.range(i.start, i.end)), className: "num"),
+                number(Int((i.end - i.start) / 60)), cell(Format.clock(i.peak) + " (\(Format.count(i.peakServerErrors)))", className: "num"),
+                number(i.serverErrors), number(i.requests),
+                cell(i.anomalousClasses.map { "<span class=\"nowrap\">\(HTMLPalette.swatch($0))<code>\($0.identifier)</code></span>" }.joined(separator: " ")),
+                cell(entries(i.topRoutes)), cell(entries(i.topUpstreams)),
+            ])
+        }
+        var body = table(["window (UTC)", "minutes", "peak (5xx)", "5xx", "requests", "anomalous classes", "top routes", "top upstreams"],
+                         numeric: [0, 1, 2, 3, 4], rows: rows)
+        body.append("<p class=\"note\">Periods where a class's failure rate departed from its baseline.</p>")
+        return Section(id: "incidents", title: "Incidents", body: body)
+    }
+
+    private func rate(_ w: WindowCounts) -> String {
+        "\(Format.percent(w.serverErrors, of: w.requests))<br><span class=\"note\">\(Format.count(w.serverErrors)) / \(Format.count(w.requests))</span>"
+    }
+
+    /// `p < 0.001`, `p = 0.042`, or a dash when the test gave no number.
+    static func pValueText(_ p: Double) -> String {
+        p.isFinite ? pValue(p) : "p –"
     }
 
     private func classes(_ s: TriageSummary) -> Section? {
@@ -269,14 +330,14 @@ public struct HTMLRenderer: Sendable {
     nav a { color: #0969da; text-decoration: none; }
     .note, figcaption { color: var(--muted); font-size: .85rem; }
     .verdict { margin: 1rem 0; padding: .8rem 1.1rem; border-left: 5px solid #b42318; background: #fef3f2; border-radius: 4px; }
-    .verdict.ok { border-color: #1a7f37; background: #eef9f0; }
-    .verdict.empty { border-color: var(--muted); background: var(--alt); }
+    .verdict.clean { border-color: #1a7f37; background: #eef9f0; }
+    .verdict.unread { border-color: var(--muted); background: var(--alt); }
     .verdict .headline { margin: 0 0 .3rem; font-size: 1.15rem; font-weight: 650; }
     .verdict ul { margin: 0; padding-left: 1.2rem; }
     .verdict li { margin: .15rem 0; }
     figure { margin: 0; }
     .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
-    .chart { display: block; width: 100%; height: auto; min-width: 38rem; }
+    .chart { display: block; width: 100%; height: auto; min-width: 42rem; }
     .classbar { display: block; width: 100%; height: 1.1rem; margin: .2rem 0 .8rem; border-radius: 3px; }
     .legend { list-style: none; display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; margin: .5rem 0 0; padding: 0; color: var(--fg); }
     .swatch { vertical-align: -1px; margin-right: .35em; }
@@ -285,13 +346,14 @@ public struct HTMLRenderer: Sendable {
     th { background: var(--alt); font-weight: 600; white-space: nowrap; }
     .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     .nowrap { white-space: nowrap; }
-    code { font: .84em/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
+    code { font: .9em/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
       background: var(--alt); padding: .05em .3em; border-radius: 3px; overflow-wrap: anywhere; }
     td.route { min-width: 12rem; }
     td.ids { min-width: 14rem; }
     td.ids code { display: inline-block; margin: 0 .2em .2em 0; }
     td.excerpt code { white-space: pre-wrap; }
-    .error { color: #b42318; }
+    .error, .bad { color: #b42318; }
+    .good { color: #1a7f37; }
     @media (max-width: 40rem) {
       body { padding: 1rem .75rem 2rem; font-size: 14px; }
       h1 { font-size: 1.35rem; }
@@ -304,7 +366,8 @@ public struct HTMLRenderer: Sendable {
       nav { display: none; }
       .scroll { overflow: visible; }
       .chart { min-width: 0; }
-      td.route, td.ids { min-width: 0; }
+      td.route { min-width: 9rem; }
+      td.ids { min-width: 0; }
       h2 { break-after: avoid; }
       tr, figure, .verdict { break-inside: avoid; }
     }

@@ -8,8 +8,9 @@ import TriageCore
 /// under the axis, so a gap in the log can be told from a quiet minute.
 ///
 /// The chart is drawn in layers, back to front: shaded ranges, grid, bars,
-/// markers, axes. ``Marker`` and ``Shade`` are for deploy markers and incident
-/// windows; the summary does not carry them yet, so the renderer passes none.
+/// markers, axes. ``Marker`` is a labelled moment (a deploy) and ``Shade`` a
+/// labelled period (an incident window); any later kind of annotation is one
+/// more list and one more layer.
 struct HTMLTimelineChart {
     /// A moment to mark with a vertical line and a label (a deploy).
     struct Marker {
@@ -43,7 +44,7 @@ struct HTMLTimelineChart {
     let width = 960.0
     let height = 300.0
     let left = 52.0
-    let right = 16.0
+    let right = 28.0
     let top = 28.0
     let bottom = 52.0
 
@@ -113,7 +114,7 @@ struct HTMLTimelineChart {
     /// The SVG element; `title` labels it for screen readers.
     func svg(title: String) -> String {
         var out: [String] = []
-        out.append("<svg class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\" font-size=\"12\">")
+        out.append("<svg class=\"chart\" viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(HTMLText.escape(title))\" font-size=\"13\">")
         out += drawShades()
         out += drawGrid()
         out += drawTraffic()
@@ -136,15 +137,23 @@ struct HTMLTimelineChart {
         baseline - Double(value) / Double(yScale.max) * plotHeight
     }
 
+    var visibleShades: [Shade] { shades.filter { max($0.from, start) < min($0.to, end) } }
+    var visibleMarkers: [Marker] { markers.filter { $0.time >= start && $0.time <= end } }
+
+    static let shadeColor = "#FBE3DF"
+    static let markerColor = "#1F2328"
+    static let trafficColor = "#C9D1D9"
+    static let trafficSwatch = "<svg class=\"swatch\" width=\"12\" height=\"12\" aria-hidden=\"true\"><rect y=\"4\" width=\"12\" height=\"4\" fill=\"\(trafficColor)\"/></svg>"
+    static let markerSwatch = "<svg class=\"swatch\" width=\"12\" height=\"12\" aria-hidden=\"true\"><line x1=\"6\" y1=\"0\" x2=\"6\" y2=\"12\" stroke=\"\(markerColor)\" stroke-width=\"1.5\" stroke-dasharray=\"3 2\"/></svg>"
+    static let shadeSwatch = "<svg class=\"swatch\" width=\"12\" height=\"12\" aria-hidden=\"true\"><rect width=\"12\" height=\"12\" rx=\"2\" fill=\"\(shadeColor)\" stroke=\"#E8B4AB\"/></svg>"
+
+    /// Shaded ranges behind everything; the label is the tooltip (text would cover bars).
     private func drawShades() -> [String] {
-        shades.compactMap { shade in
+        visibleShades.map { shade in
             let from = max(shade.from, start)
             let to = min(shade.to, end)
-            guard from < to else { return nil }
-            let label = HTMLText.escape(shade.label)
-            return "<g class=\"shade\"><title>\(label)</title>"
-                + "<rect x=\"\(n(x(from)))\" y=\"\(n(top))\" width=\"\(n(x(to) - x(from)))\" height=\"\(n(plotHeight))\" fill=\"#FDE8E6\"/>"
-                + "<text x=\"\(n(x(from) + 3))\" y=\"\(n(top + 12))\" fill=\"#8A2C1F\" font-size=\"11\">\(label)</text></g>"
+            return "<g class=\"shade\"><title>\(HTMLText.escape(shade.label))</title>"
+                + "<rect x=\"\(n(x(from)))\" y=\"\(n(top))\" width=\"\(n(x(to) - x(from)))\" height=\"\(n(plotHeight))\" fill=\"\(Self.shadeColor)\"/></g>"
         }
     }
 
@@ -158,7 +167,7 @@ struct HTMLTimelineChart {
             labels.append("<text x=\"\(n(left - 6))\" y=\"\(n(y(value) + 4))\">\(Format.count(value))</text>")
         }
         out.append("</g>")
-        labels.append("<text x=\"\(n(left - 6))\" y=\"\(n(top - 12))\">5xx per \(HTMLText.escape(Self.describe(step)))</text>")
+        labels.append("<text transform=\"rotate(-90)\" x=\"\(n(-(top + plotHeight / 2)))\" y=\"14\" text-anchor=\"middle\">5xx per \(HTMLText.escape(Self.describe(step)))</text>")
         labels.append("</g>")
         return out + labels
     }
@@ -166,7 +175,7 @@ struct HTMLTimelineChart {
     /// Slots with requests, as a grey strip under the axis.
     private func drawTraffic() -> [String] {
         let barWidth = plotWidth / Double(slots.count)
-        var out = ["<g class=\"traffic\" fill=\"#C9D1D9\">"]
+        var out = ["<g class=\"traffic\" fill=\"\(Self.trafficColor)\">"]
         var i = 0
         // One rect per run of slots with requests keeps the file small.
         while i < slots.count {
@@ -201,13 +210,15 @@ struct HTMLTimelineChart {
         return out
     }
 
+    /// Dashed vertical lines with their label above the plot (right-aligned near the right edge).
     private func drawMarkers() -> [String] {
-        markers.filter { $0.time >= start && $0.time <= end }.map { marker in
-            let xx = n(x(marker.time))
+        visibleMarkers.map { marker in
+            let xx = x(marker.time)
             let label = HTMLText.escape(marker.label)
+            let nearRight = xx > width - right - 120
             return "<g class=\"marker\"><title>\(label) at \(Format.dateTime(marker.time)) UTC</title>"
-                + "<line x1=\"\(xx)\" y1=\"\(n(top - 4))\" x2=\"\(xx)\" y2=\"\(n(baseline))\" stroke=\"#1F2328\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>"
-                + "<text x=\"\(n(x(marker.time) + 3))\" y=\"\(n(top + 4))\" fill=\"#1F2328\" font-size=\"11\">\(label)</text></g>"
+                + "<line x1=\"\(n(xx))\" y1=\"\(n(top - 4))\" x2=\"\(n(xx))\" y2=\"\(n(baseline))\" stroke=\"\(Self.markerColor)\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>"
+                + "<text x=\"\(n(nearRight ? xx - 4 : xx + 4))\" y=\"\(n(top - 8))\" fill=\"\(Self.markerColor)\" font-size=\"12\"\(nearRight ? " text-anchor=\"end\"" : "")>\(label)</text></g>"
         }
     }
 

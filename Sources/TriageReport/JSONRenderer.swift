@@ -1,6 +1,6 @@
 import TriageCore
 
-/// Renders the summary as the versioned JSON report described in Docs/JSONSchema.md.
+/// Renders the summary as the versioned JSON report described in Docs/JSONReport.md.
 public struct JSONRenderer: Sendable {
     public init() {}
 

@@ -24,6 +24,8 @@ public struct MarkdownRenderer: Sendable {
         out += verdict(s)
         out += classes(s)
         out += timeline(s)
+        out += deploys(s)
+        out += incidents(s)
         out += routes(s)
         out += upstreams(s)
         out += inputs(s)
@@ -80,6 +82,56 @@ public struct MarkdownRenderer: Sendable {
         }
         out.append("")
         out.append("Share is of server errors. Status-only: decided from the status code alone (the log has no upstream fields).")
+        return out
+    }
+
+    private func deploys(_ s: TriageSummary) -> [String] {
+        guard let first = s.deploys.first else { return [] }
+        var out = ["", "## Deploys", ""]
+        out += MarkdownText.header(["deploy", "time (UTC)", "verdict", "5xx before", "5xx after", "origin errors", "what changed"],
+                                   numeric: [3, 4, 5])
+        for d in s.deploys {
+            let when = Format.dateTime(d.time) + (d.timeWasZoneless ? " (log's zone)" : "")
+            let verdict = d.verdict == .regression ? "**regression**" : MarkdownText.text(d.verdict.rawValue)
+            var changes = d.regressedRoutes.prefix(3).map { change in
+                "\(MarkdownText.code("\(change.method) \(change.route)")) \(change.before) → \(change.after)\(change.isNew ? " (new)" : "")"
+            }
+            changes += d.newSignatures.prefix(3).map { "new: \(MarkdownText.text($0.title)) (\(Format.count($0.count)))" }
+            if d.upstreamLikelyUnrelated { changes.append("upstream failures rose but origin errors did not: likely not this deploy") }
+            out.append(MarkdownText.row([
+                MarkdownText.code(d.label), when, verdict + ", " + MarkdownText.text(HTMLRenderer.pValueText(d.pValue)),
+                rate(d.before), rate(d.after),
+                "\(Format.count(d.before.classes[.originError])) → \(Format.count(d.after.classes[.originError])) (\(MarkdownText.text(d.originVerdict.rawValue)))",
+                changes.joined(separator: "; "),
+            ]))
+        }
+        out.append("")
+        out.append("5xx rate in the \(first.windowSeconds / 60) minutes before and after each deploy; exact test, p < 0.01.".replacing("<", with: "&lt;"))
+        return out
+    }
+
+    private func rate(_ w: WindowCounts) -> String {
+        "\(Format.percent(w.serverErrors, of: w.requests)) (\(Format.count(w.serverErrors))/\(Format.count(w.requests)))"
+    }
+
+    private func incidents(_ s: TriageSummary) -> [String] {
+        guard !s.incidents.isEmpty else { return [] }
+        var out = ["", "## Incidents", ""]
+        out += MarkdownText.header(["window (UTC)", "minutes", "peak", "5xx", "requests", "anomalous classes", "top routes", "top upstreams"],
+                                   numeric: [1, 3, 4])
+        for i in s.incidents {
+            let entries = { (list: [Incident.Entry]) in
+                list.prefix(3).map { "\(MarkdownText.code($0.name)) \(Format.count($0.count))" }.joined(separator: ", ")
+            }
+            out.append(MarkdownText.row([
+                HTMLTimelineChart.range(i.start, i.end), Format.count(Int((i.end - i.start) / 60)),
+                "\(Format.clock(i.peak)) (\(Format.count(i.peakServerErrors)))", Format.count(i.serverErrors), Format.count(i.requests),
+                i.anomalousClasses.map { MarkdownText.code($0.identifier) }.joined(separator: ", "),
+                entries(i.topRoutes), entries(i.topUpstreams),
+            ]))
+        }
+        out.append("")
+        out.append("Periods where a class's failure rate departed from its baseline.")
         return out
     }
 
@@ -183,16 +235,16 @@ public struct MarkdownRenderer: Sendable {
         let errorBuckets = s.timeline.filter { $0.serverErrors > 0 }
         guard let first = errorBuckets.first, let last = errorBuckets.last else { return [] }
         let bucket = max(1, s.timelineBucketSeconds)
-        let steps: [Int64] = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800]
-        let step = steps.filter { $0 >= bucket && $0 % bucket == 0 }
-            .first { (slotStart(last.start, $0) - slotStart(first.start, $0)) / $0 < Int64(Self.timelineRows) }
+        let rows = { (step: Int64) in
+            (HTMLTimelineChart.slotStart(last.start, step) - HTMLTimelineChart.slotStart(first.start, step)) / step + 1
+        }
+        let step = HTMLTimelineChart.steps.filter { $0 >= bucket && $0 % bucket == 0 }.first { rows($0) <= Int64(Self.timelineRows) }
             ?? ((last.start - first.start) / Int64(Self.timelineRows - 1) / 86_400 + 1) * 86_400
         let columns = FailureClass.allCases.filter { $0.isServerError && s.classes[$0] > 0 }
         let spansDays = last.start - first.start >= 86_400 || step >= 86_400
 
         var out = ["", "## Timeline", ""]
-        let unit = step == bucket ? describe(bucket) : describe(step)
-        out.append("5xx per \(unit), from the first 5xx to the last (UTC).")
+        out.append("5xx per \(HTMLTimelineChart.describe(step)), from the first 5xx to the last (UTC).")
         out.append("")
         out += table(slots(s.timeline, from: first.start, through: last.start, step: step), step: step,
                      columns: columns, spansDays: spansDays)
@@ -200,7 +252,7 @@ public struct MarkdownRenderer: Sendable {
         if step > bucket {
             let window = busiestWindow(errorBuckets, bucket: bucket)
             out.append("")
-            out.append("Busiest \(describe(window.end - window.start)), per \(describe(bucket)):")
+            out.append("Busiest \(HTMLTimelineChart.describe(window.end - window.start)), per \(HTMLTimelineChart.describe(bucket)):")
             out.append("")
             out += table(slots(s.timeline, from: window.start, through: window.end - bucket, step: bucket), step: bucket,
                          columns: columns, spansDays: spansDays)
@@ -227,8 +279,8 @@ public struct MarkdownRenderer: Sendable {
     }
 
     private func slots(_ timeline: [TriageSummary.TimelineBucket], from: Int64, through: Int64, step: Int64) -> [Slot] {
-        let base = slotStart(from, step)
-        let count = Int((slotStart(through, step) - base) / step) + 1
+        let base = HTMLTimelineChart.slotStart(from, step)
+        let count = Int((HTMLTimelineChart.slotStart(through, step) - base) / step) + 1
         var slots = (0..<count).map { Slot(start: base + Int64($0) * step) }
         for bucket in timeline where bucket.start >= base && bucket.start < base + Int64(count) * step {
             let i = Int((bucket.start - base) / step)
@@ -260,20 +312,6 @@ public struct MarkdownRenderer: Sendable {
         return String(repeating: "█", count: max(1, (value * Self.barWidth + peak / 2) / peak))
     }
 
-    private func describe(_ seconds: Int64) -> String {
-        switch seconds {
-        case 60: return "minute"
-        case let s where s % 86_400 == 0: return s == 86_400 ? "day" : "\(s / 86_400) days"
-        case let s where s % 3600 == 0: return s == 3600 ? "hour" : "\(s / 3600) hours"
-        case let s where s % 60 == 0: return "\(s / 60) minutes"
-        default: return "\(seconds) seconds"
-        }
-    }
-
-    private func slotStart(_ t: Int64, _ step: Int64) -> Int64 {
-        t - ((t % step) + step) % step
-    }
-
     // MARK: - Cells
 
     /// The classes with counts, most first (ties in report order), as `class n` pairs.
@@ -286,7 +324,7 @@ public struct MarkdownRenderer: Sendable {
     }
 
     private func codeList(_ values: [String]) -> String {
-        values.map(MarkdownText.code).filter { !$0.isEmpty }.joined(separator: " ")
+        values.map { MarkdownText.code($0) }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 
     /// A sentence as prose, with each of `literals` (log text inside it) as a code span.
@@ -295,7 +333,7 @@ public struct MarkdownRenderer: Sendable {
             guard let range = line.firstRange(of: literal) else { continue }
             // Escaping mid-line text as if it began a line is harmless: `\-` renders as `-`.
             return prose(String(line[..<range.lowerBound]), literals: literals)
-                + MarkdownText.code(literal)
+                + MarkdownText.code(literal, inTable: false)
                 + prose(String(line[range.upperBound...]), literals: literals)
         }
         return MarkdownText.text(line)

@@ -46,8 +46,12 @@ enum MarkdownText {
     }
 
     /// `value` as a code span (monospace, literal); empty text stays empty.
-    static func code(_ value: String) -> String {
-        let clean = LogText.sanitize(value).replacing("|", with: "\\|")
+    ///
+    /// - Parameter inTable: escape `|` for a table cell (outside a table the
+    ///   backslash would show).
+    static func code(_ value: String, inTable: Bool = true) -> String {
+        let sanitized = LogText.sanitize(value)
+        let clean = inTable ? sanitized.replacing("|", with: "\\|") : sanitized
         guard !clean.isEmpty else { return "" }
         var longestRun = 0
         var run = 0

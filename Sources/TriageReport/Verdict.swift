@@ -19,7 +19,7 @@ public struct Verdict: Sendable {
         if s.serverErrors == 0 {
             headline = "No server errors: \(Format.count(s.requests)) requests, none answered 5xx."
         } else {
-            headline = "\(Format.count(s.serverErrors)) server errors (5xx) in \(Format.count(s.requests)) requests (\(pct(s.serverErrors, s.requests)))."
+            headline = "\(Format.count(s.serverErrors)) server error\(s.serverErrors == 1 ? "" : "s") (5xx) in \(Format.count(s.requests)) request\(s.requests == 1 ? "" : "s") (\(pct(s.serverErrors, s.requests)))."
             let origin = s.classes[.originError]
             let upstream = s.upstreamFailures
             let proxy = s.classes[.proxyError]
@@ -55,8 +55,9 @@ public struct Verdict: Sendable {
             whereLines.insert("Deploy \(d.label) at \(Format.clock(d.time)) UTC was followed by a regression: 5xx \(Format.percent(d.before.serverErrors, of: d.before.requests)) → \(Format.percent(d.after.serverErrors, of: d.after.requests))\(blame).", at: 0)
         }
         var extra: [String] = []
-        if s.classes[.clientClosed] > 0 { extra.append("\(Format.count(s.classes[.clientClosed])) requests the client gave up on (499)") }
-        if s.classes[.retriedOK] > 0 { extra.append("\(Format.count(s.classes[.retriedOK])) succeeded only after a failed upstream attempt") }
+        let closed = s.classes[.clientClosed], retried = s.classes[.retriedOK]
+        if closed > 0 { extra.append("\(Format.count(closed)) request\(closed == 1 ? "" : "s") the client gave up on (499)") }
+        if retried > 0 { extra.append("\(Format.count(retried)) succeeded only after a failed upstream attempt") }
         if !extra.isEmpty { others = "Also: " + extra.joined(separator: "; ") + "." }
     }
 

@@ -37,7 +37,7 @@ struct Check: ParsableCommand {
     var minRequests: Int = 100
 
     @Option(name: .customLong("format"), help: "Output: terminal or json.")
-    var outputFormat: ReportFormat = .terminal
+    var outputFormat: CheckFormat = .terminal
 
     @Option(help: ArgumentHelp("Reference time for now-10m (default: the clock).", valueName: "time"))
     var now: String?
@@ -81,12 +81,16 @@ struct Check: ParsableCommand {
         let gate = DeployGate(before: comparison.before, after: comparison.after, thresholds: thresholds)
         let exitCode: Int32 = outcome.errors.isEmpty ? gate.verdict.exitCode : 2
         switch outputFormat {
-        case .terminal:
-            writeStandardOutput(CheckRenderer().render(gate: gate, comparison: comparison, exitCode: exitCode))
         case .json:
             writeStandardOutput(CheckRenderer().renderJSON(gate: gate, comparison: comparison, exitCode: exitCode))
+        default:
+            writeStandardOutput(CheckRenderer().render(gate: gate, comparison: comparison, exitCode: exitCode))
         }
         for error in outcome.errors { writeStandardError("triage: \(error.description)\n") }
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
+}
+
+enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
+    case terminal, json
 }

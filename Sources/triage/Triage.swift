@@ -35,8 +35,12 @@ struct Report: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: .customLong("format"), help: "Report format: terminal or json.")
+    @Option(name: .customLong("format"), help: "Report format: terminal, json, markdown or html.")
     var reportFormat: ReportFormat = .terminal
+
+    @Option(name: [.customShort("o"), .customLong("output")],
+            help: ArgumentHelp("Write the report to this file, atomically (a crash never leaves half a report in place of the last good one).", valueName: "file"))
+    var output: String?
 
     @Option(help: "Colour: auto (only on a terminal, honours NO_COLOR), always or never.")
     var color: ColorChoice = .auto
@@ -100,11 +104,24 @@ struct Report: ParsableCommand {
         }
 
         let outcome = Analyzer(options: options).run(paths: input.files)
+        let text: String
         switch reportFormat {
         case .terminal:
-            writeStandardOutput(TerminalRenderer(color: color.isEnabled(), width: terminalWidth()).render(outcome.summary))
-        case .json:
-            writeStandardOutput(JSONRenderer().render(outcome.summary))
+            let useColor = output == nil && color.isEnabled()
+            text = TerminalRenderer(color: useColor, width: output == nil ? terminalWidth() : 100).render(outcome.summary)
+        case .json: text = JSONRenderer().render(outcome.summary)
+        case .markdown: text = MarkdownRenderer().render(outcome.summary)
+        case .html: text = HTMLRenderer().render(outcome.summary)
+        }
+        if let output {
+            do {
+                try AtomicFile.write(text, to: output)
+            } catch let error as TriageError {
+                writeStandardError("triage: \(error.description)\n")
+                throw ExitCode(2)
+            }
+        } else {
+            writeStandardOutput(text)
         }
         for error in outcome.errors {
             writeStandardError("triage: \(error.description)\n")
@@ -114,5 +131,5 @@ struct Report: ParsableCommand {
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case terminal, json
+    case terminal, json, markdown, html
 }

@@ -10,7 +10,7 @@ import Testing
         let file = try CLI.temporaryFile(Data(Self.line.utf8))
         let result = try CLI.run([file.path])
         #expect(result.status == 0)
-        #expect(result.stdout.contains("1 server errors (5xx) in 1 requests"))
+        #expect(result.stdout.contains("1 server error (5xx) in 1 request (100.0%)"))
     }
 
     @Test("2: a truncated gzip still reports the lines before the damage, names file and offset")

@@ -1,0 +1,283 @@
+@testable import TriageCore
+
+/// Summaries built in code for the renderer tests: no log is read.
+///
+/// `realistic` follows the sample incident of SampleLogs/ (a bad deploy at
+/// 10:30, one upstream refusing connections, a stalled payments backend,
+/// rate limiting); `hostile` puts markup and escapes in every string that
+/// comes from a log.
+enum SampleSummaries {
+    /// 2026-11-20T08:00:00Z.
+    static let incidentStart = Int64(Timestamp.daysFromCivil(year: 2026, month: 11, day: 20)) * 86_400 + 8 * 3600
+
+    static func classes(_ pairs: [(FailureClass, Int)]) -> ClassCounts {
+        var counts = ClassCounts()
+        for (c, n) in pairs { counts[c] += n }
+        return counts
+    }
+
+    /// A request ID that looks like a real one (16 hex digits), the same on every run.
+    static func requestID(_ seed: Int) -> String {
+        var x = UInt64(truncatingIfNeeded: seed) &* 0x9E37_79B9_7F4A_7C15 &+ 0x2545_F491_4F6C_DD1D
+        x ^= x >> 29
+        x = x &* 0xBF58_476D_1CE4_E5B9
+        x ^= x >> 32
+        let hex = String(x, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    // MARK: - Realistic
+
+    /// Six hours of one-minute buckets around the incident.
+    static func incidentTimeline() -> [TriageSummary.TimelineBucket] {
+        var buckets: [TriageSummary.TimelineBucket] = []
+        for minute in 0..<360 {
+            // A three-minute gap in the log (a lost rotation), to show as a gap.
+            if (70..<73).contains(minute) { continue }
+            let requests = 40 + (minute * 7) % 13 + (minute / 60) * 3
+            var c = ClassCounts()
+            if minute % 37 == 11 { c[.originError] += 1 }
+            if minute == 150 { c[.upstreamUnavailable] += 18 }
+            if (150..<250).contains(minute) { c[.originError] += 2 + minute % 3 }
+            if (195..<210).contains(minute) {
+                c[.upstreamUnreachable] += 4
+                c[.retriedOK] += 6
+            }
+            if (281..<296).contains(minute) {
+                c[.upstreamTimeout] += 3
+                c[.clientClosed] += 2
+            }
+            if (320..<325).contains(minute) { c[.proxyError] += 12 }
+            buckets.append(TriageSummary.TimelineBucket(start: incidentStart + Int64(minute) * 60, requests: requests,
+                                                        serverErrors: c.serverErrors, classes: c))
+        }
+        return buckets
+    }
+
+    static var realistic: TriageSummary {
+        var s = TriageSummary()
+        s.timeline = incidentTimeline()
+        s.timelineBucketSeconds = 60
+        s.requests = s.timeline.reduce(0) { $0 + $1.requests }
+        for bucket in s.timeline { s.classes.add(bucket.classes) }
+        s.serverErrors = s.classes.serverErrors
+        s.firstTime = incidentStart + 2
+        s.lastTime = incidentStart + 359 * 60 + 53
+
+        let statusOnly = classes([(.originError, 5), (.upstreamUnavailable, 2)])
+        s.classDetails = FailureClass.allCases.map { c in
+            let seen = s.timeline.filter { $0.classes[c] > 0 }
+            return TriageSummary.ClassDetail(
+                failureClass: c, count: s.classes[c], statusOnly: statusOnly[c],
+                firstSeen: seen.first.map { $0.start + 7 }, lastSeen: seen.last.map { $0.start + 41 },
+                sampleRequestIDs: seen.isEmpty ? [] : (0..<min(5, s.classes[c])).map { requestID(c.rawValue * 100 + $0) })
+        }
+        var status = [(200, s.requests - s.classes.total + s.classes[.retriedOK])]
+        status.append((499, s.classes[.clientClosed]))
+        status.append((500, s.classes[.originError]))
+        status.append((502, s.classes[.upstreamUnreachable]))
+        status.append((503, s.classes[.upstreamUnavailable] + s.classes[.proxyError]))
+        status.append((504, s.classes[.upstreamTimeout]))
+        s.statusCounts = status.map { (status: $0.0, count: $0.1) }
+
+        let origin = s.classes[.originError]
+        s.routes = [
+            .init(method: "POST", route: "/api/orders", requests: 2_412, serverErrors: origin - 9 + 8,
+                  classes: classes([(.originError, origin - 9), (.upstreamUnavailable, 8)]),
+                  sampleRequestIDs: (0..<5).map { requestID(1000 + $0) }),
+            .init(method: "GET", route: "/api/products/{id}", requests: 6_050, serverErrors: 9 + 10 + s.classes[.upstreamUnreachable],
+                  classes: classes([(.originError, 9), (.upstreamUnavailable, 10), (.upstreamUnreachable, s.classes[.upstreamUnreachable])]),
+                  sampleRequestIDs: (0..<5).map { requestID(2000 + $0) }),
+            .init(method: "GET", route: "/api/payments/{uuid}", requests: 1_204, serverErrors: s.classes[.upstreamTimeout],
+                  classes: classes([(.upstreamTimeout, s.classes[.upstreamTimeout]), (.clientClosed, s.classes[.clientClosed])]),
+                  sampleRequestIDs: (0..<3).map { requestID(3000 + $0) }),
+            .init(method: "GET", route: "/api/search", requests: 3_318, serverErrors: s.classes[.proxyError],
+                  classes: classes([(.proxyError, s.classes[.proxyError])]),
+                  sampleRequestIDs: (0..<2).map { requestID(4000 + $0) }),
+            .init(method: "GET", route: "/api/cart", requests: 2_105, serverErrors: 0,
+                  classes: classes([(.retriedOK, s.classes[.retriedOK])]), sampleRequestIDs: [requestID(5000)]),
+        ]
+        s.distinctRoutes = 57
+        s.upstreams = [
+            .init(address: "10.0.1.12:8080", requests: 4_921, failures: 180,
+                  classes: classes([(.originError, 120), (.upstreamUnreachable, 60)]),
+                  sampleRequestIDs: (0..<5).map { requestID(6000 + $0) }),
+            .init(address: "10.0.1.11:8080", requests: 5_012, failures: 131,
+                  classes: classes([(.originError, 113), (.upstreamUnavailable, 18)]),
+                  sampleRequestIDs: (0..<5).map { requestID(7000 + $0) }),
+            .init(address: "10.0.2.21:9000", requests: 1_204, failures: 45,
+                  classes: classes([(.upstreamTimeout, 45), (.clientClosed, 30)]),
+                  sampleRequestIDs: (0..<3).map { requestID(8000 + $0) }),
+            .init(address: "10.0.3.5:8080", requests: 3_310, failures: 0, classes: ClassCounts(), sampleRequestIDs: []),
+        ]
+        s.clientsAffected = 312
+        s.serverErrorsWithRequestID = s.serverErrors - statusOnly.total
+
+        // Inputs split the requests by time, the way rotation would.
+        let parts = [(0, 120), (120, 240), (240, 360)]
+        let names = ["SampleLogs/nginx/access.log.2.gz", "SampleLogs/nginx/access.log.1", "SampleLogs/nginx/access.log"]
+        for (i, part) in parts.enumerated() {
+            let records = s.timeline.filter {
+                $0.start >= incidentStart + Int64(part.0) * 60 && $0.start < incidentStart + Int64(part.1) * 60
+            }.reduce(0) { $0 + $1.requests } - (i == 2 ? 180 : 0)
+            s.inputs.append(.init(path: names[i], format: "upstream", formatSource: "detected (20 of 20 first lines match)",
+                                  isGzip: i == 0, lines: records + 2, records: records, malformed: 2, blank: 0, skipped: 0,
+                                  error: nil, hasUpstreamFields: true, hasRequestID: true))
+        }
+        s.inputs.append(.init(path: "SampleLogs/apache/access_log", format: "combined",
+                              formatSource: "detected (19 of 20 first lines match)", isGzip: false, lines: 181, records: 180,
+                              malformed: 0, blank: 1, skipped: 0, error: nil, hasUpstreamFields: false, hasRequestID: false))
+        s.inputs[3].outsideTimeRange = 12
+        s.lines = s.inputs.reduce(0) { $0 + $1.lines }
+        s.deploys = [
+            deploy("v2.14.0", minute: 150, verdict: .regression, pValue: 3.2e-19, originVerdict: .regression,
+                   regressed: [.init(method: "POST", route: "/api/orders", before: 0, after: 88)],
+                   signatures: [.init(id: "origin_error POST /api/orders", title: "origin_error on POST /api/orders",
+                                      failureClass: .originError, count: 88)]),
+            deploy("v2.14.1", minute: 250, verdict: .improvement, pValue: 4.1e-12, originVerdict: .improvement,
+                   regressed: [], signatures: []),
+        ]
+        s.incidents = [
+            incident(from: 150, to: 250, anomalous: [.originError, .upstreamUnavailable, .upstreamUnreachable],
+                     routes: [("POST /api/orders", 291), ("GET /api/products/{id}", 70)],
+                     upstreams: [("10.0.1.12:8080", 180), ("10.0.1.11:8080", 131)]),
+            incident(from: 281, to: 296, anomalous: [.upstreamTimeout, .clientClosed],
+                     routes: [("GET /api/payments/{uuid}", 45)], upstreams: [("10.0.2.21:9000", 45)]),
+            incident(from: 320, to: 325, anomalous: [.proxyError], routes: [("GET /api/search", 60)], upstreams: []),
+        ]
+        s.logUTCOffset = 0
+        s.malformedLines = 6
+        s.malformedByReason = [(reason: "status", count: 3), (reason: "time", count: 2), (reason: "overlong line", count: 1)]
+        s.malformedExamples = [
+            .init(path: "SampleLogs/nginx/access.log.2.gz", line: 412, reason: "status: expected three digits at column 71, found \"2OO\"",
+                  excerpt: "10.0.4.7 - - [20/Nov/2026:08:41:09 +0000] \"GET /api/cart HTTP/1.1\" 2OO 512 \"-\" \"curl/8.5.0\""),
+            .init(path: "SampleLogs/nginx/access.log.2.gz", line: 1733, reason: "time: cannot read a time at column 15, found \"20/Nov/2026:09:4\"",
+                  excerpt: "10.0.4.9 - - [20/Nov/2026:09:4"),
+            .init(path: "SampleLogs/nginx/access.log.1", line: 88, reason: "status: expected three digits at column 64, found \"-\"",
+                  excerpt: "\\x16\\x03\\x01\\x02\\x00\\x01\\x00\\x01\\xFC\\x03\\x03 - - [20/Nov/2026:10:02:11 +0000] \"-\" - 0"),
+            .init(path: "SampleLogs/nginx/access.log.1", line: 2950, reason: "overlong line: longer than 65,536 bytes",
+                  excerpt: "10.0.4.3 - - [20/Nov/2026:11:27:40 +0000] \"GET /api/search?q=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            .init(path: "SampleLogs/nginx/access.log", line: 17, reason: "status: expected three digits at column 70, found \"20\"",
+                  excerpt: "10.0.4.2 - - [20/Nov/2026:12:00:41 +0000] \"GET /healthz HTTP/1.1\" 20"),
+            .init(path: "SampleLogs/nginx/access.log", line: 3986, reason: "time: cannot read a time at column 15, found \"\"",
+                  excerpt: "10.0.4.8 - - ["),
+        ]
+        s.hints = [
+            "Classification used the status code alone for SampleLogs/apache/access_log: a 502/503/504 may come from the proxy or the application. To know, add $upstream_status $upstream_addr $upstream_connect_time $upstream_header_time $upstream_response_time to the nginx log_format (preset 'upstream' in Docs/Formats.md).",
+            "No request IDs in SampleLogs/apache/access_log, so 5xx cannot be matched to application logs: add %{X-Request-ID}i to the LogFormat.",
+        ]
+        return s
+    }
+
+    /// The counts of the incident timeline over `from..<to` (minutes after 08:00).
+    static func window(from: Int, to: Int) -> WindowCounts {
+        var w = WindowCounts()
+        for b in incidentTimeline() where b.start >= incidentStart + Int64(from) * 60 && b.start < incidentStart + Int64(to) * 60 {
+            w.requests += b.requests
+            w.serverErrors += b.serverErrors
+            w.classes.add(b.classes)
+        }
+        return w
+    }
+
+    static func deploy(_ label: String, minute: Int, verdict: DeployVerdict, pValue: Double, originVerdict: DeployVerdict,
+                       regressed: [DeployComparison.RouteChange], signatures: [DeployComparison.NewSignature]) -> DeployComparison {
+        DeployComparison(label: label, time: incidentStart + Int64(minute) * 60, windowSeconds: 1800,
+                         before: window(from: minute - 30, to: minute), after: window(from: minute, to: minute + 30),
+                         verdict: verdict, pValue: pValue, originVerdict: originVerdict, originPValue: pValue,
+                         upstreamLikelyUnrelated: false, regressedRoutes: regressed, newSignatures: signatures,
+                         timeWasZoneless: false)
+    }
+
+    static func incident(from: Int, to: Int, anomalous: [FailureClass], routes: [(String, Int)], upstreams: [(String, Int)]) -> Incident {
+        let w = window(from: from, to: to)
+        let buckets = incidentTimeline().filter { $0.start >= incidentStart + Int64(from) * 60 && $0.start < incidentStart + Int64(to) * 60 }
+        let peak = buckets.max { $0.serverErrors < $1.serverErrors || ($0.serverErrors == $1.serverErrors && $0.start > $1.start) }
+        return Incident(start: incidentStart + Int64(from) * 60, end: incidentStart + Int64(to) * 60,
+                        peak: peak?.start ?? incidentStart, peakServerErrors: peak?.serverErrors ?? 0, requests: w.requests,
+                        serverErrors: w.serverErrors, classes: w.classes, anomalousClasses: anomalous,
+                        topRoutes: routes.map { .init(name: $0.0, count: $0.1) },
+                        topUpstreams: upstreams.map { .init(name: $0.0, count: $0.1) })
+    }
+
+    // MARK: - Hostile
+
+    static let script = "<script>alert(1)</script>"
+
+    /// Every log-derived string holds markup, Markdown syntax or a control character.
+    static var hostile: TriageSummary {
+        var s = TriageSummary()
+        let t0 = incidentStart
+        let hostileIDs = [script, "`tick`", "a|b", "*bold*", "_it_ [x](javascript:alert(1))", "\u{1B}[31mred\u{1B}[0m"]
+        s.timeline = [
+            .init(start: t0, requests: 10, serverErrors: 3, classes: classes([(.originError, 2), (.upstreamTimeout, 1)])),
+            .init(start: t0 + 60, requests: 12, serverErrors: 5, classes: classes([(.originError, 5), (.clientClosed, 1)])),
+            .init(start: t0 + 300, requests: 4, serverErrors: 0, classes: ClassCounts()),
+        ]
+        s.requests = 26
+        s.classes = classes([(.originError, 7), (.upstreamTimeout, 1), (.clientClosed, 1)])
+        s.serverErrors = 8
+        s.firstTime = t0
+        s.lastTime = t0 + 330
+        s.lines = 31
+        s.classDetails = FailureClass.allCases.map { c in
+            TriageSummary.ClassDetail(failureClass: c, count: s.classes[c], statusOnly: 0,
+                                      firstSeen: s.classes[c] > 0 ? t0 : nil, lastSeen: s.classes[c] > 0 ? t0 + 61 : nil,
+                                      sampleRequestIDs: s.classes[c] > 0 ? hostileIDs : [])
+        }
+        s.statusCounts = [(status: 200, count: 17), (status: 499, count: 1), (status: 500, count: 7), (status: 504, count: 1)]
+        s.routes = [
+            .init(method: "GET", route: "/search/\(script)", requests: 9, serverErrors: 4,
+                  classes: classes([(.originError, 4)]), sampleRequestIDs: hostileIDs),
+            .init(method: "POST|PUT", route: "/a|b||c", requests: 5, serverErrors: 2,
+                  classes: classes([(.originError, 2)]), sampleRequestIDs: ["x|y"]),
+            .init(method: "GET", route: "/x`y``z`", requests: 3, serverErrors: 1,
+                  classes: classes([(.originError, 1)]), sampleRequestIDs: ["``"]),
+            .init(method: "<b>", route: "*bold* _it_ [link](https://evil.example/x.png) ![img](http://evil.example/i.png) @octocat #1 $x$",
+                  requests: 2, serverErrors: 1, classes: classes([(.upstreamTimeout, 1)]), sampleRequestIDs: []),
+            .init(method: "GET", route: "/\u{1B}[31mred\u{1B}[0m/line\nbreak/&amp;/&lt;/'q\"", requests: 2, serverErrors: 0,
+                  classes: classes([(.clientClosed, 1)]), sampleRequestIDs: ["'\"&"]),
+            .init(method: "-", route: "# heading", requests: 1, serverErrors: 0, classes: ClassCounts(), sampleRequestIDs: [" ` "]),
+        ]
+        s.routesOverflowRequests = 3
+        s.distinctRoutes = 20_000
+        s.upstreams = [
+            .init(address: "\(script):80", requests: 6, failures: 3, classes: classes([(.originError, 2), (.upstreamTimeout, 1)]),
+                  sampleRequestIDs: hostileIDs),
+            .init(address: "10.0.0.1:80|evil`x`", requests: 4, failures: 1, classes: classes([(.originError, 1)]),
+                  sampleRequestIDs: ["<img src=x onerror=alert(1)>"]),
+        ]
+        s.clientsAffected = 3
+        s.clientsAffectedIsLowerBound = true
+        s.serverErrorsWithRequestID = 8
+        s.inputs = [
+            .init(path: "logs/\(script)|x`.log", format: "nginx `main`", formatSource: "given (*bold* _x_ <i>)", isGzip: true,
+                  lines: 31, records: 26, malformed: 4, blank: 1, skipped: 0,
+                  error: "read failed: <img src=x onerror=alert(1)> | `rm -rf`", hasUpstreamFields: true, hasRequestID: true),
+        ]
+        s.malformedLines = 4
+        s.malformedByReason = [(reason: "status <i>", count: 3), (reason: "time|x", count: 1)]
+        s.malformedExamples = [
+            .init(path: "logs/\(script)|x`.log", line: 3, reason: "status: found \"<b>x</b>\" | `code`",
+                  excerpt: "\(script) \"GET / HTTP/1.1\" | `` ` ``"),
+            .init(path: "logs/a.log", line: 9, reason: "- list item\n# heading", excerpt: "\u{1B}[31m*bold*\u{1B}[0m _x_ [a](b) <!-- c -->"),
+        ]
+        s.deploys = [
+            DeployComparison(label: "\(script) `v1` | *x*", time: t0 + 60, windowSeconds: 600, before: WindowCounts(),
+                             after: WindowCounts(), verdict: .insufficientData, pValue: 1, originVerdict: .insufficientData,
+                             originPValue: .nan, upstreamLikelyUnrelated: true,
+                             regressedRoutes: [.init(method: "GET|X", route: "/\(script)|`a`", before: 0, after: 4)],
+                             newSignatures: [.init(id: "x|y", title: "<b>new</b> | `sig`", failureClass: .originError, count: 4)],
+                             timeWasZoneless: true),
+        ]
+        s.incidents = [
+            Incident(start: t0, end: t0 + 120, peak: t0 + 60, peakServerErrors: 5, requests: 22, serverErrors: 8,
+                     classes: classes([(.originError, 7), (.upstreamTimeout, 1)]), anomalousClasses: [.originError],
+                     topRoutes: [.init(name: "GET /search/\(script)|x", count: 4)],
+                     topUpstreams: [.init(name: "\(script):80 `x`", count: 3)]),
+        ]
+        s.logUTCOffset = -18_000
+        s.hints = ["# not a heading", "- not a list", "1. not ordered", "\(script) & <style>body{}</style> https://evil.example/"]
+        return s
+    }
+}
