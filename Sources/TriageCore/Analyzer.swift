@@ -36,6 +36,19 @@ public struct AnalysisOptions: Sendable {
     public init() {}
 }
 
+/// Where a run is, for a progress display.
+public struct Progress: Sendable {
+    public var path: String
+    /// Bytes read from the file so far (compressed bytes for gzip) and its size, when known.
+    public var fileBytesRead: Int64
+    public var fileSize: Int64?
+    /// Lines read so far in this input.
+    public var lines: Int
+    /// 1-based position of this input among all inputs.
+    public var inputIndex: Int
+    public var inputCount: Int
+}
+
 /// What a run produced: the summary, and the inputs that could not be read whole.
 public struct AnalysisOutcome: Sendable {
     public var summary: TriageSummary
@@ -69,6 +82,14 @@ public final class Analyzer {
     /// Resolved bounds: [lower, upper); set at the first timed record (zoneless times need its offset).
     private var timeBounds: (lower: Int64, upper: Int64)?
 
+    /// Called every ``progressInterval`` lines and at the end of each input; keep it cheap.
+    public var onProgress: ((Progress) -> Void)?
+    public static let progressInterval = 1 << 16
+    /// Called with one sentence for each choice the run makes (`--verbose`).
+    public var onExplain: ((String) -> Void)?
+    private var inputIndex = 0
+    private var inputCount = 0
+
     public init(options: AnalysisOptions = AnalysisOptions()) {
         self.options = options
         self.aggregator = Aggregator(limits: options.limits, routeRules: options.routeRules, deploys: options.deploys,
@@ -78,6 +99,10 @@ public final class Analyzer {
     /// Analyses `paths` (`-` is standard input) and returns the outcome.
     public func run(paths: [String]) -> AnalysisOutcome {
         let ordered = RotatedSet.oldestFirst(paths)
+        inputCount = ordered.count
+        if ordered != paths {
+            onExplain?("reading order (rotated sets oldest first): \(ordered.joined(separator: ", "))")
+        }
         if (options.since?.isRelative ?? false) || (options.until?.isRelative ?? false) {
             if options.nowIsExplicit {
                 timeReference = options.now
@@ -105,6 +130,7 @@ public final class Analyzer {
             inputInodes = Set(ordered.compactMap { (try? FileDescriptorSource.open($0))?.status()?.inode })
         }
         for path in ordered {
+            inputIndex += 1
             do {
                 if let state {
                     if let entry = try analyzeResuming(path, state: state) { nextState.entries.append(entry) }
@@ -225,6 +251,7 @@ public final class Analyzer {
                     let result = try FormatDetector.detect(lines, path: path)
                     parser = RecordParser(format: result.format)
                     stats.formatSource = "detected (\(result.matched) of \(result.sampled) first lines match)"
+                    if !result.reason.isEmpty { onExplain?("\(path): chose '\(result.format.name)': \(result.reason)") }
                 case let .fixed(format):
                     // The dry run: a format that matches none of the first lines is a usage
                     // mistake, reported with the field that failed rather than as N malformed lines.
@@ -245,6 +272,7 @@ public final class Analyzer {
                 rejected = true
             }
             if let parser {
+                explain(parser.format, stats: stats, path: path)
                 stats.format = parser.format.name
                 stats.hasUpstreamFields = parser.format.hasUpstreamFields
                 stats.hasRequestID = parser.format.hasRequestID
@@ -263,8 +291,20 @@ public final class Analyzer {
         }
 
         do {
+            let progressSize = (input.raw as? FileDescriptorSource)?.regularFileSize
+            var untilProgress = Self.progressInterval
+            func reportProgress() {
+                onProgress?(Progress(path: path, fileBytesRead: input.raw.consumedBytes, fileSize: progressSize,
+                                     lines: stats.lines, inputIndex: inputIndex, inputCount: inputCount))
+            }
+            defer { reportProgress() }
             try reader.forEachLine { line in
                 lastLine = line.number
+                untilProgress -= 1
+                if untilProgress == 0 {
+                    untilProgress = Self.progressInterval
+                    reportProgress()
+                }
                 if let parser {
                     process(line.bytes, number: line.number, isTerminated: line.isTerminated,
                             isOverlong: line.isOverlong, parser)
@@ -303,6 +343,21 @@ public final class Analyzer {
         inputs.append(stats)
         return (reader.completeLinesEnd, lastLine)
     }
+
+    private func explain(_ format: LogFormat, stats: TriageSummary.Input, path: String) {
+        guard let onExplain else { return }
+        onExplain("\(path): format '\(format.name)', \(stats.formatSource)\(input(isGzip: stats.isGzip))")
+        let upstream = format.fields.filter { $0.kind.isUpstream }.map(\.name)
+        if upstream.isEmpty {
+            onExplain("\(path): no upstream fields: 5xx are classified by status code alone (status_only)")
+        } else {
+            onExplain("\(path): classification uses the status and \(upstream.joined(separator: ", "))")
+        }
+        let ids = format.fields.filter { $0.kind == .requestID }.map(\.name)
+        onExplain("\(path): request IDs \(ids.isEmpty ? "not logged" : "from " + ids.joined(separator: ", "))")
+    }
+
+    private func input(isGzip: Bool) -> String { isGzip ? "; gzip (detected from the data)" : "" }
 
     // MARK: - Time range
 

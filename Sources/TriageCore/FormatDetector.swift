@@ -9,6 +9,8 @@ public enum FormatDetector {
         public var format: LogFormat
         public var matched: Int
         public var sampled: Int
+        /// Why the winner won over the next best candidate, for --verbose.
+        public var reason: String = ""
     }
 
     public static let sampleSize = 64
@@ -52,7 +54,18 @@ public enum FormatDetector {
             return a.format.fields.count < b.format.fields.count
         }
         if let best, best.matched > 0, best.matched * 2 >= lines.count {
-            return Result(format: best.format, matched: best.matched, sampled: lines.count)
+            var reason = ""
+            if let second = scores.filter({ $0.format.name != best.format.name }).max(by: { a, b in
+                a.matched != b.matched ? a.matched < b.matched : a.exact < b.exact }), candidates.count > 1 {
+                if second.matched < best.matched {
+                    reason = "next best '\(second.format.name)' matched \(second.matched)"
+                } else if second.exact < best.exact {
+                    reason = "'\(second.format.name)' matched as many but left trailing fields on \(second.matched - second.exact)"
+                } else {
+                    reason = "'\(second.format.name)' matched as many; '\(best.format.name)' reads more fields"
+                }
+            }
+            return Result(format: best.format, matched: best.matched, sampled: lines.count, reason: reason)
         }
         let closest = scores.max { a, b in
             a.matched != b.matched ? a.matched < b.matched : a.furthest < b.furthest

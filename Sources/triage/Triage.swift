@@ -1,6 +1,9 @@
 import ArgumentParser
 import TriageCore
 import TriageReport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `triage`: the root command; `triage FILE…` runs ``Report``.
 @main
@@ -58,6 +61,12 @@ struct Report: ParsableCommand {
     @Option(name: .customLong("deploy-window"), help: ArgumentHelp("Time compared before and after each deploy (default 30m).", valueName: "duration"))
     var deployWindow: Duration?
 
+    @Flag(name: .shortAndLong, help: "No progress display on standard error.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Explain choices on standard error: reading order, format detected and why, fields used to classify.")
+    var verbose = false
+
     @Option(help: ArgumentHelp("Remember where this run stopped in each file and start there next time (for cron); rotation and truncation are detected.", valueName: "file"))
     var state: String?
 
@@ -103,7 +112,12 @@ struct Report: ParsableCommand {
             throw ExitCode(2)
         }
 
-        let outcome = Analyzer(options: options).run(paths: input.files)
+        let analyzer = Analyzer(options: options)
+        if verbose { analyzer.onExplain = { writeStandardError("triage: \($0)\n") } }
+        let progress = ProgressDisplay(enabled: !quiet && isatty(2) != 0)
+        if progress.enabled { analyzer.onProgress = { progress.update($0) } }
+        let outcome = analyzer.run(paths: input.files)
+        progress.finish()
         let text: String
         switch reportFormat {
         case .terminal:
