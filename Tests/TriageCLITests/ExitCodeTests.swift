@@ -150,3 +150,34 @@ import Testing
         #expect(!colored.stdout.contains("\u{1B}[2J"))
     }
 }
+
+@Suite struct OutputOptionTests {
+    let logs = ["SampleLogs/nginx/access.log", "SampleLogs/nginx/access.log.1", "SampleLogs/nginx/access.log.2.gz"]
+
+    @Test("-o writes each format to a file and nothing to stdout; no progress when stderr is not a terminal")
+    func outputFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("triage-o-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (format, marker) in [("html", "<!DOCTYPE html>"), ("markdown", "| class |"), ("json", "\"schema_version\""), ("terminal", "Timeline")] {
+            let out = dir.appendingPathComponent("report.\(format)")
+            let result = try CLI.run(["--format", format, "-o", out.path, "--deploys", "SampleLogs/deploys.txt"] + logs)
+            #expect(result.status == 0)
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.isEmpty, "progress or noise on a non-terminal stderr: \(result.stderr)")
+            let text = String(decoding: try Data(contentsOf: out), as: UTF8.self)
+            #expect(text.contains(marker), "\(format)")
+            #expect(!text.contains("\u{1B}["), "\(format) has escape sequences")
+        }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp.") }
+        #expect(leftovers.isEmpty)
+        #expect(try CLI.run(["-o", "/nonexistent-dir/report.html", "--format", "html"] + logs).status == 2)
+    }
+
+    @Test("--verbose explains the reading order, the format choice and the classification fields")
+    func verbose() throws {
+        let result = try CLI.run(["--verbose"] + logs)
+        #expect(result.stderr.contains("reading order"))
+        #expect(result.stderr.contains("chose 'upstream'"))
+        #expect(result.stderr.contains("classification uses the status and"))
+    }
+}
