@@ -1,4 +1,5 @@
 import Foundation
+import _TriageTestSupport
 
 /// Runs the built `triage` binary and captures its output.
 ///
@@ -67,12 +68,30 @@ struct CLI {
                       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
+    /// Parses a JSON report. Every report (one with `schema_version` and `inputs`)
+    /// is first validated against Docs/triage-report.schema.json: a test that
+    /// reads a report fails when the report breaks the schema.
     static func json(_ text: String) throws -> [String: Any] {
         guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             throw CocoaError(.propertyListReadCorrupt)
         }
+        if object["schema_version"] != nil, object["inputs"] != nil {
+            let errors = try schemaValidator.validate(JSONValue.parse(text))
+            if !errors.isEmpty { throw SchemaViolation(errors: errors) }
+        }
         return object
     }
+
+    struct SchemaViolation: Error, CustomStringConvertible {
+        var errors: [String]
+        var description: String { "report breaks the schema: " + errors.prefix(5).joined(separator: "; ") }
+    }
+
+    static let schemaValidator: JSONSchemaValidator = {
+        do { return try JSONSchemaValidator.reportSchema(checksKeyOrder: true) } catch {
+            fatalError("cannot load Docs/triage-report.schema.json: \(error)")
+        }
+    }()
 
     /// Writes `text` to a fresh temporary file and returns its path.
     static func temporaryFile(_ data: Data, name: String = "access.log") throws -> URL {

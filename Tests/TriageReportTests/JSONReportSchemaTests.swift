@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TriageTestSupport
 @testable import TriageCore
 @testable import TriageReport
 

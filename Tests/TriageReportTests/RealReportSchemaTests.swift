@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TriageTestSupport
 import TriageCore
 @testable import TriageReport
 

@@ -2,7 +2,7 @@
 ///
 /// Foundation's `JSONSerialization` loses key order and cannot tell `1` from
 /// `1.0` or `true` reliably on Linux; the schema tests need all three.
-indirect enum JSONValue {
+public indirect enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case integer(Int)
@@ -11,14 +11,14 @@ indirect enum JSONValue {
     case array([JSONValue])
     case object([(key: String, value: JSONValue)])
 
-    subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
         return members.first { $0.key == key }?.value
     }
 
     /// Returns a copy with the value at `path` (keys, or indices as decimal text)
     /// replaced by `change(old)`; a nil result removes the key or element.
-    func updating(_ path: [String], _ change: (JSONValue?) -> JSONValue?) -> JSONValue {
+    public func updating(_ path: [String], _ change: (JSONValue?) -> JSONValue?) -> JSONValue {
         guard let head = path.first else { return change(self) ?? .null }
         let rest = Array(path.dropFirst())
         switch self {
@@ -48,13 +48,13 @@ indirect enum JSONValue {
 
     // MARK: - Parsing
 
-    struct ParseError: Error, CustomStringConvertible {
-        var offset: Int
-        var message: String
-        var description: String { "JSON parse error at byte \(offset): \(message)" }
+    public struct ParseError: Error, CustomStringConvertible {
+        public var offset: Int
+        public var message: String
+        public var description: String { "JSON parse error at byte \(offset): \(message)" }
     }
 
-    static func parse(_ text: String) throws -> JSONValue {
+    public static func parse(_ text: String) throws -> JSONValue {
         var parser = Parser(bytes: Array(text.utf8))
         parser.skipSpace()
         let value = try parser.value()

@@ -9,32 +9,32 @@ import Foundation
 /// `minimum`, `maximum`, `pattern` (searched, not anchored, as the spec says).
 /// ``unsupportedKeywords()`` lists any other keyword the schema uses, so a
 /// test can fail rather than let a constraint go unchecked.
-struct JSONSchemaValidator {
-    static let checkedKeywords: Set<String> = [
+public struct JSONSchemaValidator: Sendable {
+    public static let checkedKeywords: Set<String> = [
         "$ref", "type", "enum", "const", "required", "properties", "additionalProperties", "propertyNames", "items",
         "minimum", "maximum", "pattern",
     ]
     /// Keywords that never constrain an instance.
-    static let annotations: Set<String> = ["$schema", "$id", "$defs", "$comment", "title", "description", "examples", "default"]
+    public static let annotations: Set<String> = ["$schema", "$id", "$defs", "$comment", "title", "description", "examples", "default"]
 
-    let schema: JSONValue
+    public let schema: JSONValue
     /// Also report object keys that appear in another order than the schema's `properties`.
-    var checksKeyOrder = false
+    public var checksKeyOrder = false
 
-    init(schema: JSONValue, checksKeyOrder: Bool = false) {
+    public init(schema: JSONValue, checksKeyOrder: Bool = false) {
         self.schema = schema
         self.checksKeyOrder = checksKeyOrder
     }
 
     /// Every violation, each as `/json/pointer: message`; empty when the document is valid.
-    func validate(_ instance: JSONValue) -> [String] {
+    public func validate(_ instance: JSONValue) -> [String] {
         var errors: [String] = []
         check(instance, against: schema, at: "", errors: &errors)
         return errors
     }
 
     /// Keywords in the schema this validator would ignore.
-    func unsupportedKeywords() -> Set<String> {
+    public func unsupportedKeywords() -> Set<String> {
         var found: Set<String> = []
         collectKeywords(schema, into: &found)
         return found.subtracting(Self.checkedKeywords).subtracting(Self.annotations)
@@ -222,5 +222,15 @@ struct JSONSchemaValidator {
         case .array: return "[…]"
         case .object: return "{…}"
         }
+    }
+}
+
+extension JSONSchemaValidator {
+    /// The validator for the report schema in this repository (Docs/triage-report.schema.json).
+    public static func reportSchema(checksKeyOrder: Bool = false) throws -> JSONSchemaValidator {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Docs/triage-report.schema.json")
+        return JSONSchemaValidator(schema: try JSONValue.parse(try String(contentsOf: url, encoding: .utf8)),
+                                   checksKeyOrder: checksKeyOrder)
     }
 }
