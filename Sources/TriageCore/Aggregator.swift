@@ -49,6 +49,8 @@ public final class Aggregator {
     private let upstreams: ByteKeyTable<GroupStats>
     private var routeOverflow = GroupStats()
     private let normalizer = RouteNormalizer()
+    /// Reused for every line: filled in place, never copied.
+    private let attempts = UpstreamAttempts()
     private let keyBuffer: UnsafeMutablePointer<UInt8>
     private static let keyCapacity = 512
 
@@ -107,7 +109,8 @@ public final class Aggregator {
         let isServerError = status >= 500 && status <= 599
         if isServerError { serverErrors += 1 }
 
-        let attempts = hasUpstreamFields ? UpstreamAttempts(record: record, line: line) : UpstreamAttempts()
+        let attempts = self.attempts
+        if hasUpstreamFields { attempts.read(record: record, line: line) } else { attempts.reset() }
         var isGroupName = false
         if let last = attempts.last, last.address.isPresent {
             isGroupName = Classifier.isGroupName(last.address.bytes(in: line))

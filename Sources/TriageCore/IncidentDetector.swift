@@ -98,6 +98,8 @@ public enum IncidentDetector {
                         sumFailures += failures[startSlot + width - 1] - failures[startSlot - 1]
                     }
                     guard sumFailures >= scale.minimumCount, sumRequests > 0 else { continue }
+                    // At or below what the baseline predicts, p is near 1: skip the exact test.
+                    guard Double(sumFailures) > baseline * Double(sumRequests) * 1.5 else { continue }
                     if RateTest.upperTail(sumFailures, n: sumRequests, p: baseline) < alpha {
                         for slot in startSlot..<(startSlot + width) where failures[slot] > 0 { anomalous[slot] = true }
                     }

@@ -21,13 +21,15 @@ public enum RateTest {
         if p >= 1 { return 1 }
         let mode = Int(Double(n + 1) * p)
         if k > mode {
-            // Terms fall from k upward: sum until negligible.
+            // Terms fall from k upward: sum until negligible, each from the last.
+            let ratio = p / (1 - p)
+            var term = exp(logBinomialPMF(k, n: n, p: p))
             var sum = 0.0
             var i = k
-            while i <= n {
-                let term = exp(logBinomialPMF(i, n: n, p: p))
+            while i <= n && term > 0 {
                 sum += term
                 if term < sum * 1e-16 { break }
+                term *= Double(n - i) / Double(i + 1) * ratio
                 i += 1
             }
             return min(1, sum)
@@ -43,12 +45,15 @@ public enum RateTest {
         if p >= 1 { return 0 }
         let mode = Int(Double(n + 1) * p)
         if k < mode {
+            // Terms fall from k downward.
+            let ratio = (1 - p) / p
+            var term = exp(logBinomialPMF(k, n: n, p: p))
             var sum = 0.0
             var i = k
-            while i >= 0 {
-                let term = exp(logBinomialPMF(i, n: n, p: p))
+            while i >= 0 && term > 0 {
                 sum += term
                 if term < sum * 1e-16 { break }
+                term *= Double(i) / Double(n - i + 1) * ratio
                 i -= 1
             }
             return min(1, sum)

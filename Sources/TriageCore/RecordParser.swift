@@ -196,11 +196,17 @@ public final class RecordParser {
         let n = line.count
         while i < n {
             if step.isQuoted {
-                // Skip backslash escapes (Apache's \" and \\, nginx's \x22).
-                while i < n && line[i] != first {
-                    i += line[i] == UInt8(ascii: "\\") ? 2 : 1
+                // The next quote not escaped by a backslash (Apache's \" and \\;
+                // nginx writes \x22, which has no quote). An odd run of
+                // backslashes before the quote escapes it.
+                guard let found = find(first, line, i) else { return nil }
+                var backslashes = 0
+                while found - backslashes - 1 >= from && line[found - backslashes - 1] == UInt8(ascii: "\\") { backslashes += 1 }
+                if backslashes % 2 == 1 {
+                    i = found + 1
+                    continue
                 }
-                if i >= n { return nil }
+                i = found
             } else {
                 guard let found = find(first, line, i) else { return nil }
                 i = found

@@ -4,7 +4,7 @@ public struct UpstreamAttempt: Sendable {
     public var address: FieldRange = .absent
     /// The upstream's status; 0 when logged as `-` (no response header received).
     public var status: Int = 0
-    /// Timings in microseconds; -1 for `-` (the phase never completed), -2 when not logged.
+    /// Timings in microseconds; -1 for `-` (the phase never completed), -2 when not read.
     public var connectMicros: Int64 = -2
     public var headerMicros: Int64 = -2
     public var responseMicros: Int64 = -2
@@ -14,48 +14,65 @@ public struct UpstreamAttempt: Sendable {
 ///
 /// nginx separates attempts within one upstream group with `, ` and groups
 /// reached by an internal redirect with ` : `; both are attempts here, in order.
-/// At most ``capacity`` attempts are kept (the first ones and the last one),
-/// without allocating.
-public struct UpstreamAttempts: Sendable {
+/// At most ``capacity`` attempts are kept (the first ones and the last one).
+///
+/// A class so the aggregator fills one instance per line in place: the hot
+/// path neither allocates nor copies the attempt array. Timings are read only
+/// when the log has no `$upstream_status` (then they count the attempts): the
+/// decision table needs statuses and addresses, not durations.
+public final class UpstreamAttempts {
     public static let capacity = 8
     public private(set) var count = 0
     /// Attempts beyond `capacity` that were dropped from the middle.
     public private(set) var droppedCount = 0
-    private var storage = InlineArray<8, UpstreamAttempt>(repeating: UpstreamAttempt())
+    private let storage: UnsafeMutablePointer<UpstreamAttempt>
 
-    public init() {}
-
-    public subscript(index: Int) -> UpstreamAttempt {
-        get { storage[index] }
-        set { storage[index] = newValue }
+    public init() {
+        storage = .allocate(capacity: Self.capacity)
+        storage.initialize(repeating: UpstreamAttempt(), count: Self.capacity)
     }
+
+    /// Reads the attempts of `record` (allocates; the hot path reuses one instance with ``read(record:line:)``).
+    public convenience init(record: AccessRecord, line: UnsafeBufferPointer<UInt8>) {
+        self.init()
+        read(record: record, line: line)
+    }
+
+    deinit { storage.deallocate() }
+
+    public subscript(index: Int) -> UpstreamAttempt { storage[index] }
 
     public var last: UpstreamAttempt? { count > 0 ? storage[count - 1] : nil }
     public var isEmpty: Bool { count == 0 }
 
-    /// Reads the attempts of `record` from the line it was parsed from.
-    public init(record: AccessRecord, line: UnsafeBufferPointer<UInt8>) {
-        // The longest list decides how many attempts there were.
+    /// Forgets the previous line's attempts.
+    public func reset() {
+        for i in 0..<count { storage[i] = UpstreamAttempt() }
+        count = 0
+        droppedCount = 0
+    }
+
+    /// Replaces the contents with the attempts of `record`, read from `line`.
+    public func read(record: AccessRecord, line: UnsafeBufferPointer<UInt8>) {
+        reset()
         forEachItem(record.upstreamAddr, line) { index, start, end in
-            ensureCount(index + 1)
+            let slot = claim(index)
             let range = FieldRange(start, end)
-            storage[slot(index)].address = range.hasValue(in: line) ? range : .absent
+            storage[slot].address = range.hasValue(in: line) ? range : .absent
         }
         forEachItem(record.upstreamStatus, line) { index, start, end in
-            ensureCount(index + 1)
-            storage[slot(index)].status = Int(integerOrDash(line, start, end) ?? -1).clamped(0, 999)
+            storage[claim(index)].status = Int(integerOrDash(line, start, end) ?? -1).clamped(0, 999)
         }
-        forEachItem(record.upstreamConnectTime, line) { index, start, end in
-            ensureCount(index + 1)
-            storage[slot(index)].connectMicros = decimalMicros(line, start, end, scale: 1_000_000) ?? -1
-        }
-        forEachItem(record.upstreamHeaderTime, line) { index, start, end in
-            ensureCount(index + 1)
-            storage[slot(index)].headerMicros = decimalMicros(line, start, end, scale: 1_000_000) ?? -1
-        }
-        forEachItem(record.upstreamResponseTime, line) { index, start, end in
-            ensureCount(index + 1)
-            storage[slot(index)].responseMicros = decimalMicros(line, start, end, scale: 1_000_000) ?? -1
+        if !record.upstreamStatus.isPresent {
+            forEachItem(record.upstreamConnectTime, line) { index, start, end in
+                storage[claim(index)].connectMicros = decimalMicros(line, start, end, scale: 1_000_000) ?? -1
+            }
+            forEachItem(record.upstreamHeaderTime, line) { index, start, end in
+                storage[claim(index)].headerMicros = decimalMicros(line, start, end, scale: 1_000_000) ?? -1
+            }
+            forEachItem(record.upstreamResponseTime, line) { index, start, end in
+                storage[claim(index)].responseMicros = decimalMicros(line, start, end, scale: 1_000_000) ?? -1
+            }
         }
         // A single "-" everywhere means no upstream was contacted at all.
         if count == 1 && !storage[0].address.isPresent && storage[0].status == 0
@@ -64,12 +81,10 @@ public struct UpstreamAttempts: Sendable {
         }
     }
 
-    /// Index in storage for attempt `index`: past capacity, the last slot keeps the newest.
+    /// The storage slot for attempt `index`, growing `count`; past capacity the last slot keeps the newest.
     @inline(__always)
-    private func slot(_ index: Int) -> Int { min(index, Self.capacity - 1) }
-
-    @inline(__always)
-    private mutating func ensureCount(_ n: Int) {
+    private func claim(_ index: Int) -> Int {
+        let n = index + 1
         if n > count {
             if n > Self.capacity {
                 droppedCount = max(droppedCount, n - Self.capacity)
@@ -78,6 +93,7 @@ public struct UpstreamAttempts: Sendable {
                 count = n
             }
         }
+        return min(index, Self.capacity - 1)
     }
 }
 

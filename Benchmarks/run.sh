@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# Benchmark: triage against the usual command-line references on one large
+# generated nginx log (plain and gzip). See Docs/Benchmarks.md.
+#
+#   Benchmarks/run.sh                      # ~1 GB input, 3 runs per command
+#   BENCH_SIZE_MB=50 Benchmarks/run.sh     # quick small run
+#
+# Environment:
+#   BENCH_SIZE_MB          input size in MB (10^6 bytes), default 1000
+#   BENCH_RUNS             hyperfine runs per command, default 3 (plus 1 warmup)
+#   BENCH_SLOW_CAP_SECONDS a slow reference (goaccess, lnav) whose estimated run
+#                          on the full input exceeds this runs on a prefix and is
+#                          scaled, default 180
+#   BENCH_BUILD_RETRIES    swift build attempts, one minute apart, default 10
+#   BENCH_IDLE_WAIT_SECONDS how long to wait for other work on the machine to
+#                          finish before timing, default 300
+#   BENCH_NO_DOCS=1        do not append the results to Docs/Benchmarks.md
+#
+# Writes: bench-data/ (inputs, gitignored), Benchmarks/runs/<date>-<host>.json
+# (raw hyperfine JSON) and .md (hyperfine's markdown table), and appends a dated
+# section to Docs/Benchmarks.md.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+SIZE_MB=${BENCH_SIZE_MB:-1000}
+RUNS=${BENCH_RUNS:-3}
+SLOW_CAP=${BENCH_SLOW_CAP_SECONDS:-180}
+BUILD_RETRIES=${BENCH_BUILD_RETRIES:-10}
+SCRATCH=.build-bench
+TRIAGE=$SCRATCH/release/triage
+DATA_DIR=bench-data
+WORK=$DATA_DIR/work-${SIZE_MB}mb
+MAWK_PROG='$9>=500{c[$9" "$7]++} END{for(k in c)print c[k],k}'
+
+say() { printf '\n==> %s\n' "$*" >&2; }
+die() { printf '\nBENCHMARK FAILED: %s\n' "$*" >&2; exit 1; }
+
+# --- tools -------------------------------------------------------------------
+for tool in swift python3 hyperfine mawk zcat goaccess; do
+    command -v "$tool" >/dev/null || die "$tool is not installed"
+done
+[ -x /usr/bin/time ] && /usr/bin/time -v true 2>/dev/null \
+    || die "GNU time is needed for peak RSS: apt-get install -y time"
+HAVE_LNAV=0
+if command -v lnav >/dev/null; then HAVE_LNAV=1; else say "lnav not installed: skipped (apt-get install -y lnav)"; fi
+if command -v pigz >/dev/null; then GZIP_TOOL=pigz; else GZIP_TOOL=gzip; fi
+
+# --- build -------------------------------------------------------------------
+say "building triage (release) into $SCRATCH"
+built=0
+for attempt in $(seq 1 "$BUILD_RETRIES"); do
+    if swift build -c release --scratch-path "$SCRATCH" >&2; then built=1; break; fi
+    [ "$attempt" -lt "$BUILD_RETRIES" ] && { say "build failed (attempt $attempt/$BUILD_RETRIES), retrying in 60 s"; sleep 60; }
+done
+[ "$built" = 1 ] && [ -x "$TRIAGE" ] || die "swift build failed $BUILD_RETRIES times"
+TRIAGE_VERSION=$("$TRIAGE" --version 2>/dev/null || echo unknown)
+GIT_REV=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain -- Sources Package.swift 2>/dev/null)" ]; then GIT_REV="$GIT_REV + uncommitted changes in Sources/"; fi
+
+# --- inputs ------------------------------------------------------------------
+mkdir -p "$DATA_DIR" "$WORK" Benchmarks/runs
+PLAIN=$DATA_DIR/access-upstream-${SIZE_MB}mb.log
+GZ=$PLAIN.gz
+STAMP=$PLAIN.stamp
+want_stamp="$(sha256sum Benchmarks/generate_log.py | cut -c1-16) size=$SIZE_MB gzip=$GZIP_TOOL"
+GEN_CMD="python3 Benchmarks/generate_log.py --size-mb $SIZE_MB --out $PLAIN --gzip"
+if [ -f "$PLAIN" ] && [ -f "$GZ" ] && [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$want_stamp" ]; then
+    say "reusing $PLAIN and $GZ"
+else
+    say "generating $PLAIN ($SIZE_MB MB) and $GZ"
+    rm -f "$PLAIN" "$GZ" "$STAMP" "$WORK"/*
+    $GEN_CMD
+    echo "$want_stamp" > "$STAMP"
+fi
+PLAIN_BYTES=$(stat -c %s "$PLAIN")
+GZ_BYTES=$(stat -c %s "$GZ")
+LINES=$(wc -l < "$PLAIN")
+say "input: $PLAIN_BYTES bytes, $LINES lines; gzip $GZ_BYTES bytes"
+
+# --- correctness -------------------------------------------------------------
+say "correctness: triage server_errors (plain, gz) vs mawk"
+MAWK_5XX=$(mawk "$MAWK_PROG" "$PLAIN" | mawk '{s+=$1} END{print s+0}')
+
+# Runs triage on $1 under GNU time; sets SE (server_errors), TL (lines),
+# MAL (malformed lines), RSS_KB (peak RSS), WALL (seconds).
+triage_check() {
+    local input=$1 tag=$2 rc=0
+    /usr/bin/time -v -o "$WORK/time-$tag.txt" "$TRIAGE" --format json "$input" > "$WORK/triage-$tag.json" \
+        2> "$WORK/triage-$tag.stderr" || rc=$?
+    if [ "$rc" != 0 ]; then
+        cat "$WORK/triage-$tag.stderr" "$WORK/time-$tag.txt" >&2
+        die "triage --format json $input exited with status $rc"
+    fi
+    read -r SE TL MAL < <(python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))["totals"]
+print(t["server_errors"], t["lines"], t["malformed_lines"])' "$WORK/triage-$tag.json") \
+        || die "triage's JSON report for $input could not be read (see $WORK/triage-$tag.json)"
+    RSS_KB=$(awk -F': ' '/Maximum resident set size/{print $2}' "$WORK/time-$tag.txt")
+    WALL=$(awk -F': ' '/Elapsed \(wall clock\)/{print $2}' "$WORK/time-$tag.txt")
+}
+triage_check "$PLAIN" plain; SE_PLAIN=$SE; TL_PLAIN=$TL; MAL_PLAIN=$MAL; RSS_PLAIN=$RSS_KB; WALL_PLAIN=$WALL
+triage_check "$GZ" gz;       SE_GZ=$SE;    TL_GZ=$TL;    MAL_GZ=$MAL;    RSS_GZ=$RSS_KB;    WALL_GZ=$WALL
+printf '  mawk 5xx lines:            %s\n' "$MAWK_5XX" >&2
+printf '  triage plain server_errors %s  lines %s  malformed %s  peak RSS %s kB  (%s)\n' "$SE_PLAIN" "$TL_PLAIN" "$MAL_PLAIN" "$RSS_PLAIN" "$WALL_PLAIN" >&2
+printf '  triage gz    server_errors %s  lines %s  malformed %s  peak RSS %s kB  (%s)\n' "$SE_GZ" "$TL_GZ" "$MAL_GZ" "$RSS_GZ" "$WALL_GZ" >&2
+[ "$SE_PLAIN" = "$SE_GZ" ] || die "triage server_errors differ: plain $SE_PLAIN, gz $SE_GZ"
+[ "$SE_PLAIN" = "$MAWK_5XX" ] || die "triage server_errors $SE_PLAIN != mawk's count of status>=500 lines $MAWK_5XX"
+[ "$TL_PLAIN" = "$LINES" ] && [ "$TL_GZ" = "$LINES" ] || die "triage totals.lines (plain $TL_PLAIN, gz $TL_GZ) != wc -l $LINES"
+[ "$MAL_PLAIN" = 0 ] && [ "$MAL_GZ" = 0 ] || say "WARNING: triage counted malformed lines (plain $MAL_PLAIN, gz $MAL_GZ) in generated data"
+say "correctness OK: $SE_PLAIN server errors in $LINES lines"
+
+# --- commands ----------------------------------------------------------------
+# Each benchmarked command: name, command line, uncompressed bytes it reads,
+# scale (full bytes / bytes read: >1 when run on a prefix), note.
+NAMES=(); CMDS=(); BYTES=(); SCALES=(); NOTES=()
+add() { NAMES+=("$1"); CMDS+=("$2"); BYTES+=("$3"); SCALES+=("$4"); NOTES+=("$5"); }
+
+GOACCESS_ARGS="--no-global-config --no-progress --log-format='%h %^[%d:%t %^] \"%r\" %s %b \"%R\" \"%u\" %^' --date-format=%d/%b/%Y --time-format=%T -o $WORK/goaccess.json"
+LNAV_SQL="';SELECT sc_status, cs_uri_stem, count(*) FROM access_log WHERE sc_status >= 500 GROUP BY 1, 2'"
+
+# A prefix of the input holding $1 lines: sets PREFIX (plain) and PREFIX_GZ.
+make_prefix() {
+    PREFIX=$WORK/prefix-$1.log
+    PREFIX_GZ=$PREFIX.gz
+    [ -f "$PREFIX" ] || head -n "$1" "$PLAIN" > "$PREFIX"
+    [ -f "$PREFIX_GZ" ] || $GZIP_TOOL -k -6 "$PREFIX"
+}
+
+# Slow references: estimate the full run from a timed run on a small prefix,
+# times 3 (goaccess slows down as distinct URLs pile up: on the 1 GB input its
+# linear estimate was 38 s, the real run 120 s); over the cap, benchmark a
+# prefix sized for ~1/3 of the cap and scale its time linearly.
+# $1 name, $2 command template ({} = input file), $3 plain|gz
+add_slow() {
+    local name=$1 tmpl=$2 kind=$3 probe_lines est pct n file t0 t1
+    probe_lines=$(( LINES / 50 )); [ "$probe_lines" -lt 100000 ] && probe_lines=100000
+    if [ "$probe_lines" -ge "$LINES" ]; then
+        add "$name" "${tmpl//\{\}/$([ "$kind" = gz ] && echo "$GZ" || echo "$PLAIN")}" "$PLAIN_BYTES" 1 ""
+        return
+    fi
+    make_prefix "$probe_lines"
+    file=$PREFIX; [ "$kind" = gz ] && file=$PREFIX_GZ
+    t0=$(date +%s.%N)
+    sh -c "${tmpl//\{\}/$file}" > /dev/null 2>&1 || die "$name failed on $file: ${tmpl//\{\}/$file}"
+    t1=$(date +%s.%N)
+    est=$(python3 -c "print(round(3 * ($t1 - $t0) * $LINES / $probe_lines, 1))")
+    if python3 -c "import sys; sys.exit(0 if $est <= $SLOW_CAP else 1)"; then
+        say "$name: estimated ${est}s on the full input (cap ${SLOW_CAP}s): full input"
+        file=$PLAIN; [ "$kind" = gz ] && file=$GZ
+        add "$name" "${tmpl//\{\}/$file}" "$PLAIN_BYTES" 1 ""
+    else
+        pct=$(python3 -c "print(max(1, min(50, int(100 * $SLOW_CAP / 3 / $est))))")
+        n=$(( LINES * pct / 100 ))
+        make_prefix "$n"
+        file=$PREFIX; [ "$kind" = gz ] && file=$PREFIX_GZ
+        local pbytes; pbytes=$(stat -c %s "$PREFIX")
+        say "$name: estimated ${est}s on the full input (cap ${SLOW_CAP}s): runs on the first $pct% ($n lines) and is scaled"
+        add "$name" "${tmpl//\{\}/$file}" "$pbytes" \
+            "$(python3 -c "print($PLAIN_BYTES / $pbytes)")" \
+            "first $pct% of the input ($n lines, $pbytes bytes), time scaled ×$(python3 -c "print(round($PLAIN_BYTES / $pbytes, 2))")"
+    fi
+}
+
+add "wc -l"          "wc -l $PLAIN > /dev/null"                          "$PLAIN_BYTES" 1 ""
+add "mawk"           "mawk '$MAWK_PROG' $PLAIN > /dev/null"              "$PLAIN_BYTES" 1 ""
+add "zcat | mawk"    "zcat $GZ | mawk '$MAWK_PROG' > /dev/null"          "$PLAIN_BYTES" 1 ""
+add "zcat"           "zcat $GZ > /dev/null"                              "$PLAIN_BYTES" 1 ""
+add "triage (plain)" "$TRIAGE --format json $PLAIN > /dev/null"          "$PLAIN_BYTES" 1 ""
+add "triage (gz)"    "$TRIAGE --format json $GZ > /dev/null"             "$PLAIN_BYTES" 1 ""
+say "probing the slow references"
+add_slow "goaccess" "goaccess {} $GOACCESS_ARGS > /dev/null" plain
+if [ "$HAVE_LNAV" = 1 ]; then
+    add_slow "lnav (plain)" "lnav -n -c $LNAV_SQL {} > /dev/null" plain
+    add_slow "lnav (gz)"    "lnav -n -c $LNAV_SQL {} > /dev/null" gz
+fi
+
+# --- hyperfine ---------------------------------------------------------------
+# Other work on the machine skews the timings: wait (up to BENCH_IDLE_WAIT_SECONDS,
+# default 300) until the CPUs are idle, and measure what else ran during the session.
+cpu_ticks() { awk '/^cpu /{print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat; }
+busy_pct() {  # percentage of all CPUs busy over 3 s
+    local b0 t0 b1 t1
+    read -r b0 t0 < <(cpu_ticks); sleep 3; read -r b1 t1 < <(cpu_ticks)
+    echo $(( t1 > t0 ? 100 * (b1 - b0) / (t1 - t0) : 0 ))
+}
+IDLE_WAIT=${BENCH_IDLE_WAIT_SECONDS:-300}
+waited=0
+OTHER_CPU=$(busy_pct)
+while [ "$OTHER_CPU" -gt 10 ] && [ "$waited" -lt "$IDLE_WAIT" ]; do
+    say "the machine is ${OTHER_CPU}% busy with other work; waiting for it to go idle (${waited}/${IDLE_WAIT} s)"
+    sleep 12; waited=$(( waited + 15 ))
+    OTHER_CPU=$(busy_pct)
+done
+[ "$OTHER_CPU" -gt 10 ] && say "WARNING: still ${OTHER_CPU}% busy with other work; timings will be noisy"
+STAMP_UTC=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+STEM=Benchmarks/runs/$(date -u +%Y-%m-%d-%H%M%S)-$(uname -n)
+HF_ARGS=(--warmup 1 --runs "$RUNS" --export-json "$STEM.json" --export-markdown "$STEM.md")
+for i in "${!NAMES[@]}"; do HF_ARGS+=(--command-name "${NAMES[$i]}" "${CMDS[$i]}"); done
+say "hyperfine: ${#NAMES[@]} commands, warmup 1, runs $RUNS (CPU busy before: ${OTHER_CPU}%)"
+read -r SESSION_BUSY0 _ < <(cpu_ticks); SESSION_T0=$(date +%s.%N)
+hyperfine "${HF_ARGS[@]}" >&2 || die "hyperfine failed (a command exited non-zero?)"
+read -r SESSION_BUSY1 _ < <(cpu_ticks); SESSION_T1=$(date +%s.%N)
+
+# --- report ------------------------------------------------------------------
+TABLE=$WORK/commands.tsv
+: > "$TABLE"
+for i in "${!NAMES[@]}"; do
+    printf '%s\t%s\t%s\t%s\t%s\n' "${NAMES[$i]}" "${CMDS[$i]}" "${BYTES[$i]}" "${SCALES[$i]}" "${NOTES[$i]}" >> "$TABLE"
+done
+DOCS_ARG=(--docs Docs/Benchmarks.md)
+[ "${BENCH_NO_DOCS:-0}" = 1 ] && DOCS_ARG=()
+python3 Benchmarks/report.py \
+    --hyperfine "$STEM.json" --commands "$TABLE" "${DOCS_ARG[@]}" \
+    --meta date="$STAMP_UTC" \
+    --meta uname="$(uname -srm)" \
+    --meta nproc="$(nproc)" \
+    --meta cpu="$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)" \
+    --meta mem="$(awk '/^MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)" \
+    --meta host="$(uname -n)" \
+    --meta triage_version="$TRIAGE_VERSION" \
+    --meta git_rev="$GIT_REV" \
+    --meta swift="$(swift --version 2>&1 | head -1)" \
+    --meta hyperfine="$(hyperfine --version)" \
+    --meta tools="$(mawk -W version 2>&1 | head -1 | cut -d' ' -f1-2); $(goaccess --version | head -1 | sed 's/ - /\//; s/\.$//')$([ "$HAVE_LNAV" = 1 ] && echo "; $(lnav -V)")" \
+    --meta runs="$RUNS" --meta busy_before="${OTHER_CPU}%" \
+    --meta session_busy_ticks=$(( SESSION_BUSY1 - SESSION_BUSY0 )) --meta clk_tck="$(getconf CLK_TCK)" \
+    --meta session_seconds="$(python3 -c "print($SESSION_T1 - $SESSION_T0)")" \
+    --meta plain="$PLAIN" --meta plain_bytes="$PLAIN_BYTES" --meta lines="$LINES" \
+    --meta gz="$GZ" --meta gz_bytes="$GZ_BYTES" --meta gzip_tool="$GZIP_TOOL -6" \
+    --meta generate="$GEN_CMD" \
+    --meta server_errors="$SE_PLAIN" \
+    --meta rss_plain_kb="$RSS_PLAIN" --meta rss_gz_kb="$RSS_GZ" \
+    --meta run_json="$STEM.json"
