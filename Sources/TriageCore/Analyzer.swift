@@ -181,7 +181,7 @@ public final class Analyzer {
                                 hasUpstreamFields: false, hasRequestID: false))
         case let .resume(offset, line):
             guard file.seek(to: offset) else { throw TriageError.readFailed(path: path, reason: "cannot seek to \(offset)") }
-            let input = OpenedInput(source: file, raw: file, isGzip: false, displayPath: path)
+            let input = OpenedInput(source: file, raw: file, isGzip: false, displayPath: path, fileSize: file.regularFileSize)
             let end = analyze(input, startOffset: offset, firstLineNumber: line, leavesPartialLastLine: true)
             entry.offset = end.offset
             entry.lines = end.lastLine
@@ -291,7 +291,7 @@ public final class Analyzer {
         }
 
         do {
-            let progressSize = (input.raw as? FileDescriptorSource)?.regularFileSize
+            let progressSize = input.fileSize
             var untilProgress = Self.progressInterval
             func reportProgress() {
                 onProgress?(Progress(path: path, fileBytesRead: input.raw.consumedBytes, fileSize: progressSize,

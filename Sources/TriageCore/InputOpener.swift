@@ -6,6 +6,8 @@ public struct OpenedInput {
     public let raw: ByteSource
     public let isGzip: Bool
     public let displayPath: String
+    /// Size of the file (compressed for gzip), when it is a regular file.
+    public var fileSize: Int64? = nil
 }
 
 /// Opens files (or `-` for stdin) and detects gzip from the stream's first bytes.
@@ -33,10 +35,13 @@ public enum InputOpener {
         prefix.removeLast(2 - filled)
         let peeked = PrefixedSource(prefix: prefix, base: file)
         if isGzipMagic(prefix) {
-            return OpenedInput(source: try GzipSource(base: peeked, path: displayPath),
-                               raw: file, isGzip: true, displayPath: displayPath)
+            // Inflate on a second thread so decompression and parsing overlap.
+            let inflated = ReadAheadSource(base: try GzipSource(base: peeked, path: displayPath))
+            return OpenedInput(source: inflated, raw: inflated, isGzip: true, displayPath: displayPath,
+                               fileSize: (file as? FileDescriptorSource)?.regularFileSize)
         }
-        return OpenedInput(source: peeked, raw: file, isGzip: false, displayPath: displayPath)
+        return OpenedInput(source: peeked, raw: file, isGzip: false, displayPath: displayPath,
+                           fileSize: (file as? FileDescriptorSource)?.regularFileSize)
     }
 
     static func isGzipMagic(_ bytes: [UInt8]) -> Bool {
