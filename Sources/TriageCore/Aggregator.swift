@@ -45,42 +45,44 @@ public final class Aggregator {
     }
 
     public let limits: Limits
-    private let routes: ByteKeyTable<GroupStats>
-    private let upstreams: ByteKeyTable<GroupStats>
-    private var routeOverflow = GroupStats()
+    let routes: ByteKeyTable<GroupStats>
+    let upstreams: ByteKeyTable<GroupStats>
+    var routeOverflow = GroupStats()
     private let normalizer = RouteNormalizer()
     /// Reused for every line: filled in place, never copied.
     private let attempts = UpstreamAttempts()
     private let keyBuffer: UnsafeMutablePointer<UInt8>
     private static let keyCapacity = 512
 
-    private(set) var requests = 0
-    private(set) var serverErrors = 0
-    private var statusCounts = [Int](repeating: 0, count: 1000)
-    private var classes = ClassCounts()
-    private var statusOnly = ClassCounts()
-    private var classFirst = [Int64?](repeating: nil, count: FailureClass.allCases.count)
-    private var classLast = [Int64?](repeating: nil, count: FailureClass.allCases.count)
-    private var classSamples = [[String]](repeating: [], count: FailureClass.allCases.count)
-    private var firstTime: Int64?
-    private var lastTime: Int64?
-    private var minutes: [Int64: MinuteStats] = [:]
+    var requests = 0
+    var serverErrors = 0
+    var statusCounts = [Int](repeating: 0, count: 1000)
+    var classes = ClassCounts()
+    var statusOnly = ClassCounts()
+    var classFirst = [Int64?](repeating: nil, count: FailureClass.allCases.count)
+    var classLast = [Int64?](repeating: nil, count: FailureClass.allCases.count)
+    var classSamples = [[String]](repeating: [], count: FailureClass.allCases.count)
+    var firstTime: Int64?
+    var lastTime: Int64?
+    var minutes: [Int64: MinuteStats] = [:]
     private var currentMinute: Int64 = .min
     private var current = MinuteStats()
-    private var clients = Set<UInt64>()
-    private var clientsOverflowed = false
-    private var serverErrorsWithRequestID = 0
-    private var deploys: [DeployAccumulator]
-    private var deploysResolved = false
+    var clients = Set<UInt64>()
+    var clientsOverflowed = false
+    var serverErrorsWithRequestID = 0
+    var deploys: [DeployAccumulator]
+    var deploysResolved = false
     /// Seconds on each side of a deploy.
-    private let deployWindow: Int64
+    let deployWindow: Int64
     /// Reference for relative deploy times (`now-10m`).
-    private let now: Int64
+    let now: Int64
     /// The UTC offset of the first timed record: the zone for zoneless deploy times.
-    public private(set) var logUTCOffset: Int?
+    public internal(set) var logUTCOffset: Int?
 
     /// User route rules, compiled for this aggregator's thread.
     private let routeRules: [(regex: Regex, route: [UInt8])]
+    /// The rules as given, to build an aggregator for another thread.
+    let routeRuleSpecifications: [RouteRule]
 
     public init(limits: Limits = Limits(), routeRules: [RouteRule] = [], deploys: [DeployMarker] = [],
                 deployWindow: Int64 = 1800, now: Int64 = 0) {
@@ -88,6 +90,7 @@ public final class Aggregator {
         self.deploys = deploys.map { DeployAccumulator(marker: $0) }
         self.deployWindow = deployWindow
         self.now = now
+        self.routeRuleSpecifications = routeRules
         self.routeRules = routeRules.compactMap { rule in
             (try? Regex(rule.pattern)).map { ($0, Array(rule.route.utf8)) }
         }
@@ -291,10 +294,15 @@ public final class Aggregator {
     // MARK: - Summary
 
     /// The sorted, display-ready view of everything counted so far.
-    public func summary(top: Int) -> TriageSummary {
+    /// Moves the minute being counted into `minutes`.
+    func flushCurrentMinute() {
         if currentMinute != .min { minutes[currentMinute, default: MinuteStats()].merge(current) }
         current = MinuteStats()
         currentMinute = .min
+    }
+
+    public func summary(top: Int) -> TriageSummary {
+        flushCurrentMinute()
 
         var s = TriageSummary()
         s.requests = requests

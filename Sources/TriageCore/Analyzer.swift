@@ -30,6 +30,10 @@ public struct AnalysisOptions: Sendable {
     public var nowIsExplicit = false
     /// `--state`: resume each file where the last run stopped, and record where this one stops.
     public var statePath: String?
+    /// Threads for large plain files (0: one per core, at most 8; 1: one pass).
+    public var threads = 0
+    /// Plain files at least this large are read in chunks by several threads.
+    public var parallelThreshold: Int64 = 32 << 20
     /// Leave a last line without `\n` unread: the file is still being written (`triage check`).
     public var leavesPartialLastLine = false
 
@@ -76,11 +80,8 @@ public final class Analyzer {
     private var inputInodes: Set<UInt64> = []
     /// Remarks about the inputs for the report (rotation seen by --state, …).
     private var notes: [String] = []
-    private var hasTimeFilter: Bool { options.since != nil || options.until != nil }
     /// What relative --since/--until count back from.
     private var timeReference: Int64 = 0
-    /// Resolved bounds: [lower, upper); set at the first timed record (zoneless times need its offset).
-    private var timeBounds: (lower: Int64, upper: Int64)?
 
     /// Called every ``progressInterval`` lines and at the end of each input; keep it cheap.
     public var onProgress: ((Progress) -> Void)?
@@ -134,7 +135,7 @@ public final class Analyzer {
             do {
                 if let state {
                     if let entry = try analyzeResuming(path, state: state) { nextState.entries.append(entry) }
-                } else {
+                } else if !analyzeInChunks(path) {
                     analyze(try InputOpener.open(path), leavesPartialLastLine: options.leavesPartialLastLine)
                 }
             } catch let error as TriageError {
@@ -213,89 +214,34 @@ public final class Analyzer {
         reader.deliversUnterminatedLine = !leavesPartialLastLine
         var lastLine = firstLineNumber - 1
         var sample: [(bytes: [UInt8], number: Int, isTerminated: Bool, isOverlong: Bool)] = []
-        var parser: RecordParser?
-        var record = AccessRecord()
+        var processor: LineProcessor?
         var rejected = false
-
-        func process(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, isTerminated: Bool, isOverlong: Bool,
-                     _ parser: RecordParser) {
-            stats.lines += 1
-            if isOverlong {
-                malformed(&stats, path: path, line: number, kind: "overlong line",
-                          reason: "line longer than \(options.maxLineLength) bytes (--max-line-length)", bytes)
-                return
-            }
-            if bytes.isEmpty {
-                stats.blank += 1
-                return
-            }
-            if parser.parse(bytes, into: &record) {
-                stats.records += 1
-                if hasTimeFilter && !isInTimeRange(record) {
-                    stats.outsideTimeRange += 1
-                    return
-                }
-                aggregator.add(record, line: bytes, hasUpstreamFields: parser.hasUpstreamFields)
-            } else {
-                var reason = parser.describeFailure(in: bytes)
-                if !isTerminated { reason = "last line has no line break (cut short?): " + reason }
-                malformed(&stats, path: path, line: number, kind: parser.failedFieldName, reason: reason, bytes)
-            }
-        }
+        var skippedLines = 0
+        var skippedBlank = 0
 
         func decide() {
-            let lines = sample.filter { !$0.isOverlong }.map(\.bytes)
-            do {
-                switch options.format {
-                case .automatic:
-                    let result = try FormatDetector.detect(lines, path: path)
-                    parser = RecordParser(format: result.format)
-                    stats.formatSource = "detected (\(result.matched) of \(result.sampled) first lines match)"
-                    if !result.reason.isEmpty { onExplain?("\(path): chose '\(result.format.name)': \(result.reason)") }
-                case let .fixed(format):
-                    // The dry run: a format that matches none of the first lines is a usage
-                    // mistake, reported with the field that failed rather than as N malformed lines.
-                    let result = try FormatDetector.detect(lines, candidates: [format], path: path)
-                    parser = RecordParser(format: format)
-                    stats.formatSource = "given (\(result.matched) of \(result.sampled) first lines match)"
-                }
-            } catch let error as TriageError {
-                if !lines.allSatisfy(\.isEmpty) {
-                    if case let .fixed(format) = options.format, case let .noFormatFits(p, explanation) = error {
-                        errors.append(.givenFormatDoesNotFit(path: p, format: format.name, explanation: explanation))
-                    } else {
-                        errors.append(error)
-                    }
-                }
-                rejected = true
-            } catch {
-                rejected = true
-            }
-            if let parser {
-                explain(parser.format, stats: stats, path: path)
-                stats.format = parser.format.name
-                stats.hasUpstreamFields = parser.format.hasUpstreamFields
-                stats.hasRequestID = parser.format.hasRequestID
+            if let parser = chooseParser(sample.filter { !$0.isOverlong }.map(\.bytes), path: path, stats: &stats) {
+                let p = LineProcessor(parser: parser, aggregator: aggregator, path: path, options: options,
+                                      timeReference: timeReference)
                 for entry in sample {
                     entry.bytes.withUnsafeBufferPointer {
-                        process($0, number: entry.number, isTerminated: entry.isTerminated, isOverlong: entry.isOverlong, parser)
+                        p.process($0, number: entry.number, isTerminated: entry.isTerminated, isOverlong: entry.isOverlong)
                     }
                 }
+                processor = p
             } else {
-                stats.lines = sample.count
-                stats.blank = sample.filter { $0.bytes.isEmpty && !$0.isOverlong }.count
-                stats.skipped = stats.lines - stats.blank
+                rejected = true
+                skippedLines = sample.count
+                skippedBlank = sample.filter { $0.bytes.isEmpty && !$0.isOverlong }.count
             }
-            if lines.allSatisfy(\.isEmpty) && parser == nil { stats.formatSource = "empty input" }
             sample = []
         }
 
         do {
-            let progressSize = input.fileSize
             var untilProgress = Self.progressInterval
             func reportProgress() {
-                onProgress?(Progress(path: path, fileBytesRead: input.raw.consumedBytes, fileSize: progressSize,
-                                     lines: stats.lines, inputIndex: inputIndex, inputCount: inputCount))
+                onProgress?(Progress(path: path, fileBytesRead: input.raw.consumedBytes, fileSize: input.fileSize,
+                                     lines: lastLine - firstLineNumber + 1, inputIndex: inputIndex, inputCount: inputCount))
             }
             defer { reportProgress() }
             try reader.forEachLine { line in
@@ -305,43 +251,217 @@ public final class Analyzer {
                     untilProgress = Self.progressInterval
                     reportProgress()
                 }
-                if let parser {
-                    process(line.bytes, number: line.number, isTerminated: line.isTerminated,
-                            isOverlong: line.isOverlong, parser)
+                if let processor {
+                    processor.process(line.bytes, number: line.number, isTerminated: line.isTerminated,
+                                      isOverlong: line.isOverlong)
                     return
                 }
                 if rejected {
-                    stats.lines += 1
-                    if line.bytes.isEmpty && !line.isOverlong { stats.blank += 1 } else { stats.skipped += 1 }
+                    skippedLines += 1
+                    if line.bytes.isEmpty && !line.isOverlong { skippedBlank += 1 }
                     return
                 }
                 sample.append((Array(line.bytes), line.number, line.isTerminated, line.isOverlong))
                 if sample.count - sample.filter({ $0.bytes.isEmpty }).count >= FormatDetector.sampleSize { decide() }
             }
-            if parser == nil && !rejected { decide() }
+            if processor == nil && !rejected { decide() }
         } catch let error as TriageError {
-            if parser == nil && !rejected { decide() }
+            if processor == nil && !rejected { decide() }
             errors.append(error)
             stats.error = error.description
         } catch {
             stats.error = "\(error)"
             errors.append(.readFailed(path: path, reason: "\(error)"))
         }
-        if rejected && stats.error == nil, let last = errors.last {
-            switch last {
-            case .noFormatFits:
-                stats.error = "no known format fits; input skipped"
-                stats.formatSource = "none fits"
-            case .givenFormatDoesNotFit:
-                stats.error = "the given format fits none of the first lines; input skipped"
-                stats.formatSource = "given, does not fit"
-            default:
-                break
-            }
+        if let processor {
+            add([processor], to: &stats)
+        } else {
+            stats.lines = skippedLines
+            stats.blank = skippedBlank
+            stats.skipped = skippedLines - skippedBlank
+            if stats.error == nil && stats.formatSource != "empty input" { noteRejection(&stats) }
         }
         linesTotal += stats.lines
         inputs.append(stats)
         return (reader.completeLinesEnd, lastLine)
+    }
+
+    /// Chooses the parser for an input from its first lines (detection, or the
+    /// dry run of a given format); records the choice in `stats`, or the error.
+    private func chooseParser(_ lines: [[UInt8]], path: String, stats: inout TriageSummary.Input) -> RecordParser? {
+        if lines.allSatisfy(\.isEmpty) {
+            stats.formatSource = "empty input"
+            return nil
+        }
+        let parser: RecordParser
+        do {
+            switch options.format {
+            case .automatic:
+                let result = try FormatDetector.detect(lines, path: path)
+                parser = RecordParser(format: result.format)
+                stats.formatSource = "detected (\(result.matched) of \(result.sampled) first lines match)"
+                if !result.reason.isEmpty { onExplain?("\(path): chose '\(result.format.name)': \(result.reason)") }
+            case let .fixed(format):
+                // The dry run: a format that matches none of the first lines is a usage
+                // mistake, reported with the field that failed rather than as N malformed lines.
+                let result = try FormatDetector.detect(lines, candidates: [format], path: path)
+                parser = RecordParser(format: format)
+                stats.formatSource = "given (\(result.matched) of \(result.sampled) first lines match)"
+            }
+        } catch let error as TriageError {
+            if case let .fixed(format) = options.format, case let .noFormatFits(p, explanation) = error {
+                errors.append(.givenFormatDoesNotFit(path: p, format: format.name, explanation: explanation))
+            } else {
+                errors.append(error)
+            }
+            return nil
+        } catch {
+            return nil
+        }
+        explain(parser.format, stats: stats, path: path)
+        stats.format = parser.format.name
+        stats.hasUpstreamFields = parser.format.hasUpstreamFields
+        stats.hasRequestID = parser.format.hasRequestID
+        return parser
+    }
+
+    private func noteRejection(_ stats: inout TriageSummary.Input) {
+        guard let last = errors.last else { return }
+        switch last {
+        case .noFormatFits:
+            stats.error = "no known format fits; input skipped"
+            stats.formatSource = "none fits"
+        case .givenFormatDoesNotFit:
+            stats.error = "the given format fits none of the first lines; input skipped"
+            stats.formatSource = "given, does not fit"
+        default:
+            break
+        }
+    }
+
+    /// Adds the counts of processors that read consecutive chunks of one input.
+    /// Their malformed-line numbers are made absolute by the lines before each chunk.
+    private func add(_ processors: [LineProcessor], to stats: inout TriageSummary.Input) {
+        var linesBefore = 0
+        for (index, p) in processors.enumerated() {
+            stats.lines += p.lines
+            stats.records += p.records
+            stats.malformed += p.malformed
+            stats.blank += p.blank
+            stats.outsideTimeRange += p.outsideTimeRange
+            malformedTotal += p.malformed
+            for (kind, count) in p.reasons { malformedReasons[kind, default: 0] += count }
+            for var example in p.examples where malformedExamples.count < options.limits.malformedExamples {
+                if index > 0 { example.line += linesBefore }
+                malformedExamples.append(example)
+            }
+            linesBefore += p.lines
+        }
+    }
+
+    // MARK: - Both cores
+
+    /// Reads a large plain file in one chunk per core, each with its own parser
+    /// and aggregator, then merges them in file order. Returns false (having
+    /// read nothing) when the file is not suited: gzip, small, or no line break
+    /// near a split point; the caller then reads it in one pass.
+    private func analyzeInChunks(_ path: String) -> Bool {
+        let cores = options.threads > 0 ? min(options.threads, 8) : min(Parallel.cores, 8)
+        guard cores > 1, options.statePath == nil, !options.leavesPartialLastLine, path != "-",
+              let file = try? FileDescriptorSource.open(path), let size = file.regularFileSize,
+              size >= options.parallelThreshold else { return false }
+        var head = [UInt8](repeating: 0, count: 1 << 20)
+        let headCount = head.withUnsafeMutableBytes { file.readAt(0, into: $0) }
+        guard headCount > 2, !InputOpener.isGzipMagic(Array(head.prefix(2))) else { return false }
+        // Chunk boundaries just after a line break near each 1/cores of the file.
+        var bounds: [Int64] = [0]
+        for k in 1..<cores {
+            var window = [UInt8](repeating: 0, count: 1 << 16)
+            let at = size * Int64(k) / Int64(cores)
+            let n = window.withUnsafeMutableBytes { file.readAt(at, into: $0) }
+            guard n > 0, let newline = window.prefix(n).firstIndex(of: 0x0A) else { return false }
+            let bound = at + Int64(newline) + 1
+            guard let previous = bounds.last, bound > previous, bound < size else { return false }
+            bounds.append(bound)
+        }
+        bounds.append(size)
+
+        var stats = TriageSummary.Input(path: path, format: "-", formatSource: "", isGzip: false, lines: 0,
+                                        records: 0, malformed: 0, blank: 0, skipped: 0, outsideTimeRange: 0, error: nil,
+                                        hasUpstreamFields: false, hasRequestID: false)
+        var sampleLines: [[UInt8]] = []
+        var lineStart = 0
+        for i in 0..<headCount where head[i] == 0x0A {
+            var end = i
+            if end > lineStart && head[end - 1] == 0x0D { end -= 1 }
+            let line = Array(head[lineStart..<end])
+            if !line.isEmpty && line.count <= options.maxLineLength { sampleLines.append(line) }
+            lineStart = i + 1
+            if sampleLines.count >= FormatDetector.sampleSize { break }
+        }
+        guard let firstParser = chooseParser(sampleLines, path: path, stats: &stats) else {
+            // Let the one-pass reader report the problem with its usual accounting.
+            if let last = errors.last, case .noFormatFits = last { errors.removeLast() }
+            if let last = errors.last, case .givenFormatDoesNotFit = last { errors.removeLast() }
+            return false
+        }
+        onExplain?("\(path): read by \(cores) threads in chunks of about \(size / Int64(cores) >> 20) MiB")
+
+        var processors: [LineProcessor] = []
+        var readers: [(LineReader, FileDescriptorSource)] = []
+        for k in 0..<cores {
+            guard let chunkFile = try? FileDescriptorSource.open(path), chunkFile.seek(to: bounds[k]) else { return false }
+            let parser = k == 0 ? firstParser : RecordParser(format: firstParser.format)
+            let aggregator = k == 0 ? self.aggregator : self.aggregator.makeSibling()
+            processors.append(LineProcessor(parser: parser, aggregator: aggregator, path: path, options: options,
+                                            timeReference: timeReference))
+            let reader = LineReader(source: LimitedSource(base: chunkFile, limit: bounds[k + 1] - bounds[k]),
+                                    maxLineLength: options.maxLineLength, startOffset: bounds[k])
+            readers.append((reader, chunkFile))
+        }
+        let results = UnsafeMutableBufferPointer<TriageError?>.allocate(capacity: cores)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let progress = onProgress
+        let index = inputIndex, count = inputCount
+        Parallel.run((0..<cores).map { k in
+            let (reader, chunkFile) = readers[k]
+            let processor = processors[k]
+            return {
+                var untilProgress = Self.progressInterval
+                do {
+                    try reader.forEachLine { line in
+                        processor.process(line.bytes, number: line.number, isTerminated: line.isTerminated,
+                                          isOverlong: line.isOverlong)
+                        if k == 0 {
+                            untilProgress -= 1
+                            if untilProgress == 0 {
+                                untilProgress = Self.progressInterval
+                                // Chunks advance together: the first one's position stands for all.
+                                progress?(Progress(path: path, fileBytesRead: chunkFile.consumedBytes * Int64(cores),
+                                                   fileSize: size, lines: processor.lines * cores,
+                                                   inputIndex: index, inputCount: count))
+                            }
+                        }
+                    }
+                } catch let error as TriageError {
+                    results[k] = error
+                } catch {
+                    results[k] = .readFailed(path: path, reason: "\(error)")
+                }
+            }
+        })
+        for k in 1..<cores { aggregator.merge(processors[k].aggregator) }
+        add(processors, to: &stats)
+        if let failure = results.compactMap({ $0 }).first {
+            errors.append(failure)
+            stats.error = failure.description
+        }
+        onProgress?(Progress(path: path, fileBytesRead: size, fileSize: size, lines: stats.lines,
+                             inputIndex: inputIndex, inputCount: inputCount))
+        linesTotal += stats.lines
+        inputs.append(stats)
+        return true
     }
 
     private func explain(_ format: LogFormat, stats: TriageSummary.Input, path: String) {
@@ -360,17 +480,6 @@ public final class Analyzer {
     private func input(isGzip: Bool) -> String { isGzip ? "; gzip (detected from the data)" : "" }
 
     // MARK: - Time range
-
-    private func isInTimeRange(_ record: AccessRecord) -> Bool {
-        guard record.time != .min else { return true }
-        if timeBounds == nil {
-            let offset = Int(record.utcOffset)
-            timeBounds = (options.since?.resolve(reference: timeReference, utcOffset: offset) ?? .min,
-                          options.until?.resolve(reference: timeReference, utcOffset: offset) ?? .max)
-        }
-        guard let bounds = timeBounds else { return true }
-        return record.time >= bounds.lower && record.time < bounds.upper
-    }
 
     /// The newest time in the inputs, read from the last lines of each.
     ///
@@ -410,18 +519,6 @@ public final class Analyzer {
             }
         }
         return newest
-    }
-
-    private func malformed(_ stats: inout TriageSummary.Input, path: String, line: Int, kind: String, reason: String,
-                           _ bytes: UnsafeBufferPointer<UInt8>) {
-        stats.malformed += 1
-        malformedTotal += 1
-        malformedReasons[kind, default: 0] += 1
-        if malformedExamples.count < options.limits.malformedExamples {
-            let excerpt = LogText.display(UnsafeBufferPointer(rebasing: bytes.prefix(120)))
-            malformedExamples.append(.init(path: path, line: line, reason: reason,
-                                           excerpt: bytes.count > 120 ? excerpt + "…" : excerpt))
-        }
     }
 
     /// The summary of everything analysed so far.

@@ -25,6 +25,9 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("max-line-length"), help: "Lines longer than this many bytes are counted as malformed.")
     var maxLineLength: Int = 64 * 1024
 
+    @Option(help: "Threads for large plain files (default: one per core; 1 reads in one pass).")
+    var threads: Int = 0
+
     mutating func validate() throws {
         if files.isEmpty {
             if isatty(0) != 0 {
@@ -34,6 +37,7 @@ struct InputOptions: ParsableArguments {
         }
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("'-' (standard input) can be read only once") }
         guard maxLineLength >= 256 else { throw ValidationError("--max-line-length must be at least 256") }
+        guard threads >= 0 else { throw ValidationError("--threads must be 0 (one per core) or more") }
         if nginxConf != nil && logFormat == nil {
             throw ValidationError("--nginx-conf needs --log-format NAME to say which log_format to use")
         }
@@ -42,6 +46,7 @@ struct InputOptions: ParsableArguments {
     /// Fills the parts of `options` these flags decide.
     func apply(to options: inout AnalysisOptions) throws {
         options.maxLineLength = maxLineLength
+        options.threads = threads
         do {
             if let format = try resolveFormat() { options.format = .fixed(format) }
             options.routeRules = try routeRules.map(RouteRule.init(specification:))

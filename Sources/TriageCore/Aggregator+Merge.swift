@@ -1,0 +1,125 @@
+extension Aggregator {
+    /// A new, empty aggregator with the same limits, rules and deploys, for another thread.
+    func makeSibling() -> Aggregator {
+        Aggregator(limits: limits, routeRules: routeRuleSpecifications, deploys: deploys.map(\.marker),
+                   deployWindow: deployWindow, now: now)
+    }
+
+    /// Adds everything `other` counted, as if its records had come after this one's.
+    ///
+    /// Route and upstream indexes differ between the two tables, so `other`'s
+    /// are mapped to this one's (new keys inserted; past the limit they fall
+    /// into the overflow route, as they would have in one pass).
+    func merge(_ other: Aggregator) {
+        flushCurrentMinute()
+        other.flushCurrentMinute()
+
+        var routeMap: [Int32] = []
+        routeMap.reserveCapacity(other.routes.count)
+        for (index, key) in other.routes.keys.enumerated() {
+            let value = other.routes.values[index]
+            let mapped = key.withUnsafeBufferPointer { routes.index(of: $0, make: { GroupStats() }) }
+            if let mapped {
+                routes.values[mapped].merge(value, sampleLimit: limits.samplesPerGroup)
+                routeMap.append(Int32(mapped))
+            } else {
+                routeOverflow.merge(value, sampleLimit: limits.samplesPerGroup)
+                routeMap.append(-1)
+            }
+        }
+        routeOverflow.merge(other.routeOverflow, sampleLimit: limits.samplesPerGroup)
+        func route(_ index: Int32) -> Int32 { index >= 0 && Int(index) < routeMap.count ? routeMap[Int(index)] : -1 }
+
+        var upstreamMap: [Int32] = []
+        for (index, key) in other.upstreams.keys.enumerated() {
+            let value = other.upstreams.values[index]
+            let mapped = key.withUnsafeBufferPointer { upstreams.index(of: $0, make: { GroupStats() }) }
+            if let mapped { upstreams.values[mapped].merge(value, sampleLimit: limits.samplesPerGroup) }
+            upstreamMap.append(mapped.map(Int32.init) ?? -1)
+        }
+
+        requests += other.requests
+        serverErrors += other.serverErrors
+        for i in statusCounts.indices { statusCounts[i] += other.statusCounts[i] }
+        classes.add(other.classes)
+        statusOnly.add(other.statusOnly)
+        for i in classFirst.indices {
+            classFirst[i] = Self.earlier(classFirst[i], other.classFirst[i])
+            classLast[i] = Self.later(classLast[i], other.classLast[i])
+            for id in other.classSamples[i] where classSamples[i].count < limits.samplesPerGroup { classSamples[i].append(id) }
+        }
+        firstTime = Self.earlier(firstTime, other.firstTime)
+        lastTime = Self.later(lastTime, other.lastTime)
+        for (minute, stats) in other.minutes {
+            var remapped = stats
+            remapped.routeErrors = [:]
+            for (k, v) in stats.routeErrors { remapped.routeErrors[route(k), default: 0] += v }
+            remapped.upstreamFailures = [:]
+            for (k, v) in stats.upstreamFailures where k >= 0 && Int(k) < upstreamMap.count && upstreamMap[Int(k)] >= 0 {
+                remapped.upstreamFailures[upstreamMap[Int(k)], default: 0] += v
+            }
+            minutes[minute, default: MinuteStats()].merge(remapped)
+        }
+        if clients.count + other.clients.count <= limits.clients {
+            clients.formUnion(other.clients)
+        } else {
+            for c in other.clients where clients.count < limits.clients { clients.insert(c) }
+            clientsOverflowed = true
+        }
+        clientsOverflowed = clientsOverflowed || other.clientsOverflowed
+        serverErrorsWithRequestID += other.serverErrorsWithRequestID
+        if logUTCOffset == nil { logUTCOffset = other.logUTCOffset }
+        if !deploysResolved && other.deploysResolved {
+            deploysResolved = true
+            for i in deploys.indices { deploys[i].time = other.deploys[i].time }
+        }
+        for i in deploys.indices where i < other.deploys.count {
+            let o = other.deploys[i]
+            deploys[i].before.add(o.before)
+            deploys[i].after.add(o.after)
+            for (k, v) in o.routeErrors {
+                var entry = deploys[i].routeErrors[route(k)] ?? (0, 0)
+                entry.before += v.before
+                entry.after += v.after
+                deploys[i].routeErrors[route(k)] = entry
+            }
+            for (k, v) in o.signatures {
+                let mappedKey = Int64(route(Int32(k >> 8) - 1) + 1) << 8 | (k & 0xFF)
+                var entry = deploys[i].signatures[mappedKey] ?? (0, 0)
+                entry.before += v.before
+                entry.after += v.after
+                deploys[i].signatures[mappedKey] = entry
+            }
+        }
+    }
+
+    static func earlier(_ a: Int64?, _ b: Int64?) -> Int64? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return min(a, b)
+    }
+
+    static func later(_ a: Int64?, _ b: Int64?) -> Int64? {
+        guard let a else { return b }
+        guard let b else { return a }
+        return max(a, b)
+    }
+}
+
+extension Aggregator.GroupStats {
+    mutating func merge(_ other: Aggregator.GroupStats, sampleLimit: Int) {
+        requests += other.requests
+        serverErrors += other.serverErrors
+        failures += other.failures
+        classes.add(other.classes)
+        for id in other.samples where samples.count < sampleLimit { samples.append(id) }
+    }
+}
+
+extension WindowCounts {
+    mutating func add(_ other: WindowCounts) {
+        requests += other.requests
+        serverErrors += other.serverErrors
+        classes.add(other.classes)
+    }
+}

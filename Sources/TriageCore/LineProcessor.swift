@@ -1,0 +1,100 @@
+/// Turns one input's lines into records and feeds them to an aggregator.
+///
+/// One per thread: it owns its parser (and its time cache) and counts what it
+/// saw; several processors over chunks of one file are summed afterwards.
+final class LineProcessor {
+    let parser: RecordParser
+    let aggregator: Aggregator
+    let path: String
+    let maxLineLength: Int
+    let exampleLimit: Int
+    private let since: TimeSpec?
+    private let until: TimeSpec?
+    private let timeReference: Int64
+    /// [lower, upper): resolved at the first timed record (zoneless times need its offset).
+    private var timeBounds: (lower: Int64, upper: Int64)?
+    private var record = AccessRecord()
+
+    var lines = 0
+    var records = 0
+    var malformed = 0
+    var blank = 0
+    var outsideTimeRange = 0
+    /// The first malformed lines, with line numbers as this processor saw them.
+    var examples: [TriageSummary.MalformedExample] = []
+    var reasons: [String: Int] = [:]
+
+    init(parser: RecordParser, aggregator: Aggregator, path: String, options: AnalysisOptions, timeReference: Int64) {
+        self.parser = parser
+        self.aggregator = aggregator
+        self.path = path
+        self.maxLineLength = options.maxLineLength
+        self.exampleLimit = options.limits.malformedExamples
+        self.since = options.since
+        self.until = options.until
+        self.timeReference = timeReference
+    }
+
+    func process(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, isTerminated: Bool, isOverlong: Bool) {
+        lines += 1
+        if isOverlong {
+            noteMalformed(number, kind: "overlong line",
+                          reason: "line longer than \(maxLineLength) bytes (--max-line-length)", bytes)
+            return
+        }
+        if bytes.isEmpty {
+            blank += 1
+            return
+        }
+        if parser.parse(bytes, into: &record) {
+            records += 1
+            if (since != nil || until != nil) && !isInTimeRange(record) {
+                outsideTimeRange += 1
+                return
+            }
+            aggregator.add(record, line: bytes, hasUpstreamFields: parser.hasUpstreamFields)
+        } else {
+            var reason = parser.describeFailure(in: bytes)
+            if !isTerminated { reason = "last line has no line break (cut short?): " + reason }
+            noteMalformed(number, kind: parser.failedFieldName, reason: reason, bytes)
+        }
+    }
+
+    private func noteMalformed(_ number: Int, kind: String, reason: String, _ bytes: UnsafeBufferPointer<UInt8>) {
+        malformed += 1
+        reasons[kind, default: 0] += 1
+        if examples.count < exampleLimit {
+            let excerpt = LogText.display(UnsafeBufferPointer(rebasing: bytes.prefix(120)))
+            examples.append(.init(path: path, line: number, reason: reason,
+                                  excerpt: bytes.count > 120 ? excerpt + "…" : excerpt))
+        }
+    }
+
+    private func isInTimeRange(_ record: AccessRecord) -> Bool {
+        guard record.time != .min else { return true }
+        if timeBounds == nil {
+            let offset = Int(record.utcOffset)
+            timeBounds = (since?.resolve(reference: timeReference, utcOffset: offset) ?? .min,
+                          until?.resolve(reference: timeReference, utcOffset: offset) ?? .max)
+        }
+        guard let bounds = timeBounds else { return true }
+        return record.time >= bounds.lower && record.time < bounds.upper
+    }
+}
+
+/// Reads at most `limit` bytes of another source: one chunk of a file.
+final class LimitedSource: ByteSource {
+    private let base: ByteSource
+    private var remaining: Int64
+    init(base: ByteSource, limit: Int64) {
+        self.base = base
+        self.remaining = limit
+    }
+    var consumedBytes: Int64 { base.consumedBytes }
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard remaining > 0, let start = buffer.baseAddress else { return 0 }
+        let n = try base.read(into: UnsafeMutableRawBufferPointer(start: start, count: Int(min(Int64(buffer.count), remaining))))
+        remaining -= Int64(n)
+        return n
+    }
+}

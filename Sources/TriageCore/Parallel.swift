@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs closures at once, the first on the calling thread, the others on new
+/// threads, and returns when all are done.
+///
+/// Each closure must touch only its own objects (its own parser and
+/// aggregator); that is why the box is `@unchecked Sendable`.
+enum Parallel {
+    private final class Job: @unchecked Sendable {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    static func run(_ bodies: [() -> Void]) {
+        guard let first = bodies.first else { return }
+        var threads: [pthread_t] = []
+        var inline: [() -> Void] = []
+        for body in bodies.dropFirst() {
+            let context = Unmanaged.passRetained(Job(body)).toOpaque()
+            var thread = pthread_t()
+            let started = pthread_create(&thread, nil, { context in
+                guard let context else { return nil }
+                Unmanaged<Job>.fromOpaque(context).takeRetainedValue().body()
+                return nil
+            }, context)
+            if started == 0 {
+                threads.append(thread)
+            } else {
+                Unmanaged<Job>.fromOpaque(context).release()
+                inline.append(body) // no thread: run it here, after the first
+            }
+        }
+        first()
+        inline.forEach { $0() }
+        for thread in threads { pthread_join(thread, nil) }
+    }
+
+    /// Cores this process may use.
+    static var cores: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+}

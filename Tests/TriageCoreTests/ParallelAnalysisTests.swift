@@ -1,0 +1,66 @@
+import Testing
+@testable import TriageCore
+import Glibc
+
+/// Reading a plain file in chunks on several threads must give exactly the
+/// report of one pass: counts, top lists, samples, timeline, incidents,
+/// deploys and the malformed lines with their absolute line numbers.
+@Suite struct ParallelAnalysisTests {
+    static func makeLog() -> String {
+        var lines: [String] = []
+        for i in 0..<6000 {
+            let minute = i / 60
+            let status = i % 97 == 0 ? 502 : (minute >= 40 && minute < 55 && i % 5 == 0 ? 500 : 200)
+            let us = status == 502 ? "502, 502" : "\(status)"
+            lines.append(#"10.1.\#(i % 50).\#(i % 200) - - [20/Nov/2026:10:\#(pad(minute % 60)):\#(pad(i % 60)) +0000] "GET /api/orders/\#(i) HTTP/1.1" \#(status) 5 "-" "ua" rt=0.1 uct="0.0" uht="0.1" urt="0.1" us="\#(us)" ua="10.0.0.\#(i % 3):80" rid=r\#(i)"#)
+            if i % 701 == 0 { lines.append("garbage line \(i)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+    static let path: String = {
+        let path = "/tmp/triage-parallel-test-\(getpid()).log"
+        let text = makeLog()
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        _ = Array(text.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        return path
+    }()
+
+    func report(threads: Int, deploys: Bool = false) throws -> (TriageSummary, [TriageError]) {
+        var options = AnalysisOptions()
+        options.threads = threads
+        options.parallelThreshold = 0
+        if deploys { options.deploys = [try DeployMarker(argument: "2026-11-20T10:40:00Z=v2")] }
+        let outcome = Analyzer(options: options).run(paths: [Self.path])
+        return (outcome.summary, outcome.errors)
+    }
+
+    @Test("2, 3 and 5 threads give the one-pass report", arguments: [2, 3, 5])
+    func sameReport(threads: Int) throws {
+        let (one, _) = try report(threads: 1, deploys: true)
+        let (many, errors) = try report(threads: threads, deploys: true)
+        #expect(errors.isEmpty)
+        #expect(many.requests == one.requests && many.lines == one.lines)
+        #expect(many.classes == one.classes)
+        #expect(many.malformedExamples.map(\.line) == one.malformedExamples.map(\.line))
+        #expect(many.routes.map(\.sampleRequestIDs) == one.routes.map(\.sampleRequestIDs))
+        #expect(many.upstreams.map { "\($0.address) \($0.requests) \($0.failures)" } == one.upstreams.map { "\($0.address) \($0.requests) \($0.failures)" })
+        #expect(many.timeline.map(\.serverErrors) == one.timeline.map(\.serverErrors))
+        #expect(many.incidents.map(\.start) == one.incidents.map(\.start))
+        #expect(many.deploys.first?.after == one.deploys.first?.after)
+        #expect(many.deploys.first?.regressedRoutes == one.deploys.first?.regressedRoutes)
+        #expect(many.clientsAffected == one.clientsAffected)
+        #expect(many.classDetails.map(\.sampleRequestIDs) == one.classDetails.map(\.sampleRequestIDs))
+    }
+
+    @Test("malformed line numbers are absolute across chunks")
+    func lineNumbers() throws {
+        let (s, _) = try report(threads: 4)
+        // Lines "garbage line i" follow request i, for i multiple of 701: line number = i + 2 + (earlier garbage lines).
+        let expected = stride(from: 0, to: 6000, by: 701).enumerated().map { index, i in i + 2 + index }
+        #expect(s.malformedExamples.map(\.line) == expected)
+    }
+}
