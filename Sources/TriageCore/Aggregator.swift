@@ -134,7 +134,14 @@ public final class Aggregator {
             if let decision { current.classes[decision.failureClass] += 1 }
         }
 
-        var requestID: String?
+        // The request ID becomes a String only when some sample list still has room.
+        let hasRequestID = decision != nil && record.requestID.hasValue(in: line)
+        var cachedID: String?
+        func requestID() -> String? {
+            guard hasRequestID else { return nil }
+            if cachedID == nil { cachedID = sampleID(record, line) }
+            return cachedID
+        }
         if let decision {
             let c = decision.failureClass
             classes[c] += 1
@@ -143,11 +150,10 @@ public final class Aggregator {
                 if classFirst[c.rawValue].map({ time < $0 }) ?? true { classFirst[c.rawValue] = time }
                 if classLast[c.rawValue].map({ time > $0 }) ?? true { classLast[c.rawValue] = time }
             }
-            if record.requestID.hasValue(in: line) {
+            if hasRequestID {
                 if isServerError { serverErrorsWithRequestID += 1 }
-                requestID = sampleID(record, line)
-                if classSamples[c.rawValue].count < limits.samplesPerGroup, let requestID {
-                    classSamples[c.rawValue].append(requestID)
+                if classSamples[c.rawValue].count < limits.samplesPerGroup, let id = requestID() {
+                    classSamples[c.rawValue].append(id)
                 }
             }
             if isServerError, record.remoteAddr.hasValue(in: line) { noteClient(record.remoteAddr.bytes(in: line)) }
@@ -221,7 +227,7 @@ public final class Aggregator {
 
     /// Counts the record under its route; returns the route's index (-1 for the overflow route).
     private func addRoute(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, decision: Classifier.Decision?,
-                          isServerError: Bool, requestID: String?) -> Int32 {
+                          isServerError: Bool, requestID: () -> String?) -> Int32 {
         // Key: METHOD, a space, the normalised route.
         var length = 0
         if record.hasValidRequestLine {
@@ -267,7 +273,7 @@ public final class Aggregator {
     // MARK: - Upstreams
 
     private func addUpstreams(_ attempts: UpstreamAttempts, line: UnsafeBufferPointer<UInt8>, finalStatus: Int,
-                              requestID: String?, timed: Bool) {
+                              requestID: () -> String?, timed: Bool) {
         guard attempts.count > 0 else { return }
         for i in 0..<attempts.count {
             let attempt = attempts[i]
@@ -282,8 +288,8 @@ public final class Aggregator {
                 if timed { current.upstreamFailures[Int32(index), default: 0] += 1 }
                 let c = Classifier.attemptClass(status: attempt.status, finalStatus: isLast ? finalStatus : 502)
                 upstreams.values[index].classes[c] += 1
-                if let requestID, upstreams.values[index].samples.count < limits.samplesPerGroup {
-                    upstreams.values[index].samples.append(requestID)
+                if upstreams.values[index].samples.count < limits.samplesPerGroup, let id = requestID() {
+                    upstreams.values[index].samples.append(id)
                 }
             } else if gaveUp {
                 upstreams.values[index].classes[.clientClosed] += 1
@@ -423,12 +429,12 @@ public final class Aggregator {
 }
 
 extension Aggregator.GroupStats {
-    mutating func record(decision: Classifier.Decision?, isServerError: Bool, requestID: String?, sampleLimit: Int) {
+    mutating func record(decision: Classifier.Decision?, isServerError: Bool, requestID: () -> String?, sampleLimit: Int) {
         requests += 1
         if isServerError { serverErrors += 1 }
         if let decision {
             classes[decision.failureClass] += 1
-            if let requestID, samples.count < sampleLimit { samples.append(requestID) }
+            if samples.count < sampleLimit, let id = requestID() { samples.append(id) }
         }
     }
 }

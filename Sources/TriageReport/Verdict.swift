@@ -17,7 +17,7 @@ public struct Verdict: Sendable {
             return
         }
         if s.serverErrors == 0 {
-            headline = "No server errors: \(Format.count(s.requests)) requests, none answered 5xx."
+            headline = "No server errors: \(Format.count(s.requests)) request\(s.requests == 1 ? "" : "s"), none answered 5xx."
         } else {
             headline = "\(Format.count(s.serverErrors)) server error\(s.serverErrors == 1 ? "" : "s") (5xx) in \(Format.count(s.requests)) request\(s.requests == 1 ? "" : "s") (\(pct(s.serverErrors, s.requests)))."
             let origin = s.classes[.originError]
