@@ -30,6 +30,8 @@ public struct AnalysisOptions: Sendable {
     public var nowIsExplicit = false
     /// `--state`: resume each file where the last run stopped, and record where this one stops.
     public var statePath: String?
+    /// The deflate engine for gzip inputs (ISA-L; zlib as the fallback).
+    public var inflateEngine: InflateEngine = .isal
     /// Threads for large plain files (0: one per core, at most 8; 1: one pass).
     public var threads = 0
     /// Plain files at least this large are read in chunks by several threads.
@@ -136,7 +138,8 @@ public final class Analyzer {
                 if let state {
                     if let entry = try analyzeResuming(path, state: state) { nextState.entries.append(entry) }
                 } else if !analyzeInChunks(path) {
-                    analyze(try InputOpener.open(path), leavesPartialLastLine: options.leavesPartialLastLine)
+                    analyze(try InputOpener.open(path, engine: options.inflateEngine),
+                            leavesPartialLastLine: options.leavesPartialLastLine)
                 }
             } catch let error as TriageError {
                 errors.append(error)
@@ -187,7 +190,7 @@ public final class Analyzer {
             entry.offset = end.offset
             entry.lines = end.lastLine
         case .beginning:
-            let input = try InputOpener.wrap(source: file, displayPath: path)
+            let input = try InputOpener.wrap(source: file, displayPath: path, engine: options.inflateEngine)
             let end = analyze(input, leavesPartialLastLine: !isGzip)
             entry.offset = end.offset
             entry.lines = end.lastLine

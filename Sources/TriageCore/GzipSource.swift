@@ -1,39 +1,5 @@
 internal import CZlib
 
-/// Owns one heap-allocated `z_stream` for gzip inflation.
-///
-/// zlib keeps the stream's address internally, so the stream must never move:
-/// it lives in memory this object allocated and frees exactly once.
-final class GzipInflater {
-    let stream: UnsafeMutablePointer<z_stream>
-
-    init() throws(TriageError) {
-        stream = .allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        // 15 + 16: gzip wrapper only, largest window.
-        let code = CZlib_inflateInit2(stream, 15 + 16)
-        if code != Z_OK {
-            stream.deinitialize(count: 1)
-            stream.deallocate()
-            throw TriageError.invalidFormat("zlib inflateInit2 failed with code \(code)")
-        }
-    }
-
-    /// Prepares for the next gzip member of a multi-member stream.
-    func reset() { inflateReset(stream) }
-
-    var message: String {
-        guard let text = stream.pointee.msg else { return "no message" }
-        return String(cString: text)
-    }
-
-    deinit {
-        inflateEnd(stream)
-        stream.deinitialize(count: 1)
-        stream.deallocate()
-    }
-}
-
 /// Decompresses a gzip stream read from another source, member after member.
 ///
 /// Policy for what follows a complete member: another member (gzip magic) is
@@ -44,7 +10,7 @@ final class GzipInflater {
 public final class GzipSource: ByteSource {
     private let base: ByteSource
     private let path: String
-    private let inflater: GzipInflater
+    private let inflater: Inflater
     private let input: UnsafeMutableRawBufferPointer
     /// `input`'s first byte, typed; never nil because the buffer is never empty.
     private let inputBytes: UnsafeMutablePointer<UInt8>
@@ -61,10 +27,11 @@ public final class GzipSource: ByteSource {
     /// Number of complete members read so far.
     public private(set) var membersCompleted = 0
 
-    public init(base: ByteSource, path: String, inputBufferSize: Int = 256 * 1024) throws {
+    public init(base: ByteSource, path: String, engine: InflateEngine = .isal,
+                inputBufferSize: Int = 256 * 1024) throws {
         self.base = base
         self.path = path
-        self.inflater = try GzipInflater()
+        self.inflater = try engine.make()
         let capacity = max(16, inputBufferSize)
         self.inputBytes = .allocate(capacity: capacity)
         self.input = UnsafeMutableRawBufferPointer(start: inputBytes, count: capacity)
@@ -118,7 +85,6 @@ public final class GzipSource: ByteSource {
             throw error
         }
         guard !isFinished, let outBase = buffer.baseAddress, buffer.count > 0 else { return 0 }
-        let z = inflater.stream
         while true {
             if isAtMemberBoundary {
                 if try !startNextMember() {
@@ -133,24 +99,13 @@ public final class GzipSource: ByteSource {
                 }
             }
             isInsideMember = true
-            z.pointee.next_in = inputBytes + inputStart
-            z.pointee.avail_in = UInt32(inputEnd - inputStart)
-            z.pointee.next_out = outBase.assumingMemoryBound(to: UInt8.self)
-            z.pointee.avail_out = UInt32(min(buffer.count, Int(UInt32.max)))
-            let code = inflate(z, Z_NO_FLUSH)
-            let consumed = (inputEnd - inputStart) - Int(z.pointee.avail_in)
-            inputStart += consumed
-            let produced = min(buffer.count, Int(UInt32.max)) - Int(z.pointee.avail_out)
-            switch code {
-            case Z_STREAM_END:
-                membersCompleted += 1
-                isInsideMember = false
-                isAtMemberBoundary = true
-            case Z_OK, Z_BUF_ERROR:
-                break
-            default:
-                let error = TriageError.gzipCorrupt(
-                    path: path, compressedOffset: consumedBytes, code: code, message: inflater.message)
+            let step = inflater.step(inputBytes + inputStart, inputEnd - inputStart,
+                                     outBase.assumingMemoryBound(to: UInt8.self), buffer.count)
+            inputStart += step.consumed
+            let produced = step.produced
+            if let failure = step.failure {
+                let error = TriageError.gzipCorrupt(path: path, compressedOffset: consumedBytes, code: failure.code,
+                                                    message: failure.message)
                 if produced > 0 {
                     pendingError = error
                     return produced
@@ -158,10 +113,19 @@ public final class GzipSource: ByteSource {
                 isFinished = true
                 throw error
             }
+            if step.isMemberEnd {
+                membersCompleted += 1
+                isInsideMember = false
+                isAtMemberBoundary = true
+            }
             if produced > 0 { return produced }
-            if code == Z_BUF_ERROR && inputStart == inputEnd && baseAtEOF {
-                isFinished = true
-                throw TriageError.gzipTruncated(path: path, compressedOffset: consumedBytes)
+            if step.consumed == 0 && !step.isMemberEnd {
+                // The engine needs more input than it was given: read more, or the stream is cut.
+                let available = inputEnd - inputStart
+                if try ensureAvailable(available + 1) <= available {
+                    isFinished = true
+                    throw TriageError.gzipTruncated(path: path, compressedOffset: consumedBytes)
+                }
             }
         }
     }

@@ -16,13 +16,13 @@ public struct OpenedInput {
 /// trusting the extension, so `access.log.1` that is really gzip and gzip on a
 /// pipe both work.
 public enum InputOpener {
-    public static func open(_ path: String) throws -> OpenedInput {
+    public static func open(_ path: String, engine: InflateEngine = .isal) throws -> OpenedInput {
         let file = try FileDescriptorSource.open(path)
-        return try wrap(source: file, displayPath: file.path)
+        return try wrap(source: file, displayPath: file.path, engine: engine)
     }
 
     /// Sniffs `file`'s first bytes and decodes gzip when they are its magic.
-    public static func wrap(source file: ByteSource, displayPath: String) throws -> OpenedInput {
+    public static func wrap(source file: ByteSource, displayPath: String, engine: InflateEngine = .isal) throws -> OpenedInput {
         var prefix = [UInt8](repeating: 0, count: 2)
         var filled = 0
         while filled < 2 {
@@ -36,7 +36,7 @@ public enum InputOpener {
         let peeked = PrefixedSource(prefix: prefix, base: file)
         if isGzipMagic(prefix) {
             // Inflate on a second thread so decompression and parsing overlap.
-            let inflated = ReadAheadSource(base: try GzipSource(base: peeked, path: displayPath))
+            let inflated = ReadAheadSource(base: try GzipSource(base: peeked, path: displayPath, engine: engine))
             return OpenedInput(source: inflated, raw: inflated, isGzip: true, displayPath: displayPath,
                                fileSize: (file as? FileDescriptorSource)?.regularFileSize)
         }

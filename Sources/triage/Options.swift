@@ -25,6 +25,9 @@ struct InputOptions: ParsableArguments {
     @Option(name: .customLong("max-line-length"), help: "Lines longer than this many bytes are counted as malformed.")
     var maxLineLength: Int = 64 * 1024
 
+    @Option(help: "Deflate engine for gzip inputs: isal (ISA-L, fast) or zlib (the fallback).")
+    var inflate: InflateEngine = .isal
+
     @Option(help: "Threads for large plain files (default: one per core; 1 reads in one pass).")
     var threads: Int = 0
 
@@ -47,6 +50,7 @@ struct InputOptions: ParsableArguments {
     func apply(to options: inout AnalysisOptions) throws {
         options.maxLineLength = maxLineLength
         options.threads = threads
+        options.inflateEngine = inflate
         do {
             if let format = try resolveFormat() { options.format = .fixed(format) }
             options.routeRules = try routeRules.map(RouteRule.init(specification:))
@@ -69,6 +73,8 @@ struct InputOptions: ParsableArguments {
         return try LogFormat.parse(specification: logFormat)
     }
 }
+
+extension InflateEngine: ExpressibleByArgument {}
 
 /// A duration option value: `90s`, `15m`, `2h`, `1h30m`.
 struct Duration: ExpressibleByArgument {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TriageCore
 
@@ -5,16 +6,17 @@ import Testing
     let first = Array((0..<2000).map { "first member line \($0)\n" }.joined().utf8)
     let second = Array((0..<1500).map { "second member line \($0)\n" }.joined().utf8)
 
-    func open(_ bytes: [UInt8], chunk: Int) throws -> OpenedInput {
+    func open(_ bytes: [UInt8], chunk: Int, engine: InflateEngine = .isal) throws -> OpenedInput {
         // InputOpener sniffs the magic on the stream itself, like it does for stdin.
         let source = MemorySource(bytes, chunkSize: chunk)
-        return try InputOpener.wrap(source: source, displayPath: "test.gz")
+        return try InputOpener.wrap(source: source, displayPath: "test.gz", engine: engine)
     }
 
-    @Test("multi-member gzip is read to the end whatever the read size", arguments: [1, 7, 4096, 1 << 20])
-    func multiMember(chunk: Int) throws {
+    @Test("multi-member gzip is read to the end whatever the read size, with each engine",
+          arguments: InflateEngine.allCases, [1, 7, 4096, 1 << 20])
+    func multiMember(engine: InflateEngine, chunk: Int) throws {
         let data = gzipMember(first) + gzipMember(second)
-        let input = try open(data, chunk: chunk)
+        let input = try open(data, chunk: chunk, engine: engine)
         #expect(input.isGzip)
         let (bytes, error) = drain(input.source, readSize: chunk == 1 ? 3 : 4096)
         #expect(error == nil)
@@ -22,22 +24,23 @@ import Testing
         #expect(isWhole)
     }
 
-    @Test("a member ending exactly at a read boundary still continues with the next")
-    func memberAtReadBoundary() throws {
+    @Test("a member ending exactly at a read boundary still continues with the next", arguments: InflateEngine.allCases)
+    func memberAtReadBoundary(engine: InflateEngine) throws {
         let a = gzipMember(first)
         let data = a + gzipMember(second)
-        let input = try open(data, chunk: a.count)
+        let input = try open(data, chunk: a.count, engine: engine)
         let (bytes, error) = drain(input.source)
         #expect(error == nil)
         let isWhole = bytes == first + second
         #expect(isWhole)
     }
 
-    @Test("truncated gzip: the bytes before the cut are delivered, then the damage is reported")
-    func truncated() throws {
+    @Test("truncated gzip: the bytes before the cut are delivered, then the damage is reported",
+          arguments: InflateEngine.allCases)
+    func truncated(engine: InflateEngine) throws {
         let data = gzipMember(first + second)
         let cut = Array(data.prefix(data.count / 2))
-        let input = try open(cut, chunk: 4096)
+        let input = try open(cut, chunk: 4096, engine: engine)
         let (bytes, error) = drain(input.source)
         #expect(bytes.count > 0)
         let isPrefix = Array((first + second).prefix(bytes.count)) == bytes
@@ -48,20 +51,20 @@ import Testing
         }
     }
 
-    @Test("zero padding after the last member is ignored, like gzip does")
-    func zeroPadding() throws {
+    @Test("zero padding after the last member is ignored, like gzip does", arguments: InflateEngine.allCases)
+    func zeroPadding(engine: InflateEngine) throws {
         let data = gzipMember(first) + [UInt8](repeating: 0, count: 512)
-        let (bytes, error) = drain(try open(data, chunk: 100).source)
+        let (bytes, error) = drain(try open(data, chunk: 100, engine: engine).source)
         #expect(error == nil)
         let isFirst = bytes == first
         #expect(isFirst)
     }
 
-    @Test("garbage after a member is reported as corruption with its offset")
-    func trailingGarbage() throws {
+    @Test("garbage after a member is reported as corruption with its offset", arguments: InflateEngine.allCases)
+    func trailingGarbage(engine: InflateEngine) throws {
         let member = gzipMember(first)
         let data = member + Array("not gzip".utf8)
-        let (bytes, error) = drain(try open(data, chunk: 4096).source)
+        let (bytes, error) = drain(try open(data, chunk: 4096, engine: engine).source)
         let isFirst = bytes == first
         #expect(isFirst)
         guard case let .gzipCorrupt(_, offset, _, message)? = error else {
@@ -72,11 +75,11 @@ import Testing
         #expect(message.contains("trailing garbage"))
     }
 
-    @Test("corrupt deflate data is reported; output before the damage is kept")
-    func corruptData() throws {
+    @Test("corrupt deflate data is reported; output before the damage is kept", arguments: InflateEngine.allCases)
+    func corruptData(engine: InflateEngine) throws {
         var data = gzipMember(first + second)
         for i in (data.count / 2)..<(data.count / 2 + 64) { data[i] ^= 0x5A }
-        let (bytes, error) = drain(try open(data, chunk: 4096).source)
+        let (bytes, error) = drain(try open(data, chunk: 4096, engine: engine).source)
         #expect(error != nil)
         // zlib notices some damage only at the CRC, so only the start is guaranteed intact.
         let intactPrefix = Array((first + second).prefix(1000))
@@ -92,5 +95,19 @@ import Testing
             #expect(!input.isGzip)
             #expect(drain(input.source).bytes == Array(text.utf8))
         }
+    }
+}
+
+@Suite struct InflateEngineTests {
+    @Test("ISA-L and zlib give the same bytes on the sample's three-member gzip")
+    func sameBytes() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("SampleLogs/nginx/access.log.2.gz").path
+        let isal = drain(try InputOpener.open(path, engine: .isal).source)
+        let zlib = drain(try InputOpener.open(path, engine: .zlib).source)
+        #expect(isal.error == nil && zlib.error == nil)
+        #expect(isal.bytes.count == 590_775)
+        let same = isal.bytes == zlib.bytes
+        #expect(same)
     }
 }
