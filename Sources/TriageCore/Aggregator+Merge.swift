@@ -28,7 +28,34 @@ extension Aggregator {
             }
         }
         routeOverflow.merge(other.routeOverflow, sampleLimit: limits.samplesPerGroup)
-        func route(_ index: Int32) -> Int32 { index >= 0 && Int(index) < routeMap.count ? routeMap[Int(index)] : -1 }
+        // The other's approximately tracked routes: into our table if it has room, else our sketch.
+        var sketchMap: [Int32: Int32] = [:]
+        for entry in other.heavyHitters.entries {
+            let mapped: Int32 = entry.key.withUnsafeBufferPointer { key in
+                if let index = routes.index(of: key, make: { GroupStats() }) {
+                    routes.values[index].merge(entry.stats, sampleLimit: limits.samplesPerGroup)
+                    return Int32(index)
+                }
+                let hash = ByteKeyTable<Int>.hash(key)
+                var slot = heavyHitters.slot(of: key, hash: hash)
+                if slot == nil {
+                    let admitted = heavyHitters.admit(key, hash: hash, id: nextSketchID)
+                    nextSketchID &+= 1
+                    if let evicted = admitted.evicted { routeOverflow.merge(evicted.stats, sampleLimit: limits.samplesPerGroup) }
+                    slot = admitted.slot
+                }
+                guard let slot else { return -1 }
+                heavyHitters.absorb(slot: slot, count: entry.count, error: entry.error) {
+                    $0.merge(entry.stats, sampleLimit: limits.samplesPerGroup)
+                }
+                return heavyHitters.entries[slot].id
+            }
+            sketchMap[entry.id] = mapped
+        }
+        func route(_ index: Int32) -> Int32 {
+            if index >= 0 && Int(index) < routeMap.count { return routeMap[Int(index)] }
+            return sketchMap[index] ?? -1
+        }
 
         var upstreamMap: [Int32] = []
         for (index, key) in other.upstreams.keys.enumerated() {

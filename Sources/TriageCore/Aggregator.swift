@@ -6,6 +6,8 @@ public final class Aggregator {
     public struct Limits: Sendable {
         /// Distinct `METHOD route` keys kept; later new routes count under `(other routes)`.
         public var routes = 20_000
+        /// Routes tracked approximately (by failures) once the route table is full.
+        public var heavyHitterRoutes = 1_000
         public var upstreams = 4_096
         /// Distinct 5xx clients counted exactly up to this many.
         public var clients = 1_000_000
@@ -48,6 +50,10 @@ public final class Aggregator {
     let routes: ByteKeyTable<GroupStats>
     let upstreams: ByteKeyTable<GroupStats>
     var routeOverflow = GroupStats()
+    /// Failing routes beyond the route table, tracked approximately.
+    let heavyHitters: HeavyHitters
+    /// Next id for a route entering the sketch: ids ≥ `limits.routes` are sketch routes.
+    var nextSketchID: Int32
     private let normalizer = RouteNormalizer()
     /// Reused for every line: filled in place, never copied.
     private let attempts = UpstreamAttempts()
@@ -95,6 +101,8 @@ public final class Aggregator {
             (try? Regex(rule.pattern)).map { ($0, Array(rule.route.utf8)) }
         }
         routes = ByteKeyTable(limit: limits.routes)
+        heavyHitters = HeavyHitters(capacity: limits.heavyHitterRoutes)
+        nextSketchID = Int32(clamping: limits.routes)
         upstreams = ByteKeyTable(limit: limits.upstreams)
         keyBuffer = .allocate(capacity: Self.keyCapacity)
     }
@@ -251,9 +259,25 @@ public final class Aggregator {
                                         sampleLimit: limits.samplesPerGroup)
             return Int32(index)
         }
-        routeOverflow.record(decision: decision, isServerError: isServerError, requestID: requestID,
-                             sampleLimit: limits.samplesPerGroup)
-        return -1
+        // The table is full: failing routes compete for the sketch; the rest is "(other routes)".
+        let hash = ByteKeyTable<Int>.hash(key)
+        var slot = heavyHitters.slot(of: key, hash: hash)
+        if slot == nil, decision != nil {
+            let admitted = heavyHitters.admit(key, hash: hash, id: nextSketchID)
+            nextSketchID &+= 1
+            if let evicted = admitted.evicted { routeOverflow.merge(evicted.stats, sampleLimit: limits.samplesPerGroup) }
+            slot = admitted.slot
+        }
+        guard let slot else {
+            routeOverflow.record(decision: decision, isServerError: isServerError, requestID: requestID,
+                                 sampleLimit: limits.samplesPerGroup)
+            return -1
+        }
+        if decision != nil { heavyHitters.addFailure(slot: slot) }
+        heavyHitters.update(slot: slot) {
+            $0.record(decision: decision, isServerError: isServerError, requestID: requestID, sampleLimit: limits.samplesPerGroup)
+        }
+        return heavyHitters.entries[slot].id
     }
 
     /// The route of the first user rule matching the target's path, if any.
@@ -333,6 +357,16 @@ public final class Aggregator {
             routeList.append(.init(method: method, route: route, requests: v.requests, serverErrors: v.serverErrors,
                                    classes: v.classes, sampleRequestIDs: v.samples))
         }
+        for entry in heavyHitters.entries where entry.stats.requests > 0 {
+            let text = LogText.display(entry.key)
+            let space = text.firstIndex(of: " ") ?? text.endIndex
+            var route = TriageSummary.Route(method: String(text[..<space]),
+                                            route: space < text.endIndex ? String(text[text.index(after: space)...]) : "",
+                                            requests: entry.stats.requests, serverErrors: entry.stats.serverErrors,
+                                            classes: entry.stats.classes, sampleRequestIDs: entry.stats.samples)
+            route.failureCountError = entry.error
+            routeList.append(route)
+        }
         if routeOverflow.requests > 0 {
             routeList.append(.init(method: "*", route: "(other routes)", requests: routeOverflow.requests,
                                    serverErrors: routeOverflow.serverErrors, classes: routeOverflow.classes,
@@ -340,7 +374,11 @@ public final class Aggregator {
         }
         s.distinctRoutes = routes.count
         s.routesOverflowRequests = routeOverflow.requests
+        s.approximateRoutes = heavyHitters.entries.count
         routeList.sort { a, b in
+            // The catch-all bucket is not a route: it never outranks one.
+            let aOther = a.method == "*", bOther = b.method == "*"
+            if aOther != bOther { return bOther }
             let fa = a.classes.total, fb = b.classes.total
             if a.serverErrors != b.serverErrors { return a.serverErrors > b.serverErrors }
             if fa != fb { return fa > fb }
@@ -368,9 +406,12 @@ public final class Aggregator {
         }
         s.timelineBucketSeconds = 60
         let routeNames = routes.keys.map { LogText.display($0) }
+        var sketchNames: [Int32: String] = [:]
+        for entry in heavyHitters.entries { sketchNames[entry.id] = LogText.display(entry.key) }
         let upstreamNames = upstreams.keys.map { LogText.display($0) }
         func routeName(_ index: Int32) -> String {
-            index >= 0 && Int(index) < routeNames.count ? routeNames[Int(index)] : "* (other routes)"
+            if index >= 0 && Int(index) < routeNames.count { return routeNames[Int(index)] }
+            return sketchNames[index] ?? "* (other routes)"
         }
         func upstreamName(_ index: Int32) -> String {
             index >= 0 && Int(index) < upstreamNames.count ? upstreamNames[Int(index)] : "?"

@@ -30,6 +30,10 @@ public struct TriageSummary: Sendable {
         public var serverErrors: Int
         public var classes: ClassCounts
         public var sampleRequestIDs: [String]
+        /// For a route tracked approximately (after the route table filled up):
+        /// how many failures it may have had before it was tracked; its counts
+        /// are lower bounds. Nil for exactly counted routes.
+        public var failureCountError: Int? = nil
     }
 
     public struct Upstream: Sendable {
@@ -81,6 +85,8 @@ public struct TriageSummary: Sendable {
     /// Distinct routes seen, and how many requests fell in `(other routes)` once the table was full.
     public var distinctRoutes = 0
     public var routesOverflowRequests = 0
+    /// Routes tracked approximately, by failures, once the route table was full.
+    public var approximateRoutes = 0
     public var upstreams: [Upstream] = []
     public var timelineBucketSeconds: Int64 = 60
     public var timeline: [TimelineBucket] = []

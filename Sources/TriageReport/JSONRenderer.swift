@@ -76,11 +76,14 @@ public struct JSONRenderer: Sendable {
             w.int("server_errors", route.serverErrors)
             writeClasses(&w, "classes", route.classes)
             writeStrings(&w, "sample_request_ids", route.sampleRequestIDs)
+            w.bool("approximate", route.failureCountError != nil)
+            w.int("failure_count_error", route.failureCountError ?? 0)
             w.endObject()
         }
         w.endArray()
         w.int("distinct_routes", s.distinctRoutes)
         w.int("routes_overflow_requests", s.routesOverflowRequests)
+        w.int("approximate_routes", s.approximateRoutes)
 
         w.beginArray("upstreams")
         for upstream in s.upstreams {

@@ -201,12 +201,16 @@ public struct TerminalRenderer: Sendable {
         for route in s.routes {
             let dominant = FailureClass.allCases.max { route.classes[$0] < route.classes[$1] }
             let detail = dominant.map { "\($0.identifier) \(route.classes[$0])" } ?? ""
-            out.append("  " + Format.fit(route.method, 7) + Format.fit(route.route, routeWidth)
+            let mark = route.failureCountError != nil ? "≈" : ""
+            out.append("  " + Format.fit(route.method, 7) + Format.fit(mark + route.route, routeWidth)
                        + Format.fit(Format.count(route.requests), 9, alignRight: true)
                        + Format.fit(Format.count(route.serverErrors), 6, alignRight: true) + "  " + detail)
         }
         if s.routesOverflowRequests > 0 {
             out.append(style("  \(Format.count(s.distinctRoutes)) distinct routes kept; \(Format.count(s.routesOverflowRequests)) later requests counted under (other routes).", "2"))
+        }
+        if s.routes.contains(where: { $0.failureCountError != nil }) {
+            out.append(style("  ≈ tracked after the route table filled up: counts are lower bounds.", "2"))
         }
         return out
     }

@@ -74,18 +74,40 @@ import Testing
         #expect(s.upstreams.count == 2)
     }
 
-    @Test("the route table is bounded; overflow is counted, not dropped")
+    @Test("the route table and the sketch are bounded; what neither holds is counted, not dropped")
     func boundedRoutes() throws {
         var options = AnalysisOptions()
         options.limits.routes = 5
+        options.limits.heavyHitterRoutes = 2
+        options.top = 100
         let lines = (0..<50).map { i in
             #"1.1.1.1 - - [21/Nov/2026:10:00:00 +0000] "GET /page-\#(String(repeating: "x", count: i % 20))z HTTP/1.1" 500 5 "-" "ua""#
         }
         let s = try analyze(lines.joined(separator: "\n"), options: options).summary
         #expect(s.distinctRoutes == 5)
+        #expect(s.approximateRoutes == 2)
         #expect(s.routesOverflowRequests > 0)
-        #expect(s.routes.reduce(0) { $0 + $1.requests } <= 50)
+        #expect(s.routes.reduce(0) { $0 + $1.requests } == 50)
         #expect(s.requests == 50)
+    }
+
+    @Test("a route that starts failing after the table is full still ranks first, marked approximate")
+    func lateHeavyHitter() throws {
+        var options = AnalysisOptions()
+        options.limits.routes = 10
+        options.limits.heavyHitterRoutes = 4
+        options.top = 100
+        var lines = (0..<300).map { i in
+            #"1.1.1.1 - - [21/Nov/2026:10:00:00 +0000] "GET /p/item-\#(i)x HTTP/1.1" \#(i % 3 == 0 ? 502 : 200) 5 "-" "ua""#
+        }
+        for i in 0..<40 {
+            lines.insert(#"1.1.1.2 - - [21/Nov/2026:10:01:00 +0000] "POST /api/checkout HTTP/1.1" 500 5 "-" "ua""#, at: 200 + i * 2)
+        }
+        let s = try analyze(lines.joined(separator: "\n"), options: options).summary
+        #expect(s.routes.first?.route == "/api/checkout")
+        #expect(s.routes.first?.serverErrors == 40)
+        #expect(s.routes.first?.failureCountError != nil)
+        #expect(s.routes.last?.route == "(other routes)")
     }
 
     @Test("a given format that fits none of the first lines stops that input with the failing field")
