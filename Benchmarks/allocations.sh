@@ -29,3 +29,9 @@ a1=$(allocs "$work/n.log")
 a2=$(allocs "$work/2n.log")
 echo "allocations: $n lines -> $a1, $((2 * n)) lines -> $a2"
 awk -v a1="$a1" -v a2="$a2" -v n="$n" 'BEGIN { printf "allocations per additional line: %.4f\n", (a2 - a1) / n }'
+# The same N lines twice: no new minute, route, upstream or client, so what
+# remains is what a line itself costs.
+cat "$work/n.log" "$work/n.log" > "$work/repeat.log"
+a3=$(allocs "$work/repeat.log")
+echo "allocations: the same $n lines twice -> $a3"
+awk -v a1="$a1" -v a3="$a3" -v n="$n" 'BEGIN { printf "allocations per line itself (new keys excluded): %.4f\n", (a3 - a1) / n }'
