@@ -35,7 +35,7 @@ public struct HTMLRenderer: Sendable {
         out.append("<body>")
         out.append("<header>")
         out.append("<h1>5xx triage report</h1>")
-        out.append("<p class=\"meta\">\(HTMLText.escape(overview(s)))</p>")
+        out.append("<p class=\"meta\">\(HTMLText.escape(Format.overview(s)))</p>")
         if !sections.isEmpty {
             let links = sections.map { "<a href=\"#\($0.id)\">\(HTMLText.escape($0.title))</a>" }
             out.append("<nav aria-label=\"Sections\">" + links.joined(separator: " · ") + "</nav>")
@@ -60,14 +60,6 @@ public struct HTMLRenderer: Sendable {
     private func title(_ s: TriageSummary) -> String {
         guard let first = s.firstTime, let last = s.lastTime else { return "5xx triage report" }
         return "5xx triage report, \(Format.dateTime(first)) to \(Format.dateTime(last)) UTC"
-    }
-
-    private func overview(_ s: TriageSummary) -> String {
-        var parts = ["\(s.inputs.count) input\(s.inputs.count == 1 ? "" : "s")", "\(Format.count(s.requests)) requests"]
-        if let first = s.firstTime, let last = s.lastTime {
-            parts.append("\(Format.dateTime(first)) to \(Format.dateTime(last)) UTC")
-        }
-        return parts.joined(separator: " · ")
     }
 
     private func verdict(_ s: TriageSummary) -> [String] {

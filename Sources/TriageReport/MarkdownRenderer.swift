@@ -20,7 +20,7 @@ public struct MarkdownRenderer: Sendable {
 
     public func render(_ s: TriageSummary) -> String {
         var out: [String] = ["# 5xx triage report", ""]
-        out.append(overview(s))
+        out.append(Format.overview(s))
         out += verdict(s)
         out += classes(s)
         out += timeline(s)
@@ -35,14 +35,6 @@ public struct MarkdownRenderer: Sendable {
     }
 
     // MARK: - Sections
-
-    private func overview(_ s: TriageSummary) -> String {
-        var parts = ["\(s.inputs.count) input\(s.inputs.count == 1 ? "" : "s")", "\(Format.count(s.requests)) requests"]
-        if let first = s.firstTime, let last = s.lastTime {
-            parts.append("\(Format.dateTime(first)) to \(Format.dateTime(last)) UTC")
-        }
-        return parts.joined(separator: " · ")
-    }
 
     private func verdict(_ s: TriageSummary) -> [String] {
         let verdict = Verdict(s)

@@ -68,6 +68,15 @@ public struct Verdict: Sendable {
 
 /// Number and time formatting shared by the human renderers.
 public enum Format {
+    /// `3 inputs · 10,029 requests · 2026-11-20 08:00 to 2026-11-20 13:59 UTC`.
+    public static func overview(_ s: TriageSummary) -> String {
+        var parts = ["\(s.inputs.count) input\(s.inputs.count == 1 ? "" : "s")", "\(count(s.requests)) requests"]
+        if let first = s.firstTime, let last = s.lastTime {
+            parts.append("\(dateTime(first)) to \(dateTime(last)) UTC")
+        }
+        return parts.joined(separator: " · ")
+    }
+
     public static func count(_ n: Int) -> String {
         let digits = String(n.magnitude)
         var out = ""
