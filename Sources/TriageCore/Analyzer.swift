@@ -496,7 +496,7 @@ public final class Analyzer {
             let keep = FormatDetector.sampleSize
             func collect(_ source: ByteSource) {
                 let reader = LineReader(source: source, maxLineLength: options.maxLineLength)
-                try? reader.forEachLine { line in
+                _ = try? reader.forEachLine { line in
                     guard !line.bytes.isEmpty, !line.isOverlong else { return }
                     if tail.count == keep { tail.removeFirst() }
                     tail.append(Array(line.bytes))
