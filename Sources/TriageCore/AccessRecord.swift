@@ -62,10 +62,21 @@ public struct AccessRecord: Sendable {
     public var upstreamConnectTime = FieldRange.absent
     public var upstreamHeaderTime = FieldRange.absent
     public var upstreamResponseTime = FieldRange.absent
+    /// Proxy response flags (Envoy); absent for formats without them.
+    public var proxyFlags = FieldRange.absent
     /// False when the request line is not `METHOD target [HTTP/x]` (TLS bytes, `""`, `-`).
     public var hasValidRequestLine = false
     /// True when a preset matched and text followed its last field.
     public var hasTrailingText = false
 
     public init() {}
+
+    /// How many fields the line filled: how well a format fits (detection tie-break).
+    public var filledFieldCount: Int {
+        let ranges = [request, method, target, protocolVersion, remoteAddr, remoteUser, referer, userAgent, host,
+                      requestID, upstreamAddr, upstreamStatus, upstreamConnectTime, upstreamHeaderTime,
+                      upstreamResponseTime, proxyFlags]
+        return ranges.filter(\.isPresent).count + (time != .min ? 1 : 0) + (bytesSent >= 0 ? 1 : 0)
+            + (requestMicros >= 0 ? 1 : 0) + (status > 0 ? 1 : 0)
+    }
 }

@@ -120,14 +120,28 @@ public final class Aggregator {
         let isServerError = status >= 500 && status <= 599
         if isServerError { serverErrors += 1 }
 
+        // A JSON line may lack keys its format maps: judge upstream evidence per line
+        // (text formats always have their fields, as `-` at worst).
+        let hasUpstreamFields = hasUpstreamFields && (record.upstreamStatus.isPresent || record.upstreamAddr.isPresent
+            || record.upstreamResponseTime.isPresent || record.upstreamConnectTime.isPresent
+            || record.upstreamHeaderTime.isPresent || record.proxyFlags.isPresent)
         let attempts = self.attempts
         if hasUpstreamFields { attempts.read(record: record, line: line) } else { attempts.reset() }
         var isGroupName = false
         if let last = attempts.last, last.address.isPresent {
             isGroupName = Classifier.isGroupName(last.address.bytes(in: line))
         }
-        let decision = Classifier.classify(status: status, attempts: attempts, hasUpstreamFields: hasUpstreamFields,
+        var decision = Classifier.classify(status: status, attempts: attempts, hasUpstreamFields: hasUpstreamFields,
                                            lastAddressIsGroupName: isGroupName)
+        if record.proxyFlags.isPresent {
+            // The proxy says why (Envoy response flags); without flags, a 5xx that
+            // reached an upstream which logs no status of its own is the application's.
+            if let c = Classifier.classFromProxyFlags(record.proxyFlags.bytes(in: line), status: status) {
+                decision = Classifier.Decision(failureClass: c, confidence: .upstreamFields)
+            } else if status >= 500, !record.upstreamStatus.isPresent, record.upstreamAddr.hasValue(in: line) {
+                decision = Classifier.Decision(failureClass: .originError, confidence: .upstreamFields)
+            }
+        }
 
         // Time and timeline.
         let time = record.time

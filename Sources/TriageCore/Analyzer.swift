@@ -291,24 +291,24 @@ public final class Analyzer {
 
     /// Chooses the parser for an input from its first lines (detection, or the
     /// dry run of a given format); records the choice in `stats`, or the error.
-    private func chooseParser(_ lines: [[UInt8]], path: String, stats: inout TriageSummary.Input) -> RecordParser? {
+    private func chooseParser(_ lines: [[UInt8]], path: String, stats: inout TriageSummary.Input) -> LineDecoder? {
         if lines.allSatisfy(\.isEmpty) {
             stats.formatSource = "empty input"
             return nil
         }
-        let parser: RecordParser
+        let parser: LineDecoder
         do {
             switch options.format {
             case .automatic:
                 let result = try FormatDetector.detect(lines, path: path)
-                parser = RecordParser(format: result.format)
+                parser = result.format.makeDecoder()
                 stats.formatSource = "detected (\(result.matched) of \(result.sampled) first lines match)"
                 if !result.reason.isEmpty { onExplain?("\(path): chose '\(result.format.name)': \(result.reason)") }
             case let .fixed(format):
                 // The dry run: a format that matches none of the first lines is a usage
                 // mistake, reported with the field that failed rather than as N malformed lines.
                 let result = try FormatDetector.detect(lines, candidates: [format], path: path)
-                parser = RecordParser(format: format)
+                parser = format.makeDecoder()
                 stats.formatSource = "given (\(result.matched) of \(result.sampled) first lines match)"
             }
         } catch let error as TriageError {
@@ -414,7 +414,7 @@ public final class Analyzer {
         var readers: [(LineReader, FileDescriptorSource)] = []
         for k in 0..<cores {
             guard let chunkFile = try? FileDescriptorSource.open(path), chunkFile.seek(to: bounds[k]) else { return false }
-            let parser = k == 0 ? firstParser : RecordParser(format: firstParser.format)
+            let parser = k == 0 ? firstParser : firstParser.format.makeDecoder()
             let aggregator = k == 0 ? self.aggregator : self.aggregator.makeSibling()
             processors.append(LineProcessor(parser: parser, aggregator: aggregator, path: path, options: options,
                                             timeReference: timeReference))
@@ -514,7 +514,7 @@ public final class Analyzer {
             let candidates: [LogFormat]
             if case let .fixed(format) = options.format { candidates = [format] } else { candidates = LogFormat.presets }
             guard let format = try? FormatDetector.detect(tail, candidates: candidates, path: path).format else { continue }
-            let parser = RecordParser(format: format)
+            let parser = format.makeDecoder()
             var record = AccessRecord()
             for line in tail {
                 let ok = line.withUnsafeBufferPointer { parser.parse($0, into: &record) }

@@ -39,6 +39,19 @@ final class ByteKeyTable<Value> {
         return h ^ (h >> 29)
     }
 
+    /// The index of `key` when present; never inserts.
+    @inline(__always)
+    func find(_ key: UnsafeBufferPointer<UInt8>) -> Int? {
+        let h = Self.hash(key)
+        var slot = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let entry = Int(slots[slot])
+            if entry < 0 { return nil }
+            if hashes[entry] == h && equal(keys[entry], key) { return entry }
+            slot = (slot + 1) & mask
+        }
+    }
+
     /// The index of `key`, inserting it with `make()` when new; nil when new and full.
     @inline(__always)
     func index(of key: UnsafeBufferPointer<UInt8>, make: () -> Value) -> Int? {

@@ -67,6 +67,51 @@ public enum Classifier {
         }
     }
 
+    /// Envoy response flags and the class each says, most specific first.
+    ///
+    /// They apply to a 5xx response (and to status 0 with `DC`, a client that
+    /// went away before any response): the proxy says exactly why.
+    public static let proxyFlagClasses: [(flag: String, failureClass: FailureClass)] = [
+        ("DC", .clientClosed),          // downstream connection termination
+        ("UH", .upstreamUnavailable),   // no healthy upstream host
+        ("UO", .upstreamUnavailable),   // upstream overflow (circuit breaking)
+        ("UT", .upstreamTimeout),       // upstream request timeout
+        ("UF", .upstreamUnreachable),   // upstream connection failure
+        ("URX", .upstreamUnreachable),  // retry limit or max connect attempts reached
+        ("UC", .upstreamUnreachable),   // upstream connection termination
+        ("UR", .upstreamUnreachable),   // upstream remote reset
+        ("NR", .proxyError),            // no route configured
+        ("NC", .proxyError),            // no cluster
+        ("RL", .proxyError),            // rate limited locally
+        ("UAEX", .proxyError),          // denied by external authorization
+        ("LR", .proxyError),            // connection local reset
+        ("DPE", .proxyError),           // downstream protocol error
+        ("IH", .proxyError), ("SI", .proxyError), ("FI", .proxyError), ("OM", .proxyError),
+    ]
+
+    /// The class Envoy's response flags give a response, or nil when they say
+    /// nothing (`-`) or the response is not a failure.
+    public static func classFromProxyFlags(_ flags: UnsafeBufferPointer<UInt8>, status: Int) -> FailureClass? {
+        guard status >= 500 || status == 0, flags.count > 0, !(flags.count == 1 && flags[0] == UInt8(ascii: "-")) else {
+            return nil
+        }
+        var best: Int?
+        var start = 0
+        while start < flags.count {
+            var end = start
+            while end < flags.count && flags[end] != UInt8(ascii: ",") { end += 1 }
+            let token = UnsafeBufferPointer(rebasing: flags[start..<end])
+            if let index = proxyFlagClasses.firstIndex(where: { $0.flag.utf8.elementsEqual(token) }) {
+                best = min(best ?? index, index)
+            }
+            start = end + 1
+        }
+        guard let best else { return nil }
+        let c = proxyFlagClasses[best].failureClass
+        // Status 0 is no response at all: only a client that left is a class there.
+        return status == 0 && c != .clientClosed ? nil : c
+    }
+
     /// The fallback when the log has no upstream fields.
     public static func statusOnlyClass(_ status: Int) -> FailureClass? {
         switch status {

@@ -10,7 +10,11 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     case timeCLF, timeISO8601, timeEpochSeconds, timeEpochMillis, timeEpochMicros, timeCustom
     case request, method, requestURI, path, query, protocolVersion
     case status, bytesSent
-    case requestTimeSeconds, requestTimeMillis, requestTimeMicros
+    case requestTimeSeconds, requestTimeMillis, requestTimeMicros, requestTimeNanos
+    /// A time in whatever form a JSON log writes it: epoch number (s, ms, µs, ns) or ISO / CLF text.
+    case timeAuto
+    /// Proxy response flags (Envoy's `%RESPONSE_FLAGS%`: `UF`, `UH`, `UT`, `URX`, `DC`…).
+    case proxyFlags
     case upstreamAddr, upstreamStatus, upstreamConnectTime, upstreamHeaderTime, upstreamResponseTime
     case requestID, referer, userAgent, host
 
@@ -27,14 +31,15 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
 
     var isTime: Bool {
         switch self {
-        case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom: return true
+        case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom, .timeAuto: return true
         default: return false
         }
     }
 
     var isUpstream: Bool {
         switch self {
-        case .upstreamAddr, .upstreamStatus, .upstreamConnectTime, .upstreamHeaderTime, .upstreamResponseTime: return true
+        case .upstreamAddr, .upstreamStatus, .upstreamConnectTime, .upstreamHeaderTime, .upstreamResponseTime, .proxyFlags:
+            return true
         default: return false
         }
     }
@@ -48,7 +53,8 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
         case .timeISO8601: return "an ISO 8601 time like 2026-11-21T10:00:00+00:00"
         case .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros: return "a Unix timestamp"
         case .timeCustom: return "a time in the format's layout"
-        case .requestTimeSeconds, .requestTimeMillis, .requestTimeMicros: return "a duration or '-'"
+        case .requestTimeSeconds, .requestTimeMillis, .requestTimeMicros, .requestTimeNanos: return "a duration or '-'"
+        case .timeAuto: return "a time (epoch number, ISO 8601 or CLF text)"
         case .remoteAddr: return "a client address (IP or host name, or a ', ' list)"
         case .remoteUser: return "a user name without spaces or '-'"
         default: return "a value"

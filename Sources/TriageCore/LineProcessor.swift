@@ -3,7 +3,7 @@
 /// One per thread: it owns its parser (and its time cache) and counts what it
 /// saw; several processors over chunks of one file are summed afterwards.
 final class LineProcessor {
-    let parser: RecordParser
+    let parser: LineDecoder
     let aggregator: Aggregator
     let path: String
     let maxLineLength: Int
@@ -24,7 +24,7 @@ final class LineProcessor {
     var examples: [TriageSummary.MalformedExample] = []
     var reasons: [String: Int] = [:]
 
-    init(parser: RecordParser, aggregator: Aggregator, path: String, options: AnalysisOptions, timeReference: Int64) {
+    init(parser: LineDecoder, aggregator: Aggregator, path: String, options: AnalysisOptions, timeReference: Int64) {
         self.parser = parser
         self.aggregator = aggregator
         self.path = path

@@ -55,10 +55,11 @@ extension LogFormat {
     func validate() throws {
         guard !fields.isEmpty else { throw TriageError.invalidFormat("the format has no fields: '\(definition)'") }
         guard has(.status) else {
+            if dialect == .json { throw TriageError.invalidFormat("the JSON format maps no status field (--field status=PATH)") }
             throw TriageError.invalidFormat("the format has no status field ($status or %>s): '\(definition)'")
         }
         var previousWasField = false
-        for element in elements {
+        for element in elements where dialect != .json {
             if case let .field(field) = element {
                 if previousWasField {
                     throw TriageError.invalidFormat(

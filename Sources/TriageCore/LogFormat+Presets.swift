@@ -25,8 +25,10 @@ extension LogFormat {
         switch entry.dialect {
         case .nginx: return try? nginx(entry.definition, name: entry.name, allowsTrailingText: true)
         case .apache: return try? apache(entry.definition, name: entry.name, allowsTrailingText: true)
+        case .json: return jsonPreset(named: entry.name)
         }
     }
 
-    public static var presets: [LogFormat] { presetNames.compactMap { preset(named: $0) } }
+    /// Every preset detection tries: the text ones, then the JSON flavours.
+    public static var presets: [LogFormat] { presetNames.compactMap { preset(named: $0) } + jsonPresets }
 }

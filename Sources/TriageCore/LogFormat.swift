@@ -23,7 +23,17 @@ public enum FormatElement: Equatable, Sendable {
 /// It is a sequence of literals and fields; ``RecordParser`` runs it over the
 /// bytes of each line.
 public struct LogFormat: Equatable, Sendable {
-    public enum Dialect: String, Sendable { case nginx, apache }
+    public enum Dialect: String, Sendable { case nginx, apache, json }
+
+    /// For the JSON dialect: which dotted path (`request.method`) holds which field.
+    public struct JSONField: Equatable, Sendable {
+        public var path: String
+        public var kind: FieldKind
+        public init(path: String, kind: FieldKind) {
+            self.path = path
+            self.kind = kind
+        }
+    }
 
     /// Preset name (`combined`) or `custom`.
     public var name: String
@@ -34,6 +44,8 @@ public struct LogFormat: Equatable, Sendable {
     /// Presets accept extra fields after the last one (many servers append
     /// some); formats the user wrote must match whole lines.
     public var allowsTrailingText: Bool
+    /// For the JSON dialect: the paths read; later entries win over earlier ones for the same field.
+    public var jsonFields: [JSONField] = []
 
     public init(name: String, dialect: Dialect, definition: String, elements: [FormatElement],
                 allowsTrailingText: Bool) {
@@ -45,7 +57,8 @@ public struct LogFormat: Equatable, Sendable {
     }
 
     public var fields: [FormatField] {
-        elements.compactMap { if case let .field(f) = $0 { return f } else { return nil } }
+        if dialect == .json { return jsonFields.map { FormatField(kind: $0.kind, name: $0.path) } }
+        return elements.compactMap { if case let .field(f) = $0 { return f } else { return nil } }
     }
 
     public func has(_ kind: FieldKind) -> Bool { fields.contains { $0.kind == kind } }
@@ -75,7 +88,7 @@ public struct LogFormat: Equatable, Sendable {
     /// Parses a `--log-format` argument: a preset name, `nginx:FORMAT`,
     /// `apache:FORMAT`, or a pasted `log_format …;` / `LogFormat "…"` line.
     public static func parse(specification spec: String) throws -> LogFormat {
-        if let preset = LogFormat.preset(named: spec) { return preset }
+        if let preset = LogFormat.preset(named: spec) ?? LogFormat.jsonPreset(named: spec) { return preset }
         let trimmed = spec.trimmingWhitespace()
         if trimmed.hasPrefix("nginx:") { return try nginx(String(trimmed.dropFirst(6))) }
         if trimmed.hasPrefix("apache:") { return try apache(String(trimmed.dropFirst(7))) }

@@ -261,7 +261,11 @@ public final class RecordParser {
         case .requestTimeMicros:
             guard let micros = decimalMicros(line, start, end, scale: 1) else { return invalid(index, start, end) }
             record.requestMicros = micros
-        case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom:
+        case .requestTimeNanos:
+            guard let micros = decimalMicros(line, start, end, scale: 1) else { return invalid(index, start, end) }
+            record.requestMicros = micros < 0 ? micros : micros / 1000
+        case .proxyFlags: record.proxyFlags = range
+        case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom, .timeAuto:
             guard let seconds = parseTime(step.kind, index, range.bytes(in: line)) else { return invalid(index, start, end) }
             record.time = seconds
             record.utcOffset = timeCacheOffset
@@ -313,6 +317,7 @@ public final class RecordParser {
         case .timeEpochMillis: value = Timestamp.parseEpoch(bytes, unitsPerSecond: 1000)
         case .timeEpochMicros: value = Timestamp.parseEpoch(bytes, unitsPerSecond: 1_000_000)
         case .timeCustom: value = stepLayouts[index]?.parse(bytes)
+        case .timeAuto: value = Timestamp.parseAny(bytes)
         default: value = nil
         }
         var offset: Int32 = 0
@@ -333,37 +338,8 @@ public final class RecordParser {
 
     // MARK: - Request line
 
-    /// Splits `$request` into method, target and protocol and judges it.
     private func finishRequest(_ line: UnsafeBufferPointer<UInt8>, _ record: inout AccessRecord) {
-        if record.request.isPresent && !record.method.isPresent {
-            let start = Int(record.request.start)
-            let end = Int(record.request.end)
-            guard let firstSpace = find(UInt8(ascii: " "), line, start), firstSpace < end else {
-                record.hasValidRequestLine = false
-                return
-            }
-            var lastSpace = end - 1
-            while lastSpace > firstSpace && line[lastSpace] != UInt8(ascii: " ") { lastSpace -= 1 }
-            record.method = FieldRange(start, firstSpace)
-            if lastSpace > firstSpace, startsWith(line, lastSpace + 1, Self.httpPrefix) {
-                record.target = FieldRange(firstSpace + 1, lastSpace)
-                record.protocolVersion = FieldRange(lastSpace + 1, end)
-            } else {
-                record.target = FieldRange(firstSpace + 1, end)
-            }
-        }
-        record.hasValidRequestLine = isValidMethod(record.method.bytes(in: line)) && record.target.count > 0
-    }
-
-    private static let httpPrefix: [UInt8] = Array("HTTP/".utf8)
-
-    @inline(__always)
-    private func isValidMethod(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count > 0, bytes.count <= 24 else { return false }
-        for b in bytes where !((b >= 0x41 && b <= 0x5A) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")) {
-            return false
-        }
-        return true
+        finishRequestLine(line, &record)
     }
 
     // MARK: - Failure
@@ -406,10 +382,48 @@ public final class RecordParser {
         }
     }
 
+    public var failurePosition: Int { failure.position }
+
     /// Name of the field where the last parse failed.
     public var failedFieldName: String {
         failure.step >= 0 && failure.step < steps.count ? stepNames[failure.step] : "start of line"
     }
+}
+
+// MARK: - Request line
+
+/// Splits `$request` into method, target and protocol (when the format gave
+/// the request line whole) and judges whether it is a real request.
+func finishRequestLine(_ line: UnsafeBufferPointer<UInt8>, _ record: inout AccessRecord) {
+    if record.request.isPresent && !record.method.isPresent {
+        let start = Int(record.request.start)
+        let end = Int(record.request.end)
+        guard let firstSpace = find(UInt8(ascii: " "), line, start), firstSpace < end else {
+            record.hasValidRequestLine = false
+            return
+        }
+        var lastSpace = end - 1
+        while lastSpace > firstSpace && line[lastSpace] != UInt8(ascii: " ") { lastSpace -= 1 }
+        record.method = FieldRange(start, firstSpace)
+        if lastSpace > firstSpace, startsWith(line, lastSpace + 1, httpPrefix) {
+            record.target = FieldRange(firstSpace + 1, lastSpace)
+            record.protocolVersion = FieldRange(lastSpace + 1, end)
+        } else {
+            record.target = FieldRange(firstSpace + 1, end)
+        }
+    }
+    record.hasValidRequestLine = isValidMethod(record.method.bytes(in: line)) && record.target.count > 0
+}
+
+private let httpPrefix: [UInt8] = Array("HTTP/".utf8)
+
+@inline(__always)
+private func isValidMethod(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard bytes.count > 0, bytes.count <= 24 else { return false }
+    for b in bytes where !((b >= 0x41 && b <= 0x5A) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")) {
+        return false
+    }
+    return true
 }
 
 // MARK: - Byte helpers

@@ -138,6 +138,26 @@ public enum Timestamp {
         return local - Int64(zone.offset)
     }
 
+    /// A time in any form JSON logs use: an epoch number in seconds,
+    /// milliseconds, microseconds or nanoseconds (told apart by magnitude), or
+    /// ISO 8601 / CLF text. Nanosecond fractions in ISO text are accepted.
+    public static func parseAny(_ p: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard !p.isEmpty else { return nil }
+        // A number (digits and at most a fraction) is an epoch; anything else is text.
+        if p.allSatisfy({ digit($0) != nil || $0 == UInt8(ascii: ".") }) {
+            var digits = 0
+            while digits < p.count, digit(p[digits]) != nil { digits += 1 }
+            // 10 digits: seconds (until 2286); 13: ms; 16: µs; 19: ns.
+            let units: Int64 = digits >= 18 ? 1_000_000_000 : digits >= 15 ? 1_000_000 : digits >= 12 ? 1000 : 1
+            if units == 1_000_000_000 {
+                guard let micros = parseEpoch(p, unitsPerSecond: 1000) else { return nil }
+                return micros / 1_000_000
+            }
+            return parseEpoch(p, unitsPerSecond: units)
+        }
+        return parseISO8601(p) ?? parseCLF(p)
+    }
+
     /// Unix time with an optional fraction; `unitsPerSecond` is 1, 1000 or 1_000_000.
     public static func parseEpoch(_ p: UnsafeBufferPointer<UInt8>, unitsPerSecond: Int64) -> Int64? {
         var value: Int64 = 0

@@ -14,6 +14,11 @@ struct InputOptions: ParsableArguments {
                                valueName: "format"))
     var logFormat: String?
 
+    @Option(name: .customLong("field"),
+            help: ArgumentHelp("For JSON logs: read a field from a dotted path, e.g. status=resp.code or request_id=headers.x-req-id (repeatable).",
+                               valueName: "NAME=PATH"))
+    var jsonFields: [String] = []
+
     @Option(name: .customLong("nginx-conf"), help: ArgumentHelp("nginx.conf to read log_format definitions from.", valueName: "path"))
     var nginxConf: String?
 
@@ -60,6 +65,15 @@ struct InputOptions: ParsableArguments {
     }
 
     private func resolveFormat() throws -> LogFormat? {
+        let base = try resolveBaseFormat()
+        guard !jsonFields.isEmpty else { return base }
+        if let base, base.dialect != .json {
+            throw TriageError.invalidFormat("--field maps JSON logs; '\(base.name)' is a text format")
+        }
+        return try LogFormat.json(base: base ?? LogFormat.jsonPreset(named: "json"), overrides: jsonFields)
+    }
+
+    private func resolveBaseFormat() throws -> LogFormat? {
         guard let logFormat else { return nil }
         if let nginxConf {
             let definitions = try NginxConfig.logFormats(inFile: nginxConf)

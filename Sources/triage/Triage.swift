@@ -15,7 +15,8 @@ struct Triage: ParsableCommand {
             Inputs are files, rotated sets (read oldest first) or - for standard input; gzip is \
             detected from the data, multi-member included.
 
-            Log formats: presets \(LogFormat.presetNames.joined(separator: ", ")); \
+            Log formats: presets \(LogFormat.presetNames.joined(separator: ", ")); JSON lines \
+            (\(LogFormat.jsonPresetNames.joined(separator: ", ")); --field NAME=PATH for any other shape); \
             'nginx:<log_format string>'; 'apache:<LogFormat string>'; or a log_format NAME \
             read from --nginx-conf. Without --log-format the presets are tried on each input's first lines.
 

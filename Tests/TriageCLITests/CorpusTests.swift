@@ -32,6 +32,16 @@ struct CorpusTests {
               statuses: [:], classes: [:]),
         // nginx "main" with +0330 times and percent-encoded Persian URLs.
         .init(file: "lnav/logfile_shop_access_log.0", format: "main", records: 1000, malformed: 0, statuses: [:], classes: [:]),
+        // JSON access logs: Caddy v2 (2021 and 2024-26 forms), with a docker compose prefix and
+        // the server's own events mixed in (35 lines without a status), Traefik v1/v2, Envoy/Istio.
+        .init(file: "lnav/logfile_caddy_log.1", format: "caddy", records: 4, malformed: 0, statuses: ["200": 4], classes: [:]),
+        .init(file: "lnav/logfile_caddy_log.0", format: "caddy", records: 4, malformed: 35, statuses: ["304": 3], classes: [:]),
+        .init(file: "github-snippets/caddy-json-access.log", format: "caddy", records: 6, malformed: 0,
+              statuses: ["404": 2, "308": 1], classes: [:]),
+        .init(file: "elastic-integrations-fixtures/traefik-json-access.log", format: "traefik", records: 7, malformed: 0,
+              statuses: ["404": 3], classes: [:]),
+        .init(file: "elastic-integrations-fixtures/istio-envoy-json-access.log", format: "envoy", records: 3, malformed: 0,
+              statuses: ["400": 1], classes: [:]),
         // docker logs: 9 lines of entrypoint text and Apache error log are truly not access lines.
         .init(file: "github-snippets/apache-docker-nextcloud-stdout.log", format: "combined", records: 15, malformed: 9,
               statuses: ["500": 3], classes: ["origin_error": 3]),

@@ -44,7 +44,7 @@ import Testing
 
     @Test("every preset compiles and has a status")
     func presetsCompile() {
-        #expect(LogFormat.presets.count == LogFormat.presetDefinitions.count)
+        #expect(LogFormat.presets.count == LogFormat.presetDefinitions.count + LogFormat.jsonPresetDefinitions.count)
         for format in LogFormat.presets { #expect(format.has(.status)) }
     }
 }

@@ -1,0 +1,161 @@
+/// Reads one JSON access-log line into an ``AccessRecord``.
+///
+/// The JSON object may follow a prefix (`caddy  | ` from docker compose, a
+/// syslog header, `ACCESS `): decoding starts at the first `{` and the object
+/// must end the line. Values: numbers or numeric strings; `null`, `""` and
+/// `-` are absent. String values are kept as byte ranges of their (escaped)
+/// content, so nothing allocates per field: paths are looked up in a table
+/// keyed by bytes.
+final class JSONRecordDecoder: LineDecoder {
+    enum Failure {
+        case none, noObject, invalidJSON, trailingText, noStatus
+        case badValue(field: Int, start: Int, end: Int)
+    }
+
+    let format: LogFormat
+    let hasUpstreamFields: Bool
+    private let scanner = JSONScanner()
+    private let paths: ByteKeyTable<FieldKind>
+    private var failure = Failure.none
+    private var failureColumn = 0
+
+    init(format: LogFormat) {
+        self.format = format
+        self.hasUpstreamFields = format.hasUpstreamFields
+        let table = ByteKeyTable<FieldKind>(limit: max(1, format.jsonFields.count))
+        for field in format.jsonFields {
+            Array(field.path.utf8).withUnsafeBufferPointer { key in
+                if let index = table.index(of: key, make: { field.kind }) { table.values[index] = field.kind }
+            }
+        }
+        self.paths = table
+    }
+
+    var failurePosition: Int { failureColumn }
+
+    func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout AccessRecord) -> Bool {
+        record = AccessRecord()
+        failure = .none
+        failureColumn = 0
+        guard let start = find(UInt8(ascii: "{"), line, 0) else {
+            failure = .noObject
+            return false
+        }
+        var hasStatus = false
+        var bad: Failure?
+        var out = record
+        let end = scanner.scan(line, from: start) { path, kind, range in
+            guard bad == nil, let index = paths.find(path) else { return }
+            let fieldKind = paths.values[index]
+            if kind == .null { return }
+            if !store(fieldKind, kind, range.lowerBound, range.upperBound, line, &out) {
+                bad = .badValue(field: index, start: range.lowerBound, end: range.upperBound)
+            } else if fieldKind == .status {
+                hasStatus = true
+            }
+        }
+        guard let end else {
+            failure = .invalidJSON
+            failureColumn = start
+            return false
+        }
+        var rest = end
+        while rest < line.count, line[rest] == 0x20 || line[rest] == 0x09 { rest += 1 }
+        guard rest == line.count else {
+            failure = .trailingText
+            failureColumn = rest
+            return false
+        }
+        if let bad {
+            failure = bad
+            if case let .badValue(_, s, _) = bad { failureColumn = s }
+            return false
+        }
+        guard hasStatus else {
+            failure = .noStatus
+            failureColumn = line.count
+            return false
+        }
+        finishRequestLine(line, &out)
+        record = out
+        return true
+    }
+
+    /// Stores one JSON value; false when it cannot be what the field needs.
+    private func store(_ field: FieldKind, _ kind: JSONScanner.Kind, _ start: Int, _ end: Int,
+                       _ line: UnsafeBufferPointer<UInt8>, _ record: inout AccessRecord) -> Bool {
+        let range = FieldRange(start, end)
+        let isAbsent = end == start || (end - start == 1 && line[start] == UInt8(ascii: "-"))
+        switch field {
+        case .status:
+            guard let value = integerOrDash(line, start, end), value >= 0, value <= 999 else { return false }
+            record.status = Int(value)
+        case .bytesSent:
+            if isAbsent { return true }
+            guard let value = integerOrDash(line, start, end) else { return true } // a size is not worth rejecting a line
+            record.bytesSent = value
+        case .requestTimeSeconds, .requestTimeMillis, .requestTimeMicros, .requestTimeNanos:
+            if isAbsent { return true }
+            let scale: Int64 = field == .requestTimeSeconds ? 1_000_000 : field == .requestTimeMillis ? 1000 : 1
+            guard var micros = decimalMicros(line, start, end, scale: scale) else { return true }
+            if field == .requestTimeNanos && micros > 0 { micros /= 1000 }
+            record.requestMicros = micros
+        case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom, .timeAuto:
+            if isAbsent { return true }
+            guard let seconds = Timestamp.parseAny(range.bytes(in: line)) else { return false }
+            record.time = seconds
+        case .upstreamStatus:
+            // Traefik writes 0 for "no answer from the origin": the same as nginx's "-".
+            record.upstreamStatus = range
+        case .proxyFlags:
+            // "-" means "no flags", which is itself evidence: keep it.
+            record.proxyFlags = range
+        default:
+            guard !isAbsent || kind != .string else { return true }
+            switch field {
+            case .remoteAddr: record.remoteAddr = range
+            case .remoteUser: record.remoteUser = range
+            case .request: record.request = range
+            case .method: record.method = range
+            case .requestURI, .path: if !record.target.isPresent || field == .requestURI { record.target = range }
+            case .protocolVersion: record.protocolVersion = range
+            case .upstreamAddr: record.upstreamAddr = range
+            case .upstreamConnectTime: record.upstreamConnectTime = range
+            case .upstreamHeaderTime: record.upstreamHeaderTime = range
+            case .upstreamResponseTime: record.upstreamResponseTime = range
+            case .requestID: record.requestID = range
+            case .referer: record.referer = range
+            case .userAgent: record.userAgent = range
+            case .host: record.host = range
+            case .proxyFlags: record.proxyFlags = range
+            default: break
+            }
+        }
+        return true
+    }
+
+    func describeFailure(in line: UnsafeBufferPointer<UInt8>) -> String {
+        switch failure {
+        case .none: return "no failure"
+        case .noObject: return "no JSON object on the line"
+        case .invalidJSON: return "not valid JSON from column \(failureColumn + 1)"
+        case .trailingText: return "text after the JSON object at column \(failureColumn + 1)"
+        case .noStatus:
+            let names = format.jsonFields.filter { $0.kind == .status }.map(\.path).joined(separator: " or ")
+            return "a JSON event without a status field (\(names)): not an access-log entry"
+        case let .badValue(field, start, end):
+            let path = String(decoding: paths.keys[field], as: UTF8.self)
+            let shown = LogText.display(UnsafeBufferPointer(rebasing: line[start..<min(end, start + 40)]))
+            return "field \(path) at column \(start + 1): expected \(paths.values[field].expectation), found '\(shown)'"
+        }
+    }
+
+    var failedFieldName: String {
+        switch failure {
+        case let .badValue(field, _, _): return String(decoding: paths.keys[field], as: UTF8.self)
+        case .noStatus: return "status"
+        case .noObject, .invalidJSON, .trailingText: return "JSON"
+        case .none: return "-"
+        }
+    }
+}

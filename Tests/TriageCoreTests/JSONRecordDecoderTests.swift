@@ -1,0 +1,128 @@
+import Testing
+@testable import TriageCore
+
+@Suite struct JSONRecordDecoderTests {
+    func decode(_ line: String, _ flavour: String) -> (ok: Bool, record: AccessRecord, text: (FieldRange) -> String, failure: String) {
+        guard let format = LogFormat.jsonPreset(named: flavour) else { fatalError("no flavour \(flavour)") }
+        let decoder = format.makeDecoder()
+        let bytes = Array(line.utf8)
+        var record = AccessRecord()
+        var failure = ""
+        let ok = bytes.withUnsafeBufferPointer { buffer in
+            let ok = decoder.parse(buffer, into: &record)
+            if !ok { failure = decoder.describeFailure(in: buffer) }
+            return ok
+        }
+        let text = { (range: FieldRange) -> String in
+            range.isPresent ? String(decoding: bytes[Int(range.start)..<Int(range.end)], as: UTF8.self) : "<absent>"
+        }
+        return (ok, record, text, failure)
+    }
+
+    /// Classifies one JSON line the way the aggregator does.
+    func classify(_ line: String, _ flavour: String) -> FailureClass? {
+        var options = AnalysisOptions()
+        options.format = .fixed(LogFormat.jsonPreset(named: flavour)!)
+        let analyzer = Analyzer(options: options)
+        analyzer.analyze(try! InputOpener.wrap(source: MemorySource(Array(line.utf8)), displayPath: "t"))
+        let s = analyzer.finish()
+        return FailureClass.allCases.first { s.classes[$0] > 0 }
+    }
+
+    @Test("Caddy v2: nested request, header arrays, epoch ts, a docker compose prefix, escaped quotes")
+    func caddy() {
+        let line = #"caddy  | {"level":"info","ts":1795255200.25,"logger":"http.log.access","request":{"remote_ip":"203.0.113.9","method":"GET","host":"shop.example","uri":"/api/orders/7?x=1","headers":{"User-Agent":["curl \"8\""],"X-Request-Id":["req-1"]}},"duration":0.5,"size":12,"status":502}"#
+        let r = decode(line, "caddy")
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.record.status == 502)
+        #expect(r.record.time == 1_795_255_200)
+        #expect(r.text(r.record.method) == "GET")
+        #expect(r.text(r.record.target) == "/api/orders/7?x=1")
+        #expect(r.text(r.record.requestID) == "req-1")
+        #expect(r.text(r.record.userAgent) == #"curl \"8\""#)
+        #expect(r.record.requestMicros == 500_000)
+        #expect(r.record.hasValidRequestLine)
+    }
+
+    @Test("numbers as strings, null, empty and - are handled; \\u escapes are valid JSON")
+    func values() {
+        let line = #"{"status":"500","request":"GET /x HTTP/1.1","remote_addr":"","request_id":null,"upstream_addr":"-","http_user_agent":"caf\u00e9","time_iso8601":"2026-11-21T10:00:00+00:00"}"#
+        let r = decode(line, "nginx-json")
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.record.status == 500)
+        #expect(!r.record.remoteAddr.isPresent)
+        #expect(!r.record.requestID.isPresent)
+        #expect(r.text(r.record.method) == "GET")
+        #expect(r.record.time == 1_795_255_200)
+    }
+
+    @Test("bad lines say why: not JSON, text after the object, a status that is not a number, no status")
+    func failures() {
+        #expect(decode("plain text", "caddy").failure.contains("no JSON object"))
+        #expect(decode(#"{"status":200"#, "caddy").failure.contains("not valid JSON"))
+        #expect(decode(#"{"status":200} trailing"#, "caddy").failure.contains("text after"))
+        #expect(decode(#"{"status":"abc"}"#, "caddy").failure.contains("field status"))
+        #expect(decode(#"{"level":"info","msg":"started"}"#, "caddy").failure.contains("not an access-log entry"))
+    }
+
+    struct Row: Sendable, CustomTestStringConvertible {
+        var name: String, flavour: String, line: String, expected: FailureClass?
+        var testDescription: String { name }
+    }
+
+    /// The JSON rows of Docs/Classification.md.
+    @Test("proxy-specific signals decide the class", arguments: [
+        Row(name: "J1 Traefik 502 with OriginStatus 0: no upstream answer", flavour: "traefik",
+            line: #"{"DownstreamStatus":502,"OriginStatus":0,"ServiceURL":"http://10.0.0.5:8080","RequestMethod":"GET","RequestPath":"/a"}"#,
+            expected: .upstreamUnreachable),
+        Row(name: "J2 Traefik 504 with OriginStatus 0: timeout", flavour: "traefik",
+            line: #"{"DownstreamStatus":504,"OriginStatus":0,"ServiceURL":"http://10.0.0.5:8080"}"#, expected: .upstreamTimeout),
+        Row(name: "J3 Traefik 500 from the origin", flavour: "traefik",
+            line: #"{"DownstreamStatus":500,"OriginStatus":500,"ServiceURL":"http://10.0.0.5:8080"}"#, expected: .originError),
+        Row(name: "J4 Envoy 503 UH: no healthy upstream", flavour: "envoy",
+            line: #"{"response_code":503,"response_flags":"UH","upstream_host":null,"method":"GET","path":"/"}"#,
+            expected: .upstreamUnavailable),
+        Row(name: "J5 Envoy 503 UF,URX: connection failures", flavour: "envoy",
+            line: #"{"response_code":503,"response_flags":"UF,URX","upstream_host":"10.1.0.4:9080"}"#, expected: .upstreamUnreachable),
+        Row(name: "J6 Envoy 504 UT: upstream timeout", flavour: "envoy",
+            line: #"{"response_code":504,"response_flags":"UT","upstream_host":"10.1.0.4:9080"}"#, expected: .upstreamTimeout),
+        Row(name: "J7 Envoy 0 DC: the client went away", flavour: "envoy",
+            line: #"{"response_code":0,"response_flags":"DC","upstream_host":"10.1.0.4:9080"}"#, expected: .clientClosed),
+        Row(name: "J8 Envoy 500 without flags from an upstream: the application's", flavour: "envoy",
+            line: #"{"response_code":500,"response_flags":"-","upstream_host":"10.1.0.4:9080"}"#, expected: .originError),
+        Row(name: "J9 Envoy 429/503 RL: rate limited by the proxy", flavour: "envoy",
+            line: #"{"response_code":503,"response_flags":"RL","upstream_host":null}"#, expected: .proxyError),
+        Row(name: "J10 Envoy 404 NR: not a failure", flavour: "envoy",
+            line: #"{"response_code":404,"response_flags":"NR","upstream_host":null}"#, expected: nil),
+        Row(name: "J11 nginx escape=json retried to 200", flavour: "nginx-json",
+            line: #"{"status":200,"upstream_status":"502, 200","upstream_addr":"10.0.0.1:80, 10.0.0.2:80"}"#, expected: .retriedOK),
+        Row(name: "J12 a line without upstream keys is judged on its status", flavour: "nginx-json",
+            line: #"{"status":503}"#, expected: .upstreamUnavailable),
+    ])
+    func rows(row: Row) {
+        #expect(classify(row.line, row.flavour) == row.expected)
+    }
+
+    @Test("detection picks the flavour that reads the most of each line")
+    func detection() throws {
+        let caddy = #"{"ts":1795255200.1,"request":{"method":"GET","uri":"/"},"status":200}"#
+        let traefik = #"{"DownstreamStatus":200,"OriginStatus":200,"RequestMethod":"GET","RequestPath":"/"}"#
+        let envoy = #"{"response_code":200,"response_flags":"-","method":"GET","path":"/"}"#
+        let nginx = #"{"status":"200","request":"GET / HTTP/1.1","remote_addr":"1.2.3.4","time_local":"21/Nov/2026:10:00:00 +0000"}"#
+        for (line, name) in [(caddy, "caddy"), (traefik, "traefik"), (envoy, "envoy"), (nginx, "nginx-json")] {
+            #expect(try FormatDetector.detect([Array(line.utf8)], path: "t").format.name == name)
+        }
+    }
+
+    @Test("--field maps any JSON shape, dotted paths and all")
+    func fieldMapping() throws {
+        let format = try LogFormat.json(base: nil, overrides: ["status=resp.code", "request_id=headers.x-req-id", "uri=req.u"])
+        let decoder = format.makeDecoder()
+        let bytes = Array(#"{"resp":{"code":502},"headers":{"x-req-id":"r-9"},"req":{"u":"/a"}}"#.utf8)
+        var record = AccessRecord()
+        #expect(bytes.withUnsafeBufferPointer { decoder.parse($0, into: &record) })
+        #expect(record.status == 502)
+        #expect(throws: TriageError.self) { try LogFormat.json(base: nil, overrides: ["nonsense=x"]) }
+        #expect(throws: TriageError.self) { try LogFormat.json(base: nil, overrides: ["status"]) }
+    }
+}
