@@ -71,6 +71,33 @@ public struct AccessRecord: Sendable {
 
     public init() {}
 
+    /// Stores a text field's range by its kind; false for kinds that are not text ranges
+    /// (numbers, times: decoded by the caller) and for ignored ones.
+    @inline(__always)
+    mutating func setRange(_ kind: FieldKind, _ range: FieldRange) -> Bool {
+        switch kind {
+        case .remoteAddr: remoteAddr = range
+        case .remoteUser: remoteUser = range
+        case .request: request = range
+        case .method: method = range
+        case .requestURI: target = range
+        case .path: if !target.isPresent { target = range }
+        case .protocolVersion: protocolVersion = range
+        case .upstreamAddr: upstreamAddr = range
+        case .upstreamStatus: upstreamStatus = range
+        case .upstreamConnectTime: upstreamConnectTime = range
+        case .upstreamHeaderTime: upstreamHeaderTime = range
+        case .upstreamResponseTime: upstreamResponseTime = range
+        case .requestID: requestID = range
+        case .referer: referer = range
+        case .userAgent: userAgent = range
+        case .host: host = range
+        case .proxyFlags: proxyFlags = range
+        default: return false
+        }
+        return true
+    }
+
     /// How many fields the line filled: how well a format fits (detection tie-break).
     public var filledFieldCount: Int {
         let ranges = [request, method, target, protocolVersion, remoteAddr, remoteUser, referer, userAgent, host,

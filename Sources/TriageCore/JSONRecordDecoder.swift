@@ -104,32 +104,13 @@ final class JSONRecordDecoder: LineDecoder {
             if isAbsent { return true }
             guard let seconds = Timestamp.parseAny(range.bytes(in: line)) else { return false }
             record.time = seconds
-        case .upstreamStatus:
-            // Traefik writes 0 for "no answer from the origin": the same as nginx's "-".
-            record.upstreamStatus = range
-        case .proxyFlags:
-            // "-" means "no flags", which is itself evidence: keep it.
-            record.proxyFlags = range
+        case .upstreamStatus, .proxyFlags:
+            // Traefik's OriginStatus 0 is nginx's "-" (no answer); Envoy's "-" flags mean
+            // "no flags", itself evidence: both are kept as they are.
+            _ = record.setRange(field, range)
         default:
-            guard !isAbsent || kind != .string else { return true }
-            switch field {
-            case .remoteAddr: record.remoteAddr = range
-            case .remoteUser: record.remoteUser = range
-            case .request: record.request = range
-            case .method: record.method = range
-            case .requestURI, .path: if !record.target.isPresent || field == .requestURI { record.target = range }
-            case .protocolVersion: record.protocolVersion = range
-            case .upstreamAddr: record.upstreamAddr = range
-            case .upstreamConnectTime: record.upstreamConnectTime = range
-            case .upstreamHeaderTime: record.upstreamHeaderTime = range
-            case .upstreamResponseTime: record.upstreamResponseTime = range
-            case .requestID: record.requestID = range
-            case .referer: record.referer = range
-            case .userAgent: record.userAgent = range
-            case .host: record.host = range
-            case .proxyFlags: record.proxyFlags = range
-            default: break
-            }
+            if isAbsent && kind == .string { return true }
+            _ = record.setRange(field, range)
         }
         return true
     }

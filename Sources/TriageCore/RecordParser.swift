@@ -264,7 +264,6 @@ public final class RecordParser {
         case .requestTimeNanos:
             guard let micros = decimalMicros(line, start, end, scale: 1) else { return invalid(index, start, end) }
             record.requestMicros = micros < 0 ? micros : micros / 1000
-        case .proxyFlags: record.proxyFlags = range
         case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom, .timeAuto:
             guard let seconds = parseTime(step.kind, index, range.bytes(in: line)) else { return invalid(index, start, end) }
             record.time = seconds
@@ -279,21 +278,10 @@ public final class RecordParser {
                   find(UInt8(ascii: "\t"), UnsafeBufferPointer(rebasing: line[start..<end]), 0) == nil
             else { return invalid(index, start, end) }
             record.remoteUser = range
-        case .request: record.request = range
-        case .method: record.method = range
-        case .requestURI, .path:
-            if !record.target.isPresent { record.target = range }
         case .query: break
-        case .protocolVersion: record.protocolVersion = range
-        case .upstreamAddr: record.upstreamAddr = range
-        case .upstreamStatus: record.upstreamStatus = range
-        case .upstreamConnectTime: record.upstreamConnectTime = range
-        case .upstreamHeaderTime: record.upstreamHeaderTime = range
-        case .upstreamResponseTime: record.upstreamResponseTime = range
-        case .requestID: record.requestID = range
-        case .referer: record.referer = range
-        case .userAgent: record.userAgent = range
-        case .host: record.host = range
+        default:
+            // Text fields; $request_uri wins over $uri when both are logged.
+            _ = record.setRange(step.kind, range)
         }
         return true
     }

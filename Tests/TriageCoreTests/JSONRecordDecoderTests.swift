@@ -4,19 +4,7 @@ import Testing
 @Suite struct JSONRecordDecoderTests {
     func decode(_ line: String, _ flavour: String) -> (ok: Bool, record: AccessRecord, text: (FieldRange) -> String, failure: String) {
         guard let format = LogFormat.jsonPreset(named: flavour) else { fatalError("no flavour \(flavour)") }
-        let decoder = format.makeDecoder()
-        let bytes = Array(line.utf8)
-        var record = AccessRecord()
-        var failure = ""
-        let ok = bytes.withUnsafeBufferPointer { buffer in
-            let ok = decoder.parse(buffer, into: &record)
-            if !ok { failure = decoder.describeFailure(in: buffer) }
-            return ok
-        }
-        let text = { (range: FieldRange) -> String in
-            range.isPresent ? String(decoding: bytes[Int(range.start)..<Int(range.end)], as: UTF8.self) : "<absent>"
-        }
-        return (ok, record, text, failure)
+        return parse(line, format)
     }
 
     /// Classifies one JSON line the way the aggregator does.

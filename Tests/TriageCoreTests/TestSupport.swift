@@ -48,9 +48,9 @@ func readLines(_ bytes: [UInt8], chunk: Int, maxLineLength: Int = 1024) throws -
     return lines
 }
 
-/// Parses `line` with `format`; returns the record and a closure to read its fields as text.
+/// Parses `line` with `format` (text or JSON); returns the record and a closure to read its fields as text.
 func parse(_ line: String, _ format: LogFormat) -> (ok: Bool, record: AccessRecord, text: (FieldRange) -> String, failure: String) {
-    let parser = RecordParser(format: format)
+    let parser = format.makeDecoder()
     let bytes = Array(line.utf8)
     var record = AccessRecord()
     var failure = ""
