@@ -23,6 +23,8 @@ struct Triage: ParsableCommand {
             Exit status (report): 0 the report was written; 2 an input was damaged, unreadable or in no \
             known format (the report covers everything that could be read); 64 usage error. \
             'triage check' has its own: see 'triage check --help'.
+
+            Every option of the report (formats, deploys, --since, --state, -o …): triage report --help
             """,
         version: TriageVersion.current,
         subcommands: [Report.self, Check.self],
