@@ -61,12 +61,17 @@ extension Aggregator {
         for (index, key) in other.upstreams.keys.enumerated() {
             let value = other.upstreams.values[index]
             let mapped = key.withUnsafeBufferPointer { upstreams.index(of: $0, make: { GroupStats() }) }
-            if let mapped { upstreams.values[mapped].merge(value, sampleLimit: limits.samplesPerGroup) }
+            if let mapped {
+                upstreams.values[mapped].merge(value, sampleLimit: limits.samplesPerGroup)
+            } else {
+                upstreamOverflowAttempts += value.requests
+            }
             upstreamMap.append(mapped.map(Int32.init) ?? -1)
         }
 
         requests += other.requests
         serverErrors += other.serverErrors
+        upstreamOverflowAttempts += other.upstreamOverflowAttempts
         for i in statusCounts.indices { statusCounts[i] += other.statusCounts[i] }
         classes.add(other.classes)
         statusOnly.add(other.statusOnly)

@@ -50,6 +50,8 @@ public final class Aggregator {
     let routes: ByteKeyTable<GroupStats>
     let upstreams: ByteKeyTable<GroupStats>
     var routeOverflow = GroupStats()
+    /// Attempts to upstream addresses beyond the upstream table (counted, not listed).
+    var upstreamOverflowAttempts = 0
     /// Failing routes beyond the route table, tracked approximately.
     let heavyHitters: HeavyHitters
     /// Next id for a route entering the sketch: ids ≥ `limits.routes` are sketch routes.
@@ -319,7 +321,10 @@ public final class Aggregator {
             let isLast = i == attempts.count - 1
             let failed = attempt.status >= 500 || (attempt.status == 0 && (!isLast || finalStatus >= 500))
             let gaveUp = isLast && finalStatus == 499
-            guard let index = upstreams.index(of: attempt.address.bytes(in: line), make: { GroupStats() }) else { continue }
+            guard let index = upstreams.index(of: attempt.address.bytes(in: line), make: { GroupStats() }) else {
+                upstreamOverflowAttempts += 1
+                continue
+            }
             upstreams.values[index].requests += 1
             if failed {
                 upstreams.values[index].failures += 1
@@ -389,6 +394,7 @@ public final class Aggregator {
         s.distinctRoutes = routes.count
         s.routesOverflowRequests = routeOverflow.requests
         s.approximateRoutes = heavyHitters.entries.count
+        s.upstreamsOverflowAttempts = upstreamOverflowAttempts
         routeList.sort { a, b in
             // The catch-all bucket is not a route: it never outranks one.
             let aOther = a.method == "*", bOther = b.method == "*"

@@ -88,6 +88,8 @@ public struct TriageSummary: Sendable {
     /// Routes tracked approximately, by failures, once the route table was full.
     public var approximateRoutes = 0
     public var upstreams: [Upstream] = []
+    /// Attempts to upstream addresses beyond the 4,096 the table keeps (counted, not listed).
+    public var upstreamsOverflowAttempts = 0
     public var timelineBucketSeconds: Int64 = 60
     public var timeline: [TimelineBucket] = []
     public var clientsAffected = 0

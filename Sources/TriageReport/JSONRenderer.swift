@@ -96,6 +96,7 @@ public struct JSONRenderer: Sendable {
             w.endObject()
         }
         w.endArray()
+        w.int("upstreams_overflow_attempts", s.upstreamsOverflowAttempts)
 
         w.beginObject("timeline")
         w.int("bucket_seconds", Int(s.timelineBucketSeconds))

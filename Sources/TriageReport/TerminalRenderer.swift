@@ -229,6 +229,9 @@ public struct TerminalRenderer: Sendable {
                        + Format.fit(Format.count(upstream.requests), 10, alignRight: true)
                        + Format.fit(Format.count(upstream.failures), 10, alignRight: true) + "  " + classes)
         }
+        if s.upstreamsOverflowAttempts > 0 {
+            out.append(style("  \(Format.count(s.upstreamsOverflowAttempts)) attempts went to addresses beyond the 4,096 kept (not listed).", "2"))
+        }
         return out
     }
 

@@ -120,3 +120,19 @@ import Testing
         #expect(outcome.errors.first?.description.contains("given format does not fit") == true)
     }
 }
+
+@Suite struct UpstreamOverflowTests {
+    @Test("attempts to upstreams beyond the table are counted, not dropped")
+    func counted() throws {
+        var options = AnalysisOptions()
+        options.limits.upstreams = 2
+        let lines = (0..<5).map { i in
+            #"1.1.1.1 - - [21/Nov/2026:10:00:00 +0000] "GET /x HTTP/1.1" 502 5 "-" "ua" rt=0.1 uct="-" uht="-" urt="0.0" us="502" ua="10.0.0.\#(i):80" rid=r\#(i)"#
+        }
+        let analyzer = Analyzer(options: options)
+        analyzer.analyze(try InputOpener.wrap(source: MemorySource(Array(lines.joined(separator: "\n").utf8)), displayPath: "m"))
+        let s = analyzer.finish()
+        #expect(s.upstreams.count == 2)
+        #expect(s.upstreamsOverflowAttempts == 3)
+    }
+}
