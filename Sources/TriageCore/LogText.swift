@@ -69,11 +69,6 @@ public enum LogText {
         bytes.withUnsafeBufferPointer { display($0) }
     }
 
-    /// Like ``display(_:)`` after ``unescape(_:)``: what the client really sent, made safe.
-    public static func decodedDisplay(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        display(unescape(bytes))
-    }
-
     /// Makes any string (for instance one built from log text elsewhere) safe for a terminal.
     public static func sanitize(_ text: String) -> String {
         display(Array(text.utf8))

@@ -44,12 +44,4 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
         case let .state(path, reason): return "state file \(path): \(reason)"
         }
     }
-
-    /// True when the input was read only partly (damage, not a usage mistake).
-    public var isInputDamage: Bool {
-        switch self {
-        case .gzipTruncated, .gzipCorrupt, .readFailed, .cannotOpen, .noFormatFits, .givenFormatDoesNotFit: return true
-        default: return false
-        }
-    }
 }
