@@ -109,12 +109,6 @@ extension Aggregator {
             let o = other.deploys[i]
             deploys[i].before.add(o.before)
             deploys[i].after.add(o.after)
-            for (k, v) in o.routeErrors {
-                var entry = deploys[i].routeErrors[route(k)] ?? (0, 0)
-                entry.before += v.before
-                entry.after += v.after
-                deploys[i].routeErrors[route(k)] = entry
-            }
             for (k, v) in o.signatures {
                 let mappedKey = Int64(route(Int32(k >> 8) - 1) + 1) << 8 | (k & 0xFF)
                 var entry = deploys[i].signatures[mappedKey] ?? (0, 0)

@@ -40,9 +40,8 @@ public final class Aggregator {
         var time: Int64 = 0
         var before = WindowCounts()
         var after = WindowCounts()
-        /// Server errors per route index before and after.
-        var routeErrors: [Int32: (before: Int, after: Int)] = [:]
-        /// Failures per access-log signature (route index and class) before and after.
+        /// Server errors per access-log signature (route index and class) before and after;
+        /// every 5xx has exactly one server-error class, so per-route 5xx are their sums.
         var signatures: [Int64: (before: Int, after: Int)] = [:]
     }
 
@@ -211,11 +210,6 @@ public final class Aggregator {
                 deploys[i].after.add(decision: decision, isServerError: isServerError)
             } else {
                 deploys[i].before.add(decision: decision, isServerError: isServerError)
-            }
-            if isServerError {
-                var entry = deploys[i].routeErrors[routeIndex] ?? (0, 0)
-                if isAfter { entry.after += 1 } else { entry.before += 1 }
-                deploys[i].routeErrors[routeIndex] = entry
             }
             if let decision, decision.failureClass.isServerError {
                 let key = Int64(routeIndex + 1) << 8 | Int64(decision.failureClass.rawValue)
@@ -458,7 +452,14 @@ public final class Aggregator {
                     before: d.before.upstreamErrors, of: d.before.requests,
                     after: d.after.upstreamErrors, of: d.after.requests)
                 // Growth by one or two errors is noise, not a finding.
-                let changes = d.routeErrors.filter { $0.value.after >= 3 && $0.value.after > $0.value.before }.map { entry -> DeployComparison.RouteChange in
+                var routeErrors: [Int32: (before: Int, after: Int)] = [:]
+                for (key, counts) in d.signatures {
+                    var entry = routeErrors[Int32(key >> 8) - 1] ?? (0, 0)
+                    entry.before += counts.before
+                    entry.after += counts.after
+                    routeErrors[Int32(key >> 8) - 1] = entry
+                }
+                let changes = routeErrors.filter { $0.value.after >= 3 && $0.value.after > $0.value.before }.map { entry -> DeployComparison.RouteChange in
                     let name = routeName(entry.key)
                     let space = name.firstIndex(of: " ") ?? name.endIndex
                     return .init(method: String(name[..<space]),

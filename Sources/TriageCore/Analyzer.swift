@@ -392,15 +392,14 @@ public final class Analyzer {
         var stats = TriageSummary.Input(path: path, format: "-", formatSource: "", isGzip: false, lines: 0,
                                         records: 0, malformed: 0, blank: 0, skipped: 0, outsideTimeRange: 0, error: nil,
                                         hasUpstreamFields: false, hasRequestID: false)
+        // The first lines of the head, split as every input is (the last one may be cut: left out).
         var sampleLines: [[UInt8]] = []
-        var lineStart = 0
-        for i in 0..<headCount where head[i] == 0x0A {
-            var end = i
-            if end > lineStart && head[end - 1] == 0x0D { end -= 1 }
-            let line = Array(head[lineStart..<end])
-            if !line.isEmpty && line.count <= options.maxLineLength { sampleLines.append(line) }
-            lineStart = i + 1
-            if sampleLines.count >= FormatDetector.sampleSize { break }
+        let headReader = LineReader(source: MemorySource(Array(head.prefix(headCount))), maxLineLength: options.maxLineLength)
+        headReader.deliversUnterminatedLine = false
+        _ = try? headReader.forEachLine { line in
+            if !line.bytes.isEmpty, !line.isOverlong, sampleLines.count < FormatDetector.sampleSize {
+                sampleLines.append(Array(line.bytes))
+            }
         }
         guard let firstParser = chooseParser(sampleLines, path: path, stats: &stats) else {
             // Let the one-pass reader report the problem with its usual accounting.

@@ -70,7 +70,9 @@ public enum Classifier {
     /// Envoy response flags and the class each says, most specific first.
     ///
     /// They apply to a 5xx response (and to status 0 with `DC`, a client that
-    /// went away before any response): the proxy says exactly why.
+    /// went away before any response): the proxy says exactly why. A 5xx keeps
+    /// a server-error class whatever the flags (`DC` is skipped for it), so the
+    /// server-error classes always add up to the 5xx count.
     public static let proxyFlagClasses: [(flag: String, failureClass: FailureClass)] = [
         ("DC", .clientClosed),          // downstream connection termination
         ("UH", .upstreamUnavailable),   // no healthy upstream host
@@ -101,7 +103,8 @@ public enum Classifier {
             var end = start
             while end < flags.count && flags[end] != UInt8(ascii: ",") { end += 1 }
             let token = UnsafeBufferPointer(rebasing: flags[start..<end])
-            if let index = proxyFlagClasses.firstIndex(where: { $0.flag.utf8.elementsEqual(token) }) {
+            if let index = proxyFlagClasses.firstIndex(where: { $0.flag.utf8.elementsEqual(token) }),
+               status == 0 || proxyFlagClasses[index].failureClass.isServerError {
                 best = min(best ?? index, index)
             }
             start = end + 1

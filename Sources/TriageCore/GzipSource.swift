@@ -18,8 +18,6 @@ public final class GzipSource: ByteSource {
     private var inputStart = 0
     private var inputEnd = 0
     private var baseAtEOF = false
-    /// True between a member's first byte and its `Z_STREAM_END`.
-    private var isInsideMember = false
     /// True once a member has ended and the next bytes have not been examined.
     private var isAtMemberBoundary = true
     private var pendingError: TriageError?
@@ -98,7 +96,6 @@ public final class GzipSource: ByteSource {
                     throw TriageError.gzipTruncated(path: path, compressedOffset: consumedBytes)
                 }
             }
-            isInsideMember = true
             let step = inflater.step(inputBytes + inputStart, inputEnd - inputStart,
                                      outBase.assumingMemoryBound(to: UInt8.self), buffer.count)
             inputStart += step.consumed
@@ -115,7 +112,6 @@ public final class GzipSource: ByteSource {
             }
             if step.isMemberEnd {
                 membersCompleted += 1
-                isInsideMember = false
                 isAtMemberBoundary = true
             }
             if produced > 0 { return produced }

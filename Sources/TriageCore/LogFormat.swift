@@ -67,8 +67,6 @@ public struct LogFormat: Equatable, Sendable {
     /// use more than the status code.
     public var hasUpstreamFields: Bool { fields.contains { $0.kind.isUpstream } }
     public var hasRequestID: Bool { has(.requestID) }
-    public var hasTime: Bool { fields.contains { $0.kind.isTime } }
-    public var hasRequest: Bool { has(.request) || has(.requestURI) || has(.path) }
 
     private static func mergingLiterals(_ elements: [FormatElement]) -> [FormatElement] {
         var merged: [FormatElement] = []

@@ -125,7 +125,7 @@ public final class RecordParser {
         budget = Self.attemptBudget
         alternativeDepth = 0
         guard match(step: 0, from: leading.count, line, &record) else { return false }
-        finishRequest(line, &record)
+        finishRequestLine(line, &record)
         return true
     }
 
@@ -325,10 +325,6 @@ public final class RecordParser {
     }
 
     // MARK: - Request line
-
-    private func finishRequest(_ line: UnsafeBufferPointer<UInt8>, _ record: inout AccessRecord) {
-        finishRequestLine(line, &record)
-    }
 
     // MARK: - Failure
 

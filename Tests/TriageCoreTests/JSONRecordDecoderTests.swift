@@ -76,6 +76,8 @@ import Testing
             line: #"{"response_code":504,"response_flags":"UT","upstream_host":"10.1.0.4:9080"}"#, expected: .upstreamTimeout),
         Row(name: "J7 Envoy 0 DC: the client went away", flavour: "envoy",
             line: #"{"response_code":0,"response_flags":"DC","upstream_host":"10.1.0.4:9080"}"#, expected: .clientClosed),
+        Row(name: "J7b Envoy 503 with DC and UF: still a server error, UF decides", flavour: "envoy",
+            line: #"{"response_code":503,"response_flags":"DC,UF","upstream_host":"10.1.0.4:9080"}"#, expected: .upstreamUnreachable),
         Row(name: "J8 Envoy 500 without flags from an upstream: the application's", flavour: "envoy",
             line: #"{"response_code":500,"response_flags":"-","upstream_host":"10.1.0.4:9080"}"#, expected: .originError),
         Row(name: "J9 Envoy 429/503 RL: rate limited by the proxy", flavour: "envoy",
