@@ -100,6 +100,7 @@ extension Aggregator {
         }
         clientsOverflowed = clientsOverflowed || other.clientsOverflowed
         serverErrorsWithRequestID += other.serverErrorsWithRequestID
+        ledger.merge(other.ledger, route: route)
         if logUTCOffset == nil { logUTCOffset = other.logUTCOffset }
         if !deploysResolved && other.deploysResolved {
             deploysResolved = true

@@ -12,6 +12,8 @@ public final class Aggregator {
         /// Distinct 5xx clients counted exactly up to this many.
         public var clients = 1_000_000
         public var samplesPerGroup = 5
+        /// 5xx request IDs kept for matching application logs (about 100 bytes each).
+        public var failedRequests = 200_000
         public var malformedExamples = 20
         public init() {}
     }
@@ -77,6 +79,8 @@ public final class Aggregator {
     var clients = Set<UInt64>()
     var clientsOverflowed = false
     var serverErrorsWithRequestID = 0
+    /// The 5xx, by request ID where they have one, for signatures and application logs.
+    let ledger: ServerErrorLedger
     var deploys: [DeployAccumulator]
     var deploysResolved = false
     /// Seconds on each side of a deploy.
@@ -106,6 +110,7 @@ public final class Aggregator {
         nextSketchID = Int32(clamping: limits.routes)
         upstreams = ByteKeyTable(limit: limits.upstreams)
         keyBuffer = .allocate(capacity: Self.keyCapacity)
+        ledger = ServerErrorLedger(limit: limits.failedRequests, sampleLimit: limits.samplesPerGroup)
     }
 
     deinit { keyBuffer.deallocate() }
@@ -185,6 +190,10 @@ public final class Aggregator {
         let routeIndex = addRoute(record, line: line, decision: decision, isServerError: isServerError,
                                   requestID: requestID)
         if isServerError && time != .min { current.routeErrors[routeIndex, default: 0] += 1 }
+        if isServerError, let decision, decision.failureClass.isServerError {
+            ledger.add(requestID: hasRequestID ? record.requestID.bytes(in: line) : nil, time: time, route: routeIndex,
+                       failureClass: decision.failureClass, upstreamStatus: attempts.last?.status ?? 0)
+        }
         if hasUpstreamFields { addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID, timed: time != .min) }
         if !deploys.isEmpty && time != .min {
             addToDeployWindows(time: time, decision: decision, isServerError: isServerError, routeIndex: routeIndex)
@@ -486,6 +495,13 @@ public final class Aggregator {
         s.clientsAffected = clients.count
         s.clientsAffectedIsLowerBound = clientsOverflowed
         s.serverErrorsWithRequestID = serverErrorsWithRequestID
+        let signatures = ledger.signatures(routeName: routeName)
+        s.signatures = Array(signatures.prefix(top))
+        s.correlation.distinctSignatures = signatures.count
+        s.correlation.serverErrors = serverErrors
+        s.correlation.withRequestID = ledger.serverErrorsWithRequestID
+        s.correlation.matched = ledger.matchedServerErrors
+        s.correlation.untracked = ledger.untracked
         return s
     }
 }

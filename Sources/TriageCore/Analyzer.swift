@@ -38,6 +38,12 @@ public struct AnalysisOptions: Sendable {
     public var parallelThreshold: Int64 = 32 << 20
     /// Leave a last line without `\n` unread: the file is still being written (`triage check`).
     public var leavesPartialLastLine = false
+    /// Application logs whose error events explain the 5xx by request ID (`--app-log`).
+    public var appLogs: [String] = []
+    /// `--app-id-pattern`: a PCRE2 pattern with a group `id`, for text app logs the built-in forms miss.
+    public var appIDPattern: String?
+    /// How far (seconds) an application event's time may be from its 5xx's.
+    public var appTimeTolerance: Int64 = 300
 
     public init() {}
 }
@@ -84,6 +90,7 @@ public final class Analyzer {
     private var notes: [String] = []
     /// What relative --since/--until count back from.
     private var timeReference: Int64 = 0
+    private var appLogInputs: [TriageSummary.AppLogInput] = []
 
     /// Called every ``progressInterval`` lines and at the end of each input; keep it cheap.
     public var onProgress: ((Progress) -> Void)?
@@ -150,6 +157,7 @@ public final class Analyzer {
                 errors.append(.readFailed(path: path, reason: "\(error)"))
             }
         }
+        if !options.appLogs.isEmpty { correlate(options.appLogs) }
         if let statePath = options.statePath, let state {
             // Keep positions of files not read this run while they still exist unchanged in place.
             for old in state.entries where !nextState.entries.contains(where: { $0.inode == old.inode && $0.device == old.device }) {
@@ -523,6 +531,30 @@ public final class Analyzer {
         return newest
     }
 
+    // MARK: - Application logs
+
+    /// Reads application logs after the access logs, when every 5xx request ID is known.
+    public func correlate(_ paths: [String]) {
+        let correlator: AppLogCorrelator
+        do {
+            correlator = try AppLogCorrelator(ledger: aggregator.ledger, idPattern: options.appIDPattern,
+                                              tolerance: options.appTimeTolerance,
+                                              logUTCOffset: aggregator.logUTCOffset ?? 0,
+                                              maxLineLength: options.maxLineLength)
+        } catch let error as TriageError {
+            errors.append(error)
+            return
+        } catch {
+            return
+        }
+        for path in paths {
+            let (stats, error) = correlator.read(path: path, engine: options.inflateEngine)
+            if let error { errors.append(error) }
+            onExplain?("\(path): application log, \(stats.lines) lines, \(stats.errorEvents) error events, \(stats.matchedEvents) matched to 5xx")
+            appLogInputs.append(stats)
+        }
+    }
+
     /// The summary of everything analysed so far.
     public func finish() -> TriageSummary {
         var s = aggregator.summary(top: options.top)
@@ -533,8 +565,28 @@ public final class Analyzer {
         s.malformedByReason = malformedReasons.map { ($0.key, $0.value) }.sorted {
             $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0
         }
+        s.correlation.appLogs = appLogInputs
+        s.correlation.hint = correlationHint(for: s)
         s.hints = notes + hints(for: s)
         return s
+    }
+
+    private func correlationHint(for s: TriageSummary) -> String? {
+        let c = s.correlation
+        guard c.serverErrors > 0 else { return nil }
+        if c.withRequestID == 0 {
+            return "No 5xx carried a request ID, so none can be matched to application logs: \(requestIDHint), and have the application log the same ID (nginx: proxy_set_header X-Request-ID $request_id)."
+        }
+        if !c.appLogs.isEmpty, c.matched == 0 {
+            let events = c.appLogs.reduce(0) { $0 + $1.errorEventsWithRequestID }
+            if c.appLogs.reduce(0, { $0 + $1.timeMismatches }) > 0 {
+                return "Application events carry the 5xx request IDs but at times too far from the access log's: check the clocks, or widen --app-time-tolerance."
+            }
+            return events == 0
+                ? "The application logs have no error events with a request ID: log the ID the proxy sends (X-Request-ID) on every line, e.g. Rails config.log_tags = [:request_id], or give --app-id-pattern."
+                : "None of the application logs' error events carry a 5xx request ID: check that the application logs the ID the proxy sends (X-Request-ID), or give --app-id-pattern."
+        }
+        return nil
     }
 
     private func hints(for s: TriageSummary) -> [String] {

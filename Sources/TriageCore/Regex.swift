@@ -16,12 +16,17 @@ public final class Regex {
     public let isJIT: Bool
     /// Names of the capture groups with their numbers.
     public let groupNames: [String: Int]
+    /// Every named group's number, in pattern order (one name may have several with `duplicateNames`).
+    private let namedGroups: [(name: String, number: Int)]
 
-    public init(_ pattern: String, caseInsensitive: Bool = false) throws {
+    /// - Parameters:
+    ///   - duplicateNames: allow several groups with one name (`(?J)`), as in `…(?<id>…)|…(?<id>…)`.
+    public init(_ pattern: String, caseInsensitive: Bool = false, duplicateNames: Bool = false) throws {
         self.pattern = pattern
         var errorCode: Int32 = 0
         var errorOffset = 0
-        let options: UInt32 = caseInsensitive ? UInt32(PCRE2_CASELESS) : 0
+        var options: UInt32 = caseInsensitive ? UInt32(PCRE2_CASELESS) : 0
+        if duplicateNames { options |= UInt32(PCRE2_DUPNAMES) }
         let compiled = pattern.withCString { p in
             p.withMemoryRebound(to: UInt8.self, capacity: pattern.utf8.count) {
                 pcre2_compile_8($0, pattern.utf8.count, options, &errorCode, &errorOffset, nil)
@@ -47,7 +52,16 @@ public final class Regex {
         } else {
             jitStack = nil
         }
-        groupNames = Self.readGroupNames(compiled)
+        namedGroups = Self.readGroupNames(compiled)
+        groupNames = Dictionary(namedGroups.map { ($0.name, $0.number) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The range of the first group named `name` that took part in the match.
+    public func range(named name: String, in match: [Range<Int>?]) -> Range<Int>? {
+        for group in namedGroups where group.name == name && group.number < match.count {
+            if let range = match[group.number] { return range }
+        }
+        return nil
     }
 
     deinit {
@@ -59,11 +73,14 @@ public final class Regex {
 
     /// The byte ranges of the whole match (index 0) and each group, or nil
     /// when there is no match (or the match limit was hit).
-    public func firstMatch(in subject: UnsafeBufferPointer<UInt8>) -> [Range<Int>?]? {
+    ///
+    /// - Parameter start: where the search starts; `\b` and lookbehinds still see the bytes before it.
+    public func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> [Range<Int>?]? {
+        guard start <= subject.count else { return nil }
         // PCRE2 must never see a NULL subject, even for an empty line.
         var empty: UInt8 = 0
         let base = subject.baseAddress ?? withUnsafePointer(to: &empty) { UnsafePointer($0) }
-        let rc = pcre2_match_8(code, base, subject.count, 0, 0, matchData, context)
+        let rc = pcre2_match_8(code, base, subject.count, start, 0, matchData, context)
         guard rc > 0 else { return nil }
         let ovector = pcre2_get_ovector_pointer_8(matchData)
         guard let ovector else { return nil }
@@ -88,24 +105,24 @@ public final class Regex {
         return n > 0 ? String(decoding: buffer[0..<Int(n)], as: UTF8.self) : "error \(code)"
     }
 
-    private static func readGroupNames(_ code: OpaquePointer) -> [String: Int] {
+    private static func readGroupNames(_ code: OpaquePointer) -> [(name: String, number: Int)] {
         var count: UInt32 = 0
         var entrySize: UInt32 = 0
         var table: UnsafeMutableRawPointer?
         pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMECOUNT), &count)
         pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMEENTRYSIZE), &entrySize)
         pcre2_pattern_info_8(code, UInt32(PCRE2_INFO_NAMETABLE), &table)
-        guard count > 0, let table else { return [:] }
-        var names: [String: Int] = [:]
+        guard count > 0, let table else { return [] }
+        var names: [(name: String, number: Int)] = []
         let bytes = table.assumingMemoryBound(to: UInt8.self)
         for i in 0..<Int(count) {
             let entry = bytes + i * Int(entrySize)
             let number = Int(entry[0]) << 8 | Int(entry[1])
             var end = 2
             while end < Int(entrySize) && entry[end] != 0 { end += 1 }
-            names[String(decoding: UnsafeBufferPointer(start: entry + 2, count: end - 2), as: UTF8.self)] = number
+            names.append((String(decoding: UnsafeBufferPointer(start: entry + 2, count: end - 2), as: UTF8.self), number))
         }
-        return names
+        return names.sorted { $0.number < $1.number }
     }
 }
 

@@ -71,6 +71,72 @@ public struct TriageSummary: Sendable {
         public var sampleRequestIDs: [String]
     }
 
+    /// One error signature: the 5xx one bug (or, without an application event, one
+    /// access-log failure mode) caused. Every 5xx is under exactly one.
+    public struct Signature: Sendable {
+        public enum Source: String, Sendable {
+            case appLog = "app_log"
+            case accessLog = "access_log"
+        }
+        public var id: String
+        public var title: String
+        public var source: Source
+        /// 5xx under this signature.
+        public var count: Int
+        /// Access-log times of the first and last of those 5xx.
+        public var firstSeen: Int64?
+        public var lastSeen: Int64?
+        /// `METHOD route`, most 5xx first (at most five).
+        public var routes: [String]
+        public var classes: ClassCounts
+        public var sampleRequestIDs: [String]
+        public var exceptionType: String?
+        /// The first matching event's message and stack, as written (trimmed).
+        public var message: String?
+        public var stack: [String]
+        /// The normalised frames that are part of the signature.
+        public var frames: [String]
+        /// `file:line` of that event.
+        public var location: String?
+        /// For access-log signatures: the upstream's status, when it sent one.
+        public var upstreamStatus: Int?
+    }
+
+    /// One application log read for correlation.
+    public struct AppLogInput: Sendable {
+        public var path: String
+        public var isGzip: Bool
+        public var lines: Int
+        /// Events (a line and its continuation lines), errors among them, and errors with a request ID.
+        public var events: Int
+        public var errorEvents: Int
+        public var errorEventsWithRequestID: Int
+        /// Error events whose request ID is one of the 5xx.
+        public var matchedEvents: Int
+        /// Events with a 5xx's ID whose time was too far from the 5xx's (see --app-time-tolerance).
+        public var timeMismatches: Int
+        public var error: String?
+    }
+
+    /// How far request IDs explained the 5xx.
+    public struct Correlation: Sendable {
+        public var serverErrors = 0
+        /// 5xx whose access-log line carried a request ID.
+        public var withRequestID = 0
+        /// …of which were explained by an application error event.
+        public var matched = 0
+        /// 5xx with an ID beyond the ledger's limit: not looked up.
+        public var untracked = 0
+        public var appLogs: [AppLogInput] = []
+        /// Signatures in all (the summary lists the top ones).
+        public var distinctSignatures = 0
+        /// The signature algorithm (``ErrorSignature/algorithm``).
+        public var signatureAlgorithm = ErrorSignature.algorithm
+        /// What to change so that more 5xx can be matched, if anything.
+        public var hint: String?
+        public init() {}
+    }
+
     public var inputs: [Input] = []
     public var lines = 0
     public var requests = 0
@@ -105,6 +171,10 @@ public struct TriageSummary: Sendable {
     public var deploys: [DeployComparison] = []
     /// Periods where failures departed from their baseline, in time order.
     public var incidents: [Incident] = []
+    /// The top signatures, most 5xx first (application-log signatures before
+    /// access-log ones on ties). Every 5xx is under exactly one signature.
+    public var signatures: [Signature] = []
+    public var correlation = Correlation()
     /// The UTC offset (seconds) of the log's times; zoneless deploy times were read in it.
     public var logUTCOffset: Int?
 

@@ -136,6 +136,56 @@ public struct JSONRenderer: Sendable {
 
         writeStrings(&w, "hints", s.hints)
 
+        w.beginArray("signatures")
+        for sig in s.signatures {
+            w.beginObject()
+            w.string("id", sig.id)
+            w.string("title", sig.title)
+            w.string("source", sig.source.rawValue)
+            w.int("count", sig.count)
+            w.double("share", s.serverErrors > 0 ? Double(sig.count) / Double(s.serverErrors) : 0)
+            w.optionalString("first_seen", sig.firstSeen.map(Timestamp.rfc3339))
+            w.optionalString("last_seen", sig.lastSeen.map(Timestamp.rfc3339))
+            writeStrings(&w, "routes", sig.routes)
+            writeClasses(&w, "classes", sig.classes)
+            writeStrings(&w, "sample_request_ids", sig.sampleRequestIDs)
+            w.optionalString("exception_type", sig.exceptionType)
+            w.optionalString("message", sig.message)
+            writeStrings(&w, "stack", sig.stack)
+            writeStrings(&w, "frames", sig.frames)
+            w.optionalString("location", sig.location)
+            if let status = sig.upstreamStatus { w.int("upstream_status", status) } else { w.null("upstream_status") }
+            w.endObject()
+        }
+        w.endArray()
+
+        let c = s.correlation
+        w.beginObject("correlation")
+        w.int("server_errors", c.serverErrors)
+        w.int("with_request_id", c.withRequestID)
+        w.int("matched", c.matched)
+        w.int("unmatched", c.withRequestID - c.matched - c.untracked)
+        w.int("untracked", c.untracked)
+        w.int("distinct_signatures", c.distinctSignatures)
+        w.string("signature_algorithm", c.signatureAlgorithm)
+        w.optionalString("hint", c.hint)
+        w.beginArray("app_logs")
+        for log in c.appLogs {
+            w.beginObject()
+            w.string("path", log.path)
+            w.bool("gzip", log.isGzip)
+            w.int("lines", log.lines)
+            w.int("events", log.events)
+            w.int("error_events", log.errorEvents)
+            w.int("error_events_with_request_id", log.errorEventsWithRequestID)
+            w.int("matched_events", log.matchedEvents)
+            w.int("time_mismatches", log.timeMismatches)
+            w.optionalString("error", log.error)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+
         w.beginArray("deploys")
         for d in s.deploys {
             w.beginObject()

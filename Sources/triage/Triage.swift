@@ -82,8 +82,36 @@ struct Report: ParsableCommand {
     @Option(help: ArgumentHelp("Reference time for relative times like now-10m (default: the clock; for --since/--until: the newest line).", valueName: "time"))
     var now: String?
 
+    @Option(name: .customLong("app-log"),
+            help: ArgumentHelp("An application log (plain or gzip; repeatable) whose error events explain the 5xx by request ID.",
+                               valueName: "file"))
+    var appLogs: [String] = []
+
+    @Option(name: .customLong("app-id-pattern"),
+            help: ArgumentHelp("PCRE2 pattern with a group (?<id>…) that finds the request ID on text app-log lines the built-in forms miss.",
+                               valueName: "regex"))
+    var appIDPattern: String?
+
+    @Option(name: .customLong("app-time-tolerance"),
+            help: ArgumentHelp("How far an app-log event's time may be from its 5xx's (default 5m).", valueName: "duration"))
+    var appTimeTolerance: Duration?
+
     mutating func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        if appLogs.contains("-") && (input.files.contains("-") || input.files.isEmpty) {
+            throw ValidationError("standard input can be read only once: give the access log or the --app-log as a file")
+        }
+        if appLogs.filter({ $0 == "-" }).count > 1 { throw ValidationError("'-' (standard input) can be read only once") }
+        if let appIDPattern {
+            do {
+                let regex = try Regex(appIDPattern)
+                if regex.groupNames["id"] == nil {
+                    throw ValidationError("--app-id-pattern needs a named group (?<id>…) around the request ID")
+                }
+            } catch let error as TriageError {
+                throw ValidationError("--app-id-pattern: \(error.description)")
+            }
+        }
         if state != nil && (input.files.contains("-") || input.files.isEmpty) {
             throw ValidationError("--state needs files: standard input has no position to resume from")
         }
@@ -107,6 +135,9 @@ struct Report: ParsableCommand {
         options.since = since.flatMap(TimeSpec.init)
         options.until = until.flatMap(TimeSpec.init)
         options.deployWindow = deployWindow?.seconds ?? 1800
+        options.appLogs = appLogs
+        options.appIDPattern = appIDPattern
+        options.appTimeTolerance = appTimeTolerance?.seconds ?? 300
         do {
             options.deploys = try deploys.map(DeployMarker.init(argument:))
             if let deploysFile { options.deploys += try DeployFile.read(path: deploysFile) }

@@ -1,0 +1,215 @@
+/// Groups application-log lines into events and hands over those with a request ID.
+///
+/// A line starts an event when it has a time stamp in its first 64 bytes, starts
+/// with its level (`ERROR:root:…`), a Ruby Logger mark (`E, [`), `panic: ` or
+/// `Exception in thread`, or is one JSON object. Any other line continues the
+/// event before it when it is indented or that event is an error (Python
+/// tracebacks, Java `at …`/`Caused by:`, Go `goroutine N [running]:` and frames,
+/// Node `at …`, SQL in a Rails error); otherwise it starts an event of its own
+/// without an ID. Error lines that repeat the ID of an open error event join it:
+/// Rails writes a FATAL block as many lines, each tagged with the request, and
+/// other requests' lines may come between them.
+///
+/// Memory is bounded: only events whose ID `wants` accepts are kept, at most
+/// ``maxOpenEvents`` at a time (the least recently extended one is handed over
+/// first) and ``maxLines`` lines each. Lines are fed one at a time, so the result
+/// does not depend on how the input was cut into reads.
+final class AppEventAssembler {
+    static let maxOpenEvents = 256
+    static let maxLines = 200
+    static let maxLineBytes = 1024
+
+    let path: String
+    private let scanner: AppLineScanner
+    private let wants: ([UInt8]) -> Bool
+    private let emit: (AppEvent) -> Void
+    private let json = JSONScanner()
+
+    private final class Open {
+        var event: AppEvent
+        var touched: Int
+        init(_ event: AppEvent, touched: Int) {
+            self.event = event
+            self.touched = touched
+        }
+    }
+
+    private var open: [[UInt8]: Open] = [:]
+    private var clock = 0
+    private var line = AppLine()
+    private var key: [UInt8] = []
+    /// The event continuation lines belong to, when it is kept.
+    private var last: Open?
+    /// Whether the last event takes unindented continuation lines (it is an error).
+    private var lastIsError = false
+
+    /// Events that start a new event (with or without an ID), errors among them, and
+    /// errors with an ID. Errors are counted by their first line's level, or by a
+    /// stack trace that starts them (`Traceback …`, `panic: …`).
+    private(set) var lines = 0
+    private(set) var events = 0
+    private(set) var errorEvents = 0
+    private(set) var errorEventsWithID = 0
+
+    init(path: String, scanner: AppLineScanner, wants: @escaping ([UInt8]) -> Bool, emit: @escaping (AppEvent) -> Void) {
+        self.path = path
+        self.scanner = scanner
+        self.wants = wants
+        self.emit = emit
+    }
+
+    func feed(_ p: UnsafeBufferPointer<UInt8>, number: Int) {
+        lines += 1
+        scanner.scan(p, into: &line)
+        if !line.isEventStart {
+            if p.isEmpty || line.isIndented || lastIsError {
+                append(p, to: last)
+                return
+            }
+            // An unindented line after a non-error event: an event of its own, without an ID.
+            events += 1
+            lastIsError = Self.startsStackTrace(p)
+            if lastIsError { errorEvents += 1 }
+            last = nil
+            return
+        }
+        events += 1
+        let isError = line.severity == .error
+        if isError { errorEvents += 1 }
+        guard let idRange = line.id, RequestID.normalize(UnsafeBufferPointer(rebasing: p[idRange]), into: &key) else {
+            last = nil
+            lastIsError = isError
+            return
+        }
+        if isError { errorEventsWithID += 1 }
+        clock += 1
+        if let existing = open[key] {
+            if isError, !line.isJSON, existing.event.severity == .error, existing.event.message == nil {
+                // Rails: the next line of a FATAL block, tagged like the first.
+                existing.touched = clock
+                append(UnsafeBufferPointer(rebasing: p[line.messageStart...]), to: existing)
+                errorEvents -= 1
+                errorEventsWithID -= 1
+                events -= 1
+                last = existing
+                lastIsError = true
+                return
+            }
+            open[key] = nil
+            emit(existing.event)
+        }
+        // Only errors and events of unknown level (which a stack trace may yet make errors) are kept.
+        guard line.severity == .error || line.severity == .unknown, wants(key) else {
+            last = nil
+            lastIsError = isError
+            return
+        }
+        let displayID = LogText.display(UnsafeBufferPointer(rebasing: p[idRange]))
+        var event = AppEvent(path: path, line: number, key: key, displayID: displayID, time: line.time,
+                             severity: line.severity)
+        event.timeIsZoneless = line.timeIsZoneless
+        if line.isJSON {
+            readJSONDetails(p, into: &event)
+        } else {
+            event.lines.append(Self.text(UnsafeBufferPointer(rebasing: p[line.messageStart...])))
+        }
+        let entry = Open(event, touched: clock)
+        open[key] = entry
+        last = entry
+        lastIsError = isError
+        if open.count > Self.maxOpenEvents { evictOldest() }
+    }
+
+    /// Hands over every event still open (end of the input).
+    func finish() {
+        for entry in open.values.sorted(by: { $0.touched < $1.touched }) { emit(entry.event) }
+        open.removeAll()
+        last = nil
+        lastIsError = false
+    }
+
+    private func append(_ p: UnsafeBufferPointer<UInt8>, to entry: Open?) {
+        guard let entry else { return }
+        if entry.event.lines.count >= Self.maxLines {
+            entry.event.droppedLines += 1
+            return
+        }
+        entry.event.lines.append(Self.text(p))
+        // A stack trace under an event of unknown level makes it an error.
+        if entry.event.severity == .unknown, Self.looksLikeFrame(p) { entry.event.severity = .error }
+    }
+
+    private func evictOldest() {
+        guard let oldest = open.min(by: { $0.value.touched < $1.value.touched }) else { return }
+        open[oldest.key] = nil
+        if last === oldest.value { last = nil }
+        emit(oldest.value.event)
+    }
+
+    private static func text(_ p: UnsafeBufferPointer<UInt8>) -> String {
+        var end = min(p.count, maxLineBytes)
+        while end > 0, p[end - 1] == 0x0D || p[end - 1] == 0x20 { end -= 1 }
+        return LogText.display(UnsafeBufferPointer(rebasing: p[..<end]))
+    }
+
+    /// `Traceback (most recent call last):`, `panic: …`, `goroutine 1 [running]:`.
+    static func startsStackTrace(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        let text = String(decoding: p.prefix(40), as: UTF8.self)
+        return text.hasPrefix("Traceback (most recent call last)") || text.hasPrefix("panic: ")
+            || text.hasPrefix("goroutine ") || text.hasPrefix("Exception in thread ")
+    }
+
+    /// `\tat …`, `  File "…", line N`, `    at fn (file.js:1:2)`, `\t/x.go:12 +0x1d`.
+    static func looksLikeFrame(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        let text = String(decoding: p.prefix(120), as: UTF8.self).drop { $0 == " " || $0 == "\t" }
+        return text.hasPrefix("at ") || text.hasPrefix("File \"") || text.hasPrefix("Traceback")
+            || text.hasPrefix("Caused by:") || text.hasPrefix("goroutine ") || text.contains(".go:")
+    }
+
+    // MARK: - JSON details
+
+    /// Reads the message, exception and stack of a JSON event (only for kept events).
+    private func readJSONDetails(_ p: UnsafeBufferPointer<UInt8>, into event: inout AppEvent) {
+        var frames: [Int: (file: String, type: String, function: String)] = [:]
+        var stack: String?
+        guard let start = p.firstIndex(of: UInt8(ascii: "{")) else { return }
+        _ = json.scan(p, from: start) { path, kind, value in
+            guard kind == .string || kind == .number else { return }
+            let bytes = UnsafeBufferPointer(rebasing: p[value])
+            guard !bytes.isEmpty else { return }
+            func decoded() -> String { kind == .string ? JSONScanner.decodeString(bytes) : LogText.display(bytes) }
+            switch AppJSONKeys.role(of: path) {
+            case .message?: if event.message == nil { event.message = decoded() }
+            case .exceptionType?: if event.exceptionType == nil { event.exceptionType = decoded() }
+            case .exceptionMessage?: if event.exceptionMessage == nil { event.exceptionMessage = decoded() }
+            case .stack?:
+                // A stack as one string, or as an array of lines (`backtrace`).
+                let text = decoded()
+                stack = stack.map { $0 + "\n" + text } ?? text
+            default:
+                // Nextcloud: exception.Trace.N.{file,function,class}.
+                let name = String(decoding: path, as: UTF8.self)
+                let parts = name.split(separator: ".")
+                guard parts.count >= 4, parts[parts.count - 3].lowercased() == "trace",
+                      let index = Int(parts[parts.count - 2]), index < 20 else { return }
+                var frame = frames[index] ?? ("", "", "")
+                switch parts[parts.count - 1].lowercased() {
+                case "file": frame.file = decoded()
+                case "function": frame.function = decoded()
+                case "class": frame.type = decoded()
+                default: return
+                }
+                frames[index] = frame
+            }
+        }
+        if let stack {
+            event.lines = stack.split(separator: "\n", omittingEmptySubsequences: true).prefix(Self.maxLines).map(String.init)
+        }
+        event.structuredFrames = frames.keys.sorted().compactMap { index in
+            guard let f = frames[index] else { return nil }
+            let file = ErrorSignature.shortPath(f.file)
+            let function = f.type.isEmpty ? f.function : "\(f.type)::\(f.function)"
+            return function.isEmpty ? file : (file.isEmpty ? function : "\(file) in \(function)")
+        }
+    }
+}

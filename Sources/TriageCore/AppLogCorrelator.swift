@@ -1,0 +1,105 @@
+/// Reads application logs and explains the access log's 5xx with their error events.
+///
+/// Runs after the access logs, so the ledger already knows every 5xx request
+/// ID: events with other IDs are counted and dropped as soon as their first
+/// line is read. An event explains a 5xx when its ID key matches and its time
+/// is within `tolerance` of the 5xx's. A time without a zone is read in the
+/// access log's zone; when that misses, a whole number of quarter hours (up to
+/// 14 h) between the two clocks is allowed, since the writer may log in
+/// another zone.
+final class AppLogCorrelator {
+    private let ledger: ServerErrorLedger
+    private let scanner: AppLineScanner
+    private let builder: SignatureBuilder
+    private let tolerance: Int64
+    private let logUTCOffset: Int64
+    private let maxLineLength: Int
+
+    init(ledger: ServerErrorLedger, idPattern: String?, tolerance: Int64, logUTCOffset: Int, maxLineLength: Int) throws {
+        self.ledger = ledger
+        self.scanner = try AppLineScanner(idPattern: idPattern)
+        self.builder = try SignatureBuilder()
+        self.tolerance = tolerance
+        self.logUTCOffset = Int64(logUTCOffset)
+        self.maxLineLength = maxLineLength
+    }
+
+    /// Reads one application log (plain or gzip, `-` for standard input).
+    func read(path: String, engine: InflateEngine) -> (TriageSummary.AppLogInput, TriageError?) {
+        var stats = TriageSummary.AppLogInput(path: path, isGzip: false, lines: 0, events: 0, errorEvents: 0,
+                                              errorEventsWithRequestID: 0, matchedEvents: 0, timeMismatches: 0, error: nil)
+        let input: OpenedInput
+        do {
+            input = try InputOpener.open(path, engine: engine)
+        } catch let error as TriageError {
+            stats.error = error.description
+            return (stats, error)
+        } catch {
+            stats.error = "\(error)"
+            return (stats, .readFailed(path: path, reason: "\(error)"))
+        }
+        stats.isGzip = input.isGzip
+        let failure = read(input.source, path: path, into: &stats)
+        stats.error = failure?.description
+        return (stats, failure)
+    }
+
+    /// Reads application-log lines from `source` (tests feed memory sources in many read sizes).
+    func read(_ source: ByteSource, path: String, into stats: inout TriageSummary.AppLogInput) -> TriageError? {
+        var matched = 0
+        var mismatched = 0
+        let assembler = AppEventAssembler(path: path, scanner: scanner, wants: { [ledger] in ledger.contains($0) }) {
+            [self] event in
+            switch self.consider(event) {
+            case .matched: matched += 1
+            case .timeMismatch: mismatched += 1
+            case .notAnError, .unknownID: break
+            }
+        }
+        let reader = LineReader(source: source, maxLineLength: maxLineLength)
+        var failure: TriageError?
+        do {
+            try reader.forEachLine { line in
+                // An overlong line is cut to its first bytes: enough for the time, level and ID.
+                assembler.feed(line.bytes, number: line.number)
+            }
+        } catch let error as TriageError {
+            failure = error
+        } catch {
+            failure = .readFailed(path: path, reason: "\(error)")
+        }
+        assembler.finish()
+        stats.lines += assembler.lines
+        stats.events += assembler.events
+        stats.errorEvents += assembler.errorEvents
+        stats.errorEventsWithRequestID += assembler.errorEventsWithID
+        stats.matchedEvents += matched
+        stats.timeMismatches += mismatched
+        return failure
+    }
+
+    enum Outcome { case matched, timeMismatch, notAnError, unknownID }
+
+    func consider(_ event: AppEvent) -> Outcome {
+        guard let index = event.key.withUnsafeBufferPointer({ ledger.requests.find($0) }) else { return .unknownID }
+        let signature = builder.signature(of: event)
+        guard event.severity == .error || signature.hasException else { return .notAnError }
+        let entry = ledger.requests.values[index]
+        if let time = event.time, entry.firstTime != .min,
+           !isNear(time, zoneless: event.timeIsZoneless, first: entry.firstTime, last: entry.lastTime) {
+            return .timeMismatch
+        }
+        ledger.explain(event.key, with: signature, event: event)
+        return .matched
+    }
+
+    private func isNear(_ time: Int64, zoneless: Bool, first: Int64, last: Int64) -> Bool {
+        let t = zoneless ? time - logUTCOffset : time
+        let delta = t < first ? t - first : (t > last ? t - last : 0)
+        if abs(delta) <= tolerance { return true }
+        guard zoneless else { return false }
+        let quarter: Int64 = 900
+        let shift = (delta + (delta >= 0 ? quarter / 2 : -quarter / 2)) / quarter * quarter
+        return abs(shift) <= 14 * 3600 && abs(delta - shift) <= tolerance
+    }
+}

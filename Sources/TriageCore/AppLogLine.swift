@@ -1,0 +1,341 @@
+/// How severe an application-log line says it is.
+public enum AppSeverity: Int, Sendable, Comparable {
+    case unknown, debug, info, warning, error
+
+    public static func < (a: AppSeverity, b: AppSeverity) -> Bool { a.rawValue < b.rawValue }
+
+    /// `error`, `ERR`, `Fatal`, `CRITICAL`, `severe`, `panic`, `emerg`, `alert` are errors.
+    static func named(_ word: UnsafeBufferPointer<UInt8>) -> AppSeverity? {
+        guard word.count <= 12 else { return nil }
+        var packed: UInt64 = 0
+        for b in word {
+            let lower = b | 0x20
+            guard lower >= 0x61 && lower <= 0x7A else { return nil }
+            packed = packed << 5 | UInt64(lower - 0x60)
+        }
+        return words[packed]
+    }
+
+    private static let words: [UInt64: AppSeverity] = {
+        let table: [(String, AppSeverity)] = [
+            ("trace", .debug), ("debug", .debug), ("verbose", .debug), ("fine", .debug),
+            ("info", .info), ("information", .info), ("notice", .info),
+            ("warn", .warning), ("warning", .warning),
+            ("error", .error), ("err", .error), ("fatal", .error), ("critical", .error), ("crit", .error),
+            ("severe", .error), ("panic", .error), ("emerg", .error), ("emergency", .error), ("alert", .error),
+        ]
+        var words: [UInt64: AppSeverity] = [:]
+        for (word, severity) in table {
+            words[word.utf8.reduce(UInt64(0)) { $0 << 5 | UInt64($1 - 0x60) }] = severity
+        }
+        return words
+    }()
+
+    /// A numeric level: pino/bunyan (50 error, 60 fatal) or syslog-like 0–3
+    /// (emerg…err; Nextcloud's 3 is error too). 4 is a syslog warning but
+    /// Nextcloud's fatal, so it is left unknown rather than guessed.
+    static func numbered(_ value: Int) -> AppSeverity {
+        switch value {
+        case 50...: return .error
+        case 40..<50: return .warning
+        case 10..<40: return .info
+        case 0...3: return .error
+        default: return .unknown
+        }
+    }
+}
+
+/// What the first pass learns from one application-log line, as byte ranges into it.
+struct AppLine {
+    /// True when the line begins an event (it has a time stamp, a level or is JSON);
+    /// false for the continuation lines of a multi-line event (stack frames, SQL, …).
+    var isEventStart = false
+    var isJSON = false
+    /// Starts with a space or tab: certainly a continuation.
+    var isIndented = false
+    var time: Int64?
+    var timeIsZoneless = false
+    var severity = AppSeverity.unknown
+    var id: Range<Int>?
+    /// Where the message starts on a text line (after the time, level and tags).
+    var messageStart = 0
+
+    mutating func reset() { self = AppLine() }
+}
+
+/// Reads the time, severity and request ID of application-log lines without
+/// allocating: text lines (Rails, Python, Java, Go, OpenStack, logfmt) and
+/// JSON lines (request-ID, level and time keys under their usual names).
+///
+/// One per thread (it owns a JSON scanner and regex match data).
+final class AppLineScanner {
+    /// The user's `--app-id-pattern`: replaces the built-in text forms.
+    private let userPattern: Regex?
+    private let builtin: Regex
+    private let json = JSONScanner()
+
+    /// `request_id=…`, `req_id: …`, `x-request-id=…`, `correlation_id=…`, `trace_id=…`,
+    /// `req=…`, `rid=…`, and a UUID in brackets, `[uuid]` (Rails) or `[req-uuid …]` (OpenStack).
+    static let builtinPattern =
+        #"(?:^|[^A-Za-z0-9_])(?:x[-_]?)?(?:request[-_]?id|req[-_]?id|correlation[-_]?id|trace[-_]?id)["']?\s*[=:]\s*["']?(?<id>[A-Za-z0-9][A-Za-z0-9._+/-]{5,127})"#
+        + #"|(?:^|[^A-Za-z0-9_])(?:req|rid)=["']?(?<id>[A-Za-z0-9][A-Za-z0-9._+/-]{5,127})"#
+        + #"|\[(?:req-)?(?<id>[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})[\]\s]"#
+
+    init(idPattern: String? = nil) throws {
+        userPattern = try idPattern.map { try Regex($0) }
+        if let userPattern, userPattern.groupNames["id"] == nil {
+            throw TriageError.regex(pattern: userPattern.pattern, message: "needs a named group (?<id>…) for the request ID")
+        }
+        builtin = try Regex(Self.builtinPattern, caseInsensitive: true, duplicateNames: true)
+    }
+
+    func scan(_ p: UnsafeBufferPointer<UInt8>, into line: inout AppLine) {
+        line.reset()
+        guard !p.isEmpty else { return }
+        line.isIndented = p[0] == 0x20 || p[0] == 0x09
+        if !line.isIndented, let open = jsonStart(p), scanJSON(p, from: open, into: &line) { return }
+        if line.isIndented { return }
+        scanText(p, into: &line)
+    }
+
+    // MARK: - Text lines
+
+    private func scanText(_ p: UnsafeBufferPointer<UInt8>, into line: inout AppLine) {
+        var messageStart = 0
+        if let found = Self.findTime(p) {
+            line.time = found.time
+            line.timeIsZoneless = found.isZoneless
+            line.isEventStart = true
+            messageStart = found.end
+        } else if Self.startsWithSyslogTime(p) || Self.startsWithRubyLoggerMark(p) || Self.startsWith(p, "panic: ")
+                    || Self.startsWith(p, "Exception in thread ") {
+            line.isEventStart = true
+        }
+        // The first word that names a level decides the severity.
+        var i = 0
+        let end = min(p.count, 200)
+        while i < end {
+            guard Self.isLetter(p[i]) else { i += 1; continue }
+            let start = i
+            while i < end, Self.isLetter(p[i]) { i += 1 }
+            if let severity = AppSeverity.named(UnsafeBufferPointer(rebasing: p[start..<i])) {
+                line.severity = severity
+                // A line that starts with its level (`ERROR:root:…`) starts an event.
+                if start == 0 { line.isEventStart = true }
+                messageStart = max(messageStart, i)
+                break
+            }
+        }
+        line.messageStart = Self.skipTags(p, from: messageStart)
+        let pattern = userPattern ?? builtin
+        if let match = pattern.firstMatch(in: p), let id = pattern.range(named: "id", in: match) {
+            line.id = id
+        }
+    }
+
+    /// Skips separators and up to four `[tags]` after the level.
+    private static func skipTags(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        for _ in 0..<4 {
+            while i < p.count, p[i] == 0x20 || p[i] == UInt8(ascii: ":") || p[i] == UInt8(ascii: "-")
+                    || p[i] == UInt8(ascii: "]") || p[i] == UInt8(ascii: "|") || p[i] == 0x09 { i += 1 }
+            guard i < p.count, p[i] == UInt8(ascii: "[") else { break }
+            guard let close = p[i...].firstIndex(of: UInt8(ascii: "]")) else { break }
+            i = close + 1
+        }
+        return min(i, p.count)
+    }
+
+    /// The first time stamp within the first 64 bytes: ISO 8601 (`2018-04-08T13:57:35.59`,
+    /// `2017-05-16 00:00:20.345`, with or without a zone) or CLF (`10/Oct/2000:13:55:36 -0700`).
+    static func findTime(_ p: UnsafeBufferPointer<UInt8>) -> (time: Int64, isZoneless: Bool, end: Int)? {
+        let limit = min(p.count, 64)
+        var i = 0
+        while i + 19 <= p.count && i < limit {
+            defer { i += 1 }
+            guard isDigit(p[i]), i == 0 || !isDigit(p[i - 1]) else { continue }
+            if p[i + 4] == UInt8(ascii: "/"), p[i + 7] == UInt8(ascii: "/"), isDigit(p[i + 3]) {
+                // Go's log package: `2026/11/21 10:00:00`, local time without a zone.
+                var iso = Array(p[i..<(i + 19)])
+                iso[4] = UInt8(ascii: "-")
+                iso[7] = UInt8(ascii: "-")
+                if let time = iso.withUnsafeBufferPointer({ Timestamp.parseISO8601($0) }) { return (time, true, i + 19) }
+            } else if p[i + 4] == UInt8(ascii: "-"), isDigit(p[i + 3]) {
+                var end = i + 19
+                if end < p.count, p[end] == UInt8(ascii: ".") || p[end] == UInt8(ascii: ",") {
+                    end += 1
+                    while end < p.count, isDigit(p[end]) { end += 1 }
+                }
+                var zoneless = true
+                if end < p.count, p[end] == UInt8(ascii: "Z") {
+                    end += 1
+                    zoneless = false
+                } else if end + 5 <= p.count, p[end] == UInt8(ascii: "+") || p[end] == UInt8(ascii: "-") {
+                    let colon = end + 6 <= p.count && p[end + 3] == UInt8(ascii: ":")
+                    let length = colon ? 6 : 5
+                    if let zone = Timestamp.zoneOffset(p, end), zone.length == length {
+                        end += length
+                        zoneless = false
+                    }
+                }
+                if let time = Timestamp.parseISO8601(UnsafeBufferPointer(rebasing: p[i..<end])) {
+                    return (time, zoneless, end)
+                }
+            } else if i + 26 <= p.count, p[i + 2] == UInt8(ascii: "/"),
+                      let time = Timestamp.parseCLF(UnsafeBufferPointer(rebasing: p[i..<(i + 26)])) {
+                return (time, false, i + 26)
+            }
+        }
+        return nil
+    }
+
+    /// `Nov 21 10:00:00` (syslog, no year): the line starts an event; its time is not used.
+    private static func startsWithSyslogTime(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard p.count >= 15, Timestamp.monthNumber(p[0], p[1], p[2]) != nil, p[3] == 0x20,
+              p[9] == UInt8(ascii: ":"), p[12] == UInt8(ascii: ":") else { return false }
+        return true
+    }
+
+    /// Ruby's Logger: `E, [2026-11-21T10:00:00.123 #42] ERROR -- : …`.
+    private static func startsWithRubyLoggerMark(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        p.count >= 4 && p[0] >= UInt8(ascii: "A") && p[0] <= UInt8(ascii: "Z") && p[1] == UInt8(ascii: ",")
+            && p[2] == 0x20 && p[3] == UInt8(ascii: "[")
+    }
+
+    private static func startsWith(_ p: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
+        let n = prefix.utf8CodeUnitCount
+        guard p.count >= n else { return false }
+        for k in 0..<n where p[k] != prefix.utf8Start[k] { return false }
+        return true
+    }
+
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    @inline(__always) static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+
+    // MARK: - JSON lines
+
+    /// The `{` of a line that is one JSON object, perhaps after a short prefix
+    /// (`web-1  | {…}`, a syslog header).
+    private func jsonStart(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
+        var last = p.count - 1
+        while last > 0, p[last] == 0x20 || p[last] == 0x0D || p[last] == 0x09 { last -= 1 }
+        guard p[last] == UInt8(ascii: "}") else { return nil }
+        return p.prefix(256).firstIndex(of: UInt8(ascii: "{"))
+    }
+
+    private func scanJSON(_ p: UnsafeBufferPointer<UInt8>, from start: Int, into line: inout AppLine) -> Bool {
+        var idPriority = 0
+        var id: Range<Int>?
+        var time: Int64?
+        var zoneless = false
+        var severity = AppSeverity.unknown
+        let end = json.scan(p, from: start) { path, kind, value in
+            guard kind != .null, let role = AppJSONKeys.role(of: path) else { return }
+            let bytes = UnsafeBufferPointer(rebasing: p[value])
+            switch role {
+            case let .requestID(priority):
+                guard kind == .string || kind == .number, priority > idPriority, !bytes.isEmpty else { return }
+                idPriority = priority
+                id = value
+            case .time:
+                guard time == nil, let t = Timestamp.parseAny(bytes) else { return }
+                time = t
+                zoneless = kind == .string && Self.findTime(bytes)?.isZoneless == true
+            case .level:
+                if kind == .number {
+                    var n = 0
+                    for b in bytes.prefix(4) where Self.isDigit(b) { n = n * 10 + Int(b - 0x30) }
+                    severity = max(severity, AppSeverity.numbered(n))
+                } else if let named = AppSeverity.named(bytes) {
+                    severity = max(severity, named)
+                }
+            default:
+                if role.marksError, !bytes.isEmpty { severity = max(severity, .error) }
+            }
+        }
+        guard end != nil else { return false }
+        line.isJSON = true
+        line.isEventStart = true
+        line.id = id
+        line.time = time
+        line.timeIsZoneless = zoneless
+        line.severity = severity
+        return true
+    }
+}
+
+/// The roles JSON application-log keys play, told apart by their names with
+/// case, `_`, `-`, `.` and `@` ignored (`request_id`, `requestId`, `x-request-id`,
+/// `log.level`, `@timestamp`). A key matches by its full path or its last part.
+enum AppJSONKeys {
+    enum Role: Equatable {
+        /// Higher priority wins: a request ID over a correlation ID over a trace ID.
+        case requestID(priority: Int)
+        case time, level, message
+        /// The exception's type, message or stack: their presence makes the event an error.
+        case exceptionType, exceptionMessage, stack
+    }
+
+    static func role(of path: UnsafeBufferPointer<UInt8>) -> Role? {
+        var lastStart = 0
+        for (i, b) in path.enumerated() where b == UInt8(ascii: ".") { lastStart = i + 1 }
+        if let role = table[key(path)] { return role }
+        if lastStart > 0, let role = table[key(UnsafeBufferPointer(rebasing: path[lastStart...]))], role.isLeafRole {
+            return role
+        }
+        return nil
+    }
+
+    /// FNV-1a over the lowercased letters and digits of a key.
+    static func key<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            let lower = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+            guard (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) else { continue }
+            h ^= UInt64(lower)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        return h
+    }
+
+    private static let table: [UInt64: Role] = {
+        var t: [UInt64: Role] = [:]
+        for name in ["requestid", "reqid", "xrequestid", "httpxrequestid", "requestuuid"] { t[key(name.utf8)] = .requestID(priority: 3) }
+        for name in ["correlationid", "xcorrelationid"] { t[key(name.utf8)] = .requestID(priority: 2) }
+        for name in ["traceid", "ddtraceid"] { t[key(name.utf8)] = .requestID(priority: 1) }
+        for name in ["time", "timestamp", "ts", "datetime", "asctime", "t"] { t[key(name.utf8)] = .time }
+        for name in ["level", "severity", "levelname", "loglevel", "lvl", "l", "severitytext"] { t[key(name.utf8)] = .level }
+        for name in ["message", "msg", "m", "mt", "event"] { t[key(name.utf8)] = .message }
+        for name in ["exceptiontype", "exceptionclass", "exceptionexception", "exceptionname", "errortype",
+                     "errorkind", "errorclass", "errorname", "exctype", "errtype", "exceptionclassname"] {
+            t[key(name.utf8)] = .exceptionType
+        }
+        for name in ["exceptionmessage", "errormessage", "errmessage", "exceptionmsg", "errormsg", "error", "err"] {
+            t[key(name.utf8)] = .exceptionMessage
+        }
+        for name in ["stack", "stacktrace", "exceptionstacktrace", "exceptionstack", "errorstack", "errstack",
+                     "excinfo", "traceback", "exception", "x", "errorstacktrace", "backtrace", "exceptionbacktrace"] {
+            t[key(name.utf8)] = .stack
+        }
+        return t
+    }()
+}
+
+extension AppJSONKeys.Role {
+    /// Roles a nested key may take by its last part alone (`context.request_id`, `log.level`);
+    /// messages and stacks must be named in full, so `data.message` is not the event's message.
+    var isLeafRole: Bool {
+        switch self {
+        case .requestID, .time, .level: return true
+        default: return false
+        }
+    }
+
+    /// Roles whose presence makes a JSON event an error whatever its level says.
+    var marksError: Bool {
+        switch self {
+        case .exceptionType, .exceptionMessage, .stack: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,199 @@
+/// What groups application errors into one bug, the way error trackers do it:
+/// the exception type, the message with its variable parts replaced
+/// (``MessageNormalizer``), and the top frames of the stack (file and
+/// function, no line numbers). The ID is a hash of those three, so the same
+/// bug gives the same ID across runs and machines, and a different exception
+/// or a different place in the code on the same route gives another.
+///
+/// The algorithm is versioned (``algorithm``); Docs/Correlation.md describes it.
+public struct ErrorSignature: Sendable, Equatable {
+    /// Bump when anything that feeds the ID changes.
+    public static let algorithm = "sig-1"
+    /// Frames that take part in the ID.
+    public static let frameCount = 3
+
+    public var exceptionType: String
+    public var message: String
+    public var frames: [String]
+    public var id: String
+    public var title: String
+    /// False when neither an exception type nor a stack frame was found (a plain error line).
+    public var hasException: Bool
+
+    public init(exceptionType: String, message: String, frames: [String]) {
+        self.exceptionType = exceptionType
+        self.message = message
+        self.frames = Array(frames.prefix(Self.frameCount))
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for part in [Self.algorithm, exceptionType, message] + self.frames {
+            for b in part.utf8 {
+                h ^= UInt64(b)
+                h = h &* 0x0000_0100_0000_01b3
+            }
+            h ^= 0xFF
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(h, radix: 16)
+        id = String(repeating: "0", count: 16 - hex.count) + hex
+        let text = exceptionType.isEmpty ? message : (message.isEmpty ? exceptionType : "\(exceptionType): \(message)")
+        title = text.count > 120 ? String(text.prefix(119)) + "…" : text
+        hasException = !exceptionType.isEmpty || !self.frames.isEmpty
+    }
+
+    /// The last two parts of a path (`app/models/user.rb` from
+    /// `/srv/releases/20261121/app/models/user.rb`): release directories and
+    /// machine-specific prefixes vary, the file does not.
+    public static func shortPath(_ path: String) -> String {
+        let parts = path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+        return parts.suffix(2).joined(separator: "/")
+    }
+}
+
+/// Builds ``ErrorSignature``s from application events. One per thread (it owns regexes).
+final class SignatureBuilder {
+    private let normalizer: MessageNormalizer
+    private let rails: Regex
+    private let exception: Regex
+    private let goPanic: Regex
+    private let python: Regex
+    private let java: Regex
+    private let node: Regex
+    private let ruby: Regex
+    private let goFunction: Regex
+
+    init() throws {
+        normalizer = try MessageNormalizer()
+        // Rails: `ActiveRecord::RecordNotFound (Couldn't find User with 'id'=5):`
+        rails = try Regex(#"^([A-Z]\w*(?:::[A-Z]\w*)+|[A-Z]\w*(?:Error|Exception|Invalid|NotFound|Timeout)) \((.*?)\)?:?$"#)
+        // Java, Kotlin, Python, Node, Ruby, .NET: `pkg.SomeException: message`, `ValueError: bad`, `TypeError`.
+        exception = try Regex(#"^(?:Exception in thread "[^"]*" |Uncaught |Unhandled (?:exception|rejection):? )?((?:[A-Za-z_$][\w$]*(?:\.|::))*[A-Z][\w$]*(?:Error|Exception|Exit|Interrupt|Fault|Failure|Timeout|Throwable|Invalid|NotFound|Denied|Refused))(?:: ?(.*))?$"#)
+        goPanic = try Regex(#"^(?:http: )?panic(?: serving [^:]+:\d+)?: (.*)$"#)
+        python = try Regex(#"^\s*File "([^"]+)", line \d+, in (.+)$"#)
+        java = try Regex(#"^\s*at ((?:[\w$<>\-]+[./])+[\w$<>\-]+)\([^)]*\)\s*$"#)
+        node = try Regex(#"^\s*at (?:async )?(?:(.+?) \()?(?:file://)?([^()\s]+?)(?::\d+){1,2}\)?\s*$"#)
+        ruby = try Regex(#"^\s*(?:from )?([^\s:]+\.rb):\d+:in [`'](.*)'$"#)
+        goFunction = try Regex(#"^((?:[\w.\-]+/)*[\w.\-]+\.(?:\(\*?\w+\)\.)?[\w.]+)\(.*\)$"#)
+    }
+
+    /// The signature of one event.
+    func signature(of event: AppEvent) -> ErrorSignature {
+        var type = event.exceptionType ?? ""
+        var message = event.exceptionMessage ?? ""
+        if type.isEmpty || message.isEmpty, let found = findException(in: event.lines) {
+            if type.isEmpty { type = found.type }
+            if message.isEmpty { message = found.message }
+        }
+        if message.isEmpty {
+            message = event.message ?? event.lines.first { !$0.trimmedSpaces.isEmpty } ?? ""
+        }
+        // The request ID is the most variable part of all.
+        if !event.displayID.isEmpty { message = message.replacing(event.displayID, with: "<id>") }
+        var frames = event.structuredFrames.isEmpty ? findFrames(in: event.lines) : Self.preferApplication(
+            event.structuredFrames.map { ($0, Self.isLibrary($0)) })
+        frames = Array(frames.prefix(ErrorSignature.frameCount))
+        return ErrorSignature(exceptionType: type, message: normalizer.normalize(message), frames: frames)
+    }
+
+    /// The first line that names an exception (or a Go panic), with its message.
+    private func findException(in lines: [String]) -> (type: String, message: String)? {
+        for line in lines {
+            let text = line.trimmedSpaces
+            guard !text.isEmpty, text.count < 2000 else { continue }
+            let bytes = Array(text.utf8)
+            let found: (String, String)? = bytes.withUnsafeBufferPointer { p in
+                for regex in [rails, exception] {
+                    if let m = regex.firstMatch(in: p), let t = m.count > 1 ? m[1] : nil {
+                        let rest = m.count > 2 ? m[2].map { String(decoding: p[$0], as: UTF8.self) } ?? "" : ""
+                        return (String(decoding: p[t], as: UTF8.self), rest)
+                    }
+                }
+                if let m = goPanic.firstMatch(in: p), let rest = m.count > 1 ? m[1] : nil {
+                    return ("panic", String(decoding: p[rest], as: UTF8.self))
+                }
+                return nil
+            }
+            if let found { return found }
+        }
+        return nil
+    }
+
+    /// Frames innermost first, application frames before library ones.
+    private func findFrames(in lines: [String]) -> [String] {
+        var frames: [(text: String, isLibrary: Bool)] = []
+        var pythonFrames: [(text: String, isLibrary: Bool)] = []
+        var inGoroutine = false
+        for line in lines {
+            let bytes = Array(line.utf8)
+            bytes.withUnsafeBufferPointer { p in
+                func group(_ m: [Range<Int>?], _ i: Int) -> String? {
+                    guard i < m.count, let r = m[i] else { return nil }
+                    return String(decoding: p[r], as: UTF8.self)
+                }
+                if line.hasPrefix("goroutine ") { inGoroutine = true; return }
+                if let m = python.firstMatch(in: p), let file = group(m, 1), let function = group(m, 2) {
+                    // Python prints the innermost call last.
+                    pythonFrames.insert(("\(ErrorSignature.shortPath(file)) in \(function)", Self.isLibrary(file)), at: 0)
+                } else if let m = java.firstMatch(in: p), let function = group(m, 1) {
+                    frames.append((Self.stripNumbers(function), Self.isLibrary(function)))
+                } else if let m = ruby.firstMatch(in: p), let file = group(m, 1), let method = group(m, 2) {
+                    frames.append(("\(ErrorSignature.shortPath(file)) in \(Self.stripNumbers(method))", Self.isLibrary(file)))
+                } else if let m = node.firstMatch(in: p), let file = group(m, 2) {
+                    let short = ErrorSignature.shortPath(file)
+                    let text = group(m, 1).map { "\(short) in \($0)" } ?? short
+                    frames.append((text, Self.isLibrary(file)))
+                } else if inGoroutine, let m = goFunction.firstMatch(in: p), let function = group(m, 1) {
+                    guard !function.hasPrefix("panic"), !function.hasPrefix("runtime.") else { return }
+                    frames.append((Self.stripNumbers(function), Self.isLibrary(function)))
+                }
+            }
+        }
+        return Self.preferApplication(pythonFrames + frames)
+    }
+
+    private static func preferApplication(_ frames: [(text: String, isLibrary: Bool)]) -> [String] {
+        let application = frames.filter { !$0.isLibrary }
+        return (application.isEmpty ? frames : application).map(\.text)
+    }
+
+    /// Frames in dependencies and runtimes say little about which bug it is.
+    static func isLibrary(_ location: String) -> Bool {
+        let markers = ["/gems/", "/ruby/", "site-packages", "dist-packages", "/lib/python", "node_modules", "node:",
+                       "internal/", "<frozen", "/usr/lib/", "/usr/local/lib/", "/go/pkg/mod/", "GOROOT", "vendor/"]
+        if markers.contains(where: { location.contains($0) }) { return true }
+        let prefixes = ["java.", "javax.", "jdk.", "sun.", "kotlin.", "kotlinx.", "scala.", "org.springframework.",
+                        "org.apache.", "io.netty.", "org.eclipse.jetty.", "com.sun.", "net/http.", "runtime."]
+        return prefixes.contains { location.hasPrefix($0) }
+    }
+
+    /// `lambda$handle$3` → `lambda$handle$N`, `Foo$1` → `Foo$N`, `func7` → `funcN`,
+    /// `block (2 levels) in call` → `block in call`: compiler-made numbers change between builds.
+    static func stripNumbers(_ name: String) -> String {
+        let c = Array(name)
+        var out: [Character] = []
+        var i = 0
+        while i < c.count {
+            if c[i] == "(", out.suffix(6).elementsEqual("block "), let close = c[i...].firstIndex(of: ")") {
+                i = close + 1
+                if i < c.count, c[i] == " " { i += 1 }
+                continue
+            }
+            if c[i].isASCII, c[i].isNumber, out.last == "$" || out.suffix(4).elementsEqual("func") {
+                while i < c.count, c[i].isASCII, c[i].isNumber { i += 1 }
+                out.append("N")
+                continue
+            }
+            out.append(c[i])
+            i += 1
+        }
+        return String(out)
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces and tabs.
+    var trimmedSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}

@@ -1,0 +1,265 @@
+/// The 5xx of the access log, kept so that application logs can explain them.
+///
+/// A 5xx with a request ID is kept by the ID's key (``RequestID``) with its
+/// time, route, class and upstream status: a few dozen bytes each, at most
+/// ``Aggregator/Limits/failedRequests`` of them (the rest are counted as
+/// untracked). Application events are matched against these keys and only
+/// matched events are ever kept, so memory follows the number of 5xx, not the
+/// size of the application logs. A 5xx without an ID (or not matched) still
+/// gets a signature from what the access log says: class, route, upstream status.
+final class ServerErrorLedger {
+    struct Entry {
+        var displayID: String
+        var firstTime: Int64
+        var lastTime: Int64
+        /// 5xx that carried this ID (a client retrying with the same ID, several log lines).
+        var count: Int
+        var route: Int32
+        var failureClass: FailureClass
+        var upstreamStatus: Int
+        /// Index into `catalog` once an application event explained it, else -1.
+        var signature: Int32 = -1
+        /// How much the chosen event says: 2 for an exception type, +1 for frames.
+        var rank = -1
+    }
+
+    struct AccessKey: Hashable {
+        var route: Int32
+        var failureClass: FailureClass
+        var upstreamStatus: Int
+    }
+
+    struct AccessStats {
+        var count = 0
+        var firstTime: Int64?
+        var lastTime: Int64?
+        var samples: [String] = []
+
+        mutating func add(count: Int, first: Int64?, last: Int64?, sample: String?, sampleLimit: Int) {
+            self.count += count
+            firstTime = Aggregator.earlier(firstTime, first)
+            lastTime = Aggregator.later(lastTime, last)
+            if let sample, samples.count < sampleLimit, !samples.contains(sample) { samples.append(sample) }
+        }
+    }
+
+    /// One application error signature and the first event that showed it.
+    struct CatalogEntry {
+        var signature: ErrorSignature
+        var exampleMessage: String
+        var exampleStack: [String]
+        var location: String
+    }
+
+    let requests: ByteKeyTable<Entry>
+    /// 5xx with a request ID that did not fit in `requests`.
+    var untracked = 0
+    var serverErrorsWithRequestID = 0
+    var access: [AccessKey: AccessStats] = [:]
+    var catalog: [CatalogEntry] = []
+    var catalogIndex: [String: Int32] = [:]
+    /// Distinct application signatures beyond this are not catalogued (their 5xx keep access-log signatures).
+    static let catalogLimit = 10_000
+    var catalogOverflow = 0
+    let sampleLimit: Int
+    private var key: [UInt8] = []
+
+    init(limit: Int, sampleLimit: Int) {
+        requests = ByteKeyTable(limit: limit)
+        self.sampleLimit = sampleLimit
+        key.reserveCapacity(RequestID.maximumLength)
+    }
+
+    /// Records one 5xx.
+    ///
+    /// - Parameter time: Unix seconds, `.min` when the line had none.
+    func add(requestID: UnsafeBufferPointer<UInt8>?, time: Int64, route: Int32, failureClass: FailureClass,
+             upstreamStatus: Int) {
+        let timed: Int64? = time == .min ? nil : time
+        guard let requestID, RequestID.normalize(requestID, into: &key) else {
+            access[AccessKey(route: route, failureClass: failureClass, upstreamStatus: upstreamStatus), default: AccessStats()]
+                .add(count: 1, first: timed, last: timed, sample: nil, sampleLimit: sampleLimit)
+            return
+        }
+        serverErrorsWithRequestID += 1
+        let index = key.withUnsafeBufferPointer { k in
+            requests.index(of: k) {
+                Entry(displayID: LogText.display(requestID), firstTime: time, lastTime: time, count: 0, route: route,
+                      failureClass: failureClass, upstreamStatus: upstreamStatus)
+            }
+        }
+        guard let index else {
+            untracked += 1
+            access[AccessKey(route: route, failureClass: failureClass, upstreamStatus: upstreamStatus), default: AccessStats()]
+                .add(count: 1, first: timed, last: timed, sample: LogText.display(requestID), sampleLimit: sampleLimit)
+            return
+        }
+        requests.values[index].count += 1
+        if time != .min {
+            let entry = requests.values[index]
+            if entry.firstTime == .min || time < entry.firstTime { requests.values[index].firstTime = time }
+            if entry.lastTime == .min || time > entry.lastTime { requests.values[index].lastTime = time }
+        }
+    }
+
+    /// Whether a 5xx carried this key (application events with other IDs are not kept).
+    func contains(_ key: [UInt8]) -> Bool {
+        key.withUnsafeBufferPointer { requests.find($0) != nil }
+    }
+
+    /// Adds `other`'s 5xx, mapping its route indexes to this aggregator's.
+    func merge(_ other: ServerErrorLedger, route: (Int32) -> Int32) {
+        serverErrorsWithRequestID += other.serverErrorsWithRequestID
+        untracked += other.untracked
+        for (k, v) in other.access {
+            var mapped = k
+            mapped.route = route(k.route)
+            var stats = access[mapped] ?? AccessStats()
+            stats.count += v.count
+            stats.firstTime = Aggregator.earlier(stats.firstTime, v.firstTime)
+            stats.lastTime = Aggregator.later(stats.lastTime, v.lastTime)
+            for s in v.samples where stats.samples.count < sampleLimit { stats.samples.append(s) }
+            access[mapped] = stats
+        }
+        for (i, k) in other.requests.keys.enumerated() {
+            var value = other.requests.values[i]
+            value.route = route(value.route)
+            let index = k.withUnsafeBufferPointer { requests.index(of: $0) { Entry(
+                displayID: value.displayID, firstTime: .min, lastTime: .min, count: 0, route: value.route,
+                failureClass: value.failureClass, upstreamStatus: value.upstreamStatus) } }
+            guard let index else {
+                untracked += value.count
+                let first: Int64? = value.firstTime == .min ? nil : value.firstTime
+                let last: Int64? = value.lastTime == .min ? nil : value.lastTime
+                access[AccessKey(route: value.route, failureClass: value.failureClass, upstreamStatus: value.upstreamStatus),
+                       default: AccessStats()].add(count: value.count, first: first, last: last, sample: value.displayID,
+                                                   sampleLimit: sampleLimit)
+                continue
+            }
+            var entry = requests.values[index]
+            entry.count += value.count
+            if value.firstTime != .min, entry.firstTime == .min || value.firstTime < entry.firstTime { entry.firstTime = value.firstTime }
+            if value.lastTime != .min, entry.lastTime == .min || value.lastTime > entry.lastTime { entry.lastTime = value.lastTime }
+            requests.values[index] = entry
+        }
+    }
+
+    /// Explains the 5xx with `key` by an application event's signature, if the event
+    /// says more than the one chosen so far. Returns false when no 5xx has the key.
+    @discardableResult
+    func explain(_ key: [UInt8], with signature: ErrorSignature, event: AppEvent) -> Bool {
+        guard let index = key.withUnsafeBufferPointer({ requests.find($0) }) else { return false }
+        let rank = (signature.exceptionType.isEmpty ? 0 : 2) + (signature.frames.isEmpty ? 0 : 1)
+        guard rank > requests.values[index].rank else { return true }
+        let catalogued: Int32
+        if let existing = catalogIndex[signature.id] {
+            catalogued = existing
+        } else {
+            guard catalog.count < Self.catalogLimit else {
+                catalogOverflow += 1
+                return true
+            }
+            catalogued = Int32(catalog.count)
+            catalogIndex[signature.id] = catalogued
+            catalog.append(Self.example(signature, event))
+        }
+        requests.values[index].signature = catalogued
+        requests.values[index].rank = rank
+        return true
+    }
+
+    private static func example(_ signature: ErrorSignature, _ event: AppEvent) -> CatalogEntry {
+        func cut(_ text: String, _ n: Int) -> String { text.count > n ? String(text.prefix(n - 1)) + "…" : text }
+        var lines = event.lines
+        var message = event.exceptionMessage ?? event.message ?? ""
+        if message.isEmpty, let first = lines.firstIndex(where: { !$0.trimmedSpaces.isEmpty }) {
+            message = lines[first].trimmedSpaces
+            lines.removeSubrange(...first)
+        }
+        if let type = event.exceptionType, !message.hasPrefix(type) { message = "\(type): \(message)" }
+        let stack = lines.filter { !$0.trimmedSpaces.isEmpty }
+        var trimmed = stack.prefix(12).map { cut($0, 200) }
+        if stack.count > 12 { trimmed.append("… \(stack.count - 12 + event.droppedLines) more lines") }
+        return CatalogEntry(signature: signature, exampleMessage: cut(message, 300), exampleStack: trimmed,
+                            location: "\(event.path):\(event.line)")
+    }
+}
+
+// MARK: - Summary
+
+extension ServerErrorLedger {
+    /// Every 5xx under exactly one signature, most frequent first.
+    func signatures(routeName: (Int32) -> String) -> [TriageSummary.Signature] {
+        struct Group {
+            var count = 0
+            var first: Int64?
+            var last: Int64?
+            var routes: [Int32: Int] = [:]
+            var classes = ClassCounts()
+            var samples: [String] = []
+        }
+        var appGroups: [Int32: Group] = [:]
+        var access = self.access
+        for entry in requests.values {
+            let first: Int64? = entry.firstTime == .min ? nil : entry.firstTime
+            let last: Int64? = entry.lastTime == .min ? nil : entry.lastTime
+            if entry.signature >= 0 {
+                var g = appGroups[entry.signature] ?? Group()
+                g.count += entry.count
+                g.first = Aggregator.earlier(g.first, first)
+                g.last = Aggregator.later(g.last, last)
+                g.routes[entry.route, default: 0] += entry.count
+                g.classes[entry.failureClass] += entry.count
+                if g.samples.count < sampleLimit { g.samples.append(entry.displayID) }
+                appGroups[entry.signature] = g
+            } else {
+                access[AccessKey(route: entry.route, failureClass: entry.failureClass, upstreamStatus: entry.upstreamStatus),
+                       default: AccessStats()].add(count: entry.count, first: first, last: last, sample: entry.displayID,
+                                                   sampleLimit: sampleLimit)
+            }
+        }
+        var list: [TriageSummary.Signature] = []
+        for (index, g) in appGroups {
+            let c = catalog[Int(index)]
+            let routes = g.routes.sorted { ($0.value, routeName($1.key)) > ($1.value, routeName($0.key)) }
+                .prefix(5).map { routeName($0.key) }
+            list.append(.init(id: c.signature.id, title: c.signature.title, source: .appLog, count: g.count,
+                              firstSeen: g.first, lastSeen: g.last, routes: routes, classes: g.classes,
+                              sampleRequestIDs: g.samples, exceptionType: c.signature.exceptionType.isEmpty ? nil : c.signature.exceptionType,
+                              message: c.exampleMessage, stack: c.exampleStack, frames: c.signature.frames,
+                              location: c.location, upstreamStatus: nil))
+        }
+        for (k, v) in access {
+            let route = routeName(k.route)
+            let upstream = k.upstreamStatus > 0 ? " (upstream \(k.upstreamStatus))" : ""
+            let id = Self.accessSignatureID(failureClass: k.failureClass, route: route, upstreamStatus: k.upstreamStatus)
+            var classes = ClassCounts()
+            classes[k.failureClass] = v.count
+            list.append(.init(id: id, title: "\(k.failureClass.identifier) on \(route)\(upstream)", source: .accessLog,
+                              count: v.count, firstSeen: v.firstTime, lastSeen: v.lastTime, routes: [route],
+                              classes: classes, sampleRequestIDs: v.samples, exceptionType: nil, message: nil, stack: [],
+                              frames: [], location: nil, upstreamStatus: k.upstreamStatus > 0 ? k.upstreamStatus : nil))
+        }
+        return list.sorted { a, b in
+            if a.count != b.count { return a.count > b.count }
+            if a.source != b.source { return a.source == .appLog }
+            return a.id < b.id
+        }
+    }
+
+    /// `access-` and 16 hex digits of the class, route and upstream status.
+    static func accessSignatureID(failureClass: FailureClass, route: String, upstreamStatus: Int) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in "\(ErrorSignature.algorithm)|\(failureClass.identifier)|\(route)|\(upstreamStatus)".utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x0000_0100_0000_01b3
+        }
+        let hex = String(h, radix: 16)
+        return "access-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
+    /// 5xx (counting repeats of an ID) explained by an application event.
+    var matchedServerErrors: Int {
+        requests.values.reduce(0) { $0 + ($1.signature >= 0 ? $1.count : 0) }
+    }
+}
