@@ -177,6 +177,11 @@ final class ServerErrorLedger {
             lines.removeSubrange(...first)
         }
         if let type = event.exceptionType, !message.hasPrefix(type) { message = "\(type): \(message)" }
+        // A header like "payment failed" says less than the exception line further down.
+        let type = signature.exceptionType
+        if !type.isEmpty, !message.contains(type), let line = lines.first(where: { $0.trimmedSpaces.hasPrefix(type) }) {
+            message = line.trimmedSpaces
+        }
         let stack = lines.filter { !$0.trimmedSpaces.isEmpty }
         var trimmed = stack.prefix(12).map { cut($0, 200) }
         if stack.count > 12 { trimmed.append("… \(stack.count - 12 + event.droppedLines) more lines") }

@@ -19,7 +19,8 @@ public struct HTMLRenderer: Sendable {
     }
 
     public func render(_ s: TriageSummary) -> String {
-        let sections = [timeline(s), deploys(s), incidents(s), classes(s), routes(s), upstreams(s), inputs(s), malformed(s), notes(s)]
+        let sections = [timeline(s), deploys(s), incidents(s), signatures(s), classes(s), routes(s), upstreams(s), inputs(s),
+                        appLogs(s), malformed(s), notes(s)]
             .compactMap { $0 }
         var out: [String] = []
         out.append("<!DOCTYPE html>")
@@ -201,6 +202,53 @@ public struct HTMLRenderer: Sendable {
         return out
     }
 
+    /// 5xx by error signature; the top application errors open to their message and stack.
+    private func signatures(_ s: TriageSummary) -> Section? {
+        guard !s.signatures.isEmpty else { return nil }
+        var body = ["<p>\(HTMLText.escape(Format.coverage(s.correlation).prefix(1).uppercased() + Format.coverage(s.correlation).dropFirst())).</p>"]
+        let rows = s.signatures.enumerated().map { n, sig in
+            let span = sig.firstSeen.map { HTMLTimelineChart.range($0, max($0, sig.lastSeen ?? $0) + 60) } ?? ""
+            return row([
+                number(n + 1), cell(HTMLText.code(sig.title), className: "route"), number(sig.count),
+                cell(Format.percent(sig.count, of: s.serverErrors), className: "num"), cell(HTMLText.escape(span), nowrap: true),
+                cell(sig.source == .appLog ? "app log" : "access log", nowrap: true), cell(classList(sig.classes, limit: 2)),
+                cell(sig.routes.prefix(3).map(HTMLText.code).joined(separator: " ")), ids(Array(sig.sampleRequestIDs.prefix(3))),
+            ])
+        }
+        body += table(["rank", "signature", "5xx", "share", "first – last (UTC)", "source", "classes", "routes", "sample request IDs"],
+                      numeric: [0, 2, 3], rows: rows)
+        for (n, sig) in s.signatures.enumerated().prefix(5) where sig.source == .appLog {
+            body.append("<details\(n == 0 ? " open" : "")>")
+            body.append("<summary>\(n + 1). \(HTMLText.code(sig.title))</summary>")
+            var facts = ["signature <code>\(HTMLText.escape(sig.id))</code>"]
+            if let location = sig.location { facts.append("example from \(HTMLText.code(location))") }
+            if !sig.frames.isEmpty { facts.append("frames " + sig.frames.map(HTMLText.code).joined(separator: " ← ")) }
+            body.append("<p class=\"note\">\(facts.joined(separator: "; "))</p>")
+            body.append("<pre class=\"stack\">" + HTMLText.escape(([sig.message ?? ""] + sig.stack).joined(separator: "\n")) + "</pre>")
+            body.append("</details>")
+        }
+        if let hint = s.correlation.hint { body.append("<p class=\"note\">Note: \(HTMLText.escape(hint))</p>") }
+        body.append("<p class=\"note\">Every 5xx is under one signature: an application error (exception type, message without its variable parts, top frames; algorithm <code>\(HTMLText.escape(s.correlation.signatureAlgorithm))</code>) where an application log explained it, else what the access log says (class, route, upstream status).</p>")
+        return Section(id: "signatures", title: "Error signatures", body: body)
+    }
+
+    private func appLogs(_ s: TriageSummary) -> Section? {
+        guard !s.correlation.appLogs.isEmpty else { return nil }
+        let rows = s.correlation.appLogs.map { log in
+            var notes: [String] = []
+            if log.isGzip { notes.append("gzip") }
+            if log.timeMismatches > 0 { notes.append("\(Format.count(log.timeMismatches)) with a 5xx's ID but too far in time") }
+            if let error = log.error { notes.append("<strong class=\"error\">error: \(HTMLText.escape(error))</strong>") }
+            return row([
+                cell(HTMLText.code(log.path)), number(log.lines), number(log.errorEvents), number(log.errorEventsWithRequestID),
+                number(log.matchedEvents), cell(notes.joined(separator: "; ")),
+            ])
+        }
+        return Section(id: "app-logs", title: "Application logs",
+                       body: table(["path", "lines", "error events", "with request ID", "matched to 5xx", "notes"],
+                                   numeric: [1, 2, 3, 4], rows: rows))
+    }
+
     private func routes(_ s: TriageSummary) -> Section? {
         guard !s.routes.isEmpty else { return nil }
         let rows = s.routes.map { route in
@@ -344,6 +392,10 @@ public struct HTMLRenderer: Sendable {
     td.ids { min-width: 14rem; }
     td.ids code { display: inline-block; margin: 0 .2em .2em 0; }
     td.excerpt code { white-space: pre-wrap; }
+    details { margin: .6rem 0; }
+    summary { cursor: pointer; }
+    pre.stack { font: .8rem/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
+      background: var(--alt); padding: .6rem .8rem; border-radius: 4px; overflow-x: auto; white-space: pre; margin: .3rem 0 0; }
     .error, .bad { color: #b42318; }
     .good { color: #1a7f37; }
     @media (max-width: 40rem) {
@@ -361,7 +413,9 @@ public struct HTMLRenderer: Sendable {
       td.route { min-width: 9rem; }
       td.ids { min-width: 0; }
       h2 { break-after: avoid; }
-      tr, figure, .verdict { break-inside: avoid; }
+      tr, figure, .verdict, pre.stack { break-inside: avoid; }
+      details > *:not(summary) { display: block; }
+      pre.stack { white-space: pre-wrap; }
     }
     """
 }

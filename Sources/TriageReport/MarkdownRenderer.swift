@@ -26,9 +26,11 @@ public struct MarkdownRenderer: Sendable {
         out += timeline(s)
         out += deploys(s)
         out += incidents(s)
+        out += signatures(s)
         out += routes(s)
         out += upstreams(s)
         out += inputs(s)
+        out += appLogs(s)
         out += malformed(s)
         out += hints(s)
         return out.joined(separator: "\n") + "\n"
@@ -43,10 +45,13 @@ public struct MarkdownRenderer: Sendable {
         // still escaped as prose.
         let worstRoute = s.routes.first.map { "\($0.method) \($0.route)" }
         let worstUpstream = s.upstreams.first?.address
+        let topError = s.signatures.first { $0.source == .appLog }
         var out = ["", "## Verdict", ""]
         for (i, line) in verdict.lines.enumerated() {
-            let literal = line.hasPrefix("Worst route: ") ? worstRoute : line.hasPrefix("Worst upstream: ") ? worstUpstream : nil
-            let text = prose(line, literals: [literal].compactMap { $0 }.filter { !$0.isEmpty })
+            let literal = line.hasPrefix("Worst route: ") ? worstRoute : line.hasPrefix("Worst upstream: ") ? worstUpstream
+                : line.hasPrefix("Top error: ") ? topError?.title : nil
+            let route = line.hasPrefix("Top error: ") ? topError?.routes.first : nil
+            let text = prose(line, literals: [literal, route].compactMap { $0 }.filter { !$0.isEmpty })
             out.append(i == 0 ? "- **\(text)**" : "- \(text)")
         }
         if s.serverErrors > 0 {
@@ -127,6 +132,45 @@ public struct MarkdownRenderer: Sendable {
         return out
     }
 
+    /// The 5xx by error signature, then the message and stack of the top application errors.
+    private func signatures(_ s: TriageSummary) -> [String] {
+        guard !s.signatures.isEmpty else { return [] }
+        var out = ["", "## Error signatures", ""]
+        out.append(MarkdownText.text(Format.coverage(s.correlation).prefix(1).uppercased() + Format.coverage(s.correlation).dropFirst()) + ".")
+        out.append("")
+        out += MarkdownText.header(["rank", "signature", "5xx", "share", "first – last (UTC)", "source", "classes", "routes", "sample request IDs"],
+                                   numeric: [0, 2, 3])
+        for (n, sig) in s.signatures.enumerated() {
+            let span = sig.firstSeen.map { first in
+                HTMLTimelineChart.range(first, max(first, (sig.lastSeen ?? first)) + 60)
+            } ?? ""
+            out.append(MarkdownText.row([
+                "\(n + 1)", MarkdownText.code(sig.title), Format.count(sig.count), Format.percent(sig.count, of: s.serverErrors),
+                span, sig.source == .appLog ? "app log" : "access log", mainClasses(sig.classes),
+                sig.routes.prefix(3).map { MarkdownText.code($0) }.joined(separator: ", "),
+                codeList(Array(sig.sampleRequestIDs.prefix(3))),
+            ]))
+        }
+        for (n, sig) in s.signatures.enumerated().prefix(5) where sig.source == .appLog {
+            out.append("")
+            out.append("### \(n + 1). \(MarkdownText.text(sig.exceptionType ?? "Error")) (`\(sig.id)`)")
+            out.append("")
+            var facts: [String] = []
+            if let location = sig.location { facts.append("example from \(MarkdownText.code(location, inTable: false))") }
+            if !sig.frames.isEmpty { facts.append("frames " + sig.frames.map { MarkdownText.code($0, inTable: false) }.joined(separator: " ← ")) }
+            if !facts.isEmpty { out.append(facts.joined(separator: "; ") + ".") }
+            out.append("")
+            out += MarkdownText.fenced([sig.message ?? ""] + sig.stack)
+        }
+        if let hint = s.correlation.hint {
+            out.append("")
+            out.append("Note: " + MarkdownText.text(hint))
+        }
+        out.append("")
+        out.append("Every 5xx is under one signature: an application error (exception type, message without its variable parts, top frames; algorithm `\(s.correlation.signatureAlgorithm)`) where an application log explained it, else what the access log says (class, route, upstream status).")
+        return out
+    }
+
     private func routes(_ s: TriageSummary) -> [String] {
         guard !s.routes.isEmpty else { return [] }
         var out = ["", "## Top routes", ""]
@@ -175,6 +219,23 @@ public struct MarkdownRenderer: Sendable {
                 MarkdownText.code(input.path), MarkdownText.text(input.format), Format.count(input.lines),
                 Format.count(input.records), Format.count(input.malformed),
                 notes.filter { !$0.isEmpty }.joined(separator: "; "),
+            ]))
+        }
+        return out
+    }
+
+    private func appLogs(_ s: TriageSummary) -> [String] {
+        guard !s.correlation.appLogs.isEmpty else { return [] }
+        var out = ["", "## Application logs", ""]
+        out += MarkdownText.header(["path", "lines", "error events", "with request ID", "matched to 5xx", "notes"], numeric: [1, 2, 3, 4])
+        for log in s.correlation.appLogs {
+            var notes: [String] = []
+            if log.isGzip { notes.append("gzip") }
+            if log.timeMismatches > 0 { notes.append("\(Format.count(log.timeMismatches)) with a 5xx's ID but too far in time") }
+            if let error = log.error { notes.append("**error:** " + MarkdownText.text(error)) }
+            out.append(MarkdownText.row([
+                MarkdownText.code(log.path), Format.count(log.lines), Format.count(log.errorEvents),
+                Format.count(log.errorEventsWithRequestID), Format.count(log.matchedEvents), notes.joined(separator: "; "),
             ]))
         }
         return out

@@ -94,4 +94,18 @@ enum MarkdownText {
     static func header(_ titles: [String], numeric: Set<Int> = []) -> [String] {
         [row(titles), row(titles.indices.map { numeric.contains($0) ? "---:" : "---" })]
     }
+
+    /// A fenced code block that no backtick run in `lines` can close early.
+    static func fenced(_ lines: [String]) -> [String] {
+        var longest = 0
+        for line in lines {
+            var run = 0
+            for c in line {
+                run = c == "`" ? run + 1 : 0
+                longest = max(longest, run)
+            }
+        }
+        let fence = String(repeating: "`", count: max(3, longest + 1))
+        return [fence] + lines.map { $0.replacing("\t", with: "    ") } + [fence]
+    }
 }

@@ -58,6 +58,7 @@ public struct TerminalRenderer: Sendable {
         out.append(contentsOf: timeline(s))
         out.append(contentsOf: deploys(s))
         out.append(contentsOf: incidents(s))
+        out.append(contentsOf: signatures(s))
         out.append(contentsOf: routes(s))
         out.append(contentsOf: upstreams(s))
         out.append(contentsOf: samples(s))
@@ -67,6 +68,7 @@ public struct TerminalRenderer: Sendable {
             out.append(heading("Clients") + "  \(bound)\(Format.count(s.clientsAffected)) distinct clients got a 5xx; \(Format.count(s.serverErrorsWithRequestID)) of \(Format.count(s.serverErrors)) 5xx carry a request ID.")
         }
         out.append(contentsOf: inputs(s))
+        out.append(contentsOf: appLogs(s))
         out.append(contentsOf: malformed(s))
         if !s.hints.isEmpty {
             out.append("")
@@ -169,6 +171,57 @@ public struct TerminalRenderer: Sendable {
             if d.upstreamLikelyUnrelated {
                 out.append(contentsOf: wrap("note: upstream failures rose but origin errors did not: likely an upstream problem, not this deploy.", indent: "      ", first: "    "))
             }
+        }
+        return out
+    }
+
+    /// The 5xx grouped by error signature: what bug (or which failure mode) is behind them.
+    private func signatures(_ s: TriageSummary) -> [String] {
+        guard !s.signatures.isEmpty else { return [] }
+        var out = ["", heading("Signatures") + "  5xx grouped by error (\(Format.coverage(s.correlation)))"]
+        let spansDays = (s.lastTime ?? 0) - (s.firstTime ?? 0) >= 86_400
+        let when = { (t: Int64) -> String in spansDays ? Format.dateTime(t) : Format.clock(t) }
+        let shown = s.signatures.prefix(8)
+        for (n, sig) in shown.enumerated() {
+            let titleStyle = sig.source == .appLog ? "1" : "0"
+            out.append(contentsOf: wrap(style(sig.title, titleStyle), indent: "      ", first: "  " + Format.fit("\(n + 1).", 4)))
+            var facts = ["\(Format.count(sig.count)) 5xx (\(Format.percent(sig.count, of: s.serverErrors)))"]
+            if let first = sig.firstSeen, let last = sig.lastSeen {
+                facts.append(when(first) + (last >= first + 60 ? "–" + when(last) : ""))
+            }
+            facts.append(sig.source == .appLog ? "app log" : "access log only")
+            facts += FailureClass.allCases.filter { sig.classes[$0] > 0 }.map { "\($0.identifier) \(sig.classes[$0])" }
+            if sig.source == .appLog { facts += sig.routes.prefix(3) }
+            out.append(contentsOf: wrap(facts.joined(separator: " · "), indent: "        ", first: "      "))
+            if sig.source == .appLog, n < 3 {
+                if let message = sig.message, !message.isEmpty {
+                    out.append(style("      " + Format.truncate(message, width - 6), "2"))
+                }
+                if !sig.frames.isEmpty {
+                    out.append(style("      at " + Format.truncate(sig.frames.joined(separator: " ← "), width - 9), "2"))
+                }
+            }
+            if let id = sig.sampleRequestIDs.first {
+                let location = sig.location.map { ", \($0)" } ?? ""
+                out.append(style("      e.g. request \(id)\(location)", "2"))
+            }
+        }
+        if s.correlation.distinctSignatures > shown.count {
+            out.append(style("  \(s.correlation.distinctSignatures - shown.count) more signature(s): --top and --format json list more.", "2"))
+        }
+        if let hint = s.correlation.hint { out.append(contentsOf: wrap("note: " + hint, indent: "    ", first: "  ")) }
+        return out
+    }
+
+    private func appLogs(_ s: TriageSummary) -> [String] {
+        guard !s.correlation.appLogs.isEmpty else { return [] }
+        var out = ["", heading("Application logs")]
+        for log in s.correlation.appLogs {
+            let kind = log.isGzip ? " (gzip)" : ""
+            var line = "  \(log.path)\(kind): \(Format.count(log.lines)) lines, \(Format.count(log.errorEvents)) error events (\(Format.count(log.errorEventsWithRequestID)) with a request ID), \(Format.count(log.matchedEvents)) matched to 5xx"
+            if log.timeMismatches > 0 { line += ", \(Format.count(log.timeMismatches)) with a 5xx's ID but too far in time" }
+            out.append(contentsOf: wrap(line, indent: "    ", first: "  "))
+            if let error = log.error { out.append("    " + style("! " + error, "1;31")) }
         }
         return out
     }

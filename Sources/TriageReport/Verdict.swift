@@ -50,6 +50,9 @@ public struct Verdict: Sendable {
             let dominant = FailureClass.allCases.max { upstream.classes[$0] < upstream.classes[$1] } ?? .upstreamUnreachable
             whereLines.append("Worst upstream: \(upstream.address): \(Format.count(upstream.failures)) failed attempts of \(Format.count(upstream.requests)), mostly \(dominant.identifier).")
         }
+        if let top = s.signatures.first(where: { $0.source == .appLog }) {
+            whereLines.append("Top error: \(top.title): \(Format.count(top.count)) 5xx (\(pct(top.count, s.serverErrors))) on \(top.routes.first ?? "-").")
+        }
         for d in s.deploys where d.verdict == .regression {
             let blame = d.upstreamLikelyUnrelated ? " (upstream failures; origin errors did not rise)" : ""
             whereLines.insert("Deploy \(d.label) at \(Format.clock(d.time)) UTC was followed by a regression: 5xx \(Format.percent(d.before.serverErrors, of: d.before.requests)) → \(Format.percent(d.after.serverErrors, of: d.after.requests))\(blame).", at: 0)
@@ -105,6 +108,19 @@ public enum Format {
     }
 
     static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+    /// `3 of 4 5xx with a request ID matched in application logs`, or why none could be.
+    public static func coverage(_ c: TriageSummary.Correlation) -> String {
+        if c.withRequestID == 0 { return "no 5xx carried a request ID" }
+        let ids = "\(count(c.withRequestID)) of \(count(c.serverErrors)) 5xx carry a request ID"
+        if c.appLogs.isEmpty { return ids + "; give --app-log to match them" }
+        return ids + ", \(count(c.matched)) matched in application logs"
+    }
+
+    /// Cuts `s` to at most `width` display columns, without padding.
+    public static func truncate(_ s: String, _ width: Int) -> String {
+        s.unicodeScalars.count > width ? fit(s, width) : s
+    }
 
     /// Pads or cuts `s` to `width` display columns (one per scalar; good enough for log text).
     public static func fit(_ s: String, _ width: Int, alignRight: Bool = false) -> String {

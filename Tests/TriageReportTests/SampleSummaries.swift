@@ -166,6 +166,27 @@ enum SampleSummaries {
             "Classification used the status code alone for SampleLogs/apache/access_log: a 502/503/504 may come from the proxy or the application. To know, add $upstream_status $upstream_addr $upstream_connect_time $upstream_header_time $upstream_response_time to the nginx log_format (preset 'upstream' in Docs/Formats.md).",
             "No request IDs in SampleLogs/apache/access_log, so 5xx cannot be matched to application logs: add %{X-Request-ID}i to the LogFormat.",
         ]
+        s.signatures = [
+            .init(id: "5f0c2b1d9e8a7c36", title: "NoMethodError: undefined method `amount' for nil:NilClass", source: .appLog,
+                  count: 69, firstSeen: incidentStart + 9054, lastSeen: incidentStart + 15_002, routes: ["POST /api/orders"],
+                  classes: classes([(.originError, 69)]), sampleRequestIDs: [requestID(1), requestID(2)],
+                  exceptionType: "NoMethodError", message: "NoMethodError (undefined method `amount' for nil:NilClass):",
+                  stack: ["app/models/order.rb:42:in `total'", "app/controllers/orders_controller.rb:17:in `create'"],
+                  frames: ["models/order.rb in total", "controllers/orders_controller.rb in create"],
+                  location: "SampleLogs/app/production.log:1204", upstreamStatus: nil),
+            .init(id: "access-0a1b2c3d4e5f6071", title: "upstream_timeout on POST /api/payments (upstream 504)", source: .accessLog,
+                  count: 28, firstSeen: incidentStart + 16_830, lastSeen: incidentStart + 17_760, routes: ["POST /api/payments"],
+                  classes: classes([(.upstreamTimeout, 28)]), sampleRequestIDs: [requestID(3)], exceptionType: nil,
+                  message: nil, stack: [], frames: [], location: nil, upstreamStatus: 504),
+        ]
+        s.correlation.serverErrors = s.serverErrors
+        s.correlation.withRequestID = 296
+        s.correlation.matched = 69
+        s.correlation.distinctSignatures = 9
+        s.correlation.appLogs = [
+            .init(path: "SampleLogs/app/production.log", isGzip: false, lines: 5210, events: 3012, errorEvents: 90,
+                  errorEventsWithRequestID: 88, matchedEvents: 84, timeMismatches: 0, error: nil),
+        ]
         return s
     }
 
@@ -254,6 +275,25 @@ enum SampleSummaries {
             .init(path: "logs/\(script)|x`.log", format: "nginx `main`", formatSource: "given (*bold* _x_ <i>)", isGzip: true,
                   lines: 31, records: 26, malformed: 4, blank: 1, skipped: 0,
                   error: "read failed: <img src=x onerror=alert(1)> | `rm -rf`", hasUpstreamFields: true, hasRequestID: true),
+        ]
+        s.signatures = [
+            .init(id: "0123456789abcdef", title: "\(script): `x` | *y* _z_", source: .appLog, count: 5, firstSeen: t0,
+                  lastSeen: t0 + 61, routes: ["GET /search/\(script)", "POST|PUT /a|b||c"], classes: classes([(.originError, 5)]),
+                  sampleRequestIDs: hostileIDs, exceptionType: "<b>Err</b>", message: "```\n\(script) ``` `tick`",
+                  stack: ["\tat <i>x</i>(y.java)", "```", "# heading", "\u{1B}[31mred\u{1B}[0m"], frames: ["a|b in `c`"],
+                  location: "logs/\(script).log:3", upstreamStatus: nil),
+            .init(id: "access-0123456789abcdef", title: "origin_error on GET /x`y``z` (upstream 500)", source: .accessLog, count: 3,
+                  firstSeen: nil, lastSeen: nil, routes: ["GET /x`y``z`"], classes: classes([(.originError, 3)]),
+                  sampleRequestIDs: ["``"], exceptionType: nil, message: nil, stack: [], frames: [], location: nil, upstreamStatus: 500),
+        ]
+        s.correlation.serverErrors = s.serverErrors
+        s.correlation.withRequestID = 8
+        s.correlation.matched = 5
+        s.correlation.distinctSignatures = 2
+        s.correlation.hint = "check \(script) | `x`"
+        s.correlation.appLogs = [
+            .init(path: "app/\(script)|`x`.log", isGzip: true, lines: 10, events: 5, errorEvents: 5, errorEventsWithRequestID: 5,
+                  matchedEvents: 5, timeMismatches: 1, error: "gzip: <b>corrupt</b> | `x`"),
         ]
         s.malformedLines = 4
         s.malformedByReason = [(reason: "status <i>", count: 3), (reason: "time|x", count: 1)]
