@@ -489,13 +489,20 @@ public final class Aggregator {
                     label: d.marker.label, time: time, windowSeconds: deployWindow, before: d.before, after: d.after,
                     verdict: verdict, pValue: p, originVerdict: originVerdict, originPValue: originP,
                     upstreamLikelyUnrelated: upstreamVerdict == .regression && originVerdict != .regression,
-                    regressedRoutes: Array(changes.prefix(5)), newSignatures: Array(newSignatures.prefix(10)),
+                    regressedRoutes: Array(changes.prefix(5)),
+                    newSignatures: Array((ledger.newAppSignatures(deployTime: time, window: deployWindow) + newSignatures).prefix(10)),
                     timeWasZoneless: d.marker.time.isZoneless)
             }.sorted { $0.time < $1.time }
         s.clientsAffected = clients.count
         s.clientsAffectedIsLowerBound = clientsOverflowed
         s.serverErrorsWithRequestID = serverErrorsWithRequestID
-        let signatures = ledger.signatures(routeName: routeName)
+        var signatures = ledger.signatures(routeName: routeName)
+        // A signature first seen within a deploy window after a deploy follows it.
+        for i in signatures.indices {
+            guard let first = signatures[i].firstSeen else { continue }
+            let preceding = s.deploys.filter { $0.time <= first && first - $0.time < deployWindow }.max { $0.time < $1.time }
+            signatures[i].followsDeploy = preceding?.label
+        }
         s.signatures = Array(signatures.prefix(top))
         s.correlation.distinctSignatures = signatures.count
         s.correlation.serverErrors = serverErrors

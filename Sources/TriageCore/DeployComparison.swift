@@ -35,8 +35,8 @@ public struct DeployComparison: Sendable {
 
     /// A failure signature seen after the deploy and not in the window before it.
     ///
-    /// Until application logs are joined (error signatures proper), the
-    /// signature is what the access log says: the class, method and route.
+    /// Application signatures (from --app-log) come first, then access-log
+    /// ones: the class, method and route (id `access:<class> <route>`).
     public struct NewSignature: Sendable, Equatable {
         public var id: String
         public var title: String

@@ -263,6 +263,25 @@ extension ServerErrorLedger {
         return "access-" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 
+    /// Application signatures seen in the window after a deploy and not in the window before it,
+    /// with their 5xx after it, most first.
+    func newAppSignatures(deployTime: Int64, window: Int64) -> [DeployComparison.NewSignature] {
+        var counts: [Int32: (before: Int, after: Int, classes: ClassCounts)] = [:]
+        for entry in requests.values where entry.signature >= 0 && entry.firstTime != .min {
+            let delta = entry.firstTime - deployTime
+            guard delta >= -window && delta < window else { continue }
+            var c = counts[entry.signature] ?? (0, 0, ClassCounts())
+            if delta >= 0 { c.after += entry.count } else { c.before += entry.count }
+            c.classes[entry.failureClass] += entry.count
+            counts[entry.signature] = c
+        }
+        return counts.filter { $0.value.before == 0 && $0.value.after > 0 }.map { index, c in
+            let signature = catalog[Int(index)].signature
+            let main = FailureClass.allCases.max { c.classes[$0] < c.classes[$1] } ?? .originError
+            return DeployComparison.NewSignature(id: signature.id, title: signature.title, failureClass: main, count: c.after)
+        }.sorted { ($0.count, $1.id) > ($1.count, $0.id) }
+    }
+
     /// 5xx (counting repeats of an ID) explained by an application event.
     var matchedServerErrors: Int {
         requests.values.reduce(0) { $0 + ($1.signature >= 0 ? $1.count : 0) }

@@ -100,6 +100,8 @@ public struct TriageSummary: Sendable {
         public var location: String?
         /// For access-log signatures: the upstream's status, when it sent one.
         public var upstreamStatus: Int?
+        /// The deploy this signature was first seen after, within the deploy window.
+        public var followsDeploy: String? = nil
     }
 
     /// One application log read for correlation.

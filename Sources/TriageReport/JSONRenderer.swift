@@ -155,6 +155,7 @@ public struct JSONRenderer: Sendable {
             writeStrings(&w, "frames", sig.frames)
             w.optionalString("location", sig.location)
             if let status = sig.upstreamStatus { w.int("upstream_status", status) } else { w.null("upstream_status") }
+            w.optionalString("follows_deploy", sig.followsDeploy)
             w.endObject()
         }
         w.endArray()

@@ -168,6 +168,9 @@ public struct TerminalRenderer: Sendable {
             for change in d.regressedRoutes.prefix(3) {
                 out.append("    grew: \(change.method) \(change.route) \(change.before) → \(change.after)\(change.isNew ? " (new)" : "")")
             }
+            for signature in d.newSignatures.prefix(2) {
+                out.append(contentsOf: wrap("new: \(signature.title) (\(Format.count(signature.count)))", indent: "      ", first: "    "))
+            }
             if d.upstreamLikelyUnrelated {
                 out.append(contentsOf: wrap("note: upstream failures rose but origin errors did not: likely an upstream problem, not this deploy.", indent: "      ", first: "    "))
             }
@@ -189,6 +192,7 @@ public struct TerminalRenderer: Sendable {
             if let first = sig.firstSeen, let last = sig.lastSeen {
                 facts.append(when(first) + (last >= first + 60 ? "–" + when(last) : ""))
             }
+            if let deploy = sig.followsDeploy { facts.append("new after deploy \(deploy)") }
             facts.append(sig.source == .appLog ? "app log" : "access log only")
             facts += FailureClass.allCases.filter { sig.classes[$0] > 0 }.map { "\($0.identifier) \(sig.classes[$0])" }
             if sig.source == .appLog { facts += sig.routes.prefix(3) }
@@ -207,7 +211,7 @@ public struct TerminalRenderer: Sendable {
             }
         }
         if s.correlation.distinctSignatures > shown.count {
-            out.append(style("  \(s.correlation.distinctSignatures - shown.count) more signature(s): --top and --format json list more.", "2"))
+            out.append(style("  \(s.correlation.distinctSignatures - shown.count) more signature(s): --top N lists more.", "2"))
         }
         if let hint = s.correlation.hint { out.append(contentsOf: wrap("note: " + hint, indent: "    ", first: "  ")) }
         return out
