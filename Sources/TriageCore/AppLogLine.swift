@@ -31,15 +31,19 @@ public enum AppSeverity: Int, Sendable, Comparable {
         return words
     }()
 
-    /// A numeric level: pino/bunyan (50 error, 60 fatal) or syslog-like 0–3
-    /// (emerg…err; Nextcloud's 3 is error too). 4 is a syslog warning but
-    /// Nextcloud's fatal, so it is left unknown rather than guessed.
+    /// A numeric level: pino/bunyan (10–60: 50 error, 60 fatal) or a small
+    /// number, which syslog (GELF) and Nextcloud read differently: 3 is an
+    /// error to both and 5–7 are syslog's notice, info and debug, but 0–2 are
+    /// syslog's emergencies and Nextcloud's debug, info and warning, and 4 is a
+    /// syslog warning and Nextcloud's fatal. Those are left unknown rather than
+    /// guessed: an unknown event still counts when it carries an exception.
     static func numbered(_ value: Int) -> AppSeverity {
         switch value {
         case 50...: return .error
         case 40..<50: return .warning
         case 10..<40: return .info
-        case 0...3: return .error
+        case 3: return .error
+        case 5...7: return .info
         default: return .unknown
         }
     }
@@ -120,8 +124,9 @@ final class AppLineScanner {
             while i < end, Self.isLetter(p[i]) { i += 1 }
             if let severity = AppSeverity.named(UnsafeBufferPointer(rebasing: p[start..<i])) {
                 line.severity = severity
-                // A line that starts with its level (`ERROR:root:…`) starts an event.
-                if start == 0 { line.isEventStart = true }
+                // A line that starts with its level in capitals (`ERROR:root:…`) starts an event;
+                // `Error: …` is how JavaScript prints an exception inside a stack trace.
+                if start == 0, p[start..<i].allSatisfy({ $0 < UInt8(ascii: "a") }) { line.isEventStart = true }
                 messageStart = max(messageStart, i)
                 break
             }
@@ -159,7 +164,13 @@ final class AppLineScanner {
                 var iso = Array(p[i..<(i + 19)])
                 iso[4] = UInt8(ascii: "-")
                 iso[7] = UInt8(ascii: "-")
-                if let time = iso.withUnsafeBufferPointer({ Timestamp.parseISO8601($0) }) { return (time, true, i + 19) }
+                // `log.Lmicroseconds` adds `.123456`.
+                var end = i + 19
+                if end < p.count, p[end] == UInt8(ascii: ".") {
+                    end += 1
+                    while end < p.count, isDigit(p[end]) { end += 1 }
+                }
+                if let time = iso.withUnsafeBufferPointer({ Timestamp.parseISO8601($0) }) { return (time, true, end) }
             } else if p[i + 4] == UInt8(ascii: "-"), isDigit(p[i + 3]) {
                 var end = i + 19
                 if end < p.count, p[end] == UInt8(ascii: ".") || p[end] == UInt8(ascii: ",") {
@@ -250,7 +261,9 @@ final class AppLineScanner {
                     severity = max(severity, named)
                 }
             default:
-                if role.marksError, !bytes.isEmpty { severity = max(severity, .error) }
+                // `"error": false` or `""` says there is none; `null` was skipped above.
+                let isFalse = kind == .bool && bytes.first == UInt8(ascii: "f")
+                if role.marksError, !bytes.isEmpty, !isFalse { severity = max(severity, .error) }
             }
         }
         guard end != nil else { return false }
