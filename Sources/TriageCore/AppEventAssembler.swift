@@ -35,17 +35,24 @@ final class AppEventAssembler {
     }
 
     private var open: [[UInt8]: Open] = [:]
+    /// Text error events with an ID that is not wanted, by key, with the clock of their
+    /// last line: the later lines of their Rails FATAL blocks join them in the counts
+    /// as they would join a kept event, so the counts do not depend on `wants`.
+    private var unkept: [[UInt8]: Int] = [:]
     private var clock = 0
     private var line = AppLine()
     private var key: [UInt8] = []
     /// The event continuation lines belong to, when it is kept.
     private var last: Open?
-    /// Whether the last event takes unindented continuation lines (it is an error).
-    private var lastIsError = false
+    /// The level of the last event, kept or not; nil before the first. An error takes
+    /// unindented continuation lines; an unknown level becomes an error when a
+    /// stack trace follows it.
+    private var lastSeverity: AppSeverity?
+    private var lastHasID = false
 
-    /// Events that start a new event (with or without an ID), errors among them, and
-    /// errors with an ID. Errors are counted by their first line's level, or by a
-    /// stack trace that starts them (`Traceback …`, `panic: …`).
+    /// Events (a line that starts one, with or without an ID), errors among them, and
+    /// errors with an ID. An event is an error by its first line's level, or by a stack
+    /// trace that starts it or follows a first line of unknown level.
     private(set) var lines = 0
     private(set) var events = 0
     private(set) var errorEvents = 0
@@ -61,47 +68,76 @@ final class AppEventAssembler {
     func feed(_ p: UnsafeBufferPointer<UInt8>, number: Int) {
         lines += 1
         scanner.scan(p, into: &line)
-        if !line.isEventStart {
-            if p.isEmpty || line.isIndented || lastIsError {
-                append(p, to: last)
-                return
-            }
-            // An unindented line after a non-error event: an event of its own, without an ID.
-            events += 1
-            lastIsError = Self.startsStackTrace(p)
-            if lastIsError { errorEvents += 1 }
-            last = nil
+        if line.isEventStart {
+            startEvent(p, number: number)
+        } else {
+            continueEvent(p)
+        }
+    }
+
+    private func continueEvent(_ p: UnsafeBufferPointer<UInt8>) {
+        if lastSeverity == .unknown, line.isIndented ? Self.looksLikeFrame(p) : Self.startsStackTrace(p) {
+            // `log.Printf(…)` then `debug.Stack()`, or a message then `Traceback …`.
+            lastSeverity = .error
+            errorEvents += 1
+            if lastHasID { errorEventsWithID += 1 }
+            last?.event.severity = .error
+        }
+        if p.isEmpty || line.isIndented || lastSeverity == .error {
+            append(p, to: last)
             return
         }
+        // An unindented line after an event that is no error: an event of its own, without an ID.
         events += 1
+        last = nil
+        lastHasID = false
+        lastSeverity = Self.startsStackTrace(p) ? .error : .unknown
+        if lastSeverity == .error { errorEvents += 1 }
+    }
+
+    private func startEvent(_ p: UnsafeBufferPointer<UInt8>, number: Int) {
         let isError = line.severity == .error
-        if isError { errorEvents += 1 }
         guard let idRange = line.id, RequestID.normalize(UnsafeBufferPointer(rebasing: p[idRange]), into: &key) else {
+            countEvent(severity: line.severity, hasID: false)
             last = nil
-            lastIsError = isError
             return
         }
-        if isError { errorEventsWithID += 1 }
         clock += 1
+        // Rails writes a FATAL block as many error lines, each tagged with the request, and
+        // other requests' lines may come between them: a text error line joins the open
+        // error event with its ID.
+        let joinsBlock = isError && !line.isJSON
         if let existing = open[key] {
-            if isError, !line.isJSON, existing.event.severity == .error, existing.event.message == nil {
-                // Rails: the next line of a FATAL block, tagged like the first.
+            if joinsBlock, existing.event.severity == .error, existing.event.message == nil {
                 existing.touched = clock
                 append(UnsafeBufferPointer(rebasing: p[line.messageStart...]), to: existing)
-                errorEvents -= 1
-                errorEventsWithID -= 1
-                events -= 1
                 last = existing
-                lastIsError = true
+                lastSeverity = .error
+                lastHasID = true
                 return
             }
             open[key] = nil
             emit(existing.event)
+        } else if unkept[key] != nil {
+            if joinsBlock {
+                unkept[key] = clock
+                last = nil
+                lastSeverity = .error
+                lastHasID = true
+                return
+            }
+            unkept[key] = nil
         }
+        countEvent(severity: line.severity, hasID: true)
         // Only errors and events of unknown level (which a stack trace may yet make errors) are kept.
         guard line.severity == .error || line.severity == .unknown, wants(key) else {
             last = nil
-            lastIsError = isError
+            if joinsBlock {
+                unkept[key] = clock
+                if unkept.count > Self.maxOpenEvents, let oldest = unkept.min(by: { $0.value < $1.value }) {
+                    unkept[oldest.key] = nil
+                }
+            }
             return
         }
         let displayID = LogText.display(UnsafeBufferPointer(rebasing: p[idRange]))
@@ -116,16 +152,26 @@ final class AppEventAssembler {
         let entry = Open(event, touched: clock)
         open[key] = entry
         last = entry
-        lastIsError = isError
         if open.count > Self.maxOpenEvents { evictOldest() }
+    }
+
+    private func countEvent(severity: AppSeverity, hasID: Bool) {
+        events += 1
+        if severity == .error {
+            errorEvents += 1
+            if hasID { errorEventsWithID += 1 }
+        }
+        lastSeverity = severity
+        lastHasID = hasID
     }
 
     /// Hands over every event still open (end of the input).
     func finish() {
         for entry in open.values.sorted(by: { $0.touched < $1.touched }) { emit(entry.event) }
         open.removeAll()
+        unkept.removeAll()
         last = nil
-        lastIsError = false
+        lastSeverity = nil
     }
 
     private func append(_ p: UnsafeBufferPointer<UInt8>, to entry: Open?) {
@@ -135,8 +181,6 @@ final class AppEventAssembler {
             return
         }
         entry.event.lines.append(Self.text(p))
-        // A stack trace under an event of unknown level makes it an error.
-        if entry.event.severity == .unknown, Self.looksLikeFrame(p) { entry.event.severity = .error }
     }
 
     private func evictOldest() {
@@ -146,10 +190,19 @@ final class AppEventAssembler {
         emit(oldest.value.event)
     }
 
-    private static func text(_ p: UnsafeBufferPointer<UInt8>) -> String {
+    /// The line as display text, trailing spaces dropped and each tab four spaces
+    /// (Java and Go indent frames with tabs, which `display` would show as `\x09`).
+    static func text(_ p: UnsafeBufferPointer<UInt8>) -> String {
         var end = min(p.count, maxLineBytes)
-        while end > 0, p[end - 1] == 0x0D || p[end - 1] == 0x20 { end -= 1 }
-        return LogText.display(UnsafeBufferPointer(rebasing: p[..<end]))
+        while end > 0, p[end - 1] == 0x0D || p[end - 1] == 0x20 || p[end - 1] == 0x09 { end -= 1 }
+        let cut = UnsafeBufferPointer(rebasing: p[..<end])
+        guard cut.contains(0x09) else { return LogText.display(cut) }
+        var expanded: [UInt8] = []
+        expanded.reserveCapacity(end + 16)
+        for b in cut {
+            if b == 0x09 { expanded.append(contentsOf: [0x20, 0x20, 0x20, 0x20]) } else { expanded.append(b) }
+        }
+        return LogText.display(expanded)
     }
 
     /// `Traceback (most recent call last):`, `panic: …`, `goroutine 1 [running]:`.
@@ -203,7 +256,9 @@ final class AppEventAssembler {
             }
         }
         if let stack {
-            event.lines = stack.split(separator: "\n", omittingEmptySubsequences: true).prefix(Self.maxLines).map(String.init)
+            event.lines = stack.split(separator: "\n", omittingEmptySubsequences: true).prefix(Self.maxLines).map {
+                Array($0.utf8).withUnsafeBufferPointer(Self.text)
+            }
         }
         event.structuredFrames = frames.keys.sorted().compactMap { index in
             guard let f = frames[index] else { return nil }
