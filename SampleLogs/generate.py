@@ -12,7 +12,13 @@ It rewrites, below SampleLogs/:
     nginx/access.log        12:00-14:00  plain, last line unterminated
     apache/access_log       10:00-12:00  Apache reverse proxy, status only
     deploys.txt             deploy markers
+    app/production.log      08:00-14:00  the Rails app behind the pool (tagged Ruby Logger)
+    app/payments.log.gz     08:00-14:00  the payments service (JSON lines, gzip)
     expected.json           ground truth computed from the generated records
+
+The application logs are derived from the nginx records after everything
+else is written, with random streams of their own, so they never change the
+access logs or the other values in expected.json.
 
 The same seed always gives byte-identical files. Every number in
 expected.json is computed from the records that were written, and the
@@ -807,7 +813,66 @@ def by_hour(records):
 
 # --------------------------------------------------------------------------- README
 
-def readme(e, sizes):
+APP_README = """## Application logs (`--app-log`)
+
+`app/production.log` is the Rails 6.0 app behind the pool: Ruby's Logger with
+Rails' request tags, times in UTC without a zone
+(`I, [2026-11-20T10:30:54.123456 #4242]  INFO -- : [0f1e…] Started POST …`),
+the pid of one of two Puma workers per server (new workers at the deploy and
+at the rollback), the three servers' lines merged in time order. It keeps every
+request that failed in the app and a %(sample)d%% sample of the others (Started,
+Processing, Parameters, Completed; ActiveJob lines after some orders; now and
+then a request from the order worker `10.0.4.7`, which calls the servers
+directly and never appears in nginx). The tag is nginx's `rid` written as a
+dashed UUID (8-4-4-4-12), in upper case for %(upper_case_ids)d requests: only a
+case-insensitive comparison that ignores dashes matches it to the access log.
+An exception ends in a FATAL block written as one logger call per line, each
+line tagged: an empty line, `Class (message):`, an empty line, the application
+frames. App times are a little before nginx's (nginx logs when the response
+is sent).
+
+- The v2.14.0 bug: each of the %(nomethod)d origin 500s on `POST /api/orders` is
+  ``NoMethodError (undefined method `amount' for nil:NilClass)`` at
+  ``app/models/order.rb:42:in `total'`` from ``app/controllers/orders_controller.rb:17:in `create'``.
+- The background 500s: `Redis::TimeoutError (Connection timed out)` on
+  `GET /api/search` and `GET /` (two call sites, so two signatures), and
+  `ActiveRecord::RecordNotFound (Couldn't find Product with 'id'=48213)` on
+  `GET /api/orders/{id}`, `…Address…` on `GET /api/users/{uuid}` (the id varies).
+  %(silent_500)d background 500s have no app line at all.
+- %(interleaved_blocks)d FATAL blocks have another Puma thread's lines between their lines.
+- Error events that explain no 5xx: %(handled_422)d handled 422s logged at ERROR
+  (`ActiveRecord::RecordInvalid`) and %(routing_errors)d FATAL blocks of
+  `ActionController::RoutingError` for scanners' 404s.
+
+`app/payments.log.gz` is the payments service behind `10.0.2.21:9000` (Node,
+JSON lines, one gzip member): `charge started`, `charge ok`, `card declined`
+(`warn`) for %(psample)d%% of the ordinary charges and for every charge of the
+stall. When the card processor stalls the handler gives up after its own 60 s
+and logs `{"ts":"…Z","level":"error","request_id":…,"msg":"charge failed",
+"error":{"type":"GatewayTimeout","message":"card processor did not answer
+within 60s (waited 59997 ms)","stack":"…"}}` (the wait varies; two Node
+frames). That line exists for %(gateway)d of the %(stall504)d 504s (%(silent_504)d
+never reached the handler) and for the 499s too, whose IDs are no 5xx. Error
+lines carry the ID dashed (%(dashed_ids)d of them) or as nginx's 32 hex digits;
+info lines as nginx sent it. The two background 500s on `POST /api/payments`
+are `TypeError: Cannot read properties of undefined (reading 'last4')`.
+
+Error events: `production.log` %(rails_err)d (%(rails_matched)d explain a 5xx),
+`payments.log.gz` %(pay_err)d (%(pay_matched)d explain a 5xx), counting a
+FATAL block as one event.
+
+With both app logs, triage should explain %(matched)d of the %(n5xx)d 5xx (%(withid)d carry a
+request ID) by an app error event; the other %(unmatched)d keep access-log
+signatures (limit_req 503s, refused 502s, restart 503s, the stall 504s and
+background 500s nobody logged). 5xx per exception type:
+
+| exception | 5xx | routes | nginx times |
+| --- | --- | --- | --- |
+%(sig_rows)s
+"""
+
+
+def readme(e, sizes, extra):
     n, a = e["nginx"], e["apache"]
     ph, aph = n["phases"], a["phases"]
     d = n["deploy"]
@@ -824,6 +889,24 @@ def readme(e, sizes):
         for m in n["files"])
     files += "\n| `%s` | 10:00–12:00 | plain | %d | %d | %d | %s bytes |" % (
         a["file"], a["lines"], a["requests"], a["malformed"], format(sizes[APACHE_FILE], ","))
+    c = e["correlation"]
+    rails, pay = c["app_logs"]
+    files += "\n| `%s` | 08:00–14:00 | plain | %d | | | %s bytes |" % (
+        rails["file"], rails["lines"], format(sizes[RAILS_LOG], ","))
+    files += "\n| `%s` | 08:00–14:00 | gzip, 1 member | %d | | | %s bytes (%s uncompressed) |" % (
+        pay["file"], pay["lines"], format(sizes[PAYMENTS_LOG], ","), format(extra["payments_uncompressed"], ","))
+    sigs = c["signature_details"]
+    sig_rows = "\n".join("| %s | %d | %s | %s–%s |" % (
+        "`%s`" % k if k != "access_log" else "(access log only)", v["count"],
+        ", ".join("`%s` %d" % kv for kv in v["routes"].items()), v["first_5xx"][11:19], v["last_5xx"][11:19])
+        for k, v in sigs.items())
+    app = dict(extra, sig_rows=sig_rows, n5xx=c["server_errors"], withid=c["with_request_id"], matched=c["matched"],
+               unmatched=c["unmatched"], nomethod=c["signatures"].get("NoMethodError", 0),
+               gateway=c["signatures"].get("GatewayTimeout", 0), stall504=pc("stall_504"),
+               rails_err=rails["error_events"], rails_matched=rails["matched_events"],
+               pay_err=pay["error_events"], pay_matched=pay["matched_events"],
+               sample=int(RAILS_SAMPLE * 100), psample=int(PAYMENTS_SAMPLE * 100))
+    app_section = APP_README % app
     hours = " · ".join("%s %d" % (h, c) for h, c in n["requests_by_hour"].items())
     mal = "\n".join("| `%s` | %d | %s |" % (m["file"], m["line"], m["kind"]) for m in n["malformed_lines"] + a["malformed_lines"])
     cls = lambda c: " · ".join("%s %d" % (k, v) for k, v in c["classes"].items())
@@ -878,6 +961,7 @@ connections 11:15–11:30 (%(a502)d, GETs included: this proxy does not retry), 
 at the 10:30 restart (%(a503)d), and %(a504)d slow-search 504s. Apache totals: %(alines)d lines,
 %(areq)d requests, %(amal)d malformed, %(a5xx)d 5xx. Classes: %(acls)s.
 
+%(app_section)s
 ## Files
 
 | file | covers | storage | lines | requests | malformed | size |
@@ -968,6 +1052,16 @@ and first/last logged time), `requests_by_hour`, and `malformed_lines`
 gzip members), `top_failing_upstream` (failed attempts per address: status 5xx,
 or `-` when retried or ending in a 5xx), `upstream_failures_by_class` and
 `upstream_attempts`.
+
+`correlation` is what `--app-log SampleLogs/app/production.log --app-log
+SampleLogs/app/payments.log.gz` should find with the nginx set: `app_logs`
+(per file: `lines`, `error_events` and `error_events_with_request_id` counting
+a Rails FATAL block as one event, `matched_events`: error events whose request
+ID is a 5xx), `server_errors`, `with_request_id`, `matched` (5xx explained by
+an app error event), `unmatched`, `matched_by_phase` (by the generator's tag),
+`signatures` (5xx per exception type, `access_log` for those no app event
+explains) and `signature_details` (per exception type: `count`, `routes`,
+first and last nginx time of its 5xx).
 """ % dict(
         seed=SEED, hours=hours, bg500=pc("background_500"), restart=pc("restart_503"),
         deploy500=pc("deploy_500"), postreq=d["post_orders_requests_during_deploy"],
@@ -981,7 +1075,383 @@ or `-` when retried or ending in a 5xx), `upstream_failures_by_class` and
         a500=a["status_counts"].get("500", 0), a502=a["status_counts"].get("502", 0),
         a503=a["status_counts"].get("503", 0), a504=a["status_counts"].get("504", 0),
         alines=a["lines"], areq=a["requests"], amal=a["malformed"], a5xx=a["server_errors"], acls=cls(a),
-        files=files, disorder=a["lines_with_time_before_previous_line"], mal=mal)
+        files=files, disorder=a["lines_with_time_before_previous_line"], mal=mal, app_section=app_section)
+
+
+# --------------------------------------------------------------------------- application logs
+
+RAILS_LOG = "app/production.log"
+PAYMENTS_LOG = "app/payments.log.gz"
+INTERNAL_IP = "10.0.4.7"            # the order worker calls the app servers directly, not through nginx
+
+# Rails routes: controller#action, request format, status texts as Rails writes them.
+RAILS_ACTIONS = {
+    "GET /api/orders/{id}": ("OrdersController#show", "JSON"),
+    "POST /api/orders": ("OrdersController#create", "JSON"),
+    "GET /api/users/{uuid}": ("UsersController#show", "JSON"),
+    "GET /api/search": ("SearchController#index", "JSON"),
+    "GET /": ("HomeController#index", "HTML"),
+}
+HTTP_REASON = {200: "OK", 201: "Created", 304: "Not Modified", 401: "Unauthorized", 404: "Not Found",
+               422: "Unprocessable Entity", 500: "Internal Server Error"}
+SKUS = ["BT-4411", "JK-2093", "SC-0187", "GL-7720", "SK-1002", "UM-3141", "BP-5508", "SN-6601"]
+
+# The v2.14.0 bug, and the exceptions behind the background 500s (by route).
+# Each: (exception class, message template, frames). `%d` in a message is a varying record id.
+DEPLOY_BUG = ("NoMethodError", "undefined method `amount' for nil:NilClass",
+              ["app/models/order.rb:42:in `total'", "app/controllers/orders_controller.rb:17:in `create'"])
+BACKGROUND_BUGS = {
+    "GET /api/orders/{id}": ("ActiveRecord::RecordNotFound", "Couldn't find Product with 'id'=%d",
+                             ["app/models/order_item.rb:14:in `product'",
+                              "app/serializers/order_serializer.rb:22:in `block in line_items'",
+                              "app/controllers/orders_controller.rb:9:in `show'"]),
+    "GET /api/users/{uuid}": ("ActiveRecord::RecordNotFound", "Couldn't find Address with 'id'=%d",
+                              ["app/models/user.rb:31:in `default_address'",
+                               "app/controllers/users_controller.rb:12:in `show'"]),
+    "GET /api/search": ("Redis::TimeoutError", "Connection timed out",
+                        ["app/services/search_cache.rb:23:in `fetch'",
+                         "app/controllers/search_controller.rb:8:in `index'"]),
+    "GET /": ("Redis::TimeoutError", "Connection timed out",
+              ["app/services/search_cache.rb:23:in `fetch'", "app/controllers/home_controller.rb:5:in `index'"]),
+}
+BACKGROUND_WITHOUT_EVENT = 3        # background origin 500s the app never logged (a worker killed mid-request)
+STALL_WITHOUT_EVENT = 4             # stall 504s whose charge never reached the handler
+RAILS_SAMPLE = 0.25                 # share of ordinary requests kept in production.log
+PAYMENTS_SAMPLE = 0.5               # share of ordinary charges kept in payments.log.gz
+
+
+def dashed(rid):
+    """nginx's 32-hex `$request_id` as the app writes it: 8-4-4-4-12."""
+    return "%s-%s-%s-%s-%s" % (rid[:8], rid[8:12], rid[12:16], rid[16:20], rid[20:])
+
+
+def request_key(rid):
+    """The form triage compares request IDs in: lowercase, no dashes (Sources/TriageCore/RequestID.swift)."""
+    return rid.replace("-", "").lower()
+
+
+def us_of(sec):
+    return int(round(sec * 1e6))
+
+
+def clock_us(us):
+    """Microseconds of the day as `2026-11-20T10:30:54.123456` (no zone: the app logs UTC without saying so)."""
+    s, frac = divmod(us, 1000000)
+    return "2026-11-20T%02d:%02d:%02d.%06d" % (s // 3600, s // 60 % 60, s % 60, frac)
+
+
+def ruby_line(us, pid, severity, tags, msg):
+    """Ruby's Logger format with Rails' tagged logging: `I, [time #pid]  INFO -- : [tag] message`."""
+    return "%s, [%s #%d] %5s -- : %s%s" % (severity[0], clock_us(us), pid, severity,
+                                            "".join("[%s] " % t for t in tags), msg)
+
+
+def puma_pids():
+    """Two Puma workers per app server, new pids at the deploy (10:30) and at the rollback (12:10)."""
+    rng = R("app-rails-pids")
+    return {srv: [[rng.randint(1200, 32000) for _ in range(2)] for _ in range(3)] for srv in POOL}
+
+
+def era(t):
+    return 0 if t < DEPLOY else (1 if t < ROLLBACK else 2)
+
+
+def rails_request_lines(rng, rec, pid, tag, events, exc=None, job=None):
+    """The lines Rails 6.0 writes for one proxied request, as (microseconds, line) in time order.
+
+    Started/Processing come just after nginx connected to the app, Completed
+    just before nginx got the response header. For a 500 the FATAL block (one
+    logger call per line, each line tagged) follows Completed and precedes the
+    response, so every app time of a 5xx is before its nginx time. Appends the
+    error events written to `events`; returns the lines and the FATAL block's times.
+    """
+    att = rec["attempts"][-1]
+    start = us_of(rec["start"])
+    t0 = start + us_of(float(att["uct"])) + rng.randint(150, 900)
+    end = start + us_of(float(att["uht"])) - rng.randint(150, 600)
+    route, status = rec["route"], rec["status"]
+    out = [(t0, ruby_line(t0, pid, "INFO", [tag], 'Started %s "%s" for %s at %s +0000' % (
+        rec["method"], rec["target"], rec["ip"], clf_iso(rec["start"]))))]
+    if route not in RAILS_ACTIONS:
+        # No route (scanners): Rails logs a FATAL block for a 404, an error event that is no 5xx.
+        lines = ["  ", 'ActionController::RoutingError (No route matches [%s] "%s"):'
+                 % (rec["method"], rec["target"].split("?")[0]), "  ",
+                 "actionpack (6.0.6.1) lib/action_dispatch/middleware/debug_exceptions.rb:36:in `call'",
+                 "actionpack (6.0.6.1) lib/action_dispatch/middleware/show_exceptions.rb:33:in `call'"]
+        f = max(end - 300 * len(lines), t0 + 200)
+        block = []
+        for line in lines:
+            f += rng.randint(40, 250)
+            out.append((f, ruby_line(f, pid, "FATAL", [tag], line)))
+            block.append(f)
+        events.append(block[0])
+        return out, []
+    action, fmt = RAILS_ACTIONS[route]
+    t = t0 + rng.randint(300, 1500)
+    out.append((t, ruby_line(t, pid, "INFO", [tag], "Processing by %s as %s" % (action, fmt))))
+    if route == "POST /api/orders":
+        t += rng.randint(20, 90)
+        out.append((t, ruby_line(t, pid, "INFO", [tag], '  Parameters: {"order"=>{"items"=>[{"sku"=>"%s", '
+                                 '"quantity"=>%d}]}}' % (rng.choice(SKUS), rng.randint(1, 3)))))
+    elif route == "GET /api/orders/{id}":
+        t += rng.randint(20, 90)
+        out.append((t, ruby_line(t, pid, "INFO", [tag], '  Parameters: {"id"=>"%s"}' % rec["target"].rsplit("/", 1)[1])))
+    if exc:
+        lines = ["  ", "%s (%s):" % (exc[0], exc[1]), "  "] + exc[2]
+        gaps = [rng.randint(60, 260) for _ in lines]
+        completed = end - sum(gaps)
+        assert completed > t + 1000, rec
+        out.append((completed, ruby_line(completed, pid, "INFO", [tag], "Completed 500 Internal Server Error in %dms "
+                                         "(ActiveRecord: %.1fms | Allocations: %d)" % (
+                                             round((completed - t0) / 1000), rng.uniform(0.8, 9.0),
+                                             rng.randint(2100, 9800)))))
+        block = []
+        f = completed
+        for line, gap in zip(lines, gaps):
+            f += gap
+            out.append((f, ruby_line(f, pid, "FATAL", [tag], line)))
+            block.append(f)
+        events.append(block[0])
+        return out, block
+    end = max(end, t + rng.randint(200, 600))
+    if status == 422:
+        # A handled validation error, logged at ERROR: an error event whose request is a 422.
+        e = (t + end) // 2
+        out.append((e, ruby_line(e, pid, "ERROR", [tag], "ActiveRecord::RecordInvalid (Validation failed: "
+                                 "Quantity must be less than or equal to %d):" % rng.choice([5, 10, 20]))))
+        events.append(e)
+    if job:
+        e = (t + end) // 2
+        out.append((e, ruby_line(e, pid, "INFO", [tag], "[ActiveJob] Enqueued OrderConfirmationJob (Job ID: %s) to "
+                                 "Async(default) with arguments: %d" % job)))
+    views = "Views: %.1fms | " % rng.uniform(0.5, 12.0) if status in (200, 201) else ""
+    out.append((end, ruby_line(end, pid, "INFO", [tag], "Completed %d %s in %dms (%sActiveRecord: %.1fms | Allocations: %d)" % (
+        status, HTTP_REASON[status], max(1, round((end - t0) / 1000)), views, rng.uniform(0.3, 14.0),
+        rng.randint(300, 6000)))))
+    return out, []
+
+
+def clf_iso(sec):
+    return (DAY + timedelta(seconds=int(sec))).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def internal_request(rng, times, pid):
+    """A request from the order worker straight to an app server (its own request ID, never in nginx),
+    as three (microseconds, line) at `times`: Started, Processing, Completed."""
+    tag = dashed("%032x" % rng.getrandbits(128))
+    t0, t1, t2 = times
+    return [
+        (t0, ruby_line(t0, pid, "INFO", [tag], 'Started GET "/internal/stock/%s" for %s at %s +0000'
+                       % (rng.choice(SKUS), INTERNAL_IP, clf_iso(t0 / 1e6)))),
+        (t1, ruby_line(t1, pid, "INFO", [tag], "Processing by Internal::StockController#show as JSON")),
+        (t2, ruby_line(t2, pid, "INFO", [tag], "Completed 200 OK in %dms (Views: 0.4ms | ActiveRecord: %.1fms | "
+                       "Allocations: %d)" % (max(1, round((t2 - t0) / 1000)), rng.uniform(0.3, 2.0),
+                                            rng.randint(400, 900)))),
+    ]
+
+
+def build_rails_log(records):
+    """production.log: the Rails app behind the pool, for the whole day.
+
+    Returns (lines, truth): truth maps the request key of every 5xx the log
+    explains to its exception class, and counts the error events written.
+    """
+    rng = R("app-rails")
+    pids = puma_pids()
+    entries = []            # (microseconds, sequence, line)
+
+    def add(us, line):
+        entries.append((us, len(entries), line))
+
+    bg = [r for r in records if r["tag"] == "background_500" and r["route"] in BACKGROUND_BUGS]
+    silent = set(id(r) for r in rng.sample(bg, BACKGROUND_WITHOUT_EVENT))
+    truth = {"explained": {}, "error_events": 0, "error_events_with_request_id": 0, "matched_events": 0,
+             "interleaved_blocks": 0, "upper_case_ids": 0, "handled_422": 0, "routing_errors": 0, "silent_500": len(silent)}
+    blocks = []             # FATAL blocks of 5xx: (times, pid)
+    for r in records:
+        # Requests the app pool answered: not static files, payments, health checks,
+        # limit_req rejections, the restart blip or the POSTs sent to the dead server.
+        if not r["attempts"] or r["attempts"][-1]["addr"] not in POOL or r["route"] == "GET /health":
+            continue
+        if r["tag"] in ("restart_503", "refused_post_502"):
+            continue
+        exc = None
+        if r["tag"] == "deploy_500":
+            exc = DEPLOY_BUG
+        elif r["tag"] == "background_500":
+            if id(r) in silent:
+                continue
+            kind, msg, frames = BACKGROUND_BUGS[r["route"]]
+            exc = (kind, msg % rng.randint(1000, 99999) if "%d" in msg else msg, frames)
+        elif rng.random() >= RAILS_SAMPLE:
+            continue
+        srv = r["attempts"][-1]["addr"]
+        pid = rng.choice(pids[srv][era(r["start"])])
+        upper = rng.random() < 0.2
+        tag = dashed(r["rid"]).upper() if upper else dashed(r["rid"])
+        truth["upper_case_ids"] += upper
+        job = None
+        if r["route"] == "POST /api/orders" and r["status"] == 201 and rng.random() < 0.5:
+            job = (make_uuid(rng), rng.randint(480000, 520000))
+        events = []
+        lines, block = rails_request_lines(rng, r, pid, tag, events, exc, job)
+        for us, line in lines:
+            add(us, line)
+        if job:
+            enqueued = next(us for us, line in lines if "Enqueued" in line)
+            t = lines[-1][0] + rng.randint(2000, 40000)
+            jtags = ["ActiveJob", "OrderConfirmationJob", job[0]]
+            add(t, ruby_line(t, pid, "INFO", jtags, "Performing OrderConfirmationJob (Job ID: %s) from Async(default) "
+                             "enqueued at %sZ with arguments: %d" % (job[0], clock_us(enqueued), job[1])))
+            t2 = t + rng.randint(20000, 90000)
+            add(t2, ruby_line(t2, pid, "INFO", jtags, "Performed OrderConfirmationJob (Job ID: %s) from Async(default) "
+                              "in %.2fms" % (job[0], (t2 - t) / 1000)))
+        truth["error_events"] += len(events)
+        truth["error_events_with_request_id"] += len(events)
+        truth["handled_422"] += r["status"] == 422
+        truth["routing_errors"] += r["route"] not in RAILS_ACTIONS
+        if exc:
+            truth["explained"][request_key(r["rid"])] = exc[0]
+            truth["matched_events"] += 1
+            blocks.append((block, pid))
+
+    # Another Puma thread logs in the middle of some FATAL blocks: a request from the
+    # order worker starts just before the block and finishes inside it.
+    for times, pid in blocks:
+        if rng.random() >= 0.35:
+            continue
+        truth["interleaved_blocks"] += 1
+        at = [times[0] - rng.randint(800, 20000), (times[1] + times[2]) // 2, (times[3] + times[4]) // 2]
+        for us, line in internal_request(rng, at, pid):
+            add(us, line)
+    # ... and on its own through the day, every one to five minutes.
+    t = us_of(START) + rng.randint(0, 120000000)
+    while t < us_of(END) - 60000000:
+        pid = rng.choice(pids[rng.choice(POOL)][era(t / 1e6)])
+        t1 = t + rng.randint(400, 1500)
+        for us, line in internal_request(rng, [t, t1, t1 + rng.randint(1500, 9000)], pid):
+            add(us, line)
+        t += rng.randint(60000000, 300000000)
+
+    entries.sort()
+    return [line for _, _, line in entries], truth
+
+
+# --------------------------------------------------------------------------- payments service
+
+def iso_ms(us):
+    return clock_us(us)[:23] + "Z"
+
+
+def payments_line(us, level, rid, msg, **extra):
+    obj = {"ts": iso_ms(us), "level": level, "request_id": rid, "msg": msg}
+    obj.update(extra)
+    return json.dumps(obj, separators=(",", ":"))
+
+
+def build_payments_log(records):
+    """payments.log.gz: JSON lines of the payments service (Node) behind 10.0.2.21:9000.
+
+    The HTTP layer logs the request ID as received (nginx's 32 hex digits); the
+    charge handler logs it as a UUID (dashed), as most of its errors do.
+    """
+    rng = R("app-payments")
+    entries = []
+    truth = {"explained": {}, "error_events": 0, "error_events_with_request_id": 0, "matched_events": 0,
+             "dashed_ids": 0, "silent_504": STALL_WITHOUT_EVENT}
+
+    def add(us, line):
+        entries.append((us, len(entries), line))
+
+    stall = [r for r in records if r["tag"] == "stall_504"]
+    silent = set(id(r) for r in rng.sample(stall, STALL_WITHOUT_EVENT))
+    for r in records:
+        if r["route"] != "POST /api/payments":
+            continue
+        interesting = r["tag"] in ("stall_504", "stall_499", "stall_slow_ok", "background_500")
+        if not interesting and rng.random() >= PAYMENTS_SAMPLE:
+            continue
+        if id(r) in silent:
+            continue        # stuck in the service's accept queue: the handler never saw it
+        att = r["attempts"][-1]
+        start = us_of(r["start"]) + us_of(float(att["uct"])) + rng.randint(300, 1500)
+        amount = rng.choice([1299, 2450, 3999, 5900, 8990, 12900, 24900])
+        add(start, payments_line(start, "info", r["rid"], "charge started", amount_cents=amount, currency="EUR"))
+        if r["tag"] in ("stall_504", "stall_499"):
+            # The handler gives up on the card processor after its own 60 s timer, whether
+            # or not nginx or the client is still waiting (a 499's ID is no 5xx).
+            t = us_of(r["start"]) + 60000000 + rng.randint(-40000, 15000)
+            waited = (t - start) // 1000
+            msg = "card processor did not answer within 60s (waited %d ms)" % waited
+            rid = dashed(r["rid"]) if rng.random() < 0.7 else r["rid"]
+            truth["dashed_ids"] += "-" in rid
+            stack = ("GatewayTimeout: %s\n    at Processor.charge (/srv/payments/src/processor.js:88:11)\n"
+                     "    at async ChargeHandler.handle (/srv/payments/src/handlers/charge.js:31:5)" % msg)
+            add(t, payments_line(t, "error", rid, "charge failed",
+                                 error={"type": "GatewayTimeout", "message": msg, "stack": stack}))
+            truth["error_events"] += 1
+            truth["error_events_with_request_id"] += 1
+            if r["status"] >= 500:
+                truth["explained"][request_key(rid)] = "GatewayTimeout"
+                truth["matched_events"] += 1
+            continue
+        end = us_of(r["start"]) + us_of(float(att["uht"])) - rng.randint(200, 900)
+        if r["tag"] == "background_500":
+            msg = "Cannot read properties of undefined (reading 'last4')"
+            stack = ("TypeError: %s\n    at maskCard (/srv/payments/src/util/card.js:12:24)\n"
+                     "    at ChargeHandler.handle (/srv/payments/src/handlers/charge.js:44:19)\n"
+                     "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)" % msg)
+            add(end, payments_line(end, "error", r["rid"], "unhandled error in request",
+                                   error={"type": "TypeError", "message": msg, "stack": stack}))
+            truth["error_events"] += 1
+            truth["error_events_with_request_id"] += 1
+            truth["explained"][request_key(r["rid"])] = "TypeError"
+            truth["matched_events"] += 1
+        elif r["status"] == 402:
+            add(end, payments_line(end, "warn", r["rid"], "card declined",
+                                   decline_code=rng.choice(["insufficient_funds", "do_not_honor", "expired_card"])))
+        else:
+            add(end, payments_line(end, "info", r["rid"], "charge ok", amount_cents=amount,
+                                   duration_ms=(end - start) // 1000))
+    entries.sort()
+    return [line for _, _, line in entries], truth
+
+
+def correlation_summary(records, apps):
+    """What `triage --app-log` should find: each 5xx under the exception that explains it, else `access_log`."""
+    explained = {}
+    for _, _, truth in apps:
+        explained.update(truth["explained"])
+    five = [r for r in records if 500 <= r["status"] <= 599]
+    kinds, phases, details = {}, {}, {}
+    for r in five:
+        kind = explained.get(request_key(r["rid"]), "access_log")
+        kinds[kind] = kinds.get(kind, 0) + 1
+        if kind != "access_log":
+            phases[r["tag"]] = phases.get(r["tag"], 0) + 1
+        d = details.setdefault(kind, {"count": 0, "routes": {}, "first_5xx": r["end"], "last_5xx": r["end"]})
+        d["count"] += 1
+        d["routes"][r["route"]] = d["routes"].get(r["route"], 0) + 1
+        d["first_5xx"] = min(d["first_5xx"], r["end"])
+        d["last_5xx"] = max(d["last_5xx"], r["end"])
+    matched = sum(n for k, n in kinds.items() if k != "access_log")
+    order = sorted(kinds, key=lambda k: (-kinds[k], k))
+    return {
+        "app_logs": [dict(file="SampleLogs/" + path, gzip=path.endswith(".gz"), lines=len(lines),
+                          error_events=t["error_events"], error_events_with_request_id=t["error_events_with_request_id"],
+                          matched_events=t["matched_events"]) for path, lines, t in apps],
+        "server_errors": len(five),
+        "with_request_id": sum(1 for r in five if r["rid"] != "-"),
+        "matched": matched,
+        "unmatched": len(five) - matched,
+        "matched_by_phase": dict(sorted(phases.items())),
+        "signatures": {k: kinds[k] for k in order},
+        "signature_details": {k: {"count": details[k]["count"],
+                                  "routes": {x: details[k]["routes"][x] for x in sorted(
+                                      details[k]["routes"], key=lambda x: (-details[k]["routes"][x], x))},
+                                  "first_5xx": rfc3339(details[k]["first_5xx"]),
+                                  "last_5xx": rfc3339(details[k]["last_5xx"])} for k in order},
+    }
 
 
 # --------------------------------------------------------------------------- self-check parsers
@@ -1012,6 +1482,82 @@ def parse_check(lines, regex, status_group):
         else:
             bad.append(n)
     return ok, bad, statuses
+
+
+RUBY_RE = re.compile(r"^([DIWEF]), \[2026-11-20T(\d\d):(\d\d):(\d\d)\.(\d{6}) #(\d+)\] +(DEBUG|INFO|WARN|ERROR|FATAL) -- : "
+                     r"((?:\[[^\]]+\] )*)(.*)$")
+TAG_UUID_RE = re.compile(r"\[([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\]")
+RAILS_EXC_RE = re.compile(r"^(\S+) \((.*)\):$")
+
+
+def check_app_logs(records, corr, rails_truth):
+    """Re-reads both app logs with parsers of their own and recomputes what they explain."""
+    import gzip
+    five = {request_key(r["rid"]): r for r in records if 500 <= r["status"] <= 599}
+    explained, per_file = {}, []
+    # Rails: every line parses, time order, one error event per FATAL block (by tag) or ERROR line.
+    with open(os.path.join(HERE, RAILS_LOG), encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    assert lines.pop() == ""
+    fatal, errors, last_us, order = {}, 0, -1, []
+    for n, line in enumerate(lines, 1):
+        m = RUBY_RE.match(line)
+        assert m and m.group(1) == m.group(7)[0], (n, line)
+        us = ((int(m.group(2)) * 60 + int(m.group(3))) * 60 + int(m.group(4))) * 1000000 + int(m.group(5))
+        assert us >= last_us, (n, line)
+        last_us = us
+        tag = TAG_UUID_RE.findall(m.group(8))
+        assert tag, (n, line)
+        key = request_key(tag[-1])
+        order.append(key)
+        if m.group(7) == "FATAL":
+            fatal.setdefault(key, []).append((n, us, m.group(9)))
+        elif m.group(7) == "ERROR":
+            errors += 1
+    interleaved = 0
+    for key, block in fatal.items():
+        texts = [text for _, _, text in block]
+        assert texts[0] == "  " and texts[2] == "  " and block[-1][0] - block[0][0] < 12, (key, block)
+        exc = RAILS_EXC_RE.match(texts[1])
+        assert exc, texts
+        if key in five:
+            interleaved += any(k != key for k in order[block[0][0] - 1:block[-1][0]])
+            r = five[key]
+            explained[key] = exc.group(1)
+            # the app wrote the block inside the request, before nginx logged it
+            assert us_of(r["start"]) < block[0][1] and block[-1][1] < us_of(r["end"]), (key, block[0])
+    assert interleaved == rails_truth["interleaved_blocks"] > 0, interleaved
+    per_file.append({"lines": len(lines), "error_events": len(fatal) + errors,
+                     "matched_events": sum(1 for k in fatal if k in five)})
+    # Payments: JSON objects, time order; error events are level "error".
+    with open(os.path.join(HERE, PAYMENTS_LOG), "rb") as f:
+        lines = gzip.decompress(f.read()).decode("utf-8").split("\n")
+    assert lines.pop() == ""
+    errors, matched, last_ts = 0, 0, ""
+    for line in lines:
+        obj = json.loads(line)
+        assert list(obj)[:4] == ["ts", "level", "request_id", "msg"] and obj["ts"] >= last_ts, line
+        last_ts = obj["ts"]
+        assert ("error" in obj) == (obj["level"] == "error"), line
+        if obj["level"] == "error":
+            errors += 1
+            key = request_key(obj["request_id"])
+            if key in five:
+                matched += 1
+                explained[key] = obj["error"]["type"]
+                r = five[key]
+                t = datetime.strptime(obj["ts"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+                assert abs((t - DAY).total_seconds() - r["end"]) < 5, line
+    per_file.append({"lines": len(lines), "error_events": errors, "matched_events": matched})
+    for got, want in zip(per_file, corr["app_logs"]):
+        assert got == {k: want[k] for k in got}, (got, want)
+    kinds = {}
+    for key in five:
+        kind = explained.get(key, "access_log")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    assert kinds == corr["signatures"], (kinds, corr["signatures"])
+    assert corr["matched"] == len(explained) == sum(a["matched_events"] for a in corr["app_logs"])
+    assert corr["signature_details"]["NoMethodError"]["routes"] == {"POST /api/orders": corr["signatures"]["NoMethodError"]}
 
 
 # --------------------------------------------------------------------------- main
@@ -1173,12 +1719,26 @@ def main():
             malformed_lines=amal,
         ),
     }
+
+    # ---- application logs (after everything above, from streams of their own)
+    rails_lines, rails_truth = build_rails_log(records)
+    write(RAILS_LOG, ("\n".join(rails_lines) + "\n").encode("utf-8"))
+    pay_lines, pay_truth = build_payments_log(records)
+    write(PAYMENTS_LOG, gzip_member(("\n".join(pay_lines) + "\n").encode("utf-8"),
+                                    int((DAY + timedelta(seconds=END)).timestamp()), "payments.log"))
+    apps = [(RAILS_LOG, rails_lines, rails_truth), (PAYMENTS_LOG, pay_lines, pay_truth)]
+    expected["correlation"] = correlation_summary(records, apps)
+
     write("expected.json", (json.dumps(expected, indent=2) + "\n").encode())
     sizes = {}
     for path, _, _ in NGINX_FILES:
         sizes[path] = os.path.getsize(os.path.join(HERE, path))
     sizes[APACHE_FILE] = os.path.getsize(os.path.join(HERE, APACHE_FILE))
-    write("README.md", readme(expected, sizes).encode("utf-8"))
+    for path in (RAILS_LOG, PAYMENTS_LOG):
+        sizes[path] = os.path.getsize(os.path.join(HERE, path))
+    extra = dict(rails_truth, dashed_ids=pay_truth["dashed_ids"], silent_504=pay_truth["silent_504"],
+                 payments_uncompressed=len(("\n".join(pay_lines) + "\n").encode("utf-8")))
+    write("README.md", readme(expected, sizes, extra).encode("utf-8"))
 
     # ---- self-check: re-read what was written and compare
     import gzip
@@ -1205,6 +1765,7 @@ def main():
     ok, bad, st = parse_check(als, APACHE_RE, 5)
     assert ok == asum["requests"] and bad == [m["line"] for m in amal], (ok, bad)
     assert {str(k): v for k, v in sorted(st.items())} == asum["status_counts"]
+    check_app_logs(records, expected["correlation"], rails_truth)
     total = 0
     for dirpath, _, names in os.walk(HERE):
         for n in names:
@@ -1213,6 +1774,10 @@ def main():
           "SampleLogs total %d bytes" % (expected["nginx"]["lines"], nsum["requests"], len(malformed_lines),
                                          nsum["server_errors"], len(atexts), asum["requests"], len(amal),
                                          asum["server_errors"], total))
+    c = expected["correlation"]
+    print("app logs: %s; %d of %d 5xx explained: %s" % (
+        ", ".join("%s %d lines" % (a["file"], a["lines"]) for a in c["app_logs"]), c["matched"], c["server_errors"],
+        ", ".join("%s %d" % kv for kv in c["signatures"].items())))
 
 
 if __name__ == "__main__":

@@ -61,6 +61,43 @@ import Testing
         #expect((report["hints"] as? [String])?.contains { $0.contains("$upstream_status") } == true)
     }
 
+    @Test("app logs explain the nginx 5xx by request ID, whatever its case and dashes, grouped by exception type")
+    func appLogsExplainServerErrors() throws {
+        let truth = try expected().object("correlation")
+        let appLogs = ["SampleLogs/app/production.log", "SampleLogs/app/payments.log.gz"].flatMap { ["--app-log", $0] }
+        let result = try CLI.run(["--format", "json", "--top", "50"] + nginxPaths() + appLogs)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try CLI.json(result.stdout)
+        let correlation = report.object("correlation")
+        #expect(correlation.int("server_errors") == truth.int("server_errors"))
+        #expect(correlation.int("with_request_id") == truth.int("with_request_id"))
+        #expect(correlation.int("matched") == truth.int("matched"))
+        // A Rails FATAL block is one error event whether or not its request was a 5xx.
+        let counts = ["lines", "error_events", "error_events_with_request_id", "matched_events"]
+        let perLog = correlation.list("app_logs").map { log in counts.map { log.int($0) } }
+        #expect(perLog == truth.list("app_logs").map { log in counts.map { log.int($0) } })
+
+        let signatures = report.list("signatures")
+        var byType: [String: Int] = [:]
+        for signature in signatures {
+            let type = signature["source"] as? String == "access_log"
+                ? "access_log" : signature["exception_type"] as? String ?? "(no exception type)"
+            byType[type, default: 0] += signature.int("count")
+        }
+        #expect(byType as NSDictionary == truth.object("signatures") as NSDictionary)
+
+        // The v2.14.0 bug is one signature, on the route and in the window of the deploy.
+        let bug = signatures.filter { $0["exception_type"] as? String == "NoMethodError" }
+        #expect(bug.count == 1)
+        let deploy = try expected().object("incident")
+        let from = deploy.object("deploy")["time"] as? String ?? "", to = deploy.object("rollback")["time"] as? String ?? ""
+        for signature in bug {
+            #expect(signature["routes"] as? [String] == ["POST /api/orders"])
+            let first = signature["first_seen"] as? String ?? "", last = signature["last_seen"] as? String ?? ""
+            #expect(from <= first && first <= last && last < to, "\(first)–\(last) outside \(from)–\(to)")
+        }
+    }
+
     @Test("the terminal report leads with the verdict and names the worst route and upstream")
     func terminalVerdict() throws {
         let result = try CLI.run(nginxPaths())
