@@ -14,6 +14,8 @@ public final class Regex {
     private let context: OpaquePointer?
     private let jitStack: OpaquePointer?
     public let isJIT: Bool
+    /// pcre2_match's result for the last ``search(_:from:)``.
+    private var lastCount = 0
     /// Names of the capture groups with their numbers.
     public let groupNames: [String: Int]
     /// Every named group's number, in pattern order (one name may have several with `duplicateNames`).
@@ -90,6 +92,31 @@ public final class Regex {
             ranges.append(start == CPCRE2_UNSET ? nil : start..<end)
         }
         return ranges
+    }
+
+    /// Searches without allocating (the per-line path); read the groups with
+    /// ``group(_:)`` or ``group(named:)`` before the next search.
+    public func search(_ subject: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Bool {
+        guard start <= subject.count else { return false }
+        var empty: UInt8 = 0
+        let base = subject.baseAddress ?? withUnsafePointer(to: &empty) { UnsafePointer($0) }
+        lastCount = Int(pcre2_match_8(code, base, subject.count, start, 0, matchData, context))
+        return lastCount > 0
+    }
+
+    /// Group `number` of the last successful ``search(_:from:)`` (0: the whole match).
+    public func group(_ number: Int) -> Range<Int>? {
+        guard number < lastCount, let ovector = pcre2_get_ovector_pointer_8(matchData) else { return nil }
+        let start = ovector[2 * number], end = ovector[2 * number + 1]
+        return start == CPCRE2_UNSET ? nil : start..<end
+    }
+
+    /// The first group named `name` that took part in the last successful search.
+    public func group(named name: String) -> Range<Int>? {
+        for entry in namedGroups where entry.name == name {
+            if let range = group(entry.number) { return range }
+        }
+        return nil
     }
 
     /// True when the pattern matches somewhere in `subject`.

@@ -59,4 +59,20 @@ import Testing
         #expect(routes.first?.route == "/products/{slug}")
         #expect(routes.first?.serverErrors == 3)
     }
+
+    @Test("search reads groups without allocating; duplicate names give the group that took part; a start offset skips earlier matches")
+    func searchAndNamedGroups() throws {
+        let regex = try Regex(#"id=(?<id>\d+)|\[(?<id>[a-f]+)\]"#, duplicateNames: true)
+        let text = Array("x [abc] id=42".utf8)
+        try text.withUnsafeBufferPointer { p in
+            #expect(regex.search(p))
+            #expect(regex.group(named: "id") == 3..<6)
+            #expect(regex.search(p, from: 7))
+            #expect(regex.group(named: "id") == 11..<13)
+            let match = try #require(regex.firstMatch(in: p, from: 7))
+            #expect(regex.range(named: "id", in: match) == 11..<13)
+            #expect(!regex.search(p, from: 13))
+            #expect(regex.group(0) == nil)
+        }
+    }
 }
