@@ -127,7 +127,8 @@ final class AppLineScanner {
                 // A line that starts with its level in capitals (`ERROR:root:…`) starts an event;
                 // `Error: …` is how JavaScript prints an exception inside a stack trace.
                 if start == 0, p[start..<i].allSatisfy({ $0 < UInt8(ascii: "a") }) { line.isEventStart = true }
-                messageStart = max(messageStart, i)
+                // Go's `panic: …` is the message itself, not a level before it.
+                if !p[start..<i].elementsEqual("panic".utf8) { messageStart = max(messageStart, i) }
                 break
             }
         }

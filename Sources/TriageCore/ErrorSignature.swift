@@ -40,12 +40,21 @@ public struct ErrorSignature: Sendable, Equatable {
         hasException = !exceptionType.isEmpty || !self.frames.isEmpty
     }
 
-    /// The last two parts of a path (`app/models/user.rb` from
+    /// The last two parts of a path (`models/user.rb` from
     /// `/srv/releases/20261121/app/models/user.rb`): release directories and
-    /// machine-specific prefixes vary, the file does not.
+    /// machine-specific prefixes vary, the file does not. A directory that is
+    /// itself a release (`42`, `2026-11-21_1000`, a commit hash) is left out.
     public static func shortPath(_ path: String) -> String {
         let parts = path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+        guard parts.count >= 2, !isReleaseName(parts[parts.count - 2]) else { return parts.last.map(String.init) ?? "" }
         return parts.suffix(2).joined(separator: "/")
+    }
+
+    /// Digits with separators, or a hexadecimal hash of 7 or more with a digit in it.
+    static func isReleaseName(_ name: Substring) -> Bool {
+        let digitsAndSeparators = name.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "." || $0 == "-" || $0 == "_") }
+        if digitsAndSeparators, name.contains(where: \.isNumber) { return true }
+        return name.count >= 7 && name.allSatisfy(\.isHexDigit) && name.contains(where: \.isNumber)
     }
 }
 
@@ -66,12 +75,16 @@ final class SignatureBuilder {
         // Rails: `ActiveRecord::RecordNotFound (Couldn't find User with 'id'=5):`
         rails = try Regex(#"^([A-Z]\w*(?:::[A-Z]\w*)+|[A-Z]\w*(?:Error|Exception|Invalid|NotFound|Timeout)) \((.*?)\)?:?$"#)
         // Java, Kotlin, Python, Node, Ruby, .NET: `pkg.SomeException: message`, `ValueError: bad`, `TypeError`.
-        exception = try Regex(#"^(?:Exception in thread "[^"]*" |Uncaught |Unhandled (?:exception|rejection):? )?((?:[A-Za-z_$][\w$]*(?:\.|::))*[A-Z][\w$]*(?:Error|Exception|Exit|Interrupt|Fault|Failure|Timeout|Throwable|Invalid|NotFound|Denied|Refused))(?:: ?(.*))?$"#)
-        goPanic = try Regex(#"^(?:http: )?panic(?: serving [^:]+:\d+)?: (.*)$"#)
+        // JavaScript's and Python's base classes, `Error` and `Exception`, count on their own.
+        exception = try Regex(#"^(?:Exception in thread "[^"]*" |Uncaught |Unhandled (?:exception|rejection):? )?((?:[A-Za-z_$][\w$]*(?:\.|::))*(?:[A-Z][\w$]*(?:Error|Exception|Exit|Interrupt|Fault|Failure|Timeout|Throwable|Invalid|NotFound|Denied|Refused)|Error|Exception))(?:: ?(.*))?$"#)
+        // Anywhere in the line: a recovery middleware writes its own prefix (`request_id=… panic: …`).
+        goPanic = try Regex(#"(?:^|\s)(?:http: )?panic(?: serving [^:]+:\d+)?: (.*)$"#)
         python = try Regex(#"^\s*File "([^"]+)", line \d+, in (.+)$"#)
         java = try Regex(#"^\s*at ((?:[\w$<>\-]+[./])+[\w$<>\-]+)\([^)]*\)\s*$"#)
         node = try Regex(#"^\s*at (?:async )?(?:(.+?) \()?(?:file://)?([^()\s]+?)(?::\d+){1,2}\)?\s*$"#)
-        ruby = try Regex(#"^\s*(?:from )?([^\s:]+\.rb):\d+:in [`'](.*)'$"#)
+        // `app/models/user.rb:8:in `show'`, and a gem's frame as Rails' backtrace cleaner
+        // writes it: `actionpack (5.1.5) lib/action_dispatch/…/debug_exceptions.rb:63:in `call'`.
+        ruby = try Regex(#"^\s*(?:from )?([\w.-]+ \([\w.]+\) )?([^\s:]+\.rb):\d+:in [`'](.*)'$"#)
         goFunction = try Regex(#"^((?:[\w.\-]+/)*[\w.\-]+\.(?:\(\*?\w+\)\.)?[\w.]+)\(.*\)$"#)
     }
 
@@ -135,8 +148,9 @@ final class SignatureBuilder {
                     pythonFrames.insert(("\(ErrorSignature.shortPath(file)) in \(function)", Self.isLibrary(file)), at: 0)
                 } else if let m = java.firstMatch(in: p), let function = group(m, 1) {
                     frames.append((Self.stripNumbers(function), Self.isLibrary(function)))
-                } else if let m = ruby.firstMatch(in: p), let file = group(m, 1), let method = group(m, 2) {
-                    frames.append(("\(ErrorSignature.shortPath(file)) in \(Self.stripNumbers(method))", Self.isLibrary(file)))
+                } else if let m = ruby.firstMatch(in: p), let file = group(m, 2), let method = group(m, 3) {
+                    let isGem = group(m, 1) != nil
+                    frames.append(("\(ErrorSignature.shortPath(file)) in \(Self.stripNumbers(method))", isGem || Self.isLibrary(file)))
                 } else if let m = node.firstMatch(in: p), let file = group(m, 2) {
                     let short = ErrorSignature.shortPath(file)
                     let text = group(m, 1).map { "\(short) in \($0)" } ?? short
@@ -158,10 +172,12 @@ final class SignatureBuilder {
     /// Frames in dependencies and runtimes say little about which bug it is.
     static func isLibrary(_ location: String) -> Bool {
         let markers = ["/gems/", "/ruby/", "site-packages", "dist-packages", "/lib/python", "node_modules", "node:",
-                       "internal/", "<frozen", "/usr/lib/", "/usr/local/lib/", "/go/pkg/mod/", "GOROOT", "vendor/"]
+                       "<frozen", "/usr/lib/", "/usr/local/lib/", "/go/pkg/mod/", "/usr/local/go/src/", "GOROOT", "vendor/"]
         if markers.contains(where: { location.contains($0) }) { return true }
+        // `internal/` only at the start (Go's and old Node's runtime): applications have internal packages too.
         let prefixes = ["java.", "javax.", "jdk.", "sun.", "kotlin.", "kotlinx.", "scala.", "org.springframework.",
-                        "org.apache.", "io.netty.", "org.eclipse.jetty.", "com.sun.", "net/http.", "runtime."]
+                        "org.apache.", "io.netty.", "org.eclipse.jetty.", "com.sun.", "net/http.", "runtime.", "runtime/",
+                        "internal/", "database/sql.", "reflect.", "sync.", "syscall."]
         return prefixes.contains { location.hasPrefix($0) }
     }
 

@@ -7,7 +7,7 @@
 /// (IPv4 with an optional port, IPv6), quoted values (`"<str>"`, `'<str>'`,
 /// `«<str>»`, `“<str>”`), `<duration>` (`250ms`, `3.5 s`), `<hex>` (`0x1f`,
 /// 8+ hex digits with a digit and a letter), `<num>` (integers and decimals
-/// not part of a word: `v2` and `md5` stay). Whitespace runs become one space
+/// not part of a word or a version: `v2`, `md5` and `1.2.3` stay). Whitespace runs become one space
 /// and the result is cut to ``maxLength`` characters. Part of
 /// ``ErrorSignature/algorithm``: changing it changes signature IDs.
 final class MessageNormalizer {
@@ -21,10 +21,13 @@ final class MessageNormalizer {
         #"(?<date>\b\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)"#,
         #"(?<time>\b\d{1,2}:\d{2}:\d{2}(?:[.,]\d+)?\b)"#,
         #"(?<ip>\b(?:\d{1,3}\.){3}\d{1,3}(?::\d{1,5})?\b|\b(?:[0-9a-f]{1,4}:){3,7}[0-9a-f]{1,4}\b)"#,
-        #"(?<quoted>"[^"\n]{0,200}"|(?<![\w])'[^'\n]{0,200}'|«[^»\n]{0,200}»|“[^”\n]{0,200}”)"#,
+        // Bytes, not characters: `[^»]` would exclude each byte of `»` (0xC2 0xBB), and
+        // Cyrillic `л` is 0xD0 0xBB. The multi-byte quotes close lazily instead.
+        #"(?<quoted>"[^"\n]{0,200}"|(?<![\w])'[^'\n]{0,200}'|«[^\n]{0,400}?»|“[^\n]{0,400}?”)"#,
         #"(?<duration>(?<![\w.])\d+(?:\.\d+)?\s?(?:ms|us|µs|ns|s|secs?|seconds?|min|minutes?|h|hours?)\b)"#,
         #"(?<hex>\b0x[0-9a-f]+\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b)"#,
-        #"(?<num>(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]))"#,
+        // Not `v2` or `1.2.3`, but `5.` at the end of a sentence is a number.
+        #"(?<num>(?<![\w.])-?\d+(?:\.\d+)?(?!\w|\.\d))"#,
     ].joined(separator: "|")
 
     private static let placeholders: [(group: String, text: String)] = [
@@ -82,7 +85,10 @@ final class MessageNormalizer {
                 pendingSpace = !result.isEmpty
                 continue
             }
-            if pendingSpace { result.append(" ") }
+            if pendingSpace {
+                if result.count + 1 >= maxLength { break }
+                result.append(" ")
+            }
             pendingSpace = false
             result.append(c)
             if result.count >= maxLength { break }

@@ -97,7 +97,8 @@ import Testing
         ("2026-11-21 10:00:00,100 ERROR [request_id=1111aaaa] payment failed", "payment failed"),
         (#"F, [2026-11-21T10:00:01.5 #1] FATAL -- : [fbfe6a02-4c88-47f5-b2be-5f970ae67d59] ActiveRecord::RecordNotFound (x):"#,
          "ActiveRecord::RecordNotFound (x):"),
-        ("2026/11/21 10:00:00.123456 panic: boom", "boom"),
+        ("2026/11/21 10:00:00.123456 panic: boom", "panic: boom"),
+        ("2026/11/21 10:00:00 http: panic serving 10.0.0.1:5000: boom", "http: panic serving 10.0.0.1:5000: boom"),
         ("2026/11/21 10:00:00.123456 handler failed", "handler failed"),
         ("ERROR:root:boom", "root:boom"),
     ])
