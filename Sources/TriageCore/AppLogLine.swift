@@ -136,6 +136,12 @@ final class AppLineScanner {
         let pattern = userPattern ?? builtin
         if let match = pattern.firstMatch(in: p), let id = pattern.range(named: "id", in: match) {
             line.id = id
+            // `ERROR request_id=… NoMethodError: …`: an ID tag before the message is no part of it.
+            if let whole = match[0], whole.lowerBound <= line.messageStart, id.upperBound > line.messageStart {
+                var end = id.upperBound
+                if end < p.count, p[end] == UInt8(ascii: "\"") || p[end] == UInt8(ascii: "'") { end += 1 }
+                line.messageStart = Self.skipTags(p, from: end)
+            }
         }
     }
 

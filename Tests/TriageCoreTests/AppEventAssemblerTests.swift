@@ -146,7 +146,7 @@ import Testing
         let a = try assembleInAllChunkSizes(text)
         let e = try #require(a.events.first { $0.id == "abc123def456" })
         #expect(e.severity == .error)
-        #expect(e.lines == ["request_id=abc123def456 recovered: boom", "goroutine 42 [running]:", "main.handler(0xc000120000)",
+        #expect(e.lines == ["recovered: boom", "goroutine 42 [running]:", "main.handler(0xc000120000)",
                            "    /src/app/main.go:57 +0x1d4"])
         #expect(a.eventCount == 2)
         #expect(a.errorEvents == 1)
@@ -231,7 +231,7 @@ import Testing
             "2026-11-21T10:00:02Z ERROR no id here",
             "\tat com.example.NoID.run(NoID.java:1)")
         let a = try assembleInAllChunkSizes(text) { $0 == "keep12345678" }
-        #expect(a.events.map(\.lines) == [["request_id=keep12345678 first"]])
+        #expect(a.events.map(\.lines) == [["first"]])
         #expect(a.errorEvents == 3)
         #expect(a.errorEventsWithID == 2)
     }
@@ -244,7 +244,7 @@ import Testing
             "2026-11-21T10:00:00Z request_id=unkn12345678 something",
             "2026-11-21T10:00:01Z request_id=unkn12345678 something else")
         let a = try assembleInAllChunkSizes(text)
-        #expect(a.events.map(\.lines) == [["request_id=unkn12345678 something"], ["request_id=unkn12345678 something else"]])
+        #expect(a.events.map(\.lines) == [["something"], ["something else"]])
         #expect(a.events.map(\.line) == [3, 4])
     }
 
@@ -280,7 +280,7 @@ import Testing
             #"{"level":"error","request_id":"fff123def456","stack":"java.lang.X: y\n\tat com.example.D.n(D.java:2)"}"#)
         let a = try assembleInAllChunkSizes(text)
         #expect(a.events.map(\.lines) == [
-            ["request_id=abc123def456 boom", "    at com.example.C.m(C.java:1)"],
+            ["boom", "    at com.example.C.m(C.java:1)"],
             ["java.lang.X: y", "    at com.example.D.n(D.java:2)"],
         ])
     }

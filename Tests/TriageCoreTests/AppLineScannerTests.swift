@@ -101,6 +101,11 @@ import Testing
         ("2026/11/21 10:00:00 http: panic serving 10.0.0.1:5000: boom", "http: panic serving 10.0.0.1:5000: boom"),
         ("2026/11/21 10:00:00.123456 handler failed", "handler failed"),
         ("ERROR:root:boom", "root:boom"),
+        // An ID tag right before the message is left out; one inside it stays.
+        ("2026-11-21T10:00:00Z ERROR request_id=abc123def456 NoMethodError: x", "NoMethodError: x"),
+        (#"2026-11-21T10:00:00Z ERROR request_id="abc123def456" NoMethodError: x"#, "NoMethodError: x"),
+        ("2026-11-21T10:00:00Z request_id=abc123def456 something", "something"),
+        ("2026-11-21T10:00:00Z ERROR user 5 failed request_id=abc123def456", "user 5 failed request_id=abc123def456"),
     ])
     func messageStart(text: String, expected: String) throws {
         #expect(try scan(text).message == expected)
