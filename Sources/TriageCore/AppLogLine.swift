@@ -136,13 +136,32 @@ final class AppLineScanner {
         let pattern = userPattern ?? builtin
         if let match = pattern.firstMatch(in: p), let id = pattern.range(named: "id", in: match) {
             line.id = id
-            // `ERROR request_id=… NoMethodError: …`: an ID tag before the message is no part of it.
-            if let whole = match[0], whole.lowerBound <= line.messageStart, id.upperBound > line.messageStart {
+            // `ERROR request_id=… NoMethodError: …`, `ERROR nova.compute [req-… - -] msg`: an ID tag
+            // before the message, perhaps after the logger's name, is no part of it.
+            if let whole = match[0], id.upperBound > line.messageStart,
+               whole.lowerBound <= Self.endOfWord(p, from: line.messageStart) {
                 var end = id.upperBound
-                if end < p.count, p[end] == UInt8(ascii: "\"") || p[end] == UInt8(ascii: "'") { end += 1 }
-                line.messageStart = Self.skipTags(p, from: end)
+                if p[whole.lowerBound] == UInt8(ascii: "[") || (whole.lowerBound + 1 < p.count && p[whole.lowerBound + 1] == UInt8(ascii: "[")) {
+                    end = p[end...].firstIndex(of: UInt8(ascii: "]")) ?? end
+                } else if end < p.count, p[end] == UInt8(ascii: "\"") || p[end] == UInt8(ascii: "'") {
+                    end += 1
+                }
+                let after = Self.skipTags(p, from: end)
+                // Nothing after the tag: then the tag is all the message there is.
+                if after < p.count { line.messageStart = after }
             }
         }
+    }
+
+    /// The index after a logger's name at `start` (`nova.compute.manager`, `c.e.OrderController`)
+    /// and the spaces after it; `start` itself when the word there is no such name (`failed:`).
+    private static func endOfWord(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        while i < p.count, isLetter(p[i]) || isDigit(p[i]) || p[i] == UInt8(ascii: ".") || p[i] == UInt8(ascii: "_")
+                || p[i] == UInt8(ascii: "$") || p[i] == UInt8(ascii: "/") || p[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < p.count, p[i] == 0x20 || p[i] == 0x09 else { return start }
+        while i < p.count, p[i] == 0x20 || p[i] == 0x09 { i += 1 }
+        return i
     }
 
     /// Skips separators and up to four `[tags]` after the level.

@@ -106,6 +106,14 @@ import Testing
         (#"2026-11-21T10:00:00Z ERROR request_id="abc123def456" NoMethodError: x"#, "NoMethodError: x"),
         ("2026-11-21T10:00:00Z request_id=abc123def456 something", "something"),
         ("2026-11-21T10:00:00Z ERROR user 5 failed request_id=abc123def456", "user 5 failed request_id=abc123def456"),
+        // After the logger's name, as OpenStack and log4j write it.
+        ("2017-05-16 00:00:20.345 2931 WARNING nova.virt.libvirt.imagecache [req-addc1839-2ed5-4778-b57e-5854eb7b8b09 - - - - -] Unknown base file",
+         "Unknown base file"),
+        ("2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] 10.11.10.1 \"GET /v2 HTTP/1.1\" status: 200",
+         "10.11.10.1 \"GET /v2 HTTP/1.1\" status: 200"),
+        ("2026-11-21 10:00:00.123 ERROR [exec-1] c.e.OrderController request_id=abc123def456 - order failed", "order failed"),
+        ("2026-11-21T10:00:00Z ERROR failed: request_id=abc123def456", "failed: request_id=abc123def456"),
+        ("2026-11-21T10:00:00Z ERROR request_id=abc123def456", "request_id=abc123def456"),
     ])
     func messageStart(text: String, expected: String) throws {
         #expect(try scan(text).message == expected)
