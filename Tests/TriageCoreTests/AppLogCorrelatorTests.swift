@@ -204,4 +204,45 @@ import Testing
         #expect(cut.explanation("fbfe6a024c8847f5b2be5f970ae67d59") == "ActiveRecord::RecordNotFound: Couldn't find User with '<str>'=<num>")
         #expect(cut.explanation("88d4b851d7aa43ea84a8cf9a44154e05") == "NoMethodError: undefined method `x' for nil")
     }
+    // MARK: - Through the Analyzer
+
+    @Test("the Analyzer reads zoneless app times in the access log's zone and reports matches and mismatches")
+    func throughAnalyzer() throws {
+        var options = AnalysisOptions()
+        options.format = .fixed(try LogFormat.nginx(#"$remote_addr [$time_local] "$request" $status $request_id"#))
+        let access = [
+            #"10.0.0.1 [21/Nov/2026:13:00:00 +0300] "GET /api/users/5 HTTP/1.1" 500 FBFE6A02-4C88-47F5-B2BE-5F970AE67D59"#,
+            #"10.0.0.1 [21/Nov/2026:13:00:02 +0300] "GET /api/users/7 HTTP/1.1" 500 88d4b851d7aa43ea84a8cf9a44154e05"#,
+            #"10.0.0.1 [21/Nov/2026:13:00:03 +0300] "GET /api/orders HTTP/1.1" 500 0000aaaa0000bbbb0000cccc0000dddd"#,
+        ].joined(separator: "\n") + "\n"
+        // Written in the access log's zone without saying so; the third is a day late.
+        let app = """
+            2026-11-21 13:00:00,400 ERROR [request_id=fbfe6a02-4c88-47f5-b2be-5f970ae67d59] KeyError: 'user'
+            2026-11-21 13:00:02,100 ERROR [request_id=88d4b851-d7aa-43ea-84a8-cf9a44154e05] KeyError: 'email'
+            2026-11-22 13:00:03,100 ERROR [request_id=0000aaaa-0000-bbbb-0000-cccc0000dddd] ValueError: late
+
+            """
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("triage-app-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let appURL = dir.appendingPathComponent("app.log")
+        try Data(app.utf8).write(to: appURL)
+
+        let analyzer = Analyzer(options: options)
+        analyzer.analyze(try InputOpener.wrap(source: MemorySource(Array(access.utf8)), displayPath: "access.log"))
+        analyzer.correlate([appURL.path])
+        let s = analyzer.finish()
+        #expect(analyzer.errors.isEmpty)
+        #expect(s.correlation.serverErrors == 3)
+        #expect(s.correlation.withRequestID == 3)
+        #expect(s.correlation.matched == 2)
+        #expect(s.correlation.appLogs.first?.matchedEvents == 2)
+        #expect(s.correlation.appLogs.first?.timeMismatches == 1)
+        let first = try #require(s.signatures.first)
+        #expect(first.source == .appLog)
+        #expect(first.count == 2)
+        #expect(first.title == "KeyError: '<str>'")
+        #expect(first.routes == ["GET /api/users/{id}"])
+        #expect(s.signatures.last?.source == .accessLog)
+    }
 }
