@@ -35,10 +35,13 @@ final class AppEventAssembler {
     }
 
     private var open: [[UInt8]: Open] = [:]
-    /// Text error events with an ID that is not wanted, by key, with the clock of their
-    /// last line: the later lines of their Rails FATAL blocks join them in the counts
-    /// as they would join a kept event, so the counts do not depend on `wants`.
-    private var unkept: [[UInt8]: Int] = [:]
+    /// Keys of the text error events whose ID is not wanted: the later lines of their
+    /// Rails FATAL blocks join them in the counts as they would join a kept event, so
+    /// the counts do not depend on `wants`. Two generations of at most ``maxOpenEvents``
+    /// each: when the newer fills up it becomes the older and the older is dropped, so
+    /// a busy log of other requests' errors costs no search for the oldest.
+    private var unkept: Set<[UInt8]> = []
+    private var unkeptOlder: Set<[UInt8]> = []
     private var clock = 0
     private var line = AppLine()
     private var key: [UInt8] = []
@@ -118,26 +121,22 @@ final class AppEventAssembler {
             }
             open[key] = nil
             emit(existing.event)
-        } else if unkept[key] != nil {
+        } else if unkept.contains(key) || unkeptOlder.contains(key) {
             if joinsBlock {
-                unkept[key] = clock
+                rememberUnkept()
                 last = nil
                 lastSeverity = .error
                 lastHasID = true
                 return
             }
-            unkept[key] = nil
+            unkept.remove(key)
+            unkeptOlder.remove(key)
         }
         countEvent(severity: line.severity, hasID: true)
         // Only errors and events of unknown level (which a stack trace may yet make errors) are kept.
         guard line.severity == .error || line.severity == .unknown, wants(key) else {
             last = nil
-            if joinsBlock {
-                unkept[key] = clock
-                if unkept.count > Self.maxOpenEvents, let oldest = unkept.min(by: { $0.value < $1.value }) {
-                    unkept[oldest.key] = nil
-                }
-            }
+            if joinsBlock { rememberUnkept() }
             return
         }
         let displayID = LogText.display(UnsafeBufferPointer(rebasing: p[idRange]))
@@ -155,6 +154,16 @@ final class AppEventAssembler {
         if open.count > Self.maxOpenEvents { evictOldest() }
     }
 
+    /// Puts `key` in the newer generation of unkept error events.
+    private func rememberUnkept() {
+        unkeptOlder.remove(key)
+        if unkept.count >= Self.maxOpenEvents, !unkept.contains(key) {
+            unkeptOlder = unkept
+            unkept = []
+        }
+        unkept.insert(key)
+    }
+
     private func countEvent(severity: AppSeverity, hasID: Bool) {
         events += 1
         if severity == .error {
@@ -170,6 +179,7 @@ final class AppEventAssembler {
         for entry in open.values.sorted(by: { $0.touched < $1.touched }) { emit(entry.event) }
         open.removeAll()
         unkept.removeAll()
+        unkeptOlder.removeAll()
         last = nil
         lastSeverity = nil
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TriageCore
 
@@ -302,6 +303,19 @@ import Testing
         assembler.finish()
         #expect(emitted.count == AppEventAssembler.maxOpenEvents + extra)
         #expect(Set(emitted).count == emitted.count)
+    }
+
+    @Test("with many FATAL blocks open at once the counts still do not depend on the wanted IDs", arguments: [0, 1, 2])
+    func manyOpenBlocks(wantedEvery: Int) throws {
+        // Each request's block is two FATAL lines; the second lines come after all the first ones.
+        let ids = (0..<(AppEventAssembler.maxOpenEvents - 6)).map { String(format: "%08x-0000-4000-8000-000000000000", $0) }
+        let first = ids.map { "F, [2026-11-21T10:00:01.5 #1] FATAL -- : [\($0)] RuntimeError (boom):" }
+        let second = ids.map { "F, [2026-11-21T10:00:01.6 #1] FATAL -- : [\($0)] app/models/x.rb:1:in `y'" }
+        let text = (first + second).joined(separator: "\n") + "\n"
+        let a = try assemble(text) { id in wantedEvery > 0 && (Int(id.prefix(8), radix: 16) ?? 0) % wantedEvery == 0 }
+        #expect(a.eventCount == ids.count)
+        #expect(a.errorEvents == ids.count)
+        #expect(a.events.allSatisfy { $0.lines.count == 2 })
     }
 
     @Test("an event keeps at most maxLines lines and counts the rest", arguments: [1, 7, 4096])
