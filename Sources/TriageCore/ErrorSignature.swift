@@ -69,6 +69,7 @@ final class SignatureBuilder {
     private let node: Regex
     private let ruby: Regex
     private let goFunction: Regex
+    private let goFile: Regex
 
     init() throws {
         normalizer = try MessageNormalizer()
@@ -80,12 +81,17 @@ final class SignatureBuilder {
         // Anywhere in the line: a recovery middleware writes its own prefix (`request_id=… panic: …`).
         goPanic = try Regex(#"(?:^|\s)(?:http: )?panic(?: serving [^:]+:\d+)?: (.*)$"#)
         python = try Regex(#"^\s*File "([^"]+)", line \d+, in (.+)$"#)
-        java = try Regex(#"^\s*at ((?:[\w$<>\-]+[./])+[\w$<>\-]+)\([^)]*\)\s*$"#)
+        // Java (`at java.base/java.net.X.y(X.java:1)`, logback's `~[app.jar:1.0]` after it) and
+        // .NET (`at Shop.Orders.Service.Place(Int32 id) in /src/Service.cs:line 42`).
+        java = try Regex(#"^\s*at ((?:[\w$<>\-]+(?:[./]|//))+[\w$<>\-]+)\([^)]*\)(?:\s+~?\[[^\]]*\]| in .*)?\s*$"#)
         node = try Regex(#"^\s*at (?:async )?(?:(.+?) \()?(?:file://)?([^()\s]+?)(?::\d+){1,2}\)?\s*$"#)
         // `app/models/user.rb:8:in `show'`, and a gem's frame as Rails' backtrace cleaner
         // writes it: `actionpack (5.1.5) lib/action_dispatch/…/debug_exceptions.rb:63:in `call'`.
         ruby = try Regex(#"^\s*(?:from )?([\w.-]+ \([\w.]+\) )?([^\s:]+\.rb):\d+:in [`'](.*)'$"#)
-        goFunction = try Regex(#"^((?:[\w.\-]+/)*[\w.\-]+\.(?:\(\*?\w+\)\.)?[\w.]+)\(.*\)$"#)
+        // A Go frame is a function line (with its arguments in a panic, without them in zap's
+        // `stacktrace`) followed by an indented `file.go:line` line.
+        goFunction = try Regex(#"^((?:[\w.\-]+/)*[\w.\-]+\.(?:\(\*?\w+(?:\[\.\.\.\])?\)\.)?[\w.]+(?:\[\.\.\.\])?)(?:\(.*\))?$"#)
+        goFile = try Regex(#"^\s+\S+\.go:\d+(?: \+0x[0-9a-f]+)?\s*$"#)
     }
 
     /// The signature of one event.
@@ -134,15 +140,24 @@ final class SignatureBuilder {
     private func findFrames(in lines: [String]) -> [String] {
         var frames: [(text: String, isLibrary: Bool)] = []
         var pythonFrames: [(text: String, isLibrary: Bool)] = []
-        var inGoroutine = false
+        var previous: [UInt8] = []
         for line in lines {
             let bytes = Array(line.utf8)
+            defer { previous = bytes }
             bytes.withUnsafeBufferPointer { p in
                 func group(_ m: [Range<Int>?], _ i: Int) -> String? {
                     guard i < m.count, let r = m[i] else { return nil }
                     return String(decoding: p[r], as: UTF8.self)
                 }
-                if line.hasPrefix("goroutine ") { inGoroutine = true; return }
+                if goFile.firstMatch(in: p) != nil {
+                    let function: String? = previous.withUnsafeBufferPointer { q in
+                        guard let m = goFunction.firstMatch(in: q), m.count > 1, let r = m[1] else { return nil }
+                        return String(decoding: q[r], as: UTF8.self)
+                    }
+                    // `panic(…)` has no package and is not matched; runtime frames are libraries.
+                    if let function { frames.append((Self.stripNumbers(function), Self.isLibrary(function))) }
+                    return
+                }
                 if let m = python.firstMatch(in: p), let file = group(m, 1), let function = group(m, 2) {
                     // Python prints the innermost call last.
                     pythonFrames.insert(("\(ErrorSignature.shortPath(file)) in \(function)", Self.isLibrary(file)), at: 0)
@@ -155,9 +170,6 @@ final class SignatureBuilder {
                     let short = ErrorSignature.shortPath(file)
                     let text = group(m, 1).map { "\(short) in \($0)" } ?? short
                     frames.append((text, Self.isLibrary(file)))
-                } else if inGoroutine, let m = goFunction.firstMatch(in: p), let function = group(m, 1) {
-                    guard !function.hasPrefix("panic"), !function.hasPrefix("runtime.") else { return }
-                    frames.append((Self.stripNumbers(function), Self.isLibrary(function)))
                 }
             }
         }
@@ -177,7 +189,7 @@ final class SignatureBuilder {
         // `internal/` only at the start (Go's and old Node's runtime): applications have internal packages too.
         let prefixes = ["java.", "javax.", "jdk.", "sun.", "kotlin.", "kotlinx.", "scala.", "org.springframework.",
                         "org.apache.", "io.netty.", "org.eclipse.jetty.", "com.sun.", "net/http.", "runtime.", "runtime/",
-                        "internal/", "database/sql.", "reflect.", "sync.", "syscall."]
+                        "internal/", "database/sql.", "reflect.", "sync.", "syscall.", "System.", "Microsoft."]
         return prefixes.contains { location.hasPrefix($0) }
     }
 

@@ -170,6 +170,37 @@ import Testing
         #expect(s.frames == ["github.com/acme/shop/internal/orders.(*Service).Place", "github.com/acme/shop/internal/http.handler.funcN"])
     }
 
+    @Test("Go: zap's stacktrace, functions without arguments, gives the same frames")
+    func goZapStacktrace() throws {
+        var event = AppEvent(path: "app.log", line: 1, key: Array("abc123def456".utf8), displayID: "abc123def456",
+                             time: nil, severity: .error)
+        event.message = "place failed"
+        event.exceptionMessage = "context deadline exceeded"
+        event.lines = [
+            "github.com/acme/shop/internal/orders.(*Service).Place",
+            "    /src/internal/orders/service.go:57",
+            "github.com/acme/shop/internal/http.handler.func7",
+            "    /src/internal/http/handler.go:12",
+            "net/http.HandlerFunc.ServeHTTP",
+            "    /usr/local/go/src/net/http/server.go:2171",
+        ]
+        let s = try SignatureBuilder().signature(of: event)
+        #expect(s.message == "context deadline exceeded")
+        #expect(s.frames == ["github.com/acme/shop/internal/orders.(*Service).Place", "github.com/acme/shop/internal/http.handler.funcN"])
+    }
+
+    @Test("Java frames with logback's packaging data and .NET frames with their file are frames", arguments: [
+        ("    at com.example.OrderService.place(OrderService.java:42) ~[classes/:na]", "com.example.OrderService.place"),
+        ("    at com.example.OrderService.place(OrderService.java:42) [shop-1.0.jar:1.0]", "com.example.OrderService.place"),
+        ("   at Shop.Orders.OrderService.Place(Int32 id) in /src/Shop/Orders/OrderService.cs:line 42", "Shop.Orders.OrderService.Place"),
+        ("   at Shop.Orders.OrderService.Place(Int32 id)", "Shop.Orders.OrderService.Place"),
+    ])
+    func javaAndDotNetFrames(line: String, expected: String) throws {
+        let s = try signature(["System.InvalidOperationException: boom", line,
+                               "   at System.Linq.ThrowHelper.ThrowNoElementsException()"])
+        #expect(s.frames == [expected])
+    }
+
     @Test("Node: the Error line and the frames outside node_modules and node:")
     func node() throws {
         let s = try signature([
@@ -223,6 +254,7 @@ import Testing
         ("internal/poll.(*FD).Read", true),
         ("runtime.gopanic", true),
         ("org.springframework.web.servlet.FrameworkServlet.service", true),
+        ("System.Linq.Enumerable.First", true),
         ("/srv/app/app/models/user.rb", false),
         ("com.example.OrderService.place", false),
         // An application's own internal packages and directories are not libraries.
