@@ -305,7 +305,7 @@ final class AppLineScanner {
 
 /// The roles JSON application-log keys play, told apart by their names with
 /// case, `_`, `-`, `.` and `@` ignored (`request_id`, `requestId`, `x-request-id`,
-/// `log.level`, `@timestamp`). A key matches by its full path or its last part.
+/// `log.level`, `@timestamp`, ECS's `http.request.id`). A key matches by its full path or its last part.
 enum AppJSONKeys {
     enum Role: Equatable {
         /// Higher priority wins: a request ID over a correlation ID over a trace ID.
@@ -339,7 +339,7 @@ enum AppJSONKeys {
 
     private static let table: [UInt64: Role] = {
         var t: [UInt64: Role] = [:]
-        for name in ["requestid", "reqid", "xrequestid", "httpxrequestid", "requestuuid"] { t[key(name.utf8)] = .requestID(priority: 3) }
+        for name in ["requestid", "reqid", "xrequestid", "httpxrequestid", "requestuuid", "httprequestid"] { t[key(name.utf8)] = .requestID(priority: 3) }
         for name in ["correlationid", "xcorrelationid"] { t[key(name.utf8)] = .requestID(priority: 2) }
         for name in ["traceid", "ddtraceid"] { t[key(name.utf8)] = .requestID(priority: 1) }
         for name in ["time", "timestamp", "ts", "datetime", "asctime", "t"] { t[key(name.utf8)] = .time }

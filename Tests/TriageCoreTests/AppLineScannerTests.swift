@@ -144,6 +144,7 @@ import Testing
         #"{"trace_id":"abc123def456","level":"error"}"#,
         #"{"correlation_id":"abc123def456","level":"error"}"#,
         #"{"context":{"request_id":"abc123def456"},"level":"error"}"#,
+        #"{"http":{"request":{"id":"abc123def456"}},"log":{"level":"error"}}"#,
         #"web-1  | {"request_id":"abc123def456","level":"error"}"#,
     ])
     func jsonIDKeys(text: String) throws {
