@@ -1,5 +1,9 @@
 /// Groups application-log lines into events and hands over those with a request ID.
 ///
+/// The prefix Kubernetes writes before each line of a container's log
+/// (``AppLineScanner/containerPrefix(_:)``) is set aside first; its time is
+/// used when the line's own has no zone.
+///
 /// A line starts an event when it has a time stamp in its first 64 bytes, starts
 /// with its level (`ERROR:root:…`), a Ruby Logger mark (`E, [`), `panic: ` or
 /// `Exception in thread`, or is one JSON object. Any other line continues the
@@ -70,7 +74,17 @@ final class AppEventAssembler {
 
     func feed(_ p: UnsafeBufferPointer<UInt8>, number: Int) {
         lines += 1
+        var p = p
+        var containerTime: Int64?
+        if let prefix = AppLineScanner.containerPrefix(p) {
+            p = UnsafeBufferPointer(rebasing: p[prefix.length...])
+            containerTime = prefix.time
+        }
         scanner.scan(p, into: &line)
+        if let containerTime, line.time == nil || line.timeIsZoneless {
+            line.time = containerTime
+            line.timeIsZoneless = false
+        }
         if line.isEventStart {
             startEvent(p, number: number)
         } else {

@@ -226,6 +226,20 @@ final class AppLineScanner {
         return nil
     }
 
+    /// The length and time of the prefix of a line in a Kubernetes (CRI) container log file
+    /// (`/var/log/pods/…`): `2026-11-21T10:00:00.123456789Z stderr F `. Each line of a stack
+    /// trace carries it too, so it must go before the line is judged.
+    static func containerPrefix(_ p: UnsafeBufferPointer<UInt8>) -> (length: Int, time: Int64)? {
+        guard p.count > 30, isDigit(p[0]), p[4] == UInt8(ascii: "-"), p[10] == UInt8(ascii: "T"),
+              let space = p.prefix(40).firstIndex(of: 0x20), space + 10 <= p.count,
+              startsWith(UnsafeBufferPointer(rebasing: p[(space + 1)...]), "stdout ")
+                || startsWith(UnsafeBufferPointer(rebasing: p[(space + 1)...]), "stderr "),
+              p[space + 8] == UInt8(ascii: "F") || p[space + 8] == UInt8(ascii: "P"), p[space + 9] == 0x20,
+              let time = Timestamp.parseISO8601(UnsafeBufferPointer(rebasing: p[..<space]))
+        else { return nil }
+        return (space + 10, time)
+    }
+
     /// `Nov 21 10:00:00` (syslog, no year): the line starts an event; its time is not used.
     private static func startsWithSyslogTime(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
         guard p.count >= 15, Timestamp.monthNumber(p[0], p[1], p[2]) != nil, p[3] == 0x20,

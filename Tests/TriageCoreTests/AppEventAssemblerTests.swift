@@ -95,6 +95,24 @@ import Testing
         #expect(a.errorEventsWithID == 1)
     }
 
+    @Test("in a Kubernetes container log the prefix of every line is set aside and its time used")
+    func containerLog() throws {
+        let text = Self.lines(
+            "2026-11-21T10:00:04.100000001Z stderr F 2026-11-21 13:00:04,100 ERROR [request_id=1111aaaa-0000-bbbb-0000-cccc0000dddd] payment failed",
+            "2026-11-21T10:00:04.100000002Z stderr F Traceback (most recent call last):",
+            #"2026-11-21T10:00:04.100000003Z stderr F   File "/srv/app/payments.py", line 10, in charge"#,
+            "2026-11-21T10:00:04.100000004Z stderr F TimeoutError: gateway did not answer in 30s",
+            "2026-11-21T10:00:05.000000000Z stdout F {\"level\":\"error\",\"request_id\":\"fff123def456\",\"msg\":\"json\"}")
+        let a = try assembleInAllChunkSizes(text)
+        #expect(a.events.count == 2)
+        let e = try #require(a.events.first)
+        #expect(e.time == 1_795_255_204)
+        #expect(e.lines == ["payment failed", "Traceback (most recent call last):", #"  File "/srv/app/payments.py", line 10, in charge"#,
+                            "TimeoutError: gateway did not answer in 30s"])
+        #expect(a.events.last?.message == "json")
+        #expect(a.eventCount == 2)
+    }
+
     @Test("a Java stack with Caused by and '... N more' stays one event")
     func javaCausedBy() throws {
         let text = Self.lines(
