@@ -32,10 +32,23 @@ final class AppEventAssembler {
     private final class Open {
         var event: AppEvent
         var touched: Int
-        init(_ event: AppEvent, touched: Int) {
+        /// The time of the last line that joined it (a block's lines come within a second).
+        var lastTime: Int64?
+        init(_ event: AppEvent, touched: Int, lastTime: Int64?) {
             self.event = event
             self.touched = touched
+            self.lastTime = lastTime
         }
+    }
+
+    /// A tagged error line joins an open block only when it comes within this many
+    /// seconds of the block's last line: Rails writes a block at once, while an ID that
+    /// recurs later (a periodic task's, a retry's) is a new event.
+    static let blockGapSeconds: Int64 = 1
+
+    private static func isContiguous(_ previous: Int64?, _ next: Int64?) -> Bool {
+        guard let previous, let next else { return true }
+        return abs(next - previous) <= blockGapSeconds
     }
 
     private var open: [[UInt8]: Open] = [:]
@@ -44,8 +57,11 @@ final class AppEventAssembler {
     /// the counts do not depend on `wants`. Two generations of at most ``maxOpenEvents``
     /// each: when the newer fills up it becomes the older and the older is dropped, so
     /// a busy log of other requests' errors costs no search for the oldest.
-    private var unkept: Set<[UInt8]> = []
-    private var unkeptOlder: Set<[UInt8]> = []
+    /// Hashes (``ByteKeyTable/hash(_:)``) of the IDs of unkept error blocks with the time of
+    /// their last line: only counts depend on them, so a hash collision costs nothing else.
+    private var unkept: [UInt64: Int64?] = [:]
+    private var unkeptOlder: [UInt64: Int64?] = [:]
+    private var keyHash: UInt64 = 0
     private var clock = 0
     private var line = AppLine()
     private var key: [UInt8] = []
@@ -81,6 +97,10 @@ final class AppEventAssembler {
             containerTime = prefix.time
         }
         scanner.scan(p, into: &line)
+        // Only errors and lines of unknown level can be kept: the others need no ID.
+        if line.isEventStart, !line.isJSON, line.severity == .error || line.severity == .unknown {
+            scanner.readDetails(p, into: &line)
+        }
         if let containerTime, line.time == nil || line.timeIsZoneless {
             line.time = containerTime
             line.timeIsZoneless = false
@@ -124,9 +144,14 @@ final class AppEventAssembler {
         // other requests' lines may come between them: a text error line joins the open
         // error event with its ID.
         let joinsBlock = isError && !line.isJSON
-        if let existing = open[key] {
-            if joinsBlock, existing.event.severity == .error, existing.event.message == nil {
+        // Kept events are wanted ones: an ID no 5xx carries needs no lookup among them.
+        let isWanted = wants(key)
+        keyHash = key.withUnsafeBufferPointer { ByteKeyTable<Int>.hash($0) }
+        if isWanted, let existing = open[key] {
+            if joinsBlock, existing.event.severity == .error, existing.event.message == nil,
+               Self.isContiguous(existing.lastTime, line.time) {
                 existing.touched = clock
+                if let time = line.time { existing.lastTime = time }
                 append(UnsafeBufferPointer(rebasing: p[line.messageStart...]), to: existing)
                 last = existing
                 lastSeverity = .error
@@ -135,20 +160,20 @@ final class AppEventAssembler {
             }
             open[key] = nil
             emit(existing.event)
-        } else if unkept.contains(key) || unkeptOlder.contains(key) {
-            if joinsBlock {
+        } else if let previous = unkept[keyHash] ?? unkeptOlder[keyHash] {
+            if joinsBlock, Self.isContiguous(previous, line.time) {
                 rememberUnkept()
                 last = nil
                 lastSeverity = .error
                 lastHasID = true
                 return
             }
-            unkept.remove(key)
-            unkeptOlder.remove(key)
+            unkept[keyHash] = nil
+            unkeptOlder[keyHash] = nil
         }
         countEvent(severity: line.severity, hasID: true)
         // Only errors and events of unknown level (which a stack trace may yet make errors) are kept.
-        guard line.severity == .error || line.severity == .unknown, wants(key) else {
+        guard line.severity == .error || line.severity == .unknown, isWanted else {
             last = nil
             if joinsBlock { rememberUnkept() }
             return
@@ -162,7 +187,7 @@ final class AppEventAssembler {
         } else {
             event.lines.append(Self.text(UnsafeBufferPointer(rebasing: p[line.messageStart...])))
         }
-        let entry = Open(event, touched: clock)
+        let entry = Open(event, touched: clock, lastTime: line.time)
         open[key] = entry
         last = entry
         if open.count > Self.maxOpenEvents { evictOldest() }
@@ -170,12 +195,12 @@ final class AppEventAssembler {
 
     /// Puts `key` in the newer generation of unkept error events.
     private func rememberUnkept() {
-        unkeptOlder.remove(key)
-        if unkept.count >= Self.maxOpenEvents, !unkept.contains(key) {
+        unkeptOlder[keyHash] = nil
+        if unkept.count >= Self.maxOpenEvents, unkept[keyHash] == nil {
             unkeptOlder = unkept
-            unkept = []
+            unkept = [:]
         }
-        unkept.insert(key)
+        unkept[keyHash] = .some(line.time)
     }
 
     private func countEvent(severity: AppSeverity, hasID: Bool) {

@@ -60,8 +60,10 @@ struct AppLine {
     var time: Int64?
     var timeIsZoneless = false
     var severity = AppSeverity.unknown
+    /// JSON lines: from ``AppLineScanner/scan(_:into:)``; text lines: from ``AppLineScanner/readDetails(_:into:)``.
     var id: Range<Int>?
-    /// Where the message starts on a text line (after the time, level and tags).
+    /// Where the message starts on a text line: after the time and level from
+    /// ``AppLineScanner/scan(_:into:)``, after the tags too once ``AppLineScanner/readDetails(_:into:)`` ran.
     var messageStart = 0
 
     mutating func reset() { self = AppLine() }
@@ -74,8 +76,9 @@ struct AppLine {
 /// One per thread (it owns a JSON scanner and regex match data).
 final class AppLineScanner {
     /// The user's `--app-id-pattern`: replaces the built-in text forms.
-    private let userPattern: Regex?
-    private let builtin: Regex
+    /// The user's pattern, else the built-in one, and the numbers of its `id` groups.
+    private let idPattern: Regex
+    private let idGroups: [Int]
     private let json = JSONScanner()
 
     /// `request_id=…`, `req_id: …`, `x-request-id=…`, `correlation_id=…`, `trace_id=…`,
@@ -86,11 +89,16 @@ final class AppLineScanner {
         + #"|\[(?:req-)?(?<id>[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})[\]\s]"#
 
     init(idPattern: String? = nil) throws {
-        userPattern = try idPattern.map { try Regex($0) }
-        if let userPattern, userPattern.groupNames["id"] == nil {
-            throw TriageError.regex(pattern: userPattern.pattern, message: "needs a named group (?<id>…) for the request ID")
+        if let idPattern {
+            let user = try Regex(idPattern)
+            guard user.groupNames["id"] != nil else {
+                throw TriageError.regex(pattern: user.pattern, message: "needs a named group (?<id>…) for the request ID")
+            }
+            self.idPattern = user
+        } else {
+            self.idPattern = try Regex(Self.builtinPattern, caseInsensitive: true, duplicateNames: true)
         }
-        builtin = try Regex(Self.builtinPattern, caseInsensitive: true, duplicateNames: true)
+        idGroups = self.idPattern.groupNumbers(named: "id")
     }
 
     func scan(_ p: UnsafeBufferPointer<UInt8>, into line: inout AppLine) {
@@ -127,18 +135,31 @@ final class AppLineScanner {
                 // A line that starts with its level in capitals (`ERROR:root:…`) starts an event;
                 // `Error: …` is how JavaScript prints an exception inside a stack trace.
                 if start == 0, p[start..<i].allSatisfy({ $0 < UInt8(ascii: "a") }) { line.isEventStart = true }
-                // Go's `panic: …` is the message itself, not a level before it.
-                if !p[start..<i].elementsEqual("panic".utf8) { messageStart = max(messageStart, i) }
+                // Go's `panic: …` is the message itself, not a level before it; and a level word
+                // in the message's prose (`Failed with error foo`) is no level field to skip.
+                let isField = p[start..<i].allSatisfy({ $0 < UInt8(ascii: "a") }) || start <= messageStart + 2
+                    || (start > 0 && [UInt8(ascii: "["), UInt8(ascii: "<"), UInt8(ascii: "="), UInt8(ascii: "\""),
+                                      UInt8(ascii: "|")].contains(p[start - 1]))
+                if isField, !p[start..<i].elementsEqual("panic".utf8) { messageStart = max(messageStart, i) }
                 break
             }
         }
-        line.messageStart = Self.skipTags(p, from: messageStart)
-        let pattern = userPattern ?? builtin
-        if let match = pattern.firstMatch(in: p), let id = pattern.range(named: "id", in: match) {
+        line.messageStart = messageStart
+    }
+
+    /// Reads the request ID of a text line and where its message starts (after the level,
+    /// `[tags]` and an ID tag before the message). Separate from ``scan(_:into:)`` because it
+    /// costs most (a regex search) and is needed only for lines that may be kept: errors and
+    /// lines of unknown level, not the debug and info lines that fill an application log.
+    func readDetails(_ p: UnsafeBufferPointer<UInt8>, into line: inout AppLine) {
+        guard !line.isJSON, !line.isIndented, !p.isEmpty else { return }
+        line.messageStart = Self.skipTags(p, from: line.messageStart)
+        let pattern = idPattern
+        if pattern.search(p), let id = idGroups.lazy.compactMap({ pattern.group($0) }).first {
             line.id = id
             // `ERROR request_id=… NoMethodError: …`, `ERROR nova.compute [req-… - -] msg`: an ID tag
             // before the message, perhaps after the logger's name, is no part of it.
-            if let whole = match[0], id.upperBound > line.messageStart,
+            if let whole = pattern.group(0), id.upperBound > line.messageStart,
                whole.lowerBound <= Self.endOfWord(p, from: line.messageStart) {
                 var end = id.upperBound
                 if p[whole.lowerBound] == UInt8(ascii: "[") || (whole.lowerBound + 1 < p.count && p[whole.lowerBound + 1] == UInt8(ascii: "[")) {

@@ -111,6 +111,11 @@ public final class Regex {
         return start == CPCRE2_UNSET ? nil : start..<end
     }
 
+    /// The numbers of the groups named `name`, in pattern order.
+    public func groupNumbers(named name: String) -> [Int] {
+        namedGroups.filter { $0.name == name }.map(\.number)
+    }
+
     /// The first group named `name` that took part in the last successful search.
     public func group(named name: String) -> Range<Int>? {
         for entry in namedGroups where entry.name == name {

@@ -14,14 +14,28 @@ public enum RequestID {
     public static func normalize(_ id: UnsafeBufferPointer<UInt8>, into key: inout [UInt8]) -> Bool {
         key.removeAll(keepingCapacity: true)
         guard id.count <= maximumLength * 2 else { return false }
-        for b in id {
-            switch b {
-            case UInt8(ascii: "-"), UInt8(ascii: "{"), UInt8(ascii: "}"): continue
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): key.append(b | 0x20)
-            case 0...0x20, 0x7F, UInt8(ascii: "\""): return false
-            default: key.append(b)
+        // Copied once, then filtered in place: no per-byte append on this per-line path.
+        key.append(contentsOf: id)
+        var valid = true
+        let count = key.withUnsafeMutableBufferPointer { k -> Int in
+            var w = 0
+            for r in 0..<k.count {
+                let b = k[r]
+                switch b {
+                case UInt8(ascii: "-"), UInt8(ascii: "{"), UInt8(ascii: "}"): continue
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): k[w] = b | 0x20
+                case 0...0x20, 0x7F, UInt8(ascii: "\""): valid = false; return 0
+                default: k[w] = b
+                }
+                w += 1
             }
+            return w
         }
+        guard valid else {
+            key.removeAll(keepingCapacity: true)
+            return false
+        }
+        key.removeLast(key.count - count)
         if key.count == 35, key[0] == UInt8(ascii: "r"), key[1] == UInt8(ascii: "e"), key[2] == UInt8(ascii: "q"),
            key[3...].allSatisfy(isHex) {
             key.removeFirst(3)

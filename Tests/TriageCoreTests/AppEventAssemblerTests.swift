@@ -228,6 +228,24 @@ import Testing
         #expect(a.errorEventsWithID == 2)
     }
 
+    @Test("an error line repeating an ID more than a second after its block is a new event (a periodic task's ID)",
+          arguments: [Set(["addc18392ed54778b57e5854eb7b8b09"]), Set<String>()])
+    func recurringIDStartsNewEvents(wanted: Set<String>) throws {
+        let text = [
+            "2017-05-16 00:00:20.345 2931 ERROR nova.virt.libvirt.imagecache [req-addc1839-2ed5-4778-b57e-5854eb7b8b09 - - - - -] Unknown base file: /a",
+            "2017-05-16 00:00:20.346 2931 ERROR nova.virt.libvirt.imagecache [req-addc1839-2ed5-4778-b57e-5854eb7b8b09 - - - - -] Removable base files: /a",
+            "2017-05-16 00:00:21.100 2931 INFO nova.compute.manager [req-addc1839-2ed5-4778-b57e-5854eb7b8b09 - - - - -] Running periodic task",
+            "2017-05-16 00:01:01.698 2931 ERROR nova.virt.libvirt.imagecache [req-addc1839-2ed5-4778-b57e-5854eb7b8b09 - - - - -] Unknown base file: /b",
+        ].joined(separator: "\n") + "\n"
+        let a = try assembleInAllChunkSizes(text) { wanted.contains($0) }
+        #expect(a.errorEvents == 2)
+        #expect(a.eventCount == 3)
+        if !wanted.isEmpty {
+            #expect(a.events.map(\.line) == [1, 4])
+            #expect(a.events.first?.lines == ["Unknown base file: /a", "Removable base files: /a"])
+        }
+    }
+
     @Test("only events whose ID is wanted are handed over; the counts do not depend on which", arguments: [
         Set<String>(), ["fbfe6a024c8847f5b2be5f970ae67d59"], ["88d4b851d7aa43ea84a8cf9a44154e05"],
         ["fbfe6a024c8847f5b2be5f970ae67d59", "88d4b851d7aa43ea84a8cf9a44154e05"],

@@ -15,7 +15,10 @@ import Testing
         let scanner = try AppLineScanner(idPattern: idPattern)
         let bytes = Array(text.utf8)
         var line = AppLine()
-        bytes.withUnsafeBufferPointer { scanner.scan($0, into: &line) }
+        bytes.withUnsafeBufferPointer {
+            scanner.scan($0, into: &line)
+            scanner.readDetails($0, into: &line)
+        }
         let id = line.id.map { String(decoding: bytes[$0], as: UTF8.self) }
         let message = line.isJSON ? "" : String(decoding: bytes[min(line.messageStart, bytes.count)...], as: UTF8.self)
         return Scanned(line: line, id: id, message: message)
@@ -114,6 +117,8 @@ import Testing
         ("2026-11-21 10:00:00.123 ERROR [exec-1] c.e.OrderController request_id=abc123def456 - order failed", "order failed"),
         ("2026-11-21T10:00:00Z ERROR failed: request_id=abc123def456", "failed: request_id=abc123def456"),
         ("2026-11-21T10:00:00Z ERROR request_id=abc123def456", "request_id=abc123def456"),
+        // A level word inside the message's prose is no level field to skip.
+        ("2026-11-21 10:00:00 [request_id=abc123def456] Failed with error foo", "Failed with error foo"),
     ])
     func messageStart(text: String, expected: String) throws {
         #expect(try scan(text).message == expected)
