@@ -48,6 +48,7 @@ final class AppLogCorrelator {
     func read(_ source: ByteSource, path: String, into stats: inout TriageSummary.AppLogInput) -> TriageError? {
         var matched = 0
         var mismatched = 0
+        startLog()
         let assembler = AppEventAssembler(path: path, scanner: scanner, wants: { [ledger] in ledger.contains($0) }) {
             [self] event in
             switch self.consider(event) {
@@ -75,6 +76,7 @@ final class AppLogCorrelator {
         stats.errorEventsWithRequestID += assembler.errorEventsWithID
         stats.matchedEvents += matched
         stats.timeMismatches += mismatched
+        stats.zoneShiftSeconds = lockedShift.map(Int.init)
         return failure
     }
 
@@ -93,13 +95,31 @@ final class AppLogCorrelator {
         return .matched
     }
 
+    /// Per application log: the whole quarter hours its zoneless clock is off from the
+    /// access log's zone, voted by matching events and fixed once three agree.
+    private var shiftVotes: [Int64: Int] = [:]
+    private(set) var lockedShift: Int64?
+    static let votesToLock = 3
+
+    /// Forgets the clock shift: each application log may write in its own zone.
+    func startLog() {
+        shiftVotes = [:]
+        lockedShift = nil
+    }
+
     private func isNear(_ time: Int64, zoneless: Bool, first: Int64, last: Int64) -> Bool {
         let t = zoneless ? time - logUTCOffset : time
         let delta = t < first ? t - first : (t > last ? t - last : 0)
-        if abs(delta) <= tolerance { return true }
-        guard zoneless else { return false }
+        guard zoneless else { return abs(delta) <= tolerance }
+        if let lockedShift { return abs(delta - lockedShift) <= tolerance }
         let quarter: Int64 = 900
-        let shift = (delta + (delta >= 0 ? quarter / 2 : -quarter / 2)) / quarter * quarter
-        return abs(shift) <= 14 * 3600 && abs(delta - shift) <= tolerance
+        var shift: Int64 = 0
+        if abs(delta) > tolerance {
+            shift = (delta + (delta >= 0 ? quarter / 2 : -quarter / 2)) / quarter * quarter
+            guard abs(shift) <= 14 * 3600, abs(delta - shift) <= tolerance else { return false }
+        }
+        shiftVotes[shift, default: 0] += 1
+        if shiftVotes[shift, default: 0] >= Self.votesToLock { lockedShift = shift }
+        return true
     }
 }

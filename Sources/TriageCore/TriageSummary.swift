@@ -118,6 +118,9 @@ public struct TriageSummary: Sendable {
         /// Events with a 5xx's ID whose time was too far from the 5xx's (see --app-time-tolerance).
         public var timeMismatches: Int
         public var error: String?
+        /// Seconds the log's zoneless clock is off from the access log's zone, once three
+        /// matching events agreed on it (0: the same zone); nil when not settled.
+        public var zoneShiftSeconds: Int? = nil
     }
 
     /// How far request IDs explained the 5xx.

@@ -238,6 +238,7 @@ public struct HTMLRenderer: Sendable {
             var notes: [String] = []
             if log.isGzip { notes.append("gzip") }
             if log.timeMismatches > 0 { notes.append("\(Format.count(log.timeMismatches)) with a 5xx's ID but too far in time") }
+            if let shift = log.zoneShiftSeconds, shift != 0 { notes.append("clock \(Format.offset(shift)) from the access log's zone") }
             if let error = log.error { notes.append("<strong class=\"error\">error: \(HTMLText.escape(error))</strong>") }
             return row([
                 cell(HTMLText.code(log.path)), number(log.lines), number(log.errorEvents), number(log.errorEventsWithRequestID),

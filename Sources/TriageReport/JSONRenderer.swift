@@ -181,6 +181,7 @@ public struct JSONRenderer: Sendable {
             w.int("error_events_with_request_id", log.errorEventsWithRequestID)
             w.int("matched_events", log.matchedEvents)
             w.int("time_mismatches", log.timeMismatches)
+            if let shift = log.zoneShiftSeconds { w.int("zone_shift_seconds", shift) } else { w.null("zone_shift_seconds") }
             w.optionalString("error", log.error)
             w.endObject()
         }

@@ -232,6 +232,7 @@ public struct MarkdownRenderer: Sendable {
             var notes: [String] = []
             if log.isGzip { notes.append("gzip") }
             if log.timeMismatches > 0 { notes.append("\(Format.count(log.timeMismatches)) with a 5xx's ID but too far in time") }
+            if let shift = log.zoneShiftSeconds, shift != 0 { notes.append("clock \(Format.offset(shift)) from the access log's zone") }
             if let error = log.error { notes.append("**error:** " + MarkdownText.text(error)) }
             out.append(MarkdownText.row([
                 MarkdownText.code(log.path), Format.count(log.lines), Format.count(log.errorEvents),

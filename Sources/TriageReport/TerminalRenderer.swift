@@ -224,6 +224,7 @@ public struct TerminalRenderer: Sendable {
             let kind = log.isGzip ? " (gzip)" : ""
             var line = "  \(log.path)\(kind): \(Format.count(log.lines)) lines, \(Format.count(log.errorEvents)) error events (\(Format.count(log.errorEventsWithRequestID)) with a request ID), \(Format.count(log.matchedEvents)) matched to 5xx"
             if log.timeMismatches > 0 { line += ", \(Format.count(log.timeMismatches)) with a 5xx's ID but too far in time" }
+            if let shift = log.zoneShiftSeconds, shift != 0 { line += "; its clock reads \(Format.offset(shift)) from the access log's zone" }
             out.append(contentsOf: wrap(line, indent: "    ", first: "  "))
             if let error = log.error { out.append("    " + style("! " + error, "1;31")) }
         }

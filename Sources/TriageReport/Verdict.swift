@@ -117,6 +117,12 @@ public enum Format {
         return ids + ", \(count(c.matched)) matched in application logs"
     }
 
+    /// `+02:00`, `-05:30`: an offset in seconds as a zone.
+    public static func offset(_ seconds: Int) -> String {
+        let minutes = abs(seconds) / 60
+        return (seconds < 0 ? "-" : "+") + two(minutes / 60) + ":" + two(minutes % 60)
+    }
+
     /// Cuts `s` to at most `width` display columns, without padding.
     public static func truncate(_ s: String, _ width: Int) -> String {
         s.unicodeScalars.count > width ? fit(s, width) : s

@@ -137,6 +137,22 @@ import Testing
         #expect(o.stats.timeMismatches == 1)
     }
 
+    @Test("once three events agree on a zoneless log's clock shift, an event off by another shift is a mismatch")
+    func zoneShiftLocks() throws {
+        // The app writes zoneless local time at +05:30; the access log is in UTC.
+        let ids = (0..<5).map { String(format: "%032x", 0xabc000 + $0) }
+        let failures = ids.map { Failure(id: $0) }
+        var app = ""
+        for id in ids.prefix(4) { app += "2026-11-21 15:30:00,100 ERROR request_id=\(id) KeyError: 'x'\n" }
+        // The fifth reads +02:00 instead: a quarter-hour shift, but not this log's.
+        app += "2026-11-21 12:00:00,100 ERROR request_id=\(ids[4]) KeyError: 'x'\n"
+        let o = try correlate(failures, app: app)
+        #expect(o.stats.matchedEvents == 4)
+        #expect(o.stats.timeMismatches == 1)
+        #expect(o.stats.zoneShiftSeconds == 19_800)
+        #expect(o.explanation(ids[4]) == nil)
+    }
+
     @Test("an event without a time matches by its ID alone")
     func untimedEvent() throws {
         let app = #"{"request_id":"known1234567","level":"error","exception":{"type":"KeyError","message":"'sku'"}}"# + "\n"
