@@ -87,7 +87,7 @@ final class SignatureBuilder {
         node = try Regex(#"^\s*at (?:async )?(?:(.+?) \()?(?:file://)?([^()\s]+?)(?::\d+){1,2}\)?\s*$"#)
         // `app/models/user.rb:8:in `show'`, and a gem's frame as Rails' backtrace cleaner
         // writes it: `actionpack (5.1.5) lib/action_dispatch/…/debug_exceptions.rb:63:in `call'`.
-        ruby = try Regex(#"^\s*(?:from )?([\w.-]+ \([\w.]+\) )?([^\s:]+\.rb):\d+:in [`'](.*)'$"#)
+        ruby = try Regex(#"^\s*(?:from )?([\w.-]+ \([\w.]+\) )?([^\s:]+\.(?:rb|erb|haml|slim|builder|jbuilder|rake)):\d+:in [`'](.*)'$"#)
         // A Go frame is a function line (with its arguments in a panic, without them in zap's
         // `stacktrace`) followed by an indented `file.go:line` line.
         goFunction = try Regex(#"^((?:[\w.\-]+/)*[\w.\-]+\.(?:\(\*?\w+(?:\[\.\.\.\])?\)\.)?[\w.]+(?:\[\.\.\.\])?)(?:\(.*\))?$"#)
@@ -203,6 +203,17 @@ final class SignatureBuilder {
             if c[i] == "(", out.suffix(6).elementsEqual("block "), let close = c[i...].firstIndex(of: ")") {
                 i = close + 1
                 if i < c.count, c[i] == " " { i += 1 }
+                continue
+            }
+            // Runs of six or more digits are made per process or build: Rails' compiled
+            // templates (`_app_views_orders_show_html_erb__3071245961042937744_47181060`).
+            var run = i
+            while run < c.count, c[run].isASCII, c[run].isNumber { run += 1 }
+            if run - i >= 6, i == 0 || !(c[i - 1].isASCII && c[i - 1].isNumber) {
+                i = run
+                // A negative hash is written with one more `_`: `erb___N` is `erb__N`.
+                while out.count >= 2, out[out.count - 1] == "_", out[out.count - 2] == "_" { out.removeLast() }
+                out.append("N")
                 continue
             }
             if c[i].isASCII, c[i].isNumber, out.last == "$" || out.suffix(4).elementsEqual("func") {

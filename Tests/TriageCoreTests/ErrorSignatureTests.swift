@@ -265,12 +265,30 @@ import Testing
         #expect(SignatureBuilder.isLibrary(location) == isLibrary)
     }
 
+    @Test("one template error from two Rails processes (compiled method names differ) has one signature")
+    func railsTemplateAcrossProcesses() throws {
+        let builder = try SignatureBuilder()
+        func signature(_ method: String) -> ErrorSignature {
+            var event = AppEvent(path: "p.log", line: 1, key: [], displayID: "", time: nil, severity: .error)
+            event.lines = ["ActionView::Template::Error (undefined method `total' for nil:NilClass):",
+                           "app/views/orders/show.html.erb:12:in `\(method)'",
+                           "app/controllers/orders_controller.rb:9:in `show'"]
+            return builder.signature(of: event)
+        }
+        let a = signature("_app_views_orders_show_html_erb__3071245961042937744_47181060")
+        let b = signature("_app_views_orders_show_html_erb___1129441785323051377_70212145")
+        #expect(a.id == b.id)
+        #expect(a.frames.first == "orders/show.html.erb in _app_views_orders_show_html_erb_N_N")
+    }
+
     @Test("compiler-made numbers in names are dropped", arguments: [
         ("lambda$handle$3", "lambda$handle$N"),
         ("Foo$12.run", "Foo$N.run"),
         ("main.handler.func7", "main.handler.funcN"),
         ("block (2 levels) in call", "block in call"),
         ("handle2", "handle2"),
+        ("_app_views_orders_show_html_erb__3071245961042937744_47181060", "_app_views_orders_show_html_erb_N_N"),
+        ("v2024", "v2024"),
     ])
     func stripNumbers(name: String, expected: String) {
         #expect(SignatureBuilder.stripNumbers(name) == expected)
