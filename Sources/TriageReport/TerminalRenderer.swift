@@ -185,6 +185,7 @@ public struct TerminalRenderer: Sendable {
         let spansDays = (s.lastTime ?? 0) - (s.firstTime ?? 0) >= 86_400
         let when = { (t: Int64) -> String in spansDays ? Format.dateTime(t) : Format.clock(t) }
         let shown = s.signatures.prefix(8)
+        var detailed = 0  // the first three application errors show their message and frames
         for (n, sig) in shown.enumerated() {
             let titleStyle = sig.source == .appLog ? "1" : "0"
             out.append(contentsOf: wrap(style(sig.title, titleStyle), indent: "      ", first: "  " + Format.fit("\(n + 1).", 4)))
@@ -197,7 +198,8 @@ public struct TerminalRenderer: Sendable {
             facts += FailureClass.allCases.filter { sig.classes[$0] > 0 }.map { "\($0.identifier) \(sig.classes[$0])" }
             if sig.source == .appLog { facts += sig.routes.prefix(3) }
             out.append(contentsOf: wrap(facts.joined(separator: " · "), indent: "        ", first: "      "))
-            if sig.source == .appLog, n < 3 {
+            if sig.source == .appLog, detailed < 3 {
+                detailed += 1
                 if let message = sig.message, !message.isEmpty {
                     out.append(style("      " + Format.truncate(message, width - 6), "2"))
                 }
