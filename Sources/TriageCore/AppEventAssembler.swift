@@ -101,7 +101,7 @@ final class AppEventAssembler {
         if line.isEventStart, !line.isJSON, line.severity == .error || line.severity == .unknown {
             scanner.readDetails(p, into: &line)
         }
-        if let containerTime, line.time == nil || line.timeIsZoneless {
+        if let containerTime, (line.time == nil && line.timeRange == nil) || line.timeIsZoneless {
             line.time = containerTime
             line.timeIsZoneless = false
         }

@@ -6,17 +6,20 @@ public enum AppSeverity: Int, Sendable, Comparable {
 
     /// `error`, `ERR`, `Fatal`, `CRITICAL`, `severe`, `panic`, `emerg`, `alert` are errors.
     static func named(_ word: UnsafeBufferPointer<UInt8>) -> AppSeverity? {
-        guard word.count <= 12 else { return nil }
+        // Every level word has 3 to 11 letters: `I` and `F` of Ruby's marks are rejected at once.
+        guard word.count >= 3, word.count <= 11 else { return nil }
         var packed: UInt64 = 0
         for b in word {
             let lower = b | 0x20
             guard lower >= 0x61 && lower <= 0x7A else { return nil }
             packed = packed << 5 | UInt64(lower - 0x60)
         }
-        return words[packed]
+        for (candidate, severity) in words where candidate == packed { return severity }
+        return nil
     }
 
-    private static let words: [UInt64: AppSeverity] = {
+    /// Packed five bits a letter; a short array beats hashing on this per-line path.
+    private static let words: [(UInt64, AppSeverity)] = {
         let table: [(String, AppSeverity)] = [
             ("trace", .debug), ("debug", .debug), ("verbose", .debug), ("fine", .debug),
             ("info", .info), ("information", .info), ("notice", .info),
@@ -24,11 +27,7 @@ public enum AppSeverity: Int, Sendable, Comparable {
             ("error", .error), ("err", .error), ("fatal", .error), ("critical", .error), ("crit", .error),
             ("severe", .error), ("panic", .error), ("emerg", .error), ("emergency", .error), ("alert", .error),
         ]
-        var words: [UInt64: AppSeverity] = [:]
-        for (word, severity) in table {
-            words[word.utf8.reduce(UInt64(0)) { $0 << 5 | UInt64($1 - 0x60) }] = severity
-        }
-        return words
+        return table.map { word, severity in (word.utf8.reduce(UInt64(0)) { $0 << 5 | UInt64($1 - 0x60) }, severity) }
     }()
 
     /// A numeric level: pino/bunyan (10–60: 50 error, 60 fatal) or a small
@@ -59,6 +58,9 @@ struct AppLine {
     var isIndented = false
     var time: Int64?
     var timeIsZoneless = false
+    /// Text lines: where the time stamp is; ``AppLineScanner/readDetails(_:into:)`` reads it into `time`.
+    var timeRange: Range<Int>?
+    var timeKind = AppLineScanner.TimeKind.iso
     var severity = AppSeverity.unknown
     /// JSON lines: from ``AppLineScanner/scan(_:into:)``; text lines: from ``AppLineScanner/readDetails(_:into:)``.
     var id: Range<Int>?
@@ -114,11 +116,13 @@ final class AppLineScanner {
 
     private func scanText(_ p: UnsafeBufferPointer<UInt8>, into line: inout AppLine) {
         var messageStart = 0
-        if let found = Self.findTime(p) {
-            line.time = found.time
+        if let found = Self.locateTime(p) {
+            // Located by its shape only: most lines never need the time itself.
+            line.timeRange = found.range
+            line.timeKind = found.kind
             line.timeIsZoneless = found.isZoneless
             line.isEventStart = true
-            messageStart = found.end
+            messageStart = found.range.upperBound
         } else if Self.startsWithSyslogTime(p) || Self.startsWithRubyLoggerMark(p) || Self.startsWith(p, "panic: ")
                     || Self.startsWith(p, "Exception in thread ") {
             line.isEventStart = true
@@ -153,6 +157,7 @@ final class AppLineScanner {
     /// lines of unknown level, not the debug and info lines that fill an application log.
     func readDetails(_ p: UnsafeBufferPointer<UInt8>, into line: inout AppLine) {
         guard !line.isJSON, !line.isIndented, !p.isEmpty else { return }
+        if line.time == nil, let range = line.timeRange { line.time = Self.parseTime(p, range, line.timeKind) }
         line.messageStart = Self.skipTags(p, from: line.messageStart)
         let pattern = idPattern
         if pattern.search(p), let id = idGroups.lazy.compactMap({ pattern.group($0) }).first {
@@ -201,24 +206,36 @@ final class AppLineScanner {
     /// The first time stamp within the first 64 bytes: ISO 8601 (`2018-04-08T13:57:35.59`,
     /// `2017-05-16 00:00:20.345`, with or without a zone) or CLF (`10/Oct/2000:13:55:36 -0700`).
     static func findTime(_ p: UnsafeBufferPointer<UInt8>) -> (time: Int64, isZoneless: Bool, end: Int)? {
+        guard let found = locateTime(p), let time = parseTime(p, found.range, found.kind) else { return nil }
+        return (time, found.isZoneless, found.range.upperBound)
+    }
+
+    enum TimeKind { case iso, go, clf }
+
+    /// Where the first time stamp in the first 64 bytes is, by its shape alone (no arithmetic).
+    static func locateTime(_ p: UnsafeBufferPointer<UInt8>) -> (range: Range<Int>, kind: TimeKind, isZoneless: Bool)? {
         let limit = min(p.count, 64)
         var i = 0
         while i + 19 <= p.count && i < limit {
             defer { i += 1 }
             guard isDigit(p[i]), i == 0 || !isDigit(p[i - 1]) else { continue }
-            if p[i + 4] == UInt8(ascii: "/"), p[i + 7] == UInt8(ascii: "/"), isDigit(p[i + 3]) {
-                // Go's log package: `2026/11/21 10:00:00`, local time without a zone.
-                var iso = Array(p[i..<(i + 19)])
-                iso[4] = UInt8(ascii: "-")
-                iso[7] = UInt8(ascii: "-")
-                // `log.Lmicroseconds` adds `.123456`.
-                var end = i + 19
-                if end < p.count, p[end] == UInt8(ascii: ".") {
-                    end += 1
-                    while end < p.count, isDigit(p[end]) { end += 1 }
+            let dateSeparator = p[i + 4]
+            if (dateSeparator == UInt8(ascii: "-") || dateSeparator == UInt8(ascii: "/")), p[i + 7] == dateSeparator,
+               isDigit(p[i + 1]), isDigit(p[i + 2]), isDigit(p[i + 3]), isDigit(p[i + 5]), isDigit(p[i + 6]),
+               isDigit(p[i + 8]), isDigit(p[i + 9]), isDigit(p[i + 11]), isDigit(p[i + 12]), p[i + 13] == UInt8(ascii: ":"),
+               isDigit(p[i + 14]), isDigit(p[i + 15]), p[i + 16] == UInt8(ascii: ":"), isDigit(p[i + 17]), isDigit(p[i + 18]) {
+                let t = p[i + 10]
+                if dateSeparator == UInt8(ascii: "/") {
+                    // Go's log package: `2026/11/21 10:00:00`, local time without a zone; `log.Lmicroseconds` adds `.123456`.
+                    guard t == 0x20 else { continue }
+                    var end = i + 19
+                    if end < p.count, p[end] == UInt8(ascii: ".") {
+                        end += 1
+                        while end < p.count, isDigit(p[end]) { end += 1 }
+                    }
+                    return (i..<end, .go, true)
                 }
-                if let time = iso.withUnsafeBufferPointer({ Timestamp.parseISO8601($0) }) { return (time, true, end) }
-            } else if p[i + 4] == UInt8(ascii: "-"), isDigit(p[i + 3]) {
+                guard t == UInt8(ascii: "T") || t == 0x20 || t == UInt8(ascii: "t") else { continue }
                 var end = i + 19
                 if end < p.count, p[end] == UInt8(ascii: ".") || p[end] == UInt8(ascii: ",") {
                     end += 1
@@ -236,16 +253,30 @@ final class AppLineScanner {
                         zoneless = false
                     }
                 }
-                if let time = Timestamp.parseISO8601(UnsafeBufferPointer(rebasing: p[i..<end])) {
-                    return (time, zoneless, end)
-                }
-            } else if i + 26 <= p.count, p[i + 2] == UInt8(ascii: "/"),
-                      let time = Timestamp.parseCLF(UnsafeBufferPointer(rebasing: p[i..<(i + 26)])) {
-                return (time, false, i + 26)
+                return (i..<end, .iso, zoneless)
+            } else if i + 26 <= p.count, p[i + 2] == UInt8(ascii: "/"), p[i + 6] == UInt8(ascii: "/"),
+                      p[i + 11] == UInt8(ascii: ":"), p[i + 20] == 0x20 {
+                return (i..<(i + 26), .clf, false)
             }
         }
         return nil
     }
+
+    /// The Unix time of a stamp ``locateTime(_:)`` found (UTC when zoneless); nil when its numbers are no date.
+    static func parseTime(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ kind: TimeKind) -> Int64? {
+        switch kind {
+        case .iso:
+            return Timestamp.parseISO8601(UnsafeBufferPointer(rebasing: p[range]))
+        case .clf:
+            return Timestamp.parseCLF(UnsafeBufferPointer(rebasing: p[range]))
+        case .go:
+            var iso = Array(p[range.lowerBound..<(range.lowerBound + 19)])
+            iso[4] = UInt8(ascii: "-")
+            iso[7] = UInt8(ascii: "-")
+            return iso.withUnsafeBufferPointer { Timestamp.parseISO8601($0) }
+        }
+    }
+
 
     /// The length and time of the prefix of a line in a Kubernetes (CRI) container log file
     /// (`/var/log/pods/…`): `2026-11-21T10:00:00.123456789Z stderr F `. Each line of a stack
