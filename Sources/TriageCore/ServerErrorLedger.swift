@@ -9,7 +9,9 @@
 /// gets a signature from what the access log says: class, route, upstream status.
 final class ServerErrorLedger {
     struct Entry {
-        var displayID: String
+        /// The ID as the access log wrote it, when that differs from its key
+        /// (most IDs, nginx's `$request_id` among them, are their own key: no copy).
+        var writtenID: String?
         var firstTime: Int64
         var lastTime: Int64
         /// 5xx that carried this ID (a client retrying with the same ID, several log lines).
@@ -84,7 +86,7 @@ final class ServerErrorLedger {
         serverErrorsWithRequestID += 1
         let index = key.withUnsafeBufferPointer { k in
             requests.index(of: k) {
-                Entry(displayID: LogText.display(requestID), firstTime: time, lastTime: time, count: 0, route: route,
+                Entry(writtenID: requestID.elementsEqual(k) ? nil : LogText.display(requestID), firstTime: time, lastTime: time, count: 0, route: route,
                       failureClass: failureClass, upstreamStatus: upstreamStatus)
             }
         }
@@ -123,16 +125,17 @@ final class ServerErrorLedger {
         }
         for (i, k) in other.requests.keys.enumerated() {
             var value = other.requests.values[i]
+            let displayID = value.writtenID ?? LogText.display(k)
             value.route = route(value.route)
             let index = k.withUnsafeBufferPointer { requests.index(of: $0) { Entry(
-                displayID: value.displayID, firstTime: .min, lastTime: .min, count: 0, route: value.route,
+                writtenID: value.writtenID, firstTime: .min, lastTime: .min, count: 0, route: value.route,
                 failureClass: value.failureClass, upstreamStatus: value.upstreamStatus) } }
             guard let index else {
                 untracked += value.count
                 let first: Int64? = value.firstTime == .min ? nil : value.firstTime
                 let last: Int64? = value.lastTime == .min ? nil : value.lastTime
                 access[AccessKey(route: value.route, failureClass: value.failureClass, upstreamStatus: value.upstreamStatus),
-                       default: AccessStats()].add(count: value.count, first: first, last: last, sample: value.displayID,
+                       default: AccessStats()].add(count: value.count, first: first, last: last, sample: displayID,
                                                    sampleLimit: sampleLimit)
                 continue
             }
@@ -205,7 +208,8 @@ extension ServerErrorLedger {
         }
         var appGroups: [Int32: Group] = [:]
         var access = self.access
-        for entry in requests.values {
+        for (index, entry) in requests.values.enumerated() {
+            let displayID = entry.writtenID ?? LogText.display(requests.keys[index])
             let first: Int64? = entry.firstTime == .min ? nil : entry.firstTime
             let last: Int64? = entry.lastTime == .min ? nil : entry.lastTime
             if entry.signature >= 0 {
@@ -215,11 +219,11 @@ extension ServerErrorLedger {
                 g.last = Aggregator.later(g.last, last)
                 g.routes[entry.route, default: 0] += entry.count
                 g.classes[entry.failureClass] += entry.count
-                if g.samples.count < sampleLimit { g.samples.append(entry.displayID) }
+                if g.samples.count < sampleLimit { g.samples.append(displayID) }
                 appGroups[entry.signature] = g
             } else {
                 access[AccessKey(route: entry.route, failureClass: entry.failureClass, upstreamStatus: entry.upstreamStatus),
-                       default: AccessStats()].add(count: entry.count, first: first, last: last, sample: entry.displayID,
+                       default: AccessStats()].add(count: entry.count, first: first, last: last, sample: displayID,
                                                    sampleLimit: sampleLimit)
             }
         }
