@@ -39,7 +39,8 @@ final class AppLogCorrelator {
             return (stats, .readFailed(path: path, reason: "\(error)"))
         }
         stats.isGzip = input.isGzip
-        let failure = read(input.source, path: path, into: &stats)
+        stats.path = input.displayPath
+        let failure = read(input.source, path: input.displayPath, into: &stats)
         stats.error = failure?.description
         return (stats, failure)
     }
