@@ -128,7 +128,7 @@ final class AppEventAssembler {
         events += 1
         last = nil
         lastHasID = false
-        lastSeverity = Self.startsStackTrace(p) ? .error : .unknown
+        lastSeverity = Self.startsStackTrace(p) || line.severity == .error ? .error : .unknown
         if lastSeverity == .error { errorEvents += 1 }
     }
 

@@ -123,7 +123,8 @@ final class AppLineScanner {
             line.timeIsZoneless = found.isZoneless
             line.isEventStart = true
             messageStart = found.range.upperBound
-        } else if Self.startsWithSyslogTime(p) || Self.startsWithRubyLoggerMark(p) || Self.startsWith(p, "panic: ")
+        } else if Self.startsWithSyslogTime(p) || Self.startsWithCtime(p) || Self.startsWithRubyLoggerMark(p)
+                    || Self.startsWith(p, "panic: ")
                     || Self.startsWith(p, "Exception in thread ") {
             line.isEventStart = true
         }
@@ -296,6 +297,14 @@ final class AppLineScanner {
     private static func startsWithSyslogTime(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
         guard p.count >= 15, Timestamp.monthNumber(p[0], p[1], p[2]) != nil, p[3] == 0x20,
               p[9] == UInt8(ascii: ":"), p[12] == UInt8(ascii: ":") else { return false }
+        return true
+    }
+
+    /// Apache's error log: `[Sun Dec 04 04:47:44 2005] [error] …`, `[Wed Oct 11 14:32:52.123456 2000] [core:error] …`;
+    /// the line starts an event, its time is not used.
+    private static func startsWithCtime(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard p.count >= 26, p[0] == UInt8(ascii: "["), p[4] == 0x20, p[8] == 0x20,
+              Timestamp.monthNumber(p[5], p[6], p[7]) != nil, p[14] == UInt8(ascii: ":"), p[17] == UInt8(ascii: ":") else { return false }
         return true
     }
 

@@ -235,6 +235,8 @@ import Testing
         "2026-11-21T10:00:00Z anything",
         "E, [2026-11-21T10:00:00.1 #42] ERROR -- : x",
         "Nov 21 10:00:00 host app[1]: x",
+        "[Sun Dec 04 04:47:44 2005] [error] mod_jk child workerEnv in error state 6",
+        "[Wed Oct 11 14:32:52.123456 2000] [core:error] [pid 35708] AH00037: x",
         "ERROR:root:boom",
         "WARNING something",
         "panic: runtime error: invalid memory address",
