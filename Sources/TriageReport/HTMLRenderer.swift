@@ -209,22 +209,25 @@ public struct HTMLRenderer: Sendable {
         let rows = s.signatures.enumerated().map { n, sig in
             let span = sig.firstSeen.map { HTMLTimelineChart.range($0, max($0, sig.lastSeen ?? $0) + 60) } ?? ""
             return row([
-                number(n + 1), cell(HTMLText.code(sig.title), className: "route"), number(sig.count),
+                number(n + 1), cell(HTMLText.code(sig.title), className: "signature"), number(sig.count),
                 cell(Format.percent(sig.count, of: s.serverErrors), className: "num"), cell(HTMLText.escape(span), nowrap: true),
                 cell(sig.source == .appLog ? "app log" : "access log", nowrap: true), cell(classList(sig.classes, limit: 2)),
-                cell(sig.routes.prefix(3).map(HTMLText.code).joined(separator: " ")), ids(Array(sig.sampleRequestIDs.prefix(3))),
+                cell(sig.routes.prefix(3).map(HTMLText.code).joined(separator: " "), className: "route"),
+                ids(Array(sig.sampleRequestIDs.prefix(1))),
             ])
         }
-        body += table(["rank", "signature", "5xx", "share", "first – last (UTC)", "source", "classes", "routes", "sample request IDs"],
+        body += table(["rank", "signature", "5xx", "share", "first – last (UTC)", "source", "classes", "routes", "sample request ID"],
                       numeric: [0, 2, 3], rows: rows)
+        let firstApplication = s.signatures.firstIndex { $0.source == .appLog }
         for (n, sig) in s.signatures.enumerated().prefix(5) where sig.source == .appLog {
-            body.append("<details\(n == 0 ? " open" : "")>")
+            body.append("<details\(n == firstApplication ? " open" : "")>")
             body.append("<summary>\(n + 1). \(HTMLText.code(sig.title))</summary>")
             var facts = ["signature <code>\(HTMLText.escape(sig.id))</code>"]
             if let location = sig.location { facts.append("example from \(HTMLText.code(location))") }
             if !sig.frames.isEmpty { facts.append("frames " + sig.frames.map(HTMLText.code).joined(separator: " ← ")) }
             body.append("<p class=\"note\">\(facts.joined(separator: "; "))</p>")
-            body.append("<pre class=\"stack\">" + HTMLText.escape(([sig.message ?? ""] + sig.stack).joined(separator: "\n")) + "</pre>")
+            // Each line escaped alone: the escaper shows control characters (a newline too) as \xHH.
+            body.append("<pre class=\"stack\">" + ([sig.message ?? ""] + sig.stack).map(HTMLText.escape).joined(separator: "\n") + "</pre>")
             body.append("</details>")
         }
         if let hint = s.correlation.hint { body.append("<p class=\"note\">Note: \(HTMLText.escape(hint))</p>") }
@@ -390,6 +393,7 @@ public struct HTMLRenderer: Sendable {
     code { font: .9em/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace;
       background: var(--alt); padding: .05em .3em; border-radius: 3px; overflow-wrap: anywhere; }
     td.route { min-width: 12rem; }
+    td.signature { min-width: 20rem; }
     td.ids { min-width: 14rem; }
     td.ids code { display: inline-block; margin: 0 .2em .2em 0; }
     td.excerpt code { white-space: pre-wrap; }
@@ -412,6 +416,7 @@ public struct HTMLRenderer: Sendable {
       .scroll { overflow: visible; }
       .chart { min-width: 0; }
       td.route { min-width: 9rem; }
+      td.signature { min-width: 12rem; }
       td.ids { min-width: 0; }
       h2 { break-after: avoid; }
       tr, figure, .verdict, pre.stack { break-inside: avoid; }

@@ -138,7 +138,7 @@ public struct MarkdownRenderer: Sendable {
         var out = ["", "## Error signatures", ""]
         out.append(MarkdownText.text(Format.coverage(s.correlation).prefix(1).uppercased() + Format.coverage(s.correlation).dropFirst()) + ".")
         out.append("")
-        out += MarkdownText.header(["rank", "signature", "5xx", "share", "first – last (UTC)", "source", "classes", "routes", "sample request IDs"],
+        out += MarkdownText.header(["rank", "signature", "5xx", "share", "first – last (UTC)", "source", "classes", "routes", "sample request ID"],
                                    numeric: [0, 2, 3])
         for (n, sig) in s.signatures.enumerated() {
             let span = sig.firstSeen.map { first in
@@ -148,7 +148,7 @@ public struct MarkdownRenderer: Sendable {
                 "\(n + 1)", MarkdownText.code(sig.title), Format.count(sig.count), Format.percent(sig.count, of: s.serverErrors),
                 span, sig.source == .appLog ? "app log" : "access log", mainClasses(sig.classes),
                 sig.routes.prefix(3).map { MarkdownText.code($0) }.joined(separator: ", "),
-                codeList(Array(sig.sampleRequestIDs.prefix(3))),
+                codeList(Array(sig.sampleRequestIDs.prefix(1))),
             ]))
         }
         for (n, sig) in s.signatures.enumerated().prefix(5) where sig.source == .appLog {
