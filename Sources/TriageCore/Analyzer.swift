@@ -109,7 +109,7 @@ public final class Analyzer {
     /// Analyses `paths` (`-` is standard input) and returns the outcome.
     public func run(paths: [String]) -> AnalysisOutcome {
         let ordered = RotatedSet.oldestFirst(paths)
-        inputCount = ordered.count
+        inputCount = ordered.count + options.appLogs.count
         if ordered != paths {
             onExplain?("reading order (rotated sets oldest first): \(ordered.joined(separator: ", "))")
         }
@@ -548,7 +548,15 @@ public final class Analyzer {
             return
         }
         for path in paths {
-            let (stats, error) = correlator.read(path: path, engine: options.inflateEngine)
+            inputIndex += 1
+            let index = inputIndex, count = max(inputCount, inputIndex)
+            let report = onProgress.map { onProgress in
+                { (bytes: Int64, size: Int64?, lines: Int) in
+                    onProgress(Progress(path: path, fileBytesRead: bytes, fileSize: size, lines: lines,
+                                        inputIndex: index, inputCount: count))
+                }
+            }
+            let (stats, error) = correlator.read(path: path, engine: options.inflateEngine, progress: report)
             if let error { errors.append(error) }
             onExplain?("\(path): application log, \(stats.lines) lines, \(stats.errorEvents) error events, \(stats.matchedEvents) matched to 5xx")
             appLogInputs.append(stats)

@@ -25,7 +25,11 @@ final class AppLogCorrelator {
     }
 
     /// Reads one application log (plain or gzip, `-` for standard input).
-    func read(path: String, engine: InflateEngine) -> (TriageSummary.AppLogInput, TriageError?) {
+    ///
+    /// - Parameter progress: called every ``Analyzer/progressInterval`` lines and at the end with
+    ///   the file bytes read, the file's size when known, and the lines read.
+    func read(path: String, engine: InflateEngine,
+              progress: ((_ bytesRead: Int64, _ size: Int64?, _ lines: Int) -> Void)? = nil) -> (TriageSummary.AppLogInput, TriageError?) {
         var stats = TriageSummary.AppLogInput(path: path, isGzip: false, lines: 0, events: 0, errorEvents: 0,
                                               errorEventsWithRequestID: 0, matchedEvents: 0, timeMismatches: 0, error: nil)
         let input: OpenedInput
@@ -40,13 +44,20 @@ final class AppLogCorrelator {
         }
         stats.isGzip = input.isGzip
         stats.path = input.displayPath
-        let failure = read(input.source, path: input.displayPath, into: &stats)
+        var report: ((Int) -> Void)?
+        if let progress {
+            let raw = input.raw, size = input.fileSize
+            report = { progress(raw.consumedBytes, size, $0) }
+        }
+        let failure = read(input.source, path: input.displayPath, into: &stats, progress: report)
+        report?(stats.lines)
         stats.error = failure?.description
         return (stats, failure)
     }
 
     /// Reads application-log lines from `source` (tests feed memory sources in many read sizes).
-    func read(_ source: ByteSource, path: String, into stats: inout TriageSummary.AppLogInput) -> TriageError? {
+    func read(_ source: ByteSource, path: String, into stats: inout TriageSummary.AppLogInput,
+              progress: ((Int) -> Void)? = nil) -> TriageError? {
         var matched = 0
         var mismatched = 0
         startLog()
@@ -61,7 +72,13 @@ final class AppLogCorrelator {
         let reader = LineReader(source: source, maxLineLength: maxLineLength)
         var failure: TriageError?
         do {
+            var untilProgress = Analyzer.progressInterval
             try reader.forEachLine { line in
+                untilProgress -= 1
+                if untilProgress == 0, let progress {
+                    untilProgress = Analyzer.progressInterval
+                    progress(line.number)
+                }
                 // An overlong line is cut to its first bytes: enough for the time, level and ID.
                 assembler.feed(line.bytes, number: line.number)
             }
