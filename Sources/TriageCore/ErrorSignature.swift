@@ -70,6 +70,7 @@ final class SignatureBuilder {
     private let ruby: Regex
     private let goFunction: Regex
     private let goFile: Regex
+    private let php: Regex
 
     init() throws {
         normalizer = try MessageNormalizer()
@@ -84,6 +85,8 @@ final class SignatureBuilder {
         // Java (`at java.base/java.net.X.y(X.java:1)`, logback's `~[app.jar:1.0]` after it) and
         // .NET (`at Shop.Orders.Service.Place(Int32 id) in /src/Service.cs:line 42`).
         java = try Regex(#"^\s*at ((?:[\w$<>\-]+(?:[./]|//))+[\w$<>\-]+)\([^)]*\)(?:\s+~?\[[^\]]*\]| in .*)?\s*$"#)
+        // PHP (Monolog/Laravel, Symfony): `#0 /var/www/app/Http/Controllers/OrderController.php(42): App\Http\…->show()`.
+        php = try Regex(#"^\s*#\d+ (.+?\.php)\(\d+\): ([^(]+)\("#)
         node = try Regex(#"^\s*at (?:async )?(?:(.+?) \()?(?:file://)?([^()\s]+?)(?::\d+){1,2}\)?\s*$"#)
         // `app/models/user.rb:8:in `show'`, and a gem's frame as Rails' backtrace cleaner
         // writes it: `actionpack (5.1.5) lib/action_dispatch/…/debug_exceptions.rb:63:in `call'`.
@@ -166,6 +169,8 @@ final class SignatureBuilder {
                 } else if let m = ruby.firstMatch(in: p), let file = group(m, 2), let method = group(m, 3) {
                     let isGem = group(m, 1) != nil
                     frames.append(("\(ErrorSignature.shortPath(file)) in \(Self.stripNumbers(method))", isGem || Self.isLibrary(file)))
+                } else if let m = php.firstMatch(in: p), let file = group(m, 1), let function = group(m, 2) {
+                    frames.append(("\(ErrorSignature.shortPath(file)) in \(function)", Self.isLibrary(file)))
                 } else if let m = node.firstMatch(in: p), let file = group(m, 2) {
                     let short = ErrorSignature.shortPath(file)
                     let text = group(m, 1).map { "\(short) in \($0)" } ?? short

@@ -281,6 +281,23 @@ import Testing
         #expect(a.frames.first == "orders/show.html.erb in _app_views_orders_show_html_erb_N_N")
     }
 
+    @Test("PHP stack frames (Laravel's [stacktrace]) are read innermost first, vendor frames after the application's")
+    func phpFrames() throws {
+        let builder = try SignatureBuilder()
+        var event = AppEvent(path: "laravel.log", line: 1, key: [], displayID: "", time: nil, severity: .error)
+        event.lines = [
+            "Call to a member function total() on null",
+            "[stacktrace]",
+            #"#0 /var/www/vendor/laravel/framework/src/Illuminate/Routing/Controller.php(54): App\Http\Controllers\OrderController->show()"#,
+            #"#1 /var/www/app/Services/Billing.php(17): App\Services\Billing->charge()"#,
+            #"#2 /var/www/app/Http/Controllers/OrderController.php(42): App\Http\Controllers\OrderController->store()"#,
+            "#3 {main}",
+        ]
+        let signature = builder.signature(of: event)
+        #expect(signature.frames == [#"Services/Billing.php in App\Services\Billing->charge"#,
+                                     #"Controllers/OrderController.php in App\Http\Controllers\OrderController->store"#])
+    }
+
     @Test("compiler-made numbers in names are dropped", arguments: [
         ("lambda$handle$3", "lambda$handle$N"),
         ("Foo$12.run", "Foo$N.run"),
