@@ -12,7 +12,8 @@ public final class Aggregator {
         /// Distinct 5xx clients counted exactly up to this many.
         public var clients = 1_000_000
         public var samplesPerGroup = 5
-        /// 5xx request IDs kept for matching application logs (about 100 bytes each).
+        /// 5xx request IDs kept for matching application logs (about 160 bytes each);
+        /// 0 keeps none (the analyzer's choice when no application log is given).
         public var failedRequests = 200_000
         public var malformedExamples = 20
         public init() {}

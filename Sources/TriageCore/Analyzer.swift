@@ -102,7 +102,10 @@ public final class Analyzer {
 
     public init(options: AnalysisOptions = AnalysisOptions()) {
         self.options = options
-        self.aggregator = Aggregator(limits: options.limits, routeRules: options.routeRules, deploys: options.deploys,
+        var limits = options.limits
+        // Without application logs nothing is looked up by request ID: keep no table of them.
+        if options.appLogs.isEmpty { limits.failedRequests = 0 }
+        self.aggregator = Aggregator(limits: limits, routeRules: options.routeRules, deploys: options.deploys,
                                      deployWindow: options.deployWindow, now: options.now)
     }
 

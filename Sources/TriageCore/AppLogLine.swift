@@ -402,14 +402,13 @@ enum AppJSONKeys {
 
     /// FNV-1a over the lowercased letters and digits of a key.
     static func key<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var h = FNV1a()
         for b in bytes {
             let lower = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
             guard (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) else { continue }
-            h ^= UInt64(lower)
-            h = h &* 0x0000_0100_0000_01b3
+            h.add(lower)
         }
-        return h
+        return h.value
     }
 
     private static let table: [UInt64: Role] = {

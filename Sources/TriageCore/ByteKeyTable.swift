@@ -31,12 +31,9 @@ final class ByteKeyTable<Value> {
 
     @inline(__always)
     static func hash(_ key: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in key {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01b3
-        }
-        return h ^ (h >> 29)
+        var h = FNV1a()
+        h.add(key)
+        return h.value ^ (h.value >> 29)
     }
 
     /// The index of `key` when present; never inserts.

@@ -24,17 +24,13 @@ public struct ErrorSignature: Sendable, Equatable {
         self.exceptionType = exceptionType
         self.message = message
         self.frames = Array(frames.prefix(Self.frameCount))
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        // Each part followed by 0xFF, a byte UTF-8 never holds: parts cannot run into each other.
+        var h = FNV1a()
         for part in [Self.algorithm, exceptionType, message] + self.frames {
-            for b in part.utf8 {
-                h ^= UInt64(b)
-                h = h &* 0x0000_0100_0000_01b3
-            }
-            h ^= 0xFF
-            h = h &* 0x0000_0100_0000_01b3
+            h.add(part.utf8)
+            h.add(0xFF)
         }
-        let hex = String(h, radix: 16)
-        id = String(repeating: "0", count: 16 - hex.count) + hex
+        id = h.hex
         let text = exceptionType.isEmpty ? message : (message.isEmpty ? exceptionType : "\(exceptionType): \(message)")
         title = text.count > 120 ? String(text.prefix(119)) + "…" : text
         hasException = !exceptionType.isEmpty || !self.frames.isEmpty

@@ -66,6 +66,9 @@ final class ServerErrorLedger {
     let sampleLimit: Int
     private var key: [UInt8] = []
 
+    /// False when the limit is 0 (no `--app-log`): 5xx go straight to their access-log signatures.
+    var isTracking: Bool { requests.limit > 0 }
+
     init(limit: Int, sampleLimit: Int) {
         requests = ByteKeyTable(limit: limit)
         self.sampleLimit = sampleLimit
@@ -84,6 +87,12 @@ final class ServerErrorLedger {
             return
         }
         serverErrorsWithRequestID += 1
+        guard isTracking else {
+            // No application log will be read: the ID is only a sample of its access-log signature.
+            access[AccessKey(route: route, failureClass: failureClass, upstreamStatus: upstreamStatus), default: AccessStats()]
+                .add(count: 1, first: timed, last: timed, sample: LogText.display(requestID), sampleLimit: sampleLimit)
+            return
+        }
         let index = key.withUnsafeBufferPointer { k in
             requests.index(of: k) {
                 Entry(writtenID: requestID.elementsEqual(k) ? nil : LogText.display(requestID), firstTime: time, lastTime: time, count: 0, route: route,
@@ -258,13 +267,9 @@ extension ServerErrorLedger {
 
     /// `access-` and 16 hex digits of the class, route and upstream status.
     static func accessSignatureID(failureClass: FailureClass, route: String, upstreamStatus: Int) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in "\(ErrorSignature.algorithm)|\(failureClass.identifier)|\(route)|\(upstreamStatus)".utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(h, radix: 16)
-        return "access-" + String(repeating: "0", count: 16 - hex.count) + hex
+        var h = FNV1a()
+        h.add("\(ErrorSignature.algorithm)|\(failureClass.identifier)|\(route)|\(upstreamStatus)".utf8)
+        return "access-" + h.hex
     }
 
     /// Application signatures seen in the window after a deploy and not in the window before it,
