@@ -537,6 +537,8 @@ public final class Analyzer {
     // MARK: - Application logs
 
     /// Reads application logs after the access logs, when every 5xx request ID is known.
+    /// ``run(paths:)`` calls it with `options.appLogs`; the access pass keeps the 5xx
+    /// request IDs only when `options.appLogs` is not empty.
     public func correlate(_ paths: [String]) {
         let correlator: AppLogCorrelator
         do {

@@ -244,9 +244,10 @@ import Testing
         let appURL = dir.appendingPathComponent("app.log")
         try Data(app.utf8).write(to: appURL)
 
+        options.appLogs = [appURL.path]  // so the access pass keeps the 5xx request IDs
         let analyzer = Analyzer(options: options)
         analyzer.analyze(try InputOpener.wrap(source: MemorySource(Array(access.utf8)), displayPath: "access.log"))
-        analyzer.correlate([appURL.path])
+        analyzer.correlate(options.appLogs)
         let s = analyzer.finish()
         #expect(analyzer.errors.isEmpty)
         #expect(s.correlation.serverErrors == 3)
