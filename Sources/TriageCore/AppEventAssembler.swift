@@ -113,7 +113,8 @@ final class AppEventAssembler {
     }
 
     private func continueEvent(_ p: UnsafeBufferPointer<UInt8>) {
-        if lastSeverity == .unknown, line.isIndented ? Self.looksLikeFrame(p) : Self.startsStackTrace(p) {
+        let startsStackTrace = !line.isIndented && Self.startsStackTrace(p)
+        if lastSeverity == .unknown, line.isIndented ? Self.looksLikeFrame(p) : startsStackTrace {
             // `log.Printf(…)` then `debug.Stack()`, or a message then `Traceback …`.
             lastSeverity = .error
             errorEvents += 1
@@ -128,7 +129,7 @@ final class AppEventAssembler {
         events += 1
         last = nil
         lastHasID = false
-        lastSeverity = Self.startsStackTrace(p) || line.severity == .error ? .error : .unknown
+        lastSeverity = startsStackTrace || line.severity == .error ? .error : .unknown
         if lastSeverity == .error { errorEvents += 1 }
     }
 
@@ -256,16 +257,22 @@ final class AppEventAssembler {
 
     /// `Traceback (most recent call last):`, `panic: …`, `goroutine 1 [running]:`.
     static func startsStackTrace(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
-        let text = String(decoding: p.prefix(40), as: UTF8.self)
-        return text.hasPrefix("Traceback (most recent call last)") || text.hasPrefix("panic: ")
-            || text.hasPrefix("goroutine ") || text.hasPrefix("Exception in thread ")
+        AppLineScanner.startsWith(p, "Traceback (most recent call last)") || AppLineScanner.startsWith(p, "panic: ")
+            || AppLineScanner.startsWith(p, "goroutine ") || AppLineScanner.startsWith(p, "Exception in thread ")
     }
 
     /// `\tat …`, `  File "…", line N`, `    at fn (file.js:1:2)`, `\t/x.go:12 +0x1d`.
     static func looksLikeFrame(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
-        let text = String(decoding: p.prefix(120), as: UTF8.self).drop { $0 == " " || $0 == "\t" }
-        return text.hasPrefix("at ") || text.hasPrefix("File \"") || text.hasPrefix("Traceback")
-            || text.hasPrefix("Caused by:") || text.hasPrefix("goroutine ") || text.contains(".go:")
+        let head = UnsafeBufferPointer(rebasing: p.prefix(120))
+        let indent = head.firstIndex { $0 != 0x20 && $0 != 0x09 } ?? head.count
+        let text = UnsafeBufferPointer(rebasing: head[indent...])
+        if AppLineScanner.startsWith(text, "at ") || AppLineScanner.startsWith(text, "File \"")
+            || AppLineScanner.startsWith(text, "Traceback") || AppLineScanner.startsWith(text, "Caused by:")
+            || AppLineScanner.startsWith(text, "goroutine ") { return true }
+        // `.go:` anywhere in the line's start: a Go frame's file line.
+        for i in text.indices.dropLast(3) where text[i] == UInt8(ascii: ".") && text[i + 1] == UInt8(ascii: "g")
+            && text[i + 2] == UInt8(ascii: "o") && text[i + 3] == UInt8(ascii: ":") { return true }
+        return false
     }
 
     // MARK: - JSON details

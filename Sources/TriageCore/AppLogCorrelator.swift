@@ -102,14 +102,20 @@ final class AppLogCorrelator {
 
     func consider(_ event: AppEvent) -> Outcome {
         guard let index = event.key.withUnsafeBufferPointer({ ledger.requests.find($0) }) else { return .unknownID }
-        let signature = builder.signature(of: event)
-        guard event.severity == .error || signature.hasException else { return .notAnError }
+        // An event of unknown level is an error only by its exception or stack; an error's
+        // signature waits until its time has matched.
+        var signature: ErrorSignature?
+        if event.severity != .error {
+            let candidate = builder.signature(of: event)
+            guard candidate.hasException else { return .notAnError }
+            signature = candidate
+        }
         let entry = ledger.requests.values[index]
-        if let time = event.time, entry.firstTime != .min,
-           !isNear(time, zoneless: event.timeIsZoneless, first: entry.firstTime, last: entry.lastTime) {
+        if let time = event.time, let first = entry.first, let last = entry.last,
+           !isNear(time, zoneless: event.timeIsZoneless, first: first, last: last) {
             return .timeMismatch
         }
-        ledger.explain(event.key, with: signature, event: event)
+        ledger.explain(index, with: signature ?? builder.signature(of: event), event: event)
         return .matched
     }
 

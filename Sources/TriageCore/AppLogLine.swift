@@ -204,16 +204,11 @@ final class AppLineScanner {
         return min(i, p.count)
     }
 
-    /// The first time stamp within the first 64 bytes: ISO 8601 (`2018-04-08T13:57:35.59`,
-    /// `2017-05-16 00:00:20.345`, with or without a zone) or CLF (`10/Oct/2000:13:55:36 -0700`).
-    static func findTime(_ p: UnsafeBufferPointer<UInt8>) -> (time: Int64, isZoneless: Bool, end: Int)? {
-        guard let found = locateTime(p), let time = parseTime(p, found.range, found.kind) else { return nil }
-        return (time, found.isZoneless, found.range.upperBound)
-    }
-
     enum TimeKind { case iso, go, clf }
 
-    /// Where the first time stamp in the first 64 bytes is, by its shape alone (no arithmetic).
+    /// Where the first time stamp in the first 64 bytes is, by its shape alone (no arithmetic):
+    /// ISO 8601 (`2018-04-08T13:57:35.59`, `2017-05-16 00:00:20.345`, with or without a zone),
+    /// Go's `2026/11/21 10:00:00` or CLF (`10/Oct/2000:13:55:36 -0700`).
     static func locateTime(_ p: UnsafeBufferPointer<UInt8>) -> (range: Range<Int>, kind: TimeKind, isZoneless: Bool)? {
         let limit = min(p.count, 64)
         var i = 0
@@ -314,7 +309,7 @@ final class AppLineScanner {
             && p[2] == 0x20 && p[3] == UInt8(ascii: "[")
     }
 
-    private static func startsWith(_ p: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
+    static func startsWith(_ p: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
         let n = prefix.utf8CodeUnitCount
         guard p.count >= n else { return false }
         for k in 0..<n where p[k] != prefix.utf8Start[k] { return false }
@@ -352,7 +347,7 @@ final class AppLineScanner {
             case .time:
                 guard time == nil, let t = Timestamp.parseAny(bytes) else { return }
                 time = t
-                zoneless = kind == .string && Self.findTime(bytes)?.isZoneless == true
+                zoneless = kind == .string && Self.locateTime(bytes)?.isZoneless == true
             case .level:
                 if kind == .number {
                     var n = 0

@@ -23,6 +23,18 @@ final class ServerErrorLedger {
         var signature: Int32 = -1
         /// How much the chosen event says: 2 for an exception type, +1 for frames.
         var rank = -1
+
+        /// The times as optionals (`.min` is stored for "no time": it keeps the entry small).
+        var first: Int64? { firstTime == .min ? nil : firstTime }
+        var last: Int64? { lastTime == .min ? nil : lastTime }
+
+        /// Widens the time span to cover `first`…`last`.
+        mutating func cover(first: Int64?, last: Int64?) {
+            if let first, firstTime == .min || first < firstTime { firstTime = first }
+            if let last, lastTime == .min || last > lastTime { lastTime = last }
+        }
+
+        var accessKey: AccessKey { AccessKey(route: route, failureClass: failureClass, upstreamStatus: upstreamStatus) }
     }
 
     struct AccessKey: Hashable {
@@ -37,11 +49,17 @@ final class ServerErrorLedger {
         var lastTime: Int64?
         var samples: [String] = []
 
-        mutating func add(count: Int, first: Int64?, last: Int64?, sample: String?, sampleLimit: Int) {
+        /// Adds `count` 5xx; `sample` is called (a String made) only while the sample list has room.
+        mutating func add(count: Int, first: Int64?, last: Int64?, sampleLimit: Int, sample: () -> String?) {
             self.count += count
             firstTime = Aggregator.earlier(firstTime, first)
             lastTime = Aggregator.later(lastTime, last)
-            if let sample, samples.count < sampleLimit, !samples.contains(sample) { samples.append(sample) }
+            if samples.count < sampleLimit, let sample = sample(), !samples.contains(sample) { samples.append(sample) }
+        }
+
+        mutating func merge(_ other: AccessStats, sampleLimit: Int) {
+            add(count: other.count, first: other.firstTime, last: other.lastTime, sampleLimit: sampleLimit) { nil }
+            for sample in other.samples where samples.count < sampleLimit { samples.append(sample) }
         }
     }
 
@@ -81,36 +99,28 @@ final class ServerErrorLedger {
     func add(requestID: UnsafeBufferPointer<UInt8>?, time: Int64, route: Int32, failureClass: FailureClass,
              upstreamStatus: Int) {
         let timed: Int64? = time == .min ? nil : time
+        let accessKey = AccessKey(route: route, failureClass: failureClass, upstreamStatus: upstreamStatus)
         guard let requestID, RequestID.normalize(requestID, into: &key) else {
-            access[AccessKey(route: route, failureClass: failureClass, upstreamStatus: upstreamStatus), default: AccessStats()]
-                .add(count: 1, first: timed, last: timed, sample: nil, sampleLimit: sampleLimit)
+            access[accessKey, default: AccessStats()].add(count: 1, first: timed, last: timed, sampleLimit: sampleLimit) { nil }
             return
         }
         serverErrorsWithRequestID += 1
-        guard isTracking else {
-            // No application log will be read: the ID is only a sample of its access-log signature.
-            access[AccessKey(route: route, failureClass: failureClass, upstreamStatus: upstreamStatus), default: AccessStats()]
-                .add(count: 1, first: timed, last: timed, sample: LogText.display(requestID), sampleLimit: sampleLimit)
-            return
-        }
-        let index = key.withUnsafeBufferPointer { k in
+        // Without an application log to read, the ID is only a sample of its access-log signature.
+        let index = !isTracking ? nil : key.withUnsafeBufferPointer { k in
             requests.index(of: k) {
-                Entry(writtenID: requestID.elementsEqual(k) ? nil : LogText.display(requestID), firstTime: time, lastTime: time, count: 0, route: route,
-                      failureClass: failureClass, upstreamStatus: upstreamStatus)
+                Entry(writtenID: requestID.elementsEqual(k) ? nil : LogText.display(requestID), firstTime: time,
+                      lastTime: time, count: 0, route: route, failureClass: failureClass, upstreamStatus: upstreamStatus)
             }
         }
         guard let index else {
-            untracked += 1
-            access[AccessKey(route: route, failureClass: failureClass, upstreamStatus: upstreamStatus), default: AccessStats()]
-                .add(count: 1, first: timed, last: timed, sample: LogText.display(requestID), sampleLimit: sampleLimit)
+            if isTracking { untracked += 1 }
+            access[accessKey, default: AccessStats()].add(count: 1, first: timed, last: timed, sampleLimit: sampleLimit) {
+                LogText.display(requestID)
+            }
             return
         }
         requests.values[index].count += 1
-        if time != .min {
-            let entry = requests.values[index]
-            if entry.firstTime == .min || time < entry.firstTime { requests.values[index].firstTime = time }
-            if entry.lastTime == .min || time > entry.lastTime { requests.values[index].lastTime = time }
-        }
+        requests.values[index].cover(first: timed, last: timed)
     }
 
     /// Whether a 5xx carried this key (application events with other IDs are not kept).
@@ -125,51 +135,38 @@ final class ServerErrorLedger {
         for (k, v) in other.access {
             var mapped = k
             mapped.route = route(k.route)
-            var stats = access[mapped] ?? AccessStats()
-            stats.count += v.count
-            stats.firstTime = Aggregator.earlier(stats.firstTime, v.firstTime)
-            stats.lastTime = Aggregator.later(stats.lastTime, v.lastTime)
-            for s in v.samples where stats.samples.count < sampleLimit { stats.samples.append(s) }
-            access[mapped] = stats
+            access[mapped, default: AccessStats()].merge(v, sampleLimit: sampleLimit)
         }
         for (i, k) in other.requests.keys.enumerated() {
             var value = other.requests.values[i]
-            let displayID = value.writtenID ?? LogText.display(k)
             value.route = route(value.route)
             let index = k.withUnsafeBufferPointer { requests.index(of: $0) { Entry(
                 writtenID: value.writtenID, firstTime: .min, lastTime: .min, count: 0, route: value.route,
                 failureClass: value.failureClass, upstreamStatus: value.upstreamStatus) } }
             guard let index else {
+                let displayID = value.writtenID ?? LogText.display(k)
                 untracked += value.count
-                let first: Int64? = value.firstTime == .min ? nil : value.firstTime
-                let last: Int64? = value.lastTime == .min ? nil : value.lastTime
-                access[AccessKey(route: value.route, failureClass: value.failureClass, upstreamStatus: value.upstreamStatus),
-                       default: AccessStats()].add(count: value.count, first: first, last: last, sample: displayID,
-                                                   sampleLimit: sampleLimit)
+                access[value.accessKey, default: AccessStats()].add(count: value.count, first: value.first, last: value.last,
+                                                                    sampleLimit: sampleLimit) { displayID }
                 continue
             }
-            var entry = requests.values[index]
-            entry.count += value.count
-            if value.firstTime != .min, entry.firstTime == .min || value.firstTime < entry.firstTime { entry.firstTime = value.firstTime }
-            if value.lastTime != .min, entry.lastTime == .min || value.lastTime > entry.lastTime { entry.lastTime = value.lastTime }
-            requests.values[index] = entry
+            requests.values[index].count += value.count
+            requests.values[index].cover(first: value.first, last: value.last)
         }
     }
 
-    /// Explains the 5xx with `key` by an application event's signature, if the event
-    /// says more than the one chosen so far. Returns false when no 5xx has the key.
-    @discardableResult
-    func explain(_ key: [UInt8], with signature: ErrorSignature, event: AppEvent) -> Bool {
-        guard let index = key.withUnsafeBufferPointer({ requests.find($0) }) else { return false }
+    /// Explains the 5xx at `index` (of `requests`) by an application event's signature,
+    /// if the event says more than the one chosen so far.
+    func explain(_ index: Int, with signature: ErrorSignature, event: AppEvent) {
         let rank = (signature.exceptionType.isEmpty ? 0 : 2) + (signature.frames.isEmpty ? 0 : 1)
-        guard rank > requests.values[index].rank else { return true }
+        guard rank > requests.values[index].rank else { return }
         let catalogued: Int32
         if let existing = catalogIndex[signature.id] {
             catalogued = existing
         } else {
             guard catalog.count < Self.catalogLimit else {
                 catalogOverflow += 1
-                return true
+                return
             }
             catalogued = Int32(catalog.count)
             catalogIndex[signature.id] = catalogued
@@ -177,7 +174,6 @@ final class ServerErrorLedger {
         }
         requests.values[index].signature = catalogued
         requests.values[index].rank = rank
-        return true
     }
 
     private static func example(_ signature: ErrorSignature, _ event: AppEvent) -> CatalogEntry {
@@ -219,8 +215,7 @@ extension ServerErrorLedger {
         var access = self.access
         for (index, entry) in requests.values.enumerated() {
             let displayID = entry.writtenID ?? LogText.display(requests.keys[index])
-            let first: Int64? = entry.firstTime == .min ? nil : entry.firstTime
-            let last: Int64? = entry.lastTime == .min ? nil : entry.lastTime
+            let first = entry.first, last = entry.last
             if entry.signature >= 0 {
                 var g = appGroups[entry.signature] ?? Group()
                 g.count += entry.count
@@ -231,9 +226,8 @@ extension ServerErrorLedger {
                 if g.samples.count < sampleLimit { g.samples.append(displayID) }
                 appGroups[entry.signature] = g
             } else {
-                access[AccessKey(route: entry.route, failureClass: entry.failureClass, upstreamStatus: entry.upstreamStatus),
-                       default: AccessStats()].add(count: entry.count, first: first, last: last, sample: displayID,
-                                                   sampleLimit: sampleLimit)
+                access[entry.accessKey, default: AccessStats()].add(count: entry.count, first: first, last: last,
+                                                                    sampleLimit: sampleLimit) { displayID }
             }
         }
         var list: [TriageSummary.Signature] = []
@@ -276,8 +270,9 @@ extension ServerErrorLedger {
     /// with their 5xx after it, most first.
     func newAppSignatures(deployTime: Int64, window: Int64) -> [DeployComparison.NewSignature] {
         var counts: [Int32: (before: Int, after: Int, classes: ClassCounts)] = [:]
-        for entry in requests.values where entry.signature >= 0 && entry.firstTime != .min {
-            let delta = entry.firstTime - deployTime
+        for entry in requests.values where entry.signature >= 0 {
+            guard let first = entry.first else { continue }
+            let delta = first - deployTime
             guard delta >= -window && delta < window else { continue }
             var c = counts[entry.signature] ?? (0, 0, ClassCounts())
             if delta >= 0 { c.after += entry.count } else { c.before += entry.count }

@@ -205,7 +205,7 @@ public struct HTMLRenderer: Sendable {
     /// 5xx by error signature; the top application errors open to their message and stack.
     private func signatures(_ s: TriageSummary) -> Section? {
         guard !s.signatures.isEmpty else { return nil }
-        var body = ["<p>\(HTMLText.escape(Format.coverage(s.correlation).prefix(1).uppercased() + Format.coverage(s.correlation).dropFirst())).</p>"]
+        var body = ["<p>\(HTMLText.escape(Format.coverageSentence(s.correlation)))</p>"]
         let rows = s.signatures.enumerated().map { n, sig in
             let span = sig.firstSeen.map { HTMLTimelineChart.range($0, max($0, sig.lastSeen ?? $0) + 60) } ?? ""
             return row([
@@ -238,10 +238,7 @@ public struct HTMLRenderer: Sendable {
     private func appLogs(_ s: TriageSummary) -> Section? {
         guard !s.correlation.appLogs.isEmpty else { return nil }
         let rows = s.correlation.appLogs.map { log in
-            var notes: [String] = []
-            if log.isGzip { notes.append("gzip") }
-            if log.timeMismatches > 0 { notes.append("\(Format.count(log.timeMismatches)) with a 5xx's ID but too far in time") }
-            if let shift = log.zoneShiftSeconds, shift != 0 { notes.append("clock \(Format.offset(shift)) from the access log's zone") }
+            var notes = Format.notes(log)
             if let error = log.error { notes.append("<strong class=\"error\">error: \(HTMLText.escape(error))</strong>") }
             return row([
                 cell(HTMLText.code(log.path)), number(log.lines), number(log.errorEvents), number(log.errorEventsWithRequestID),

@@ -136,7 +136,7 @@ public struct MarkdownRenderer: Sendable {
     private func signatures(_ s: TriageSummary) -> [String] {
         guard !s.signatures.isEmpty else { return [] }
         var out = ["", "## Error signatures", ""]
-        out.append(MarkdownText.text(Format.coverage(s.correlation).prefix(1).uppercased() + Format.coverage(s.correlation).dropFirst()) + ".")
+        out.append(MarkdownText.text(Format.coverageSentence(s.correlation)))
         out.append("")
         out += MarkdownText.header(["rank", "signature", "5xx", "share", "first – last (UTC)", "source", "classes", "routes", "sample request ID"],
                                    numeric: [0, 2, 3])
@@ -229,10 +229,7 @@ public struct MarkdownRenderer: Sendable {
         var out = ["", "## Application logs", ""]
         out += MarkdownText.header(["path", "lines", "error events", "with request ID", "matched to 5xx", "notes"], numeric: [1, 2, 3, 4])
         for log in s.correlation.appLogs {
-            var notes: [String] = []
-            if log.isGzip { notes.append("gzip") }
-            if log.timeMismatches > 0 { notes.append("\(Format.count(log.timeMismatches)) with a 5xx's ID but too far in time") }
-            if let shift = log.zoneShiftSeconds, shift != 0 { notes.append("clock \(Format.offset(shift)) from the access log's zone") }
+            var notes = Format.notes(log)
             if let error = log.error { notes.append("**error:** " + MarkdownText.text(error)) }
             out.append(MarkdownText.row([
                 MarkdownText.code(log.path), Format.count(log.lines), Format.count(log.errorEvents),

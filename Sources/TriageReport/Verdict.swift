@@ -109,6 +109,21 @@ public enum Format {
 
     static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
+    /// The plain-text notes on one application log (its damage, if any, is each renderer's to style).
+    public static func notes(_ log: TriageSummary.AppLogInput) -> [String] {
+        var notes: [String] = []
+        if log.isGzip { notes.append("gzip") }
+        if log.timeMismatches > 0 { notes.append("\(count(log.timeMismatches)) with a 5xx's ID but too far in time") }
+        if let shift = log.zoneShiftSeconds, shift != 0 { notes.append("clock \(offset(shift)) from the access log's zone") }
+        return notes
+    }
+
+    /// ``coverage(_:)`` as a sentence of its own.
+    public static func coverageSentence(_ c: TriageSummary.Correlation) -> String {
+        let text = coverage(c)
+        return text.prefix(1).uppercased() + text.dropFirst() + "."
+    }
+
     /// `3 of 4 5xx with a request ID matched in application logs`, or why none could be.
     public static func coverage(_ c: TriageSummary.Correlation) -> String {
         if c.withRequestID == 0 { return "no 5xx carried a request ID" }
