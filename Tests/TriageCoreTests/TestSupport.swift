@@ -1,4 +1,5 @@
 import CZlib
+import Foundation
 @testable import TriageCore
 
 /// One gzip member holding `bytes`, made with zlib's deflate.
@@ -19,6 +20,15 @@ func gzipMember(_ bytes: [UInt8]) -> [UInt8] {
         }
     }
     return Array(output[0..<produced])
+}
+
+/// The absolute path of `relative`, a path from the repository's root.
+///
+/// Found from this file's own place (Tests/TriageCoreTests/TestSupport.swift),
+/// so a test's depth in the tree's rooms does not matter.
+func repositoryFile(_ relative: String) -> String {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent(relative).path
 }
 
 /// Reads everything from a source, `readSize` bytes at a time; returns bytes and the error, if any.

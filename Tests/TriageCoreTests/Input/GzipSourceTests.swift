@@ -101,8 +101,7 @@ import Testing
 @Suite struct InflateEngineTests {
     @Test("ISA-L and zlib give the same bytes on the sample's three-member gzip")
     func sameBytes() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("SampleLogs/nginx/access.log.2.gz").path
+        let path = repositoryFile("SampleLogs/nginx/access.log.2.gz")
         let isal = drain(try InputOpener.open(path, engine: .isal).source)
         let zlib = drain(try InputOpener.open(path, engine: .zlib).source)
         #expect(isal.error == nil && zlib.error == nil)
