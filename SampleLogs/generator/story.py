@@ -36,7 +36,7 @@ import zlib
 from datetime import datetime, timedelta, timezone
 
 SEED = 20261120
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # SampleLogs/
 DAY = datetime(2026, 11, 20, tzinfo=timezone.utc)
 
 

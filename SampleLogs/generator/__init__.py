@@ -1,0 +1,1 @@
+"""The generator of the sample incident in SampleLogs/ (run SampleLogs/generate.py)."""
