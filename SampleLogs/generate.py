@@ -8,7 +8,7 @@ import sys
 sys.dont_write_bytecode = True      # keep __pycache__ out of SampleLogs/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from generator.story import main  # noqa: E402
+from generator.main import main  # noqa: E402
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,256 @@
+"""The ground truth: what triage should find in the generated logs.
+
+The classes of Docs/Classification.md, the summaries every access-log
+section of expected.json is made of, the incident section, the correlation
+with the application logs, and the cross-file self-checks. Everything here
+is computed from the records that were written, never from the plan.
+"""
+
+from datetime import datetime
+
+from .common import SEED, minute_of, request_key, rfc3339
+from .story import (BAD_SERVER, DEPLOY, DEPLOY_VERSION, END, HAMMER_IP, LIMIT, PAYMENTS, REFUSED, RESTART,
+                    ROLLBACK, ROLLBACK_VERSION, STALL, START)
+
+CLASSES = ["origin_error", "upstream_unreachable", "upstream_timeout", "upstream_unavailable",
+           "proxy_error", "client_closed", "retried_ok"]
+
+
+# --------------------------------------------------------------------------- classification
+
+def nginx_class(rec):
+    """Docs/Classification.md decision table (log has upstream fields)."""
+    s, att = rec["status"], rec["attempts"]
+    if s == 499:
+        return "client_closed"
+    if 500 <= s <= 599:
+        if not att:
+            return "proxy_error"
+        return attempt_class(att[-1]["status"], s)
+    if len(att) >= 2 and any(a["status"] == "-" or int(a["status"]) >= 500 for a in att[:-1]):
+        return "retried_ok"
+    return None
+
+
+def attempt_class(st, final):
+    if st == "-":
+        return {504: "upstream_timeout", 503: "upstream_unavailable", 499: "client_closed",
+                502: "upstream_unreachable"}.get(final, "proxy_error")
+    st = int(st)
+    if st == 502:
+        return "upstream_unreachable"
+    if st == 503:
+        return "upstream_unavailable"
+    if st == 504:
+        return "upstream_timeout"
+    if 500 <= st <= 599:
+        return "origin_error"
+    return "proxy_error"
+
+
+def status_only_class(s):
+    if s == 499:
+        return "client_closed"
+    if s == 502:
+        return "upstream_unreachable"
+    if s == 503:
+        return "upstream_unavailable"
+    if s == 504:
+        return "upstream_timeout"
+    if 500 <= s <= 599:
+        return "origin_error"
+    return None
+
+
+# --------------------------------------------------------------------------- summaries
+
+def summarise(records, classify, has_upstream):
+    status_counts, classes = {}, {c: 0 for c in CLASSES}
+    origin_by_route, errors_by_route = {}, {}
+    clients, clients5 = set(), set()
+    up_attempts, up_fail, up_fail_classes = {}, {}, {}
+    for r in records:
+        s = r["status"]
+        status_counts[s] = status_counts.get(s, 0) + 1
+        clients.add(r["ip"])
+        c = classify(r)
+        if c:
+            classes[c] += 1
+        if 500 <= s <= 599:
+            clients5.add(r["ip"])
+            errors_by_route[r["route"]] = errors_by_route.get(r["route"], 0) + 1
+        if c == "origin_error":
+            origin_by_route[r["route"]] = origin_by_route.get(r["route"], 0) + 1
+        if has_upstream:
+            att = r["attempts"]
+            for i, a in enumerate(att):
+                up_attempts[a["addr"]] = up_attempts.get(a["addr"], 0) + 1
+                failed_status = a["status"] == "-" or int(a["status"]) >= 500
+                if failed_status and (i < len(att) - 1 or 500 <= s <= 599):
+                    up_fail[a["addr"]] = up_fail.get(a["addr"], 0) + 1
+                    cls = attempt_class(a["status"], s)
+                    d = up_fail_classes.setdefault(a["addr"], {})
+                    d[cls] = d.get(cls, 0) + 1
+    server_errors = sum(n for s, n in status_counts.items() if 500 <= s <= 599)
+
+    def desc(d):
+        return {k: d[k] for k in sorted(d, key=lambda k: (-d[k], k))}
+
+    out = {
+        "requests": len(records),
+        "server_errors": server_errors,
+        "server_errors_with_request_id": sum(1 for r in records if 500 <= r["status"] <= 599 and r["rid"] != "-"),
+        "status_counts": {str(s): status_counts[s] for s in sorted(status_counts)},
+        "classes": classes,
+        "unique_clients": len(clients),
+        "unique_clients_5xx": len(clients5),
+        "origin_error_by_route": desc(origin_by_route),
+        "server_errors_by_route": desc(errors_by_route),
+    }
+    if has_upstream:
+        out["top_failing_upstream"] = desc(up_fail)
+        out["upstream_failures_by_class"] = {k: dict(sorted(up_fail_classes[k].items())) for k in desc(up_fail)}
+        out["upstream_attempts"] = {k: up_attempts[k] for k in sorted(up_attempts)}
+    return out
+
+
+def phase_summary(records, classify):
+    phases = {}
+    for r in records:
+        if not r["tag"]:
+            continue
+        p = phases.setdefault(r["tag"], {"count": 0, "classes": {}, "first": r["logged"], "last": r["logged"]})
+        p["count"] += 1
+        c = classify(r) or "none"
+        p["classes"][c] = p["classes"].get(c, 0) + 1
+        p["first"] = min(p["first"], r["logged"])
+        p["last"] = max(p["last"], r["logged"])
+    return {k: {"count": v["count"], "classes": dict(sorted(v["classes"].items())),
+                "first_logged": rfc3339(v["first"]), "last_logged": rfc3339(v["last"])}
+            for k, v in sorted(phases.items())}
+
+
+def deploy_summary(records, classify):
+    post = [r for r in records if r["route"] == "POST /api/orders"]
+    orig = [r for r in post if classify(r) == "origin_error"]
+    during = [r for r in orig if DEPLOY <= r["logged"] < ROLLBACK]
+    five = [r for r in records if 500 <= r["status"] <= 599 and r["logged"] >= DEPLOY]
+    return {
+        "deploy": rfc3339(DEPLOY), "deploy_version": DEPLOY_VERSION,
+        "rollback": rfc3339(ROLLBACK), "rollback_version": ROLLBACK_VERSION,
+        "first_5xx_minute_of_deploy": minute_of(min(r["logged"] for r in five)) if five else None,
+        "first_origin_error_post_orders_after_deploy": rfc3339(min(r["logged"] for r in during)) if during else None,
+        "last_origin_error_post_orders_before_rollback": rfc3339(max(r["logged"] for r in during)) if during else None,
+        "post_orders_requests_during_deploy": sum(1 for r in post if DEPLOY <= r["logged"] < ROLLBACK),
+        "post_orders_origin_error_during_deploy": len(during),
+        "post_orders_origin_error_before_deploy": sum(1 for r in orig if r["logged"] < DEPLOY),
+        "post_orders_origin_error_after_rollback": sum(1 for r in orig if r["logged"] >= ROLLBACK),
+    }
+
+
+def by_hour(records):
+    out = {}
+    for r in records:
+        k = "%02d:00" % (int(r["logged"]) // 3600)
+        out[k] = out.get(k, 0) + 1
+    return dict(sorted(out.items()))
+
+
+# --------------------------------------------------------------------------- app logs
+
+def correlation_summary(records, apps):
+    """What `triage --app-log` should find: each 5xx under the exception that explains it, else `access_log`."""
+    explained = {}
+    for _, _, truth in apps:
+        explained.update(truth["explained"])
+    five = [r for r in records if 500 <= r["status"] <= 599]
+    kinds, phases, details = {}, {}, {}
+    for r in five:
+        kind = explained.get(request_key(r["rid"]), "access_log")
+        kinds[kind] = kinds.get(kind, 0) + 1
+        if kind != "access_log":
+            phases[r["tag"]] = phases.get(r["tag"], 0) + 1
+        d = details.setdefault(kind, {"count": 0, "routes": {}, "first_5xx": r["end"], "last_5xx": r["end"]})
+        d["count"] += 1
+        d["routes"][r["route"]] = d["routes"].get(r["route"], 0) + 1
+        d["first_5xx"] = min(d["first_5xx"], r["end"])
+        d["last_5xx"] = max(d["last_5xx"], r["end"])
+    matched = sum(n for k, n in kinds.items() if k != "access_log")
+    order = sorted(kinds, key=lambda k: (-kinds[k], k))
+    return {
+        "app_logs": [dict(file="SampleLogs/" + path, gzip=path.endswith(".gz"), lines=len(lines),
+                          error_events=t["error_events"], error_events_with_request_id=t["error_events_with_request_id"],
+                          matched_events=t["matched_events"]) for path, lines, t in apps],
+        "server_errors": len(five),
+        "with_request_id": sum(1 for r in five if r["rid"] != "-"),
+        "matched": matched,
+        "unmatched": len(five) - matched,
+        "matched_by_phase": dict(sorted(phases.items())),
+        "signatures": {k: kinds[k] for k in order},
+        "signature_details": {k: {"count": details[k]["count"],
+                                  "routes": {x: details[k]["routes"][x] for x in sorted(
+                                      details[k]["routes"], key=lambda x: (-details[k]["routes"][x], x))},
+                                  "first_5xx": rfc3339(details[k]["first_5xx"]),
+                                  "last_5xx": rfc3339(details[k]["last_5xx"])} for k in order},
+    }
+
+
+# --------------------------------------------------------------------------- self-check parsing
+
+def parse_check(lines, regex, status_group):
+    ok, bad, statuses = 0, [], {}
+    for n, line in enumerate(lines, 1):
+        m = regex.match(line)
+        if m:
+            try:
+                datetime.strptime(m.group(3), "%d/%b/%Y:%H:%M:%S %z")
+            except ValueError:
+                m = None
+        if m:
+            ok += 1
+            s = int(m.group(status_group))
+            statuses[s] = statuses.get(s, 0) + 1
+        else:
+            bad.append(n)
+    return ok, bad, statuses
+
+
+# --------------------------------------------------------------------------- expected.json
+
+def expected(sections):
+    """expected.json without `correlation`: the generator, the incident windows, then one
+    section per access-log writer, in the order given ((name, section) pairs)."""
+    out = {
+        "generator": {"script": "SampleLogs/generate.py", "seed": SEED},
+        "incident": {
+            "date": "2026-11-20", "from": rfc3339(START), "to": rfc3339(END),
+            "deploy": {"time": rfc3339(DEPLOY), "version": DEPLOY_VERSION},
+            "rollback": {"time": rfc3339(ROLLBACK), "version": ROLLBACK_VERSION},
+            "restart_503": {"from": rfc3339(RESTART[0]), "to": rfc3339(RESTART[1])},
+            "upstream_refused": {"address": BAD_SERVER, "from": rfc3339(REFUSED[0]), "to": rfc3339(REFUSED[1])},
+            "payments_stall": {"address": PAYMENTS, "from": rfc3339(STALL[0]), "to": rfc3339(STALL[1]),
+                               "note": "window applies to request start; 504s are logged ~60 s later"},
+            "limit_req": {"client": HAMMER_IP, "from": rfc3339(LIMIT[0]), "to": rfc3339(LIMIT[1])},
+        },
+    }
+    out.update(sections)
+    return out
+
+
+def server_errors_by_key(records):
+    """The 5xx records by request key, as `--app-log` correlates them."""
+    return {request_key(r["rid"]): r for r in records if 500 <= r["status"] <= 599}
+
+
+def check_correlation(corr, per_file, explained, five):
+    """What the app-log writers re-read (`per_file` stats in `corr["app_logs"]` order,
+    `explained`: request key -> exception type) against the `correlation` section."""
+    for got, want in zip(per_file, corr["app_logs"]):
+        assert got == {k: want[k] for k in got}, (got, want)
+    kinds = {}
+    for key in five:
+        kind = explained.get(key, "access_log")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    assert kinds == corr["signatures"], (kinds, corr["signatures"])
+    assert corr["matched"] == len(explained) == sum(a["matched_events"] for a in corr["app_logs"])
+    assert corr["signature_details"]["NoMethodError"]["routes"] == {"POST /api/orders": corr["signatures"]["NoMethodError"]}
