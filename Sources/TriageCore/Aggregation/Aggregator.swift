@@ -213,8 +213,9 @@ public final class Aggregator {
 
     private func addToDeployWindows(time: Int64, decision: Classifier.Decision?, isServerError: Bool, routeIndex: Int32) {
         for i in deploys.indices {
-            let delta = time - deploys[i].time
-            guard delta >= -deployWindow && delta < deployWindow else { continue }
+            // Checked: a deploy given as `now-1000000000w` resolves to the earliest time.
+            let (delta, overflow) = time.subtractingReportingOverflow(deploys[i].time)
+            guard !overflow, delta >= -deployWindow && delta < deployWindow else { continue }
             let isAfter = delta >= 0
             if isAfter {
                 deploys[i].after.add(decision: decision, isServerError: isServerError)

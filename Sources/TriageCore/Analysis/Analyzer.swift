@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Options for one analysis run.
 public struct AnalysisOptions: Sendable {
     public enum FormatChoice: Sendable {
@@ -44,8 +50,22 @@ public struct AnalysisOptions: Sendable {
     public var appIDPattern: String?
     /// How far (seconds) an application event's time may be from its 5xx's.
     public var appTimeTolerance: Int64 = 300
+    /// Times a record may carry; a line dated outside is malformed ("implausible
+    /// time"). Nil: ``defaultPlausibleTimes(now:)`` at the start of the run.
+    public var plausibleTimes: ClosedRange<Int64>?
 
     public init() {}
+
+    /// 1990-01-01T00:00:00Z: no HTTP server wrote an access log before it.
+    public static let earliestPlausibleTime: Int64 = 631_152_000
+    /// How far past the clock a log line may be dated (clock skew, a zone written wrong).
+    public static let futureTolerance: Int64 = 2 * 86_400
+
+    /// From 1990-01-01 to two days after the later of the machine's clock and `now` (`--now`).
+    public static func defaultPlausibleTimes(now: Int64) -> ClosedRange<Int64> {
+        let clock = Int64(time(nil))
+        return earliestPlausibleTime...(max(clock, now) + futureTolerance)
+    }
 }
 
 /// Where a run is, for a progress display.
@@ -91,10 +111,14 @@ public final class Analyzer {
     /// What relative --since/--until count back from.
     private var timeReference: Int64 = 0
     private var appLogInputs: [TriageSummary.AppLogInput] = []
+    /// Record times outside are malformed (``AnalysisOptions/plausibleTimes``).
+    let plausibleTimes: ClosedRange<Int64>
 
     /// Called every ``progressInterval`` lines and at the end of each input; keep it cheap.
     public var onProgress: ((Progress) -> Void)?
     public static let progressInterval = 1 << 16
+    /// Over-long lines kept whole (their excerpt) while the format is not yet chosen; later ones are counted.
+    static let sampleOverlongKept = 64
     /// Called with one sentence for each choice the run makes (`--verbose`).
     public var onExplain: ((String) -> Void)?
     private var inputIndex = 0
@@ -102,6 +126,7 @@ public final class Analyzer {
 
     public init(options: AnalysisOptions = AnalysisOptions()) {
         self.options = options
+        self.plausibleTimes = options.plausibleTimes ?? AnalysisOptions.defaultPlausibleTimes(now: options.now)
         var limits = options.limits
         // Without application logs nothing is looked up by request ID: keep no table of them.
         if options.appLogs.isEmpty { limits.failedRequests = 0 }
@@ -227,26 +252,52 @@ public final class Analyzer {
                                 startOffset: startOffset, firstLineNumber: firstLineNumber)
         reader.deliversUnterminatedLine = !leavesPartialLastLine
         var lastLine = firstLineNumber - 1
+        // The first lines, held until the format is chosen. Blank lines are only
+        // counted and an over-long line keeps only the start its excerpt needs, so
+        // a sample of a million blank or 64 KiB lines stays small; only lines with
+        // text count towards the sample size (over-long ones cannot be matched).
         var sample: [(bytes: [UInt8], number: Int, isTerminated: Bool, isOverlong: Bool)] = []
+        var sampleLines = 0
+        var sampleBlank = 0
+        var sampleText = 0
+        var sampleOverlongUnkept = 0
         var processor: LineProcessor?
         var rejected = false
         var skippedLines = 0
         var skippedBlank = 0
 
-        func decide() {
-            if let parser = chooseParser(sample.filter { !$0.isOverlong }.map(\.bytes), path: path, stats: &stats) {
-                let p = LineProcessor(parser: parser, aggregator: aggregator, path: path, options: options,
-                                      timeReference: timeReference)
-                for entry in sample {
-                    entry.bytes.withUnsafeBufferPointer {
-                        p.process($0, number: entry.number, isTerminated: entry.isTerminated, isOverlong: entry.isOverlong)
-                    }
+        func makeProcessor(_ parser: LineDecoder) -> LineProcessor {
+            let p = LineProcessor(parser: parser, aggregator: aggregator, path: path, options: options,
+                                  timeReference: timeReference, plausibleTimes: plausibleTimes)
+            for entry in sample {
+                entry.bytes.withUnsafeBufferPointer {
+                    p.process($0, number: entry.number, isTerminated: entry.isTerminated, isOverlong: entry.isOverlong)
                 }
-                processor = p
+            }
+            p.countBlank(sampleBlank)
+            p.countOverlong(sampleOverlongUnkept)
+            return p
+        }
+
+        func decide() {
+            let overlong = sample.filter(\.isOverlong).count + sampleOverlongUnkept
+            if sampleText == 0 && overlong > 0 {
+                // Every line with text is over the cap: nothing can be matched, so no
+                // format can be chosen. The lines are malformed, and the input is an error.
+                let parser: LineDecoder
+                if case let .fixed(format) = options.format { parser = format.makeDecoder() } else {
+                    parser = LogFormat.presets[0].makeDecoder()
+                }
+                processor = makeProcessor(parser)
+                stats.formatSource = "none: every line is over \(options.maxLineLength) bytes"
+                errors.append(.onlyOverlongLines(path: path, lines: overlong, limit: options.maxLineLength))
+                stats.error = errors.last?.description
+            } else if let parser = chooseParser(sample.filter { !$0.isOverlong }.map(\.bytes), path: path, stats: &stats) {
+                processor = makeProcessor(parser)
             } else {
                 rejected = true
-                skippedLines = sample.count
-                skippedBlank = sample.filter { $0.bytes.isEmpty && !$0.isOverlong }.count
+                skippedLines = sampleLines
+                skippedBlank = sampleBlank
             }
             sample = []
         }
@@ -275,8 +326,21 @@ public final class Analyzer {
                     if line.bytes.isEmpty && !line.isOverlong { skippedBlank += 1 }
                     return
                 }
-                sample.append((Array(line.bytes), line.number, line.isTerminated, line.isOverlong))
-                if sample.count - sample.filter({ $0.bytes.isEmpty }).count >= FormatDetector.sampleSize { decide() }
+                sampleLines += 1
+                if line.isOverlong {
+                    if sample.count < Self.sampleOverlongKept {
+                        sample.append((Array(line.bytes.prefix(LineProcessor.excerptLength + 1)), line.number,
+                                       line.isTerminated, true))
+                    } else {
+                        sampleOverlongUnkept += 1
+                    }
+                } else if line.bytes.isEmpty {
+                    sampleBlank += 1
+                } else {
+                    sample.append((Array(line.bytes), line.number, line.isTerminated, false))
+                    sampleText += 1
+                    if sampleText >= FormatDetector.sampleSize { decide() }
+                }
             }
             if processor == nil && !rejected { decide() }
         } catch let error as TriageError {
@@ -294,6 +358,9 @@ public final class Analyzer {
             stats.blank = skippedBlank
             stats.skipped = skippedLines - skippedBlank
             if stats.error == nil && stats.formatSource != "empty input" { noteRejection(&stats) }
+        }
+        if reader.carriageReturnLines > 0 {
+            notes.append("\(path): \(reader.carriageReturnLines) lines end in a lone carriage return (CR, as classic Mac OS wrote them); each was read as a line of its own.")
         }
         linesTotal += stats.lines
         inputs.append(stats)
@@ -427,7 +494,7 @@ public final class Analyzer {
             let parser = k == 0 ? firstParser : firstParser.format.makeDecoder()
             let aggregator = k == 0 ? self.aggregator : self.aggregator.makeSibling()
             processors.append(LineProcessor(parser: parser, aggregator: aggregator, path: path, options: options,
-                                            timeReference: timeReference))
+                                            timeReference: timeReference, plausibleTimes: plausibleTimes))
             let reader = LineReader(source: LimitedSource(base: chunkFile, limit: bounds[k + 1] - bounds[k]),
                                     maxLineLength: options.maxLineLength, startOffset: bounds[k])
             readers.append((reader, chunkFile))
@@ -528,7 +595,8 @@ public final class Analyzer {
             var record = AccessRecord()
             for line in tail {
                 let ok = line.withUnsafeBufferPointer { parser.parse($0, into: &record) }
-                if ok, record.time != .min, newest.map({ record.time > $0 }) ?? true { newest = record.time }
+                if ok, record.time != .min, plausibleTimes.contains(record.time),
+                   newest.map({ record.time > $0 }) ?? true { newest = record.time }
             }
         }
         return newest

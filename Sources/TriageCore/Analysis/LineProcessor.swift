@@ -11,6 +11,7 @@ final class LineProcessor {
     private let since: TimeSpec?
     private let until: TimeSpec?
     private let timeReference: Int64
+    private let plausibleTimes: ClosedRange<Int64>
     /// [lower, upper): resolved at the first timed record (zoneless times need its offset).
     private var timeBounds: (lower: Int64, upper: Int64)?
     private var record = AccessRecord()
@@ -24,7 +25,9 @@ final class LineProcessor {
     var examples: [TriageSummary.MalformedExample] = []
     var reasons: [String: Int] = [:]
 
-    init(parser: LineDecoder, aggregator: Aggregator, path: String, options: AnalysisOptions, timeReference: Int64) {
+    init(parser: LineDecoder, aggregator: Aggregator, path: String, options: AnalysisOptions, timeReference: Int64,
+         plausibleTimes: ClosedRange<Int64>) {
+        self.plausibleTimes = plausibleTimes
         self.parser = parser
         self.aggregator = aggregator
         self.path = path
@@ -39,7 +42,7 @@ final class LineProcessor {
         lines += 1
         if isOverlong {
             noteMalformed(number, kind: "overlong line",
-                          reason: "line longer than \(maxLineLength) bytes (--max-line-length)", bytes)
+                          reason: "line over \(maxLineLength) bytes (--max-line-length)", bytes)
             return
         }
         if bytes.isEmpty {
@@ -47,6 +50,12 @@ final class LineProcessor {
             return
         }
         if parser.parse(bytes, into: &record) {
+            if record.time != .min && !plausibleTimes.contains(record.time) {
+                // A line from 1970 or 9999 is damage or a hostile line, not traffic:
+                // counted with its reason, and kept out of the per-minute series.
+                noteMalformed(number, kind: "implausible time", reason: implausibleReason(record.time), bytes)
+                return
+            }
             records += 1
             if (since != nil || until != nil) && !isInTimeRange(record) {
                 outsideTimeRange += 1
@@ -60,13 +69,38 @@ final class LineProcessor {
         }
     }
 
+    /// Blank lines read before this processor existed (the format sample).
+    func countBlank(_ count: Int) {
+        lines += count
+        blank += count
+    }
+
+    /// Over-long lines read before this processor existed and not kept for an excerpt.
+    func countOverlong(_ count: Int) {
+        guard count > 0 else { return }
+        lines += count
+        malformed += count
+        reasons["overlong line", default: 0] += count
+    }
+
+    /// Bytes of a malformed line shown in its example.
+    static let excerptLength = 120
+
+    private func implausibleReason(_ time: Int64) -> String {
+        let shown = time > Timestamp.latestCivil || time < -Timestamp.latestCivil ? "\(time) s since 1970" : Timestamp.rfc3339(time)
+        let side = time < plausibleTimes.lowerBound
+            ? "before \(Timestamp.rfc3339(plausibleTimes.lowerBound))"
+            : "after \(Timestamp.rfc3339(plausibleTimes.upperBound)) (2 days past the clock)"
+        return "time \(shown) is \(side): not a plausible log time"
+    }
+
     private func noteMalformed(_ number: Int, kind: String, reason: String, _ bytes: UnsafeBufferPointer<UInt8>) {
         malformed += 1
         reasons[kind, default: 0] += 1
         if examples.count < exampleLimit {
-            let excerpt = LogText.display(UnsafeBufferPointer(rebasing: bytes.prefix(120)))
+            let excerpt = LogText.display(UnsafeBufferPointer(rebasing: bytes.prefix(Self.excerptLength)))
             examples.append(.init(path: path, line: number, reason: reason,
-                                  excerpt: bytes.count > 120 ? excerpt + "…" : excerpt))
+                                  excerpt: bytes.count > Self.excerptLength ? excerpt + "…" : excerpt))
         }
     }
 

@@ -71,52 +71,18 @@ public enum IncidentDetector {
         guard let first = minutes.first, let last = minutes.last else { return [] }
         let span = last.start - first.start
         let blockSeconds: Int64 = span > 12 * 3600 ? 3600 : 600
+        var baselines: [FailureClass: Double] = [:]
+        for c in detectedClasses { baselines[c] = max(floorRate, medianBlockRate(minutes, c, blockSeconds)) }
 
         var windows: [(start: Int64, end: Int64, classes: Set<FailureClass>)] = []
-        // Dense per-minute arrays so sliding windows are O(n).
-        let count = Int((last.start - first.start) / 60) + 1
-        var requests = [Int](repeating: 0, count: count)
-        var index: [Int: Int] = [:]
-        for (i, m) in minutes.enumerated() {
-            let slot = Int((m.start - first.start) / 60)
-            requests[slot] = m.requests
-            index[slot] = i
-        }
-        for c in detectedClasses {
-            let baseline = max(floorRate, medianBlockRate(minutes, c, blockSeconds))
-            var failures = [Int](repeating: 0, count: count)
-            for (slot, i) in index { failures[slot] = minutes[i].classes[c] }
-            var anomalous = [Bool](repeating: false, count: count)
-            for scale in scales {
-                let width = Int(scale.minutes)
-                guard width <= count else { continue }
-                var sumRequests = requests[0..<width].reduce(0, +)
-                var sumFailures = failures[0..<width].reduce(0, +)
-                for startSlot in 0...(count - width) {
-                    if startSlot > 0 {
-                        sumRequests += requests[startSlot + width - 1] - requests[startSlot - 1]
-                        sumFailures += failures[startSlot + width - 1] - failures[startSlot - 1]
-                    }
-                    guard sumFailures >= scale.minimumCount, sumRequests > 0 else { continue }
-                    // At or below what the baseline predicts, p is near 1: skip the exact test.
-                    guard Double(sumFailures) > baseline * Double(sumRequests) * 1.5 else { continue }
-                    if RateTest.upperTail(sumFailures, n: sumRequests, p: baseline) < alpha {
-                        for slot in startSlot..<(startSlot + width) where failures[slot] > 0 { anomalous[slot] = true }
-                    }
-                }
-            }
-            var slot = 0
-            while slot < count {
-                guard anomalous[slot] else { slot += 1; continue }
-                var endSlot = slot
-                var probe = slot + 1
-                while probe < count && probe - endSlot <= Int(joinGapMinutes) {
-                    if anomalous[probe] { endSlot = probe }
-                    probe += 1
-                }
-                windows.append((first.start + Int64(slot) * 60, first.start + Int64(endSlot + 1) * 60, [c]))
-                slot = endSlot + 1
-            }
+        // Dense per-minute arrays make sliding windows O(n), but only over runs of
+        // minutes with traffic: a window (≤ 15 minutes) or a join (3 minutes) never
+        // bridges a longer gap, so each run is scanned alone, padded by a window's
+        // width on each side. Memory follows the minutes with traffic, not the span
+        // (two lines dated 1970 and 9999 would otherwise ask for 40 GB).
+        for run in runs(minutes) {
+            detectWindows(minutes[run], globalFirst: first.start, globalLast: last.start, baselines: baselines,
+                          into: &windows)
         }
         windows.sort { $0.start < $1.start }
         var merged: [(start: Int64, end: Int64, classes: Set<FailureClass>)] = []
@@ -149,6 +115,73 @@ public enum IncidentDetector {
             incident.topRoutes = ranked(routes, top, routeName)
             incident.topUpstreams = ranked(upstreams, top, upstreamName)
             return incident
+        }
+    }
+
+    /// The longest window, in minutes: runs of traffic further apart than twice this never share a window.
+    static var widestWindow: Int64 { scales.map(\.minutes).max() ?? 1 }
+
+    /// Index ranges of `minutes` split where two minutes with traffic are more than
+    /// two window widths and a join gap apart.
+    static func runs(_ minutes: [Minute]) -> [Range<Int>] {
+        let gap = (2 * widestWindow + joinGapMinutes) * 60
+        var result: [Range<Int>] = []
+        var runStart = 0
+        for i in 1..<max(1, minutes.count) where minutes[i].start - minutes[i - 1].start > gap {
+            result.append(runStart..<i)
+            runStart = i
+        }
+        if runStart < minutes.count { result.append(runStart..<minutes.count) }
+        return result
+    }
+
+    /// The anomalous windows of one run of minutes, as the dense scan over the whole
+    /// series would find them: the run is padded with empty minutes up to a window's
+    /// width on each side, clipped to the series' first and last minute.
+    static func detectWindows(_ run: ArraySlice<Minute>, globalFirst: Int64, globalLast: Int64,
+                              baselines: [FailureClass: Double],
+                              into windows: inout [(start: Int64, end: Int64, classes: Set<FailureClass>)]) {
+        guard let runFirst = run.first, let runLast = run.last else { return }
+        let pad = (widestWindow - 1) * 60
+        let origin = max(globalFirst, runFirst.start - pad)
+        let count = Int((min(globalLast, runLast.start + pad) - origin) / 60) + 1
+        var requests = [Int](repeating: 0, count: count)
+        for m in run { requests[Int((m.start - origin) / 60)] = m.requests }
+        for c in detectedClasses {
+            let baseline = baselines[c] ?? floorRate
+            var failures = [Int](repeating: 0, count: count)
+            for m in run { failures[Int((m.start - origin) / 60)] = m.classes[c] }
+            var anomalous = [Bool](repeating: false, count: count)
+            for scale in scales {
+                let width = Int(scale.minutes)
+                guard width <= count else { continue }
+                var sumRequests = requests[0..<width].reduce(0, +)
+                var sumFailures = failures[0..<width].reduce(0, +)
+                for startSlot in 0...(count - width) {
+                    if startSlot > 0 {
+                        sumRequests += requests[startSlot + width - 1] - requests[startSlot - 1]
+                        sumFailures += failures[startSlot + width - 1] - failures[startSlot - 1]
+                    }
+                    guard sumFailures >= scale.minimumCount, sumRequests > 0 else { continue }
+                    // At or below what the baseline predicts, p is near 1: skip the exact test.
+                    guard Double(sumFailures) > baseline * Double(sumRequests) * 1.5 else { continue }
+                    if RateTest.upperTail(sumFailures, n: sumRequests, p: baseline) < alpha {
+                        for slot in startSlot..<(startSlot + width) where failures[slot] > 0 { anomalous[slot] = true }
+                    }
+                }
+            }
+            var slot = 0
+            while slot < count {
+                guard anomalous[slot] else { slot += 1; continue }
+                var endSlot = slot
+                var probe = slot + 1
+                while probe < count && probe - endSlot <= Int(joinGapMinutes) {
+                    if anomalous[probe] { endSlot = probe }
+                    probe += 1
+                }
+                windows.append((origin + Int64(slot) * 60, origin + Int64(endSlot + 1) * 60, [c]))
+                slot = endSlot + 1
+            }
         }
     }
 

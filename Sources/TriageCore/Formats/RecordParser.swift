@@ -474,6 +474,10 @@ func integerOrDash(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
 }
 
 /// `0.123` (in units of `scale` microseconds) to microseconds; -1 for `-`.
+///
+/// Nil when the bytes are not a decimal, or when the value in microseconds
+/// does not fit an Int64 (`9223372036854.775808` seconds): checked
+/// arithmetic, so a hostile number is rejected rather than wrapped.
 @inline(__always)
 func decimalMicros(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, scale: Int64) -> Int64? {
     guard end > start else { return nil }
@@ -481,11 +485,16 @@ func decimalMicros(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
     var whole: Int64 = 0
     var i = start
     while i < end, let d = Timestamp.digit(line[i]) {
-        whole = whole &* 10 &+ Int64(d)
+        let (times10, o1) = whole.multipliedReportingOverflow(by: 10)
+        let (next, o2) = times10.addingReportingOverflow(Int64(d))
+        guard !o1, !o2 else { return nil }
+        whole = next
         i += 1
     }
     guard i > start else { return nil }
-    var micros = whole &* scale
+    let (scaled, o3) = whole.multipliedReportingOverflow(by: scale)
+    guard !o3 else { return nil }
+    var micros = scaled
     if i < end {
         guard line[i] == UInt8(ascii: ".") else { return nil }
         i += 1
@@ -497,7 +506,9 @@ func decimalMicros(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
             i += 1
         }
         guard i == end else { return nil }
-        micros += fraction
+        let (sum, o4) = micros.addingReportingOverflow(fraction)
+        guard !o4 else { return nil }
+        micros = sum
     }
     return micros
 }

@@ -58,7 +58,12 @@ public struct TimeLayout: Equatable, Sendable {
             if allowSpace && i < p.count && p[i] == 32 { i += 1; n += 1 }
             let start = n
             while n < maxCount, i < p.count, let d = Timestamp.digit(p[i]) {
-                value = value * 10 + d
+                // %s takes up to 19 digits: more than Int holds. Checked, so an
+                // overflow is a value that does not parse, never a wrapped time.
+                let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+                let (next, o2) = times10.addingReportingOverflow(d)
+                guard !o1, !o2 else { return nil }
+                value = next
                 i += 1
                 n += 1
             }

@@ -32,6 +32,9 @@ public enum Timestamp {
         return (year, month, day, secs / 3600, (secs % 3600) / 60, secs % 60)
     }
 
+    /// 9999-12-31T23:59:59Z: the latest time ``rfc3339(_:)`` writes as a date with four digits.
+    public static let latestCivil: Int64 = 253_402_300_799
+
     /// RFC 3339 UTC text of a Unix time: `2026-11-21T10:00:00Z`.
     public static func rfc3339(_ seconds: Int64) -> String {
         let c = civil(seconds)
@@ -81,8 +84,21 @@ public enum Timestamp {
         }
     }
 
+    /// Days in `month` of `year` (proleptic Gregorian: 29 February every 4 years but not every 100, every 400).
+    @inline(__always)
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
+    /// Unix seconds of a civil date and time; nil for a date that does not exist
+    /// (`30/Feb`, `31/Apr`, `29/Feb` of a common year) or a time out of range.
     static func seconds(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) -> Int64? {
-        guard (1...12).contains(month), (1...31).contains(day), hour <= 23, minute <= 59, second <= 60 else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
+              (0...23).contains(hour), (0...59).contains(minute), (0...60).contains(second) else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         return Int64(days) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
     }
@@ -163,10 +179,14 @@ public enum Timestamp {
         var value: Int64 = 0
         var i = 0
         while i < p.count, let d = digit(p[i]) {
-            value = value &* 10 &+ Int64(d)
+            // Checked: 19 nines do not fit an Int64 and must not wrap into a plausible time.
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = times10.addingReportingOverflow(Int64(d))
+            guard !o1, !o2 else { return nil }
+            value = next
             i += 1
         }
-        guard i > 0, i <= 19 else { return nil }
+        guard i > 0 else { return nil }
         if i < p.count {
             guard p[i] == UInt8(ascii: ".") else { return nil }
             i += 1

@@ -24,10 +24,16 @@ public struct Line {
 /// Splits a byte stream into lines with one reused buffer.
 ///
 /// A line ends at `\n`; a `\r` right before it is dropped, so CRLF files read
-/// like LF files. A final line without `\n` is still a line (`isTerminated`
-/// false); an empty input has no lines, and a trailing `\n` does not start an
-/// empty extra line. Lines longer than `maxLineLength` are reported once as
-/// overlong, never split into several records.
+/// like LF files. A lone `\r` (one not followed by `\n`) also ends a line, so
+/// files with classic Mac line endings, or a CR-only line inside an LF file,
+/// never fold many requests into one record. A final line without a line
+/// break is still a line (`isTerminated` false); an empty input has no lines,
+/// and a trailing line break does not start an empty extra line. Lines longer
+/// than `maxLineLength` are reported once as overlong, never split into
+/// several records.
+///
+/// Streams without any `\r` pay one `memchr` per read for this; once a `\r`
+/// has been seen, each line is also searched for one.
 public final class LineReader {
     private let source: ByteSource
     public let maxLineLength: Int
@@ -44,6 +50,10 @@ public final class LineReader {
     public private(set) var completeLinesEnd: Int64
     /// Number given to the line before the first one read (resuming a file).
     private let lineNumberBase: Int
+    /// A `\r` has been read: from then on lines are also searched for a lone `\r`.
+    private var sawCR = false
+    /// Lines that ended at a lone `\r`, so far.
+    public private(set) var carriageReturnLines = 0
 
     /// - Parameters:
     ///   - maxLineLength: longest line analysed; longer ones are reported as overlong.
@@ -73,22 +83,43 @@ public final class LineReader {
         var lineStart = 0          // start of the current (unfinished) line in buffer
         var scanFrom = 0           // bytes before this in the current line hold no '\n'
         var isSkippingOverlong = false
+        var crFrom = 0             // bytes before this in the current line hold no undecided '\r'
         while true {
             // Look for complete lines in what we have.
             while scanFrom < end {
                 let found = memchr(buffer + scanFrom, 0x0A, end - scanFrom)
-                guard let newline = found?.assumingMemoryBound(to: UInt8.self) else {
+                var nl = found.map { $0.assumingMemoryBound(to: UInt8.self) - buffer } ?? -1
+                var isLoneCR = false
+                if sawCR {
+                    // A '\r' before the '\n' (or the end of the data) that is not the
+                    // '\r' of a CRLF ends a line of its own.
+                    let limit = nl >= 0 ? nl : end
+                    let from = max(crFrom, lineStart)
+                    if from < limit, let hit = memchr(buffer + from, 0x0D, limit - from) {
+                        let cr = hit.assumingMemoryBound(to: UInt8.self) - buffer
+                        if cr + 1 < end && buffer[cr + 1] != 0x0A {
+                            nl = cr
+                            isLoneCR = true
+                        } else if cr + 1 == end {
+                            // The last byte read: CRLF or lone CR, the next read tells.
+                            crFrom = cr
+                        }
+                    } else {
+                        crFrom = limit
+                    }
+                }
+                guard nl >= 0 else {
                     scanFrom = end
                     break
                 }
-                let nl = newline - buffer
                 completeLinesEnd = bufferOffset + Int64(nl + 1)
+                if isLoneCR { carriageReturnLines += 1 }
                 if isSkippingOverlong {
                     isSkippingOverlong = false
                 } else {
                     lineNumber += 1
                     var lineEnd = nl
-                    if lineEnd > lineStart && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+                    if !isLoneCR && lineEnd > lineStart && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                     let length = lineEnd - lineStart
                     let isOverlong = length > maxLineLength
                     try body(Line(
@@ -98,6 +129,7 @@ public final class LineReader {
                 }
                 lineStart = nl + 1
                 scanFrom = lineStart
+                crFrom = lineStart
             }
             // No newline in buffer[lineStart..<end]. Cap the unfinished line.
             if !isSkippingOverlong && end - lineStart > maxLineLength {
@@ -109,22 +141,32 @@ public final class LineReader {
                 isSkippingOverlong = true
             }
             if isSkippingOverlong {
-                // Drop everything we have; keep looking for the line's end.
-                bufferOffset += Int64(end)
-                end = 0
+                // Drop everything we have but an undecided last '\r'; keep looking for the line's end.
+                let keep = end > 0 && buffer[end - 1] == 0x0D ? 1 : 0
+                if keep == 1 { buffer[0] = 0x0D }
+                bufferOffset += Int64(end - keep)
+                end = keep
                 lineStart = 0
-                scanFrom = 0
+                scanFrom = keep
+                crFrom = 0
             } else if lineStart > 0 {
                 let pending = end - lineStart
                 if pending > 0 { buffer.update(from: buffer + lineStart, count: pending) }
                 bufferOffset += Int64(lineStart)
                 end = pending
                 scanFrom = pending
+                crFrom = max(0, crFrom - lineStart)
                 lineStart = 0
             }
             let n: Int
             do {
                 n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
+                if !sawCR && n > 0 && memchr(buffer + end, 0x0D, n) != nil {
+                    sawCR = true
+                    crFrom = lineStart
+                    // Bytes already scanned for '\n' may hold a lone '\r': scan them again.
+                    scanFrom = lineStart
+                }
             } catch {
                 try deliverUnterminated(lineStart: lineStart, isSkippingOverlong: isSkippingOverlong,
                                         lineNumber: &lineNumber, body)
@@ -146,11 +188,16 @@ public final class LineReader {
         guard !isSkippingOverlong, end > lineStart else { return }
         lineNumber += 1
         var lineEnd = end
-        if buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+        // A last '\r' at the end of the stream ends the line (a lone CR, or a CRLF cut short).
+        let endsInCR = buffer[lineEnd - 1] == 0x0D
+        if endsInCR {
+            lineEnd -= 1
+            completeLinesEnd = bufferOffset + Int64(end)
+        }
         try body(Line(
             bytes: UnsafeBufferPointer(start: buffer + lineStart, count: lineEnd - lineStart),
             number: lineNumber, offset: bufferOffset + Int64(lineStart),
-            isTerminated: false, isOverlong: false))
+            isTerminated: endsInCR, isOverlong: false))
         end = lineStart
     }
 }

@@ -22,7 +22,10 @@ public enum TimeSpec: Equatable, Sendable {
         if let seconds = Self.duration(t), !t.allSatisfy(\.isNumber) { self = .relative(seconds); return }
         if !bytes.isEmpty, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int64(t) {
             // 13 digits and more are milliseconds (seconds would be past the year 2286).
-            self = .absolute(bytes.count >= 13 ? value / 1000 : value)
+            let seconds = bytes.count >= 13 ? value / 1000 : value
+            // Past 9999-12-31 is no time anyone means, and would overflow the deploy windows.
+            guard seconds <= Self.latestEpoch else { return nil }
+            self = .absolute(seconds)
             return
         }
         let parsed: Int64? = bytes.withUnsafeBufferPointer { p in
@@ -53,9 +56,16 @@ public enum TimeSpec: Equatable, Sendable {
         switch self {
         case let .absolute(t): return t
         case let .zoneless(t): return t - Int64(utcOffset)
-        case let .relative(seconds): return reference - seconds
+        case let .relative(seconds):
+            // Clamped: a billion weeks before a time is the year -7999 at the earliest, never a
+            // wrap, and far enough from Int64's ends that windows around it cannot overflow.
+            let (value, overflow) = reference.subtractingReportingOverflow(seconds)
+            return overflow ? -Self.latestEpoch : max(-Self.latestEpoch, value)
         }
     }
+
+    /// 9999-12-31T23:59:59Z: the latest epoch a spec may name.
+    public static let latestEpoch: Int64 = 253_402_300_799
 
     public var isRelative: Bool { if case .relative = self { return true } else { return false } }
     public var isZoneless: Bool { if case .zoneless = self { return true } else { return false } }
@@ -74,19 +84,29 @@ public enum TimeSpec: Equatable, Sendable {
                 continue
             }
             guard hasDigits else { return nil }
+            let unit: Int64
             switch c {
-            case "s": total += number
-            case "m": total += number * 60
-            case "h": total += number * 3600
-            case "d": total += number * 86_400
-            case "w": total += number * 604_800
+            case "s": unit = 1
+            case "m": unit = 60
+            case "h": unit = 3600
+            case "d": unit = 86_400
+            case "w": unit = 604_800
             default: return nil
             }
+            // Each part is below 10⁹ weeks, but a long enough list of parts would
+            // overflow: checked, so `1000w` repeated is refused, not wrapped.
+            let (sum, overflow) = total.addingReportingOverflow(number * unit)
+            guard !overflow else { return nil }
+            total = sum
             number = 0
             hasDigits = false
             sawUnit = true
         }
-        if hasDigits { total += number } else if !sawUnit { return nil }
+        if hasDigits {
+            let (sum, overflow) = total.addingReportingOverflow(number)
+            guard !overflow else { return nil }
+            total = sum
+        } else if !sawUnit { return nil }
         return total
     }
 }

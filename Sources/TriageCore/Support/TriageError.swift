@@ -20,6 +20,8 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
     case state(path: String, reason: String)
     /// A relative --since/--until without a newest line to count back from.
     case noTimeReference(String)
+    /// Every line of an input with text is over `--max-line-length`: none could be matched.
+    case onlyOverlongLines(path: String, lines: Int, limit: Int)
     /// A deploy marker that cannot be read; `origin` is `file:line` or `--deploy`.
     case deploys(origin: String, reason: String)
 
@@ -40,6 +42,8 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
             return "\(path): the given format does not fit (format '\(format)').\n\(explanation)"
         case let .regex(pattern, message): return "invalid regular expression '\(pattern)': \(message)"
         case let .deploys(origin, reason): return "\(origin): \(reason)"
+        case let .onlyOverlongLines(path, lines, limit):
+            return "\(path): every line with text (\(lines)) is over \(limit) bytes (--max-line-length), so none could be read: counted as malformed"
         case let .noTimeReference(reason): return reason
         case let .state(path, reason): return "state file \(path): \(reason)"
         }

@@ -185,4 +185,112 @@ import Glibc
         #expect(incidents.count == 1)
         #expect(incidents.first.map { $0.start >= s[150].start && $0.end <= s[200].start } == true)
     }
+
+    @Test("#10.1: minutes in 1970 and 9999 are detected without an array over the span")
+    func extremeSpan() {
+        var c = ClassCounts()
+        c[.originError] = 50
+        let s: [IncidentDetector.Minute] = [
+            .init(start: 0, requests: 100, serverErrors: 50, classes: c),
+            .init(start: 253_402_300_740, requests: 100, serverErrors: 50, classes: c),
+        ]
+        #expect(detect(s).count <= 2)
+        #expect(IncidentDetector.runs(s).count == 2)
+    }
+
+    @Test("#10.1: runs of traffic scanned apart find the same incidents as one dense scan", arguments: 0..<12)
+    func sparseMatchesDense(seed: Int) {
+        var rng = SplitMix(seed: UInt64(seed) &+ 1)
+        var minutes: [IncidentDetector.Minute] = []
+        var t: Int64 = 1_795_255_200
+        for _ in 0..<400 {
+            // Gaps of 1 minute up to an hour and a half, so runs split and join.
+            t += 60 * Int64(rng.next() % 10 == 0 ? 1 + rng.next() % 90 : 1)
+            let requests = Int(20 + rng.next() % 200)
+            var c = ClassCounts()
+            c[.originError] = rng.next() % 9 == 0 ? Int(rng.next() % 40) : Int(rng.next() % 2)
+            c[.upstreamTimeout] = rng.next() % 13 == 0 ? Int(rng.next() % 30) : 0
+            minutes.append(.init(start: t, requests: requests, serverErrors: c[.originError] + c[.upstreamTimeout], classes: c))
+        }
+        let sparse = detect(minutes).map { [$0.start, $0.end] }
+        let dense = DenseReference.windows(minutes).map { [$0.start, $0.end] }
+        #expect(sparse == dense)
+    }
+}
+
+/// The detector's windows as the dense scan over the whole span found them
+/// before #10.1: the oracle for the sparse scan.
+enum DenseReference {
+    static func windows(_ minutes: [IncidentDetector.Minute]) -> [(start: Int64, end: Int64)] {
+        guard let first = minutes.first, let last = minutes.last else { return [] }
+        let span = last.start - first.start
+        let blockSeconds: Int64 = span > 12 * 3600 ? 3600 : 600
+        var windows: [(start: Int64, end: Int64)] = []
+        let count = Int((last.start - first.start) / 60) + 1
+        var requests = [Int](repeating: 0, count: count)
+        var index: [Int: Int] = [:]
+        for (i, m) in minutes.enumerated() {
+            let slot = Int((m.start - first.start) / 60)
+            requests[slot] = m.requests
+            index[slot] = i
+        }
+        for c in IncidentDetector.detectedClasses {
+            let baseline = max(IncidentDetector.floorRate, IncidentDetector.medianBlockRate(minutes, c, blockSeconds))
+            var failures = [Int](repeating: 0, count: count)
+            for (slot, i) in index { failures[slot] = minutes[i].classes[c] }
+            var anomalous = [Bool](repeating: false, count: count)
+            for scale in IncidentDetector.scales {
+                let width = Int(scale.minutes)
+                guard width <= count else { continue }
+                var sumRequests = requests[0..<width].reduce(0, +)
+                var sumFailures = failures[0..<width].reduce(0, +)
+                for startSlot in 0...(count - width) {
+                    if startSlot > 0 {
+                        sumRequests += requests[startSlot + width - 1] - requests[startSlot - 1]
+                        sumFailures += failures[startSlot + width - 1] - failures[startSlot - 1]
+                    }
+                    guard sumFailures >= scale.minimumCount, sumRequests > 0 else { continue }
+                    guard Double(sumFailures) > baseline * Double(sumRequests) * 1.5 else { continue }
+                    if RateTest.upperTail(sumFailures, n: sumRequests, p: baseline) < IncidentDetector.alpha {
+                        for slot in startSlot..<(startSlot + width) where failures[slot] > 0 { anomalous[slot] = true }
+                    }
+                }
+            }
+            var slot = 0
+            while slot < count {
+                guard anomalous[slot] else { slot += 1; continue }
+                var endSlot = slot
+                var probe = slot + 1
+                while probe < count && probe - endSlot <= Int(IncidentDetector.joinGapMinutes) {
+                    if anomalous[probe] { endSlot = probe }
+                    probe += 1
+                }
+                windows.append((first.start + Int64(slot) * 60, first.start + Int64(endSlot + 1) * 60))
+                slot = endSlot + 1
+            }
+        }
+        windows.sort { $0.start < $1.start }
+        var merged: [(start: Int64, end: Int64)] = []
+        for w in windows {
+            if let lastWindow = merged.last, w.start <= lastWindow.end + IncidentDetector.joinGapMinutes * 60 {
+                merged[merged.count - 1].end = max(lastWindow.end, w.end)
+            } else {
+                merged.append(w)
+            }
+        }
+        return merged
+    }
+}
+
+/// A small deterministic generator for test series.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
+    }
 }

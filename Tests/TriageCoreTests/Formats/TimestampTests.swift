@@ -73,3 +73,61 @@ import Testing
         #expect(throws: TriageError.self) { try TimeLayout(strftime: "%Q") }
     }
 }
+
+/// Issue #10.3 and #10.6: numbers and dates from a log never wrap, trap or roll over.
+@Suite struct HostileTimeTests {
+    func bytes<T>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+        Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    @Test("dates that do not exist are nil: 30 Feb, 31 Apr, 29 Feb of a common year; leap days are dates",
+          arguments: ["30/Feb/2026:10:00:00 +0000", "29/Feb/2026:10:00:00 +0000", "31/Apr/2026:10:00:00 +0000",
+                      "29/Feb/1900:10:00:00 +0000", "00/Jan/2026:10:00:00 +0000"])
+    func impossibleCLF(text: String) {
+        #expect(bytes(text, Timestamp.parseCLF) == nil)
+    }
+
+    @Test("29 Feb of leap years parses, 2000 included")
+    func leapDays() {
+        #expect(bytes("29/Feb/2024:10:00:00 +0000", Timestamp.parseCLF) != nil)
+        #expect(bytes("2000-02-29T00:00:00Z") { Timestamp.parseISO8601($0) } != nil)
+        #expect(bytes("2026-02-30T00:00:00Z") { Timestamp.parseISO8601($0) } == nil)
+    }
+
+    @Test("epochs past Int64 are nil, not wrapped", arguments: ["9999999999999999999", "92233720368547758070",
+                                                                 "18446744073709551617.5"])
+    func hugeEpoch(text: String) {
+        #expect(bytes(text) { Timestamp.parseEpoch($0, unitsPerSecond: 1) } == nil)
+        #expect(bytes(text) { Timestamp.parseAny($0) } == nil)
+    }
+
+    @Test("TimeLayout %s with 19 and 20 digits: the largest Int64 reads, more is nil")
+    func layoutEpoch() throws {
+        let layout = try TimeLayout(strftime: "%s")
+        #expect(bytes("9223372036854775807") { layout.parse($0) } == Int64.max)
+        #expect(bytes("9999999999999999999") { layout.parse($0) } == nil)
+        #expect(bytes("1795255200") { layout.parse($0) } == 1_795_255_200)
+    }
+
+    @Test("decimalMicros: seconds past Int64 microseconds are nil", arguments: [
+        "9223372036854.775808", "9223372036855", "99999999999999999999", "9223372036854775807.1",
+    ])
+    func hugeDecimal(text: String) {
+        #expect(bytes(text) { decimalMicros($0, 0, $0.count, scale: 1_000_000) } == nil)
+    }
+
+    @Test("decimalMicros: the largest value that fits still reads")
+    func largestDecimal() {
+        #expect(bytes("9223372036854.775807") { decimalMicros($0, 0, $0.count, scale: 1_000_000) } == Int64.max)
+        #expect(bytes("0.123") { decimalMicros($0, 0, $0.count, scale: 1_000_000) } == 123_000)
+    }
+
+    @Test("durations whose sum passes Int64 are nil; epochs past 9999 are not times")
+    func specs() {
+        #expect(TimeSpec.duration(String(repeating: "999999999w", count: 20_000)) == nil)
+        #expect(TimeSpec.duration("1h30m") == 5400)
+        #expect(TimeSpec("9223372036854775807") == nil)
+        #expect(TimeSpec("253402300799") == .absolute(253_402_300_799))
+        #expect(TimeSpec("now-999999999w")?.resolve(reference: 0, utcOffset: 0) == -TimeSpec.latestEpoch)
+    }
+}

@@ -53,3 +53,59 @@ import Testing
         #expect(count == 500)
     }
 }
+
+/// Issue #10.5: a lone CR is a line end, whatever the chunk boundaries.
+@Suite struct LineReaderCarriageReturnTests {
+    /// Lines as the reader should see them: split at LF, CRLF and lone CR.
+    static func oracle(_ text: String) -> [String] {
+        var lines: [String] = []
+        var current: [UInt8] = []
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x0A || b == 0x0D {
+                lines.append(String(decoding: current, as: UTF8.self))
+                current = []
+                if b == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
+            } else {
+                current.append(b)
+            }
+            i += 1
+        }
+        if !current.isEmpty { lines.append(String(decoding: current, as: UTF8.self)) }
+        return lines
+    }
+
+    static let texts = [
+        "a\rbb\rccc\r",
+        "a\rbb\rccc",
+        "one\ntwo\rthree\r\nfour\n",
+        "x\r\r\ny\r\rz",
+        String(repeating: "line\r", count: 50),
+        "lf first\n" + String(repeating: "cr\r", count: 20) + "crlf\r\n",
+    ]
+
+    @Test("lone CR, CRLF and LF all end lines, for every chunk size", arguments: LineReaderTests.chunkSizes)
+    func mixedEndings(chunk: Int) throws {
+        for text in Self.texts {
+            let lines = try readLines(Array(text.utf8), chunk: chunk)
+            #expect(lines.map(\.0) == Self.oracle(text), "\(text.debugDescription) in chunks of \(chunk)")
+        }
+    }
+
+    @Test("an over-long CR-terminated line is one overlong line, and the next line is whole", arguments: [1, 5, 64, 4096])
+    func overlongCR(chunk: Int) throws {
+        let text = String(repeating: "x", count: 100) + "\rafter\rend"
+        let lines = try readLines(Array(text.utf8), chunk: chunk, maxLineLength: 16)
+        #expect(lines.map(\.0) == [String(repeating: "x", count: 16), "after", "end"])
+        #expect(lines.map(\.2) == [true, false, false])
+    }
+
+    @Test("lines ended by a lone CR are counted")
+    func counted() throws {
+        let reader = LineReader(source: MemorySource(Array("a\rb\rc\n".utf8), chunkSize: 2), readSize: 64)
+        try reader.forEachLine { _ in }
+        #expect(reader.carriageReturnLines == 2)
+    }
+}
