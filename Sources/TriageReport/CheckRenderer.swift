@@ -1,91 +1,193 @@
 import TriageCore
 
-/// Renders the outcome of `triage check`: a short verdict for people, or JSON.
+/// Renders the outcome of `triage check`: a short verdict for people, or JSON
+/// (Docs/CheckJSON.md, Docs/triage-check.schema.json).
+///
+/// Every failed condition is one line that starts with `FAILED` and carries
+/// its numbers, so a pipeline log says what failed without the JSON.
 public struct CheckRenderer: Sendable {
+    /// Version of the JSON of `triage check` (Docs/CheckJSON.md): adding a field
+    /// bumps the minor version; renaming or removing one bumps the major.
+    public static let schemaVersion = "1.0"
+
     public init() {}
 
-    public func render(gate: DeployGate, comparison c: DeployComparison, exitCode: Int32) -> String {
-        let word: String
-        switch gate.verdict {
-        case .healthy: word = "HEALTHY"
-        case .regression: word = "REGRESSION"
-        case .insufficientData: word = "NOT ENOUGH TRAFFIC"
+    // MARK: - Deploy gate
+
+    public func render(gate: DeployGate, comparison c: DeployComparison, exitCode: Int32, inputErrors: [String] = []) -> String {
+        let label = LogText.sanitize(c.label)
+        let name = TimeSpec(c.label) == nil ? "deploy \(label)" : "deploy"
+        var out = ["\(word(gate.verdict)): \(gate.reason) (\(name) at \(Format.dateTime(c.time)) UTC, \(c.windowSeconds / 60) min windows)."]
+        out.append("  " + judgedLine(gate.classes))
+        out.append("  before: \(rate(gate.judgedBefore, c.before.requests)); after: \(rate(gate.judgedAfter, c.after.requests)).")
+        let unjudged = FailureClass.allCases.filter { $0.isServerError && !gate.classes.contains($0) }
+            .filter { c.before.classes[$0] + c.after.classes[$0] > 0 }
+        if !unjudged.isEmpty {
+            out.append("  not judged: " + unjudged.map { "\($0.identifier) \(c.before.classes[$0]) → \(c.after.classes[$0])" }.joined(separator: ", ") + ".")
         }
-        let name = TimeSpec(c.label) == nil ? "deploy \(c.label)" : "deploy"
-        var out = ["\(word): \(gate.reason) (\(name) at \(Format.dateTime(c.time)) UTC, \(c.windowSeconds / 60) min windows)."]
-        out.append("  before: \(rate(c.before)); after: \(rate(c.after)).")
-        for check in gate.checks {
-            if let skipped = check.skippedReason {
-                out.append("  \(check.name): skipped, \(skipped).")
-                continue
-            }
-            let status = check.isBreached ? "BREACHED" : "ok"
-            let limit = check.name == "max_error_rate" ? percent(check.limit) : "\(trim(check.limit))x"
-            let observed = check.name == "max_error_rate" ? percent(check.observed)
-                : check.observed.isInfinite ? "new errors" : "\(trim(check.observed))x"
-            out.append("  \(check.name) \(limit): observed \(observed), \(pValue(check.pValue)) → \(status)")
-        }
-        if c.after.serverErrors > 0 {
-            let classes = FailureClass.allCases.filter { c.after.classes[$0] > 0 && $0.isServerError }
-                .map { "\($0.identifier) \(c.after.classes[$0])" }.joined(separator: ", ")
-            out.append("  5xx after the deploy: \(classes).")
-        }
-        for route in c.regressedRoutes.prefix(3) {
-            out.append("  grew: \(route.method) \(route.route) \(route.before) → \(route.after)\(route.isNew ? " (new)" : "")")
+        for check in gate.checks where check.isBreached { out.append("  FAILED " + line(check)) }
+        for finding in gate.findings { out.append("  FAILED " + line(finding)) }
+        for check in gate.checks where !check.isBreached { out.append("  " + line(check)) }
+        let classes = FailureClass.allCases.filter { c.after.classes[$0] > 0 && $0.isServerError }
+        if !classes.isEmpty {
+            out.append("  5xx after the deploy: " + classes.map { "\($0.identifier) \(c.after.classes[$0])" }.joined(separator: ", ") + ".")
         }
         if c.upstreamLikelyUnrelated {
             out.append("  note: the rise is in upstream failures while origin errors did not rise: likely an upstream problem, not this deploy.")
         }
+        for error in inputErrors { out.append("  input problem: \(error)") }
         out.append("exit \(exitCode)")
         return out.joined(separator: "\n") + "\n"
     }
 
-    public func renderJSON(gate: DeployGate, comparison c: DeployComparison, exitCode: Int32) -> String {
+    public func renderJSON(gate: DeployGate, comparison c: DeployComparison, exitCode: Int32, inputErrors: [String] = []) -> String {
         var w = JSONWriter()
         w.beginObject()
-        w.string("schema_version", TriageVersion.jsonSchema)
-        w.string("verdict", gate.verdict.rawValue)
-        w.int("exit_code", Int(exitCode))
-        w.string("reason", gate.reason)
+        header(&w, mode: "deploy", verdict: gate.verdict.rawValue, exitCode: exitCode, reason: gate.reason,
+               classes: gate.classes)
         w.beginObject("deploy")
         w.string("label", c.label)
         w.string("time", Timestamp.rfc3339(c.time))
         w.endObject()
         w.int("window_seconds", Int(c.windowSeconds))
-        JSONRenderer.writeWindow(&w, "before", c.before)
-        JSONRenderer.writeWindow(&w, "after", c.after)
+        Self.writeWindow(&w, "before", c.before, judged: gate.judgedBefore)
+        Self.writeWindow(&w, "after", c.after, judged: gate.judgedAfter)
+        writeChecks(&w, gate.checks)
+        w.beginArray("findings")
+        for f in gate.findings {
+            w.beginObject()
+            w.string("kind", f.kind.rawValue)
+            w.string("subject", f.subject)
+            w.int("before", f.before)
+            w.int("after", f.after)
+            w.int("requests_before", f.requestsBefore)
+            w.int("requests_after", f.requestsAfter)
+            w.double("p_value", f.pValue)
+            w.double("alpha", f.alpha)
+            w.string("message", line(f))
+            w.endObject()
+        }
+        w.endArray()
+        w.bool("upstream_likely_unrelated", c.upstreamLikelyUnrelated)
+        writeStrings(&w, "input_errors", inputErrors)
+        w.endObject()
+        return w.text + "\n"
+    }
+
+    // MARK: - Lines
+
+    /// The failed condition of a finding, with its numbers.
+    public func line(_ f: DeployFinding) -> String {
+        let rates = "\(percent(f.before, f.requestsBefore)) → \(percent(f.after, f.requestsAfter)) of requests"
+        let tested = Int((DeployComparison.alpha / f.alpha).rounded())
+        let level = tested > 1 ? " (held to p < \(short(f.alpha)): \(tested) \(f.kind == .route ? "routes" : "signatures") tested)" : ""
+        switch f.kind {
+        case .total: return "judged 5xx rose: \(f.before) → \(f.after) (\(rates)), \(pValue(f.pValue))"
+        case .failureClass: return "class \(f.subject) rose: \(f.before) → \(f.after) (\(rates)), \(pValue(f.pValue))"
+        case .route: return "route \(f.subject) rose: \(f.before) → \(f.after) 5xx (\(rates)), \(pValue(f.pValue))\(level)"
+        case .newSignature: return "new signature \(f.subject): 0 → \(f.after) (\(rates)), \(pValue(f.pValue))\(level)"
+        }
+    }
+
+    private func line(_ check: DeployGate.Check) -> String {
+        if let skipped = check.skippedReason { return "\(check.name): skipped, \(skipped)." }
+        let limit = check.name == "max_increase" ? "\(trim(check.limit))x" : percent(check.limit)
+        let observed = check.name == "max_increase"
+            ? (check.observed.isInfinite ? "new errors" : "\(trim(check.observed))x") : percent(check.observed)
+        return "\(check.name) \(limit): observed \(observed), \(pValue(check.pValue)) → \(check.isBreached ? "BREACHED" : "ok")"
+    }
+
+    private func judgedLine(_ classes: [FailureClass]) -> String {
+        let names = classes.map(\.identifier).joined(separator: ", ")
+        if Set(classes) == DeployComparison.gateClasses {
+            return "judged: \(names) (not proxy_error: rate limiting and proxy configuration are not a deploy's doing; --classes to choose)."
+        }
+        return "judged: \(names) (--classes)."
+    }
+
+    private func word(_ verdict: DeployGate.Verdict) -> String {
+        switch verdict {
+        case .healthy: return "HEALTHY"
+        case .regression: return "REGRESSION"
+        case .insufficientData: return "NOT ENOUGH TRAFFIC"
+        }
+    }
+
+    // MARK: - JSON parts
+
+    private func header(_ w: inout JSONWriter, mode: String, verdict: String, exitCode: Int32, reason: String,
+                        classes: [FailureClass]) {
+        w.string("schema", "triage-check")
+        w.string("schema_version", Self.schemaVersion)
+        w.beginObject("generator")
+        w.string("name", "triage")
+        w.string("version", TriageVersion.current)
+        w.endObject()
+        w.string("mode", mode)
+        w.string("verdict", verdict)
+        w.int("exit_code", Int(exitCode))
+        w.string("reason", reason)
+        writeStrings(&w, "classes", classes.map(\.identifier))
+    }
+
+    private func writeChecks(_ w: inout JSONWriter, _ checks: [DeployGate.Check]) {
         w.beginArray("checks")
-        for check in gate.checks {
+        for check in checks {
             w.beginObject()
             w.string("name", check.name)
             w.double("limit", check.limit)
-            w.double("observed", check.observed)
+            if check.observed.isFinite { w.double("observed", check.observed) } else { w.null("observed") }
             w.double("p_value", check.pValue)
             w.bool("breached", check.isBreached)
             w.optionalString("skipped", check.skippedReason)
             w.endObject()
         }
         w.endArray()
-        w.bool("upstream_likely_unrelated", c.upstreamLikelyUnrelated)
+    }
+
+    static func writeWindow(_ w: inout JSONWriter, _ name: String, _ c: WindowCounts, judged: Int) {
+        w.beginObject(name)
+        w.int("requests", c.requests)
+        w.int("server_errors", c.serverErrors)
+        w.int("judged_errors", judged)
+        w.beginObject("classes")
+        for cls in FailureClass.allCases { w.int(cls.identifier, c.classes[cls]) }
         w.endObject()
-        return w.text + "\n"
+        w.endObject()
     }
 
-    private func rate(_ w: WindowCounts) -> String {
-        "\(Format.count(w.serverErrors)) 5xx of \(Format.count(w.requests)) requests (\(percent(w.errorRate)))"
+    private func writeStrings(_ w: inout JSONWriter, _ name: String, _ values: [String]) {
+        w.beginArray(name)
+        for value in values { w.string(nil, value) }
+        w.endArray()
     }
 
-    private func percent(_ value: Double) -> String {
+    // MARK: - Numbers
+
+    private func rate(_ errors: Int, _ requests: Int) -> String {
+        "\(Format.count(errors)) judged 5xx of \(Format.count(requests)) requests (\(percent(errors, requests)))"
+    }
+
+    func percent(_ part: Int, _ whole: Int) -> String { percent(whole > 0 ? Double(part) / Double(whole) : 0) }
+
+    func percent(_ value: Double) -> String {
         let tenths = Int((value * 1000).rounded())
         return "\(tenths / 10).\(tenths % 10)%"
     }
 
-    private func trim(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
-        return hundredths % 100 == 0 ? "\(hundredths / 100)" : "\(hundredths / 100).\(String(format2(hundredths % 100)))"
+    /// A small level with one significant digit: 0.0005.
+    private func short(_ value: Double) -> String {
+        var digits = 1
+        var scaled = value * 10
+        while scaled < 0.95 && digits < 12 { scaled *= 10; digits += 1 }
+        return "0." + String(repeating: "0", count: digits - 1) + String(min(9, max(1, Int(scaled.rounded()))))
     }
 
-    private func format2(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+    private func trim(_ value: Double) -> String {
+        let hundredths = Int((value * 100).rounded())
+        let fraction = hundredths % 100
+        return fraction == 0 ? "\(hundredths / 100)" : "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
 }
 
 /// p-values as people read them: `p < 0.001`, `p = 0.042`.

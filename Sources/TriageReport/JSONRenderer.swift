@@ -223,6 +223,21 @@ public struct JSONRenderer: Sendable {
                 w.endObject()
             }
             w.endArray()
+            w.beginArray("findings")
+            for f in d.findings {
+                w.beginObject()
+                w.string("kind", f.kind.rawValue)
+                w.string("subject", f.subject)
+                w.int("before", f.before)
+                w.int("after", f.after)
+                w.int("requests_before", f.requestsBefore)
+                w.int("requests_after", f.requestsAfter)
+                w.double("p_value", f.pValue)
+                w.double("alpha", f.alpha)
+                w.string("message", CheckRenderer().line(f))
+                w.endObject()
+            }
+            w.endArray()
             w.endObject()
         }
         w.endArray()

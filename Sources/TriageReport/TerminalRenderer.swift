@@ -164,7 +164,16 @@ public struct TerminalRenderer: Sendable {
             let verdictStyle = d.verdict == .regression ? "1;31" : d.verdict == .improvement ? "32" : "0"
             let when = Format.dateTime(d.time) + (d.timeWasZoneless ? " (log's zone)" : " UTC")
             out.append("  " + style(d.verdict.rawValue.uppercased(), verdictStyle) + "  \(d.label) at \(when)")
-            out.append("    5xx \(rate(d.before)) → \(rate(d.after)), \(pValue(d.pValue)); origin errors \(d.before.classes[.originError]) → \(d.after.classes[.originError]) (\(d.originVerdict.rawValue))")
+            let judged = DeployComparison.gateClasses
+            let (e1, e2) = (d.before.errors(in: judged), d.after.errors(in: judged))
+            out.append("    5xx but proxy_error \(Format.percent(e1, of: d.before.requests)) (\(Format.count(e1))/\(Format.count(d.before.requests))) → \(Format.percent(e2, of: d.after.requests)) (\(Format.count(e2))/\(Format.count(d.after.requests))), \(pValue(d.pValue)); origin errors \(d.before.classes[.originError]) → \(d.after.classes[.originError]) (\(d.originVerdict.rawValue))")
+            if d.before.classes[.proxyError] + d.after.classes[.proxyError] > 0 {
+                out.append("    proxy_error \(Format.count(d.before.classes[.proxyError])) → \(Format.count(d.after.classes[.proxyError])) (not judged: rate limiting and proxy configuration are not a deploy's doing)")
+            }
+            for finding in d.findings.prefix(3) {
+                out.append(contentsOf: wrap("failed: " + CheckRenderer().line(finding), indent: "      ", first: "    "))
+            }
+            if d.findings.count > 3 { out.append("    … and \(d.findings.count - 3) more (--format json lists them all)") }
             for change in d.regressedRoutes.prefix(3) {
                 out.append("    grew: \(change.method) \(change.route) \(change.before) → \(change.after)\(change.isNew ? " (new)" : "")")
             }
@@ -231,10 +240,6 @@ public struct TerminalRenderer: Sendable {
             if let error = log.error { out.append("    " + style("! " + error, "1;31")) }
         }
         return out
-    }
-
-    private func rate(_ w: WindowCounts) -> String {
-        "\(Format.percent(w.serverErrors, of: w.requests)) (\(Format.count(w.serverErrors))/\(Format.count(w.requests)))"
     }
 
     private func incidents(_ s: TriageSummary) -> [String] {

@@ -234,3 +234,13 @@ extension JSONSchemaValidator {
                                    checksKeyOrder: checksKeyOrder)
     }
 }
+
+extension JSONSchemaValidator {
+    /// The validator for the JSON of `triage check` (Docs/triage-check.schema.json).
+    public static func checkSchema(checksKeyOrder: Bool = false) throws -> JSONSchemaValidator {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Docs/triage-check.schema.json")
+        return JSONSchemaValidator(schema: try JSONValue.parse(try String(contentsOf: url, encoding: .utf8)),
+                                   checksKeyOrder: checksKeyOrder)
+    }
+}

@@ -13,28 +13,38 @@ struct Check: ParsableCommand {
             log may still be growing: it is read to its current end, and the window after the deploy \
             ends at the newest line.
 
-            Exit status: 0 healthy; 1 regression (a threshold breached, and real); 2 input problem \
-            (unreadable or damaged log, no known format, bad deploy time); 3 not enough traffic to decide; \
-            64 usage error.
+            By default the 5xx classes a deploy can cause are judged: all but proxy_error (rate limiting \
+            and proxy configuration). The deploy fails when a threshold is breached, or when those 5xx \
+            in total, one class, one route or a new signature rose significantly (the rule of the \
+            report's deploy section). Every failed condition is printed on a line starting FAILED.
+
+            Exit status: 0 healthy; 1 regression (also when an input had a problem: the problem is \
+            printed on stderr and in the JSON's input_errors); 2 input problem (unreadable or damaged \
+            log, no known format) and no regression; 3 not enough traffic to decide; 64 usage error.
             """
     )
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: ArgumentHelp("When the deploy happened: ISO 8601, epoch, CLF, or now-10m.", valueName: "time"))
+    @Option(help: ArgumentHelp("When the deploy happened, and its name: ISO 8601, epoch, CLF, or now-10m; =LABEL names it.",
+                               valueName: "TIME[=LABEL]"))
     var deploy: String
 
     @Option(help: ArgumentHelp("Length of the windows before and after the deploy.", valueName: "duration"))
     var window: Duration = Duration(argument: "15m") ?? Duration(seconds: 900)
 
-    @Option(name: .customLong("max-error-rate"), help: ArgumentHelp("Highest acceptable 5xx rate after the deploy, e.g. 1% or 0.01; 'off' disables.", valueName: "rate"))
+    @Option(name: .customLong("max-error-rate"), help: ArgumentHelp("Highest acceptable 5xx rate after the deploy, e.g. 1% or 0.01 (at most 100%); 'off' disables.", valueName: "rate"))
     var maxErrorRate: String = "5%"
 
     @Option(name: .customLong("max-increase"), help: ArgumentHelp("Highest acceptable ratio of the 5xx rate after to before, e.g. 2x; 'off' disables.", valueName: "factor"))
     var maxIncrease: String = "2x"
 
-    @Option(name: .customLong("min-requests"), help: "Fewer requests than this in a window cannot be judged (exit 3).")
+    @Option(name: .customLong("min-requests"), help: "Fewer requests than this in a window cannot be judged (exit 3), unless the evidence is overwhelming (p < 0.000001).")
     var minRequests: Int = 100
+
+    @Option(help: ArgumentHelp("The 5xx classes judged, comma-separated, or 'all' (default: every 5xx class but proxy_error).",
+                               valueName: "classes"))
+    var classes: String?
 
     @Option(name: .customLong("format"), help: "Output: terminal or json.")
     var outputFormat: CheckFormat = .terminal
@@ -46,23 +56,48 @@ struct Check: ParsableCommand {
         guard minRequests >= 1 else { throw ValidationError("--min-requests must be at least 1") }
         _ = try parsedRate()
         _ = try parsedIncrease()
-        guard TimeSpec(deploy) != nil else {
-            throw ValidationError("--deploy: cannot read a time from '\(deploy)' (ISO 8601, epoch seconds or ms, 21/Nov/2026:10:00:00 +0000, or now-10m)")
+        _ = try parsedClasses()
+        do { _ = try DeployMarker(argument: deploy) } catch let error as TriageError {
+            throw ValidationError(error.description)
         }
     }
 
     func parsedRate() throws -> Double? {
-        if maxErrorRate == "off" { return nil }
-        let text = maxErrorRate.hasSuffix("%") ? String(maxErrorRate.dropLast()) : maxErrorRate
-        guard let value = Double(text), value >= 0 else { throw ValidationError("--max-error-rate: '\(maxErrorRate)' is not a rate like 1% or 0.01") }
-        return maxErrorRate.hasSuffix("%") ? value / 100 : value
+        try Self.rate(maxErrorRate, option: "--max-error-rate")
+    }
+
+    /// A rate like `1%` or `0.01`; nil for `off`. Over 100% or negative is a usage error.
+    static func rate(_ text: String, option: String) throws -> Double? {
+        if text == "off" { return nil }
+        let isPercent = text.hasSuffix("%")
+        guard let value = Double(isPercent ? String(text.dropLast()) : text), value.isFinite, value >= 0 else {
+            throw ValidationError("\(option): '\(text)' is not a rate like 1% or 0.01")
+        }
+        let rate = isPercent ? value / 100 : value
+        guard rate <= 1 else { throw ValidationError("\(option): '\(text)' is more than 100%") }
+        return rate
     }
 
     func parsedIncrease() throws -> Double? {
         if maxIncrease == "off" { return nil }
         let text = maxIncrease.hasSuffix("x") ? String(maxIncrease.dropLast()) : maxIncrease
-        guard let value = Double(text), value >= 1 else { throw ValidationError("--max-increase: '\(maxIncrease)' is not a factor like 2x (at least 1)") }
+        guard let value = Double(text), value.isFinite, value >= 1 else { throw ValidationError("--max-increase: '\(maxIncrease)' is not a factor like 2x (at least 1)") }
         return value
+    }
+
+    func parsedClasses() throws -> Set<FailureClass> {
+        guard let classes else { return DeployComparison.gateClasses }
+        if classes == "all" { return Set(FailureClass.allCases.filter(\.isServerError)) }
+        var chosen = Set<FailureClass>()
+        for name in classes.split(separator: ",").map({ String($0.filter { $0 != " " }) }) {
+            guard let c = FailureClass(identifier: name), c.isServerError else {
+                let known = FailureClass.allCases.filter(\.isServerError).map(\.identifier).joined(separator: ", ")
+                throw ValidationError("--classes: '\(name)' is not a 5xx class (\(known), or all)")
+            }
+            chosen.insert(c)
+        }
+        guard !chosen.isEmpty else { throw ValidationError("--classes: name at least one class") }
+        return chosen
     }
 
     func run() throws {
@@ -73,21 +108,37 @@ struct Check: ParsableCommand {
         options.deploys = [try DeployMarker(argument: deploy)]
         options.leavesPartialLastLine = true // the log may be mid-write
         let outcome = Analyzer(options: options).run(paths: input.files)
-        guard let comparison = outcome.summary.deploys.first else { throw ExitCode(2) }
+        let inputErrors = outcome.errors.map(\.description)
+        guard let comparison = outcome.summary.deploys.first else {
+            for error in inputErrors { writeStandardError("triage: \(error)\n") }
+            throw ExitCode(2)
+        }
         var thresholds = DeployGate.Thresholds()
         thresholds.maxErrorRate = try parsedRate()
         thresholds.maxIncrease = try parsedIncrease()
         thresholds.minRequests = minRequests
-        let gate = DeployGate(before: comparison.before, after: comparison.after, thresholds: thresholds)
-        let exitCode: Int32 = outcome.errors.isEmpty ? gate.verdict.exitCode : 2
+        let gate = DeployGate(comparison: comparison, classes: try parsedClasses(), thresholds: thresholds)
+        let exitCode = CheckExit.status(verdict: gate.verdict, hasInputErrors: !inputErrors.isEmpty)
         switch outputFormat {
         case .json:
-            writeStandardOutput(CheckRenderer().renderJSON(gate: gate, comparison: comparison, exitCode: exitCode))
+            writeStandardOutput(CheckRenderer().renderJSON(gate: gate, comparison: comparison, exitCode: exitCode, inputErrors: inputErrors))
         default:
-            writeStandardOutput(CheckRenderer().render(gate: gate, comparison: comparison, exitCode: exitCode))
+            writeStandardOutput(CheckRenderer().render(gate: gate, comparison: comparison, exitCode: exitCode, inputErrors: inputErrors))
         }
-        for error in outcome.errors { writeStandardError("triage: \(error.description)\n") }
+        for error in inputErrors { writeStandardError("triage: \(error)\n") }
         if exitCode != 0 { throw ExitCode(exitCode) }
+    }
+}
+
+/// The exit status of `triage check` (Docs/ExitCodes.md): a regression is never
+/// hidden by an input problem, and an input problem is never hidden by a lack
+/// of traffic (the missing input may be why there is too little).
+enum CheckExit {
+    static func status(verdict: DeployGate.Verdict, hasInputErrors: Bool) -> Int32 {
+        switch verdict {
+        case .regression: return 1
+        case .healthy, .insufficientData: return hasInputErrors ? 2 : verdict.exitCode
+        }
     }
 }
 

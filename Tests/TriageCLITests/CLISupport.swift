@@ -69,14 +69,19 @@ struct CLI {
     }
 
     /// Parses a JSON report. Every report (one with `schema_version` and `inputs`)
-    /// is first validated against Docs/triage-report.schema.json: a test that
-    /// reads a report fails when the report breaks the schema.
+    /// is first validated against Docs/triage-report.schema.json, and every
+    /// `triage check` output against Docs/triage-check.schema.json: a test that
+    /// reads one fails when it breaks its schema.
     static func json(_ text: String) throws -> [String: Any] {
         guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             throw CocoaError(.propertyListReadCorrupt)
         }
         if object["schema_version"] != nil, object["inputs"] != nil {
             let errors = try schemaValidator.validate(JSONValue.parse(text))
+            if !errors.isEmpty { throw SchemaViolation(errors: errors) }
+        }
+        if object["schema"] as? String == "triage-check" {
+            let errors = try checkSchemaValidator.validate(JSONValue.parse(text))
             if !errors.isEmpty { throw SchemaViolation(errors: errors) }
         }
         return object
@@ -90,6 +95,12 @@ struct CLI {
     static let schemaValidator: JSONSchemaValidator = {
         do { return try JSONSchemaValidator.reportSchema(checksKeyOrder: true) } catch {
             fatalError("cannot load Docs/triage-report.schema.json: \(error)")
+        }
+    }()
+
+    static let checkSchemaValidator: JSONSchemaValidator = {
+        do { return try JSONSchemaValidator.checkSchema(checksKeyOrder: true) } catch {
+            fatalError("cannot load Docs/triage-check.schema.json: \(error)")
         }
     }()
 

@@ -487,13 +487,23 @@ public final class Aggregator {
                                      failureClass: c, count: entry.value.after)
                     }
                     .sorted { ($0.count, $1.id) > ($1.count, $0.id) }
-                return DeployComparison(
+                let signatureCounts = d.signatures.compactMap { entry -> DeployComparison.SignatureCount? in
+                    guard let c = FailureClass(rawValue: Int(entry.key & 0xFF)) else { return nil }
+                    let name = routeName(Int32(entry.key >> 8) - 1)
+                    let space = name.firstIndex(of: " ") ?? name.endIndex
+                    return .init(method: String(name[..<space]),
+                                 route: space < name.endIndex ? String(name[name.index(after: space)...]) : "",
+                                 failureClass: c, before: entry.value.before, after: entry.value.after)
+                }.sorted { ($0.method, $0.route, $0.failureClass.rawValue) < ($1.method, $1.route, $1.failureClass.rawValue) }
+                var comparison = DeployComparison(
                     label: d.marker.label, time: time, windowSeconds: deployWindow, before: d.before, after: d.after,
                     verdict: verdict, pValue: p, originVerdict: originVerdict, originPValue: originP,
                     upstreamLikelyUnrelated: upstreamVerdict == .regression && originVerdict != .regression,
                     regressedRoutes: Array(changes.prefix(5)),
                     newSignatures: Array((ledger.newAppSignatures(deployTime: time, window: deployWindow) + newSignatures).prefix(10)),
-                    timeWasZoneless: d.marker.time.isZoneless)
+                    timeWasZoneless: d.marker.time.isZoneless, signatureCounts: signatureCounts)
+                comparison.judge()
+                return comparison
             }.sorted { $0.time < $1.time }
         s.clientsAffected = clients.count
         s.clientsAffectedIsLowerBound = clientsOverflowed

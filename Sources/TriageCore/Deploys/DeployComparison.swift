@@ -13,6 +13,8 @@ public struct WindowCounts: Sendable, Equatable {
     }
 
     public var errorRate: Double { requests > 0 ? Double(serverErrors) / Double(requests) : 0 }
+    /// Server errors of the given classes only.
+    public func errors(in classes: Set<FailureClass>) -> Int { classes.reduce(0) { $0 + self.classes[$1] } }
     public var upstreamErrors: Int { FailureClass.allCases.filter(\.isUpstream).reduce(0) { $0 + classes[$1] } }
 }
 
@@ -63,6 +65,28 @@ public struct DeployComparison: Sendable {
     public var newSignatures: [NewSignature]
     /// True when the deploy's time had no zone and was read in the log's.
     public var timeWasZoneless: Bool
+    /// Server errors of each access-log signature (class on a route) in the two
+    /// windows: the per-route and per-signature rules of ``regressions(classes:)`` read these.
+    public var signatureCounts: [SignatureCount] = []
+    /// What the deploy broke, judged on ``gateClasses`` (the report's deploy
+    /// section and the default `triage check` read the same list).
+    public var findings: [DeployFinding] = []
+
+    /// Server errors of one class on one route before and after the deploy.
+    public struct SignatureCount: Sendable, Equatable {
+        public var method: String
+        public var route: String
+        public var failureClass: FailureClass
+        public var before: Int
+        public var after: Int
+        public init(method: String, route: String, failureClass: FailureClass, before: Int, after: Int) {
+            self.method = method
+            self.route = route
+            self.failureClass = failureClass
+            self.before = before
+            self.after = after
+        }
+    }
 
     /// Significance level of the verdicts.
     public static let alpha = 0.01
@@ -72,7 +96,8 @@ public struct DeployComparison: Sendable {
     public static let minimumRequests = 30
 
     /// Decides the verdict for errors `e1` of `n1` before and `e2` of `n2` after.
-    public static func verdict(before e1: Int, of n1: Int, after e2: Int, of n2: Int) -> (DeployVerdict, Double) {
+    public static func verdict(before e1: Int, of n1: Int, after e2: Int, of n2: Int,
+                               alpha: Double = DeployComparison.alpha) -> (DeployVerdict, Double) {
         if n1 < minimumRequests || n2 < minimumRequests { return (.insufficientData, 1) }
         if e1 + e2 == 0 { return (.noChange, 1) }
         let r1 = Double(e1) / Double(n1), r2 = Double(e2) / Double(n2)

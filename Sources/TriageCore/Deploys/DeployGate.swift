@@ -1,9 +1,18 @@
 /// The post-deploy gate of `triage check`: may this rollout continue?
 ///
-/// Pure: it judges the before/after counts of one deploy against thresholds.
-/// A threshold is breached only when the observed value is past it *and* an
-/// exact test says the excess is real (p < `alpha`), so a few errors on low
-/// traffic never fail a deploy.
+/// Pure: it judges one ``DeployComparison`` on the server errors of the chosen
+/// classes (by default ``DeployComparison/gateClasses``: every 5xx class but
+/// `proxy_error`). The deploy fails when
+/// - a threshold is breached: the observed value is past it *and* an exact
+///   test says the excess is real (p < `alpha`); or
+/// - a finding of ``DeployComparison/regressions(classes:)``: the judged
+///   classes together, one class, one route or a new signature rose
+///   significantly (the same rule as the report's deploy verdict, so the
+///   report never calls a regression what the gate lets through).
+///
+/// Fewer than `minRequests` requests after the deploy cannot be judged,
+/// unless the evidence is overwhelming (p < `overwhelming`): 60 errors in 60
+/// requests is a failed deploy, not a lack of traffic.
 public struct DeployGate: Sendable {
     public struct Thresholds: Sendable {
         /// Highest acceptable 5xx rate after the deploy (0.01 = 1%); nil disables the check.
@@ -13,6 +22,8 @@ public struct DeployGate: Sendable {
         /// Fewer requests after the deploy than this cannot be judged.
         public var minRequests = 100
         public var alpha = 0.01
+        /// Below `minRequests`, a breach with a p-value under this still fails.
+        public var overwhelming = 1e-6
         public init() {}
     }
 
@@ -42,17 +53,30 @@ public struct DeployGate: Sendable {
 
     public var verdict: Verdict
     public var checks: [Check]
+    /// Significant rises per class, route and signature (and in total).
+    public var findings: [DeployFinding]
+    /// The classes judged, in the report's order.
+    public var classes: [FailureClass]
+    /// Server errors of the judged classes before and after.
+    public var judgedBefore: Int
+    public var judgedAfter: Int
     public var reason: String
 
-    public init(before: WindowCounts, after: WindowCounts, thresholds: Thresholds) {
+    public init(comparison c: DeployComparison, classes: Set<FailureClass> = DeployComparison.gateClasses,
+                thresholds: Thresholds = Thresholds()) {
+        self.classes = FailureClass.allCases.filter { classes.contains($0) }
+        let n1 = c.before.requests, n2 = c.after.requests
+        let e1 = c.before.errors(in: classes), e2 = c.after.errors(in: classes)
+        judgedBefore = e1
+        judgedAfter = e2
+        let rateBefore = n1 > 0 ? Double(e1) / Double(n1) : 0
+        let rateAfter = n2 > 0 ? Double(e2) / Double(n2) : 0
+        func enoughAfter(_ p: Double) -> Bool { n2 >= thresholds.minRequests || p < thresholds.overwhelming }
         var checks: [Check] = []
-        let e1 = before.serverErrors, n1 = before.requests
-        let e2 = after.serverErrors, n2 = after.requests
-        let rateAfter = after.errorRate, rateBefore = before.errorRate
         if let limit = thresholds.maxErrorRate {
             let p = n2 > 0 ? RateTest.exceeds(rate: limit, errors: e2, of: n2) : 1
             checks.append(Check(name: "max_error_rate", limit: limit, observed: rateAfter, pValue: p,
-                                isBreached: n2 >= thresholds.minRequests && rateAfter > limit && p < thresholds.alpha))
+                                isBreached: enoughAfter(p) && rateAfter > limit && p < thresholds.alpha))
         }
         if let ratio = thresholds.maxIncrease {
             if n1 < thresholds.minRequests {
@@ -62,24 +86,26 @@ public struct DeployGate: Sendable {
                 let observed = rateBefore > 0 ? rateAfter / rateBefore : (rateAfter > 0 ? .infinity : 1)
                 let p = RateTest.increase(before: e1, of: n1, after: e2, of: n2, ratio: ratio)
                 checks.append(Check(name: "max_increase", limit: ratio, observed: observed, pValue: p,
-                                    isBreached: n2 >= thresholds.minRequests && observed > ratio && p < thresholds.alpha))
+                                    isBreached: enoughAfter(p) && observed > ratio && p < thresholds.alpha))
             }
         }
         self.checks = checks
-        if let breached = checks.first(where: \.isBreached) {
+        // Findings below the traffic floor count only when overwhelming, as thresholds do.
+        findings = c.regressions(classes: classes).filter { enoughAfter($0.pValue) }
+        let breached = checks.filter(\.isBreached)
+        if !breached.isEmpty || !findings.isEmpty {
             verdict = .regression
-            reason = breached.name == "max_error_rate"
-                ? "5xx rate after the deploy is above the limit"
-                : "5xx rate after the deploy rose more than the allowed factor"
+            let count = breached.count + findings.count
+            reason = count == 1 ? "1 condition failed" : "\(count) conditions failed"
         } else if n2 < thresholds.minRequests {
             verdict = .insufficientData
             reason = "only \(n2) requests after the deploy (need \(thresholds.minRequests))"
-        } else if checks.allSatisfy({ $0.skippedReason != nil }) {
+        } else if !checks.isEmpty && checks.allSatisfy({ $0.skippedReason != nil }) {
             verdict = .insufficientData
             reason = checks.compactMap(\.skippedReason).joined(separator: "; ")
         } else {
             verdict = .healthy
-            reason = "no threshold breached"
+            reason = "no threshold breached and no class, route or signature rose significantly"
         }
     }
 }

@@ -111,25 +111,49 @@ import Glibc
 }
 
 @Suite struct DeployGateTests {
-    func window(_ requests: Int, _ errors: Int) -> WindowCounts {
+    func window(_ requests: Int, _ errors: Int, _ failureClass: FailureClass = .originError) -> WindowCounts {
         var w = WindowCounts()
         w.requests = requests
         w.serverErrors = errors
-        w.classes[.originError] = errors
+        w.classes[failureClass] = errors
         return w
     }
 
+    func comparison(_ before: WindowCounts, _ after: WindowCounts,
+                    signatures: [DeployComparison.SignatureCount] = []) -> DeployComparison {
+        var c = DeployComparison(label: "v2", time: 0, windowSeconds: 900, before: before, after: after, verdict: .noChange,
+                                 pValue: 1, originVerdict: .noChange, originPValue: 1, upstreamLikelyUnrelated: false,
+                                 regressedRoutes: [], newSignatures: [], timeWasZoneless: false, signatureCounts: signatures)
+        c.judge()
+        return c
+    }
+
+    func gate(_ before: WindowCounts, _ after: WindowCounts, _ t: DeployGate.Thresholds,
+              signatures: [DeployComparison.SignatureCount] = []) -> DeployGate {
+        DeployGate(comparison: comparison(before, after, signatures: signatures), thresholds: t)
+    }
+
     @Test("exit codes of the gate: healthy 0, regression 1, not enough traffic 3")
-    func gate() {
+    func exitCodes() {
         var t = DeployGate.Thresholds()
         t.maxErrorRate = 0.01
         t.maxIncrease = 2
         t.minRequests = 200
-        #expect(DeployGate(before: window(1000, 2), after: window(1000, 3), thresholds: t).verdict.exitCode == 0)
-        #expect(DeployGate(before: window(1000, 2), after: window(1000, 40), thresholds: t).verdict.exitCode == 1)
-        #expect(DeployGate(before: window(1000, 2), after: window(50, 10), thresholds: t).verdict.exitCode == 3)
+        #expect(gate(window(1000, 2), window(1000, 3), t).verdict.exitCode == 0)
+        #expect(gate(window(1000, 2), window(1000, 40), t).verdict.exitCode == 1)
+        #expect(gate(window(1000, 2), window(50, 2), t).verdict.exitCode == 3)
         // Over the absolute limit only by noise (1.2% of 250 = 3 errors vs 1%): not breached.
-        #expect(DeployGate(before: window(1000, 10), after: window(250, 3), thresholds: t).verdict == .healthy)
+        #expect(gate(window(1000, 10), window(250, 3), t).verdict == .healthy)
+    }
+
+    @Test("below --min-requests, overwhelming evidence still fails: 10 errors of 50 requests against 1%")
+    func overwhelmingAtLowTraffic() {
+        var t = DeployGate.Thresholds()
+        t.maxErrorRate = 0.01
+        t.minRequests = 200
+        let g = gate(window(1000, 2), window(50, 10), t)
+        #expect(g.verdict == .regression)
+        #expect(g.checks.first { $0.name == "max_error_rate" }?.isBreached == true)
     }
 
     @Test("with no traffic before, the increase check is skipped but the absolute limit still judges")
@@ -137,9 +161,56 @@ import Glibc
         var t = DeployGate.Thresholds()
         t.maxErrorRate = 0.01
         t.minRequests = 100
-        let gate = DeployGate(before: window(0, 0), after: window(1000, 100), thresholds: t)
-        #expect(gate.verdict == .regression)
-        #expect(gate.checks.contains { $0.name == "max_increase" && $0.skippedReason != nil })
+        let g = gate(window(0, 0), window(1000, 100), t)
+        #expect(g.verdict == .regression)
+        #expect(g.checks.contains { $0.name == "max_increase" && $0.skippedReason != nil })
+    }
+
+    @Test("proxy_error is not judged by default: a rise in it alone passes, and passes the report's verdict too")
+    func proxyErrorNotJudged() {
+        let c = comparison(window(2000, 10, .proxyError), window(2000, 200, .proxyError))
+        #expect(c.verdict != .regression)
+        #expect(DeployGate(comparison: c).verdict == .healthy)
+        #expect(DeployGate(comparison: c, classes: [.proxyError]).verdict == .regression)
+    }
+
+    @Test("a route that goes from zero to many fails; one of many routes moving by chance does not")
+    func routes() {
+        let t = DeployGate.Thresholds()
+        func routeCount(_ route: String, _ before: Int, _ after: Int) -> DeployComparison.SignatureCount {
+            .init(method: "GET", route: route, failureClass: .originError, before: before, after: after)
+        }
+        // 30 routes with 2 errors before and after each, and one new route with 20 errors.
+        let steady = (0..<30).map { routeCount("/r\($0)", 2, 2) }
+        var before = window(20_000, 60), after = window(20_000, 80)
+        let g = gate(before, after, t, signatures: steady + [routeCount("/new", 0, 20)])
+        #expect(g.findings.contains { $0.kind == .route && $0.subject == "GET /new" && $0.after == 20 })
+        #expect(g.verdict == .regression)
+        // 4 errors on one route out of 30 tested is not significant at 0.01/31.
+        before = window(20_000, 60)
+        after = window(20_000, 64)
+        let noise = gate(before, after, t, signatures: steady + [routeCount("/x", 0, 4)])
+        #expect(!noise.findings.contains { $0.kind == .route || $0.kind == .newSignature })
+    }
+
+    @Test("a new signature on a route that already failed is its own finding")
+    func newSignature() {
+        let t = DeployGate.Thresholds()
+        var before = WindowCounts(), after = WindowCounts()
+        before.requests = 5000
+        after.requests = 5000
+        before.classes[.originError] = 30
+        after.classes[.originError] = 30
+        after.classes[.upstreamTimeout] = 25
+        before.serverErrors = 30
+        after.serverErrors = 55
+        let g = gate(before, after, t, signatures: [
+            .init(method: "GET", route: "/a", failureClass: .originError, before: 30, after: 30),
+            .init(method: "GET", route: "/b", failureClass: .originError, before: 0, after: 0),
+            .init(method: "POST", route: "/a", failureClass: .upstreamTimeout, before: 0, after: 25),
+        ])
+        #expect(g.findings.contains { $0.kind == .failureClass && $0.subject == "upstream_timeout" })
+        #expect(g.findings.contains { $0.kind == .route && $0.subject == "POST /a" })
     }
 }
 
