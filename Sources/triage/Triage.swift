@@ -21,7 +21,8 @@ struct Triage: ParsableCommand {
             read from --nginx-conf. Without --log-format the presets are tried on each input's first lines.
 
             Exit status (report): 0 the report was written; 2 an input was damaged, unreadable or in no \
-            known format (the report covers everything that could be read); 64 usage error. \
+            known format, or the --state file was corrupt (the report covers everything that could be read); \
+            64 usage error; 75 another run holds the --state file (nothing read: try again later). \
             'triage check' has its own: see 'triage check --help'.
 
             Every option of the report (formats, deploys, --since, --state, -o …): triage report --help
@@ -70,8 +71,12 @@ struct Report: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Explain choices on standard error: reading order, format detected and why, fields used to classify.")
     var verbose = false
 
-    @Option(help: ArgumentHelp("Remember where this run stopped in each file and start there next time (for cron); rotation and truncation are detected.", valueName: "file"))
+    @Option(help: ArgumentHelp("Remember where this run stopped in each file and start there next time (for cron): every line once, across rename, copytruncate, compress and dateext; locked against overlapping runs.", valueName: "file"))
     var state: String?
+
+    @Option(name: .customLong("state-wait"),
+            help: ArgumentHelp("Seconds to wait for another run holding the --state file; then exit 75 without reading.", valueName: "seconds"))
+    var stateWait: Int = 10
 
     @Option(help: ArgumentHelp("Only requests at or after TIME (absolute, or relative like 2h: back from the newest line, or from --now).", valueName: "time"))
     var since: String?
@@ -112,6 +117,7 @@ struct Report: ParsableCommand {
                 throw ValidationError("--app-id-pattern: \(error.description)")
             }
         }
+        guard stateWait >= 0 else { throw ValidationError("--state-wait must be 0 or more seconds") }
         if state != nil && (input.files.contains("-") || input.files.isEmpty) {
             throw ValidationError("--state needs files: standard input has no position to resume from")
         }
@@ -132,6 +138,7 @@ struct Report: ParsableCommand {
         options.now = try resolveNow(now)
         options.nowIsExplicit = now != nil
         options.statePath = state
+        options.stateLockWait = Double(stateWait)
         options.since = since.flatMap(TimeSpec.init)
         options.until = until.flatMap(TimeSpec.init)
         options.deployWindow = deployWindow?.seconds ?? 1800
@@ -152,6 +159,10 @@ struct Report: ParsableCommand {
         if progress.enabled { analyzer.onProgress = { progress.update($0) } }
         let outcome = analyzer.run(paths: input.files)
         progress.finish()
+        if let locked = outcome.errors.first(where: { if case .stateLocked = $0 { return true } else { return false } }) {
+            writeStandardError("triage: \(locked.description)\n")
+            throw ExitCode(75)
+        }
         let text: String
         switch reportFormat {
         case .terminal:

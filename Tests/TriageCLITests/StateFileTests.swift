@@ -85,6 +85,37 @@ import Testing
         }
     }
 
+    @Test("a crafted or damaged triage state (huge numbers, truncated JSON) is exit 2 with a message, set aside, and the run still reports")
+    func damagedStateSetAside() throws {
+        try append("access.log", (0..<3).map { Self.line($0) }.joined())
+        let crafted = [
+            #"{"triage_state_version":2,"files":[{"path":"/x","device":"1","inode":"2","size":1,"offset":1,"lines":1,"head":"ab","head_length":99999999999999,"gzip":false}]}"#,
+            #"{"triage_state_version":1,"files":[{"path":"/x","device":"1","inode":"2","size":1,"offset":99999999999999999999,"lines":1,"head":"ab","head_length":10,"gzip":false}]}"#,
+            #"{"triage_state_version":2,"files":[{"path":"/x","device":"1","inode":"2","size":1,"offset":1,"lines":9223372036854775807,"head":"ab","head_length":10,"gzip":false}]}"#,
+            #"{"triage_state_version":2,"files":[{"path":"/x","dev"#,
+        ]
+        for content in crafted {
+            let statePath = dir.appendingPathComponent("state.json")
+            try? FileManager.default.removeItem(at: statePath)
+            for old in try FileManager.default.contentsOfDirectory(atPath: dir.path) where old.contains(".corrupt-") {
+                try FileManager.default.removeItem(at: dir.appendingPathComponent(old))
+            }
+            try Data(content.utf8).write(to: statePath)
+            let result = try CLI.run(["--format", "json", "--state", statePath.path, dir.appendingPathComponent("access.log").path])
+            #expect(result.status == 2, "\(content): \(result.stderr)")
+            #expect(result.stderr.contains("set aside as"), "\(result.stderr)")
+            #expect(try CLI.json(result.stdout).object("totals").int("requests") == 3)
+            let aside = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("state.json.corrupt-") }
+            #expect(aside.count == 1)
+            if let name = aside.first {
+                #expect(String(decoding: try Data(contentsOf: dir.appendingPathComponent(name)), as: UTF8.self) == content)
+            }
+            // The fresh state works: the next run reads nothing new and exits 0.
+            let next = try run(["access.log"])
+            #expect(next.status == 0 && next.requests == 0)
+        }
+    }
+
     @Test("--state with standard input is a usage error")
     func stdin() throws {
         #expect(try CLI.run(["--state", dir.appendingPathComponent("s.json").path, "-"], stdin: Data()).status == 64)

@@ -36,6 +36,8 @@ public struct AnalysisOptions: Sendable {
     public var nowIsExplicit = false
     /// `--state`: resume each file where the last run stopped, and record where this one stops.
     public var statePath: String?
+    /// How long to wait for another run that holds the state file's lock.
+    public var stateLockWait: Double = 10
     /// The deflate engine for gzip inputs (ISA-L; zlib as the fallback).
     public var inflateEngine: InflateEngine = .isal
     /// Threads for large plain files (0: one per core, at most 8; 1: one pass).
@@ -104,8 +106,6 @@ public final class Analyzer {
     private var malformedReasons: [String: Int] = [:]
     private var malformedTotal = 0
     private var linesTotal = 0
-    /// Inodes of this run's inputs (with --state).
-    private var inputInodes: Set<UInt64> = []
     /// Remarks about the inputs for the report (rotation seen by --state, …).
     private var notes: [String] = []
     /// What relative --since/--until count back from.
@@ -153,9 +153,11 @@ public final class Analyzer {
         }
         var state: CronState?
         var nextState = CronState()
+        // Held until the new state is saved: an overlapping run waits, then refuses.
+        var lock: CronStateLock?
         if let statePath = options.statePath {
             do {
-                state = try CronState.load(path: statePath) ?? CronState()
+                lock = try CronStateLock.acquire(statePath: statePath, waitSeconds: options.stateLockWait)
             } catch let error as TriageError {
                 errors.append(error)
                 return AnalysisOutcome(summary: finish(), errors: errors)
@@ -163,15 +165,33 @@ public final class Analyzer {
                 errors.append(.state(path: statePath, reason: "\(error)"))
                 return AnalysisOutcome(summary: finish(), errors: errors)
             }
+            do {
+                state = try CronState.load(path: statePath) ?? CronState()
+            } catch {
+                switch error {
+                case let .foreign(reason), let .unsupported(reason):
+                    errors.append(.state(path: statePath, reason: reason))
+                    return AnalysisOutcome(summary: finish(), errors: errors)
+                case let .corrupt(reason):
+                    // Never silently reset: say so (exit 2), keep the damaged file for inspection, start over.
+                    let aside = CronState.setAside(path: statePath, now: options.now)
+                    guard let aside else {
+                        errors.append(.state(path: statePath, reason: "\(reason); it could not be set aside, so it is left as it is and nothing was read"))
+                        return AnalysisOutcome(summary: finish(), errors: errors)
+                    }
+                    errors.append(.state(path: statePath, reason: "\(reason); set aside as \(aside), and this run read every input from its start (lines counted by earlier runs are counted again)"))
+                    state = CronState()
+                }
+            }
         }
-        if state != nil {
-            inputInodes = Set(ordered.compactMap { (try? FileDescriptorSource.open($0))?.status()?.inode })
-        }
+        var claimed = Set<Int>()
         for path in ordered {
             inputIndex += 1
             do {
                 if let state {
-                    if let entry = try analyzeResuming(path, state: state) { nextState.entries.append(entry) }
+                    if let entry = try analyzeResuming(path, state: state, claimed: &claimed, readThisRun: nextState.entries) {
+                        nextState.entries.append(entry)
+                    }
                 } else if !analyzeInChunks(path) {
                     analyze(try InputOpener.open(path, engine: options.inflateEngine),
                             leavesPartialLastLine: options.leavesPartialLastLine)
@@ -188,50 +208,94 @@ public final class Analyzer {
         if !options.appLogs.isEmpty { correlate(options.appLogs) }
         if let statePath = options.statePath, let state {
             // Keep positions of files not read this run while they still exist unchanged in place.
-            for old in state.entries where !nextState.entries.contains(where: { $0.inode == old.inode && $0.device == old.device }) {
+            for (index, old) in state.entries.enumerated() where !claimed.contains(index) {
                 if let status = (try? FileDescriptorSource.open(old.path))?.status(),
-                   status.inode == old.inode, status.device == old.device {
+                   status.inode == old.inode, status.device == old.device,
+                   !nextState.entries.contains(where: { $0.inode == old.inode && $0.device == old.device }) {
                     nextState.entries.append(old)
                 }
             }
             do { try nextState.save(path: statePath) } catch let error as TriageError { errors.append(error) } catch {}
         }
+        withExtendedLifetime(lock) {}
         return AnalysisOutcome(summary: finish(), errors: errors)
     }
 
     /// Opens `path` and reads it from where `state` says the last run stopped.
-    /// Returns the entry that records where this run stopped.
-    private func analyzeResuming(_ path: String, state: CronState) throws -> CronState.Entry? {
+    /// Returns the entry that records where this run stopped (nil for an empty
+    /// file, or a copy of another input of this run).
+    private func analyzeResuming(_ path: String, state: CronState, claimed: inout Set<Int>,
+                                 readThisRun: [CronState.Entry]) throws -> CronState.Entry? {
         let file = try FileDescriptorSource.open(path)
         var magic = [UInt8](repeating: 0, count: 2)
         let n = magic.withUnsafeMutableBytes { file.readAt(0, into: $0) }
         let isGzip = n == 2 && InputOpener.isGzipMagic(magic)
-        guard let identity = CronState.identity(of: file) else { return nil }
-        let (start, note) = state.start(for: path, file: file, isGzip: isGzip, inputInodes: inputInodes)
+        guard let status = file.status() else { return nil }
+        let fingerprint = ContentFingerprint.read(file, isGzip: isGzip, engine: options.inflateEngine)
+        let observed = CronState.Observed(path: path, fingerprint: fingerprint, device: status.device, inode: status.inode,
+                                          size: status.size, isGzip: isGzip)
+        let (start, note) = state.start(for: observed, claimed: &claimed, readThisRun: readThisRun)
         if let note { notes.append(note) }
-        var entry = CronState.Entry(path: path, device: identity.device, inode: identity.inode, size: identity.size,
-                                    offset: 0, lines: 0, head: identity.head, headLength: identity.headLength, isGzip: isGzip)
-        switch start {
-        case .skip:
-            let previous = state.entries.first { $0.device == identity.device && $0.inode == identity.inode }
-            entry.offset = previous?.offset ?? 0
-            entry.lines = previous?.lines ?? 0
-            inputs.append(.init(path: path, format: "-", formatSource: "unchanged since the last run", isGzip: isGzip,
+        var entry = CronState.Entry(path: path, device: status.device, inode: status.inode, size: status.size, offset: 0,
+                                    lines: 0, head: fingerprint.hash(length: fingerprint.head.count) ?? "0",
+                                    headLength: fingerprint.head.count, isGzip: isGzip)
+        func unread(_ reason: String) {
+            inputs.append(.init(path: path, format: "-", formatSource: reason, isGzip: isGzip,
                                 lines: 0, records: 0, malformed: 0, blank: 0, skipped: 0, error: nil,
                                 hasUpstreamFields: false, hasRequestID: false))
-        case let .resume(offset, line):
+        }
+        switch start {
+        case .skip:
+            let previous = state.entries.first { $0.device == status.device && $0.inode == status.inode }
+                ?? state.entries.first { fingerprint.matches($0.head, length: $0.headLength) }
+            entry.offset = previous?.offset ?? 0
+            entry.lines = previous?.lines ?? 0
+            unread("unchanged since the last run")
+        case let .duplicate(of: twin):
+            unread("same content as \(twin)")
+            return nil
+        case let .resume(offset, line) where !isGzip:
             guard file.seek(to: offset) else { throw TriageError.readFailed(path: path, reason: "cannot seek to \(offset)") }
             let input = OpenedInput(source: file, raw: file, isGzip: false, displayPath: path, fileSize: file.regularFileSize)
             let end = analyze(input, startOffset: offset, firstLineNumber: line, leavesPartialLastLine: true)
             entry.offset = end.offset
             entry.lines = end.lastLine
+        case let .resume(offset, line):
+            // A file compressed since it was read: skip the decompressed bytes already read.
+            let input = try InputOpener.wrap(source: file, displayPath: path, engine: options.inflateEngine)
+            let skipped = try Self.discard(offset, from: input.source)
+            guard skipped == offset else {
+                notes.append("\(path): shorter than when it was last read (\(skipped) of \(offset) bytes); nothing more read")
+                entry.offset = skipped
+                entry.lines = line - 1
+                unread("shorter than at the last run")
+                return entry
+            }
+            let end = analyze(input, startOffset: offset, firstLineNumber: line, leavesPartialLastLine: false)
+            entry.offset = end.offset
+            entry.lines = end.lastLine
         case .beginning:
             let input = try InputOpener.wrap(source: file, displayPath: path, engine: options.inflateEngine)
             let end = analyze(input, leavesPartialLastLine: !isGzip)
+            // An empty file has no content to know it by: the next run reads it from its start anyway.
+            if fingerprint.head.isEmpty { return nil }
             entry.offset = end.offset
             entry.lines = end.lastLine
         }
         return entry
+    }
+
+    /// Reads and drops `count` bytes of `source`; returns how many there were.
+    private static func discard(_ count: Int64, from source: ByteSource) throws -> Int64 {
+        var scratch = [UInt8](repeating: 0, count: 64 * 1024)
+        var done: Int64 = 0
+        while done < count {
+            let want = Int(min(Int64(scratch.count), count - done))
+            let n = try scratch.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[..<want])) }
+            if n == 0 { break }
+            done += Int64(n)
+        }
+        return done
     }
 
     /// Analyses one opened input.

@@ -18,6 +18,8 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
     case regex(pattern: String, message: String)
     /// The --state file cannot be used.
     case state(path: String, reason: String)
+    /// Another run holds the --state file's lock (exit 75: try again later).
+    case stateLocked(path: String, waitedSeconds: Int)
     /// A relative --since/--until without a newest line to count back from.
     case noTimeReference(String)
     /// Every line of an input with text is over `--max-line-length`: none could be matched.
@@ -46,6 +48,8 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
             return "\(path): every line with text (\(lines)) is over \(limit) bytes (--max-line-length), so none could be read: counted as malformed"
         case let .noTimeReference(reason): return reason
         case let .state(path, reason): return "state file \(path): \(reason)"
+        case let .stateLocked(path, waited):
+            return "state file \(path): another triage run is using it (waited \(waited) s for its lock \(path).lock); nothing was read, so no line is counted twice: run again later"
         }
     }
 }
