@@ -101,12 +101,25 @@ struct Report: ParsableCommand {
             help: ArgumentHelp("How far an app-log event's time may be from its 5xx's (default 5m).", valueName: "duration"))
     var appTimeTolerance: Duration?
 
+    @Option(name: .customLong("error-log"),
+            help: ArgumentHelp("A server error log, nginx or Apache (plain or gzip; repeatable), whose lines say why requests failed.",
+                               valueName: "file"))
+    var errorLogs: [String] = []
+
+    @Option(name: .customLong("error-time-tolerance"),
+            help: ArgumentHelp("How far an error-log line's time may be from its request's access-log time (default 2s).",
+                               valueName: "duration"))
+    var errorTimeTolerance: Duration?
+
     mutating func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
         if appLogs.contains("-") && (input.files.contains("-") || input.files.isEmpty) {
             throw ValidationError("standard input can be read only once: give the access log or the --app-log as a file")
         }
-        if appLogs.filter({ $0 == "-" }).count > 1 { throw ValidationError("'-' (standard input) can be read only once") }
+        if errorLogs.contains("-") && (input.files.contains("-") || input.files.isEmpty || appLogs.contains("-")) {
+            throw ValidationError("standard input can be read only once: give the access log or the --error-log as a file")
+        }
+        if (appLogs + errorLogs).filter({ $0 == "-" }).count > 1 { throw ValidationError("'-' (standard input) can be read only once") }
         if let appIDPattern {
             do {
                 let regex = try Regex(appIDPattern)
@@ -145,6 +158,8 @@ struct Report: ParsableCommand {
         options.appLogs = appLogs
         options.appIDPattern = appIDPattern
         options.appTimeTolerance = appTimeTolerance?.seconds ?? 300
+        options.errorLogs = errorLogs
+        options.errorTimeTolerance = errorTimeTolerance?.seconds ?? 2
         do {
             options.deploys = try deploys.map(DeployMarker.init(argument:))
             if let deploysFile { options.deploys += try DeployFile.read(path: deploysFile) }

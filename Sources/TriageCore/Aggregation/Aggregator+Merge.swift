@@ -1,8 +1,10 @@
 extension Aggregator {
     /// A new, empty aggregator with the same limits, rules and deploys, for another thread.
     func makeSibling() -> Aggregator {
-        Aggregator(limits: limits, routeRules: routeRuleSpecifications, deploys: deploys.map(\.marker),
-                   deployWindow: deployWindow, now: now)
+        let sibling = Aggregator(limits: limits, routeRules: routeRuleSpecifications, deploys: deploys.map(\.marker),
+                                 deployWindow: deployWindow, now: now)
+        sibling.errorJoin = errorJoin.map { ErrorLogJoin(index: $0.index) }
+        return sibling
     }
 
     /// Adds everything `other` counted, as if its records had come after this one's.
@@ -75,6 +77,8 @@ extension Aggregator {
         for i in statusCounts.indices { statusCounts[i] += other.statusCounts[i] }
         classes.add(other.classes)
         statusOnly.add(other.statusOnly)
+        errorLogDecided.add(other.errorLogDecided)
+        if let mine = errorJoin, let theirs = other.errorJoin { mine.merge(theirs) }
         for i in classFirst.indices {
             classFirst[i] = Self.earlier(classFirst[i], other.classFirst[i])
             classLast[i] = Self.later(classLast[i], other.classLast[i])

@@ -69,6 +69,10 @@ public final class Aggregator {
     var statusCounts = [Int](repeating: 0, count: 1000)
     var classes = ClassCounts()
     var statusOnly = ClassCounts()
+    /// Requests whose class a server error log's line decided (`--error-log`, `confidence.error_log`).
+    var errorLogDecided = ClassCounts()
+    /// The join with server error logs, when they were given (one per aggregator; the index is shared).
+    var errorJoin: ErrorLogJoin?
     var classFirst = [Int64?](repeating: nil, count: FailureClass.allCases.count)
     var classLast = [Int64?](repeating: nil, count: FailureClass.allCases.count)
     var classSamples = [[String]](repeating: [], count: FailureClass.allCases.count)
@@ -149,6 +153,9 @@ public final class Aggregator {
                 decision = Classifier.Decision(failureClass: .originError, confidence: .upstreamFields)
             }
         }
+        // The error log's line for this request, if any, says why (and may change a status-only class).
+        var cause: ErrorCause?
+        if let errorJoin { (decision, cause) = errorJoin.join(record, line: line, decision: decision, attempts: attempts) }
 
         // Time and timeline.
         let time = record.time
@@ -175,6 +182,7 @@ public final class Aggregator {
             let c = decision.failureClass
             classes[c] += 1
             if decision.confidence == .statusOnly { statusOnly[c] += 1 }
+            if decision.confidence == .errorLog { errorLogDecided[c] += 1 }
             if time != .min {
                 if classFirst[c.rawValue].map({ time < $0 }) ?? true { classFirst[c.rawValue] = time }
                 if classLast[c.rawValue].map({ time > $0 }) ?? true { classLast[c.rawValue] = time }
@@ -193,7 +201,7 @@ public final class Aggregator {
         if isServerError && time != .min { current.routeErrors[routeIndex, default: 0] += 1 }
         if isServerError, let decision, decision.failureClass.isServerError {
             ledger.add(requestID: hasRequestID ? record.requestID.bytes(in: line) : nil, time: time, route: routeIndex,
-                       failureClass: decision.failureClass, upstreamStatus: attempts.last?.status ?? 0)
+                       failureClass: decision.failureClass, upstreamStatus: attempts.last?.status ?? 0, cause: cause)
         }
         if hasUpstreamFields { addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID, timed: time != .min) }
         if !deploys.isEmpty && time != .min {
@@ -450,6 +458,10 @@ public final class Aggregator {
         }
         s.incidents = IncidentDetector.detect(series, routeName: routeName, upstreamName: upstreamName)
         s.logUTCOffset = logUTCOffset
+        if let errorJoin {
+            for c in FailureClass.allCases { s.classDetails[c.rawValue].errorLog = errorLogDecided[c] }
+            errorJoin.summarize(into: &s, logUTCOffset: logUTCOffset ?? 0)
+        }
         if !deploysResolved { resolveDeploys(utcOffset: 0) }
         s.deploys = deploys
             .map { d in

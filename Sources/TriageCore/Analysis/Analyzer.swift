@@ -55,6 +55,14 @@ public struct AnalysisOptions: Sendable {
     /// Times a record may carry; a line dated outside is malformed ("implausible
     /// time"). Nil: ``defaultPlausibleTimes(now:)`` at the start of the run.
     public var plausibleTimes: ClosedRange<Int64>?
+    /// Server error logs (nginx, Apache) whose lines say why requests failed (`--error-log`).
+    public var errorLogs: [String] = []
+    /// How far (seconds) an error-log line's time may be from its request's access-log time.
+    public var errorTimeTolerance: Int64 = 2
+    /// Error-log lines with a cause kept for joining (56 bytes each); the rest are counted as untracked.
+    public var errorLogLimit = 500_000
+    /// Recognise error logs among the inputs (an input whose first lines are error-log lines).
+    public var detectsErrorLogs = true
 
     public init() {}
 
@@ -113,6 +121,9 @@ public final class Analyzer {
     private var appLogInputs: [TriageSummary.AppLogInput] = []
     /// Record times outside are malformed (``AnalysisOptions/plausibleTimes``).
     let plausibleTimes: ClosedRange<Int64>
+    private var errorLogInputs: [TriageSummary.ErrorLogInput] = []
+    /// Inputs that interleave error-log and access-log lines: their error lines are counted, not malformed.
+    private var interleavedPaths: Set<String> = []
 
     /// Called every ``progressInterval`` lines and at the end of each input; keep it cheap.
     public var onProgress: ((Progress) -> Void)?
@@ -136,8 +147,15 @@ public final class Analyzer {
 
     /// Analyses `paths` (`-` is standard input) and returns the outcome.
     public func run(paths: [String]) -> AnalysisOutcome {
-        let ordered = RotatedSet.oldestFirst(paths)
-        inputCount = ordered.count + options.appLogs.count
+        var ordered = RotatedSet.oldestFirst(paths)
+        let (detected, interleaved) = options.detectsErrorLogs ? detectErrorLogs(ordered) : ([], [])
+        ordered.removeAll { detected.contains($0) }
+        interleavedPaths = Set(interleaved)
+        let errorLogPaths = RotatedSet.oldestFirst(options.errorLogs)
+        inputCount = ordered.count + options.appLogs.count + errorLogPaths.count + detected.count
+        if !errorLogPaths.isEmpty || !detected.isEmpty || !interleaved.isEmpty {
+            readErrorLogs(given: errorLogPaths, detected: RotatedSet.oldestFirst(detected), interleaved: interleaved)
+        }
         if ordered != paths {
             onExplain?("reading order (rotated sets oldest first): \(ordered.joined(separator: ", "))")
         }
@@ -333,6 +351,7 @@ public final class Analyzer {
         func makeProcessor(_ parser: LineDecoder) -> LineProcessor {
             let p = LineProcessor(parser: parser, aggregator: aggregator, path: path, options: options,
                                   timeReference: timeReference, plausibleTimes: plausibleTimes)
+            p.countsErrorLogLines = interleavedPaths.contains(path)
             for entry in sample {
                 entry.bytes.withUnsafeBufferPointer {
                     p.process($0, number: entry.number, isTerminated: entry.isTerminated, isOverlong: entry.isOverlong)
@@ -493,6 +512,7 @@ public final class Analyzer {
             stats.records += p.records
             stats.malformed += p.malformed
             stats.blank += p.blank
+            stats.errorLogLines += p.errorLogLines
             stats.outsideTimeRange += p.outsideTimeRange
             malformedTotal += p.malformed
             for (kind, count) in p.reasons { malformedReasons[kind, default: 0] += count }
@@ -557,8 +577,10 @@ public final class Analyzer {
             guard let chunkFile = try? FileDescriptorSource.open(path), chunkFile.seek(to: bounds[k]) else { return false }
             let parser = k == 0 ? firstParser : firstParser.format.makeDecoder()
             let aggregator = k == 0 ? self.aggregator : self.aggregator.makeSibling()
-            processors.append(LineProcessor(parser: parser, aggregator: aggregator, path: path, options: options,
-                                            timeReference: timeReference, plausibleTimes: plausibleTimes))
+            let processor = LineProcessor(parser: parser, aggregator: aggregator, path: path, options: options,
+                                          timeReference: timeReference, plausibleTimes: plausibleTimes)
+            processor.countsErrorLogLines = interleavedPaths.contains(path)
+            processors.append(processor)
             let reader = LineReader(source: LimitedSource(base: chunkFile, limit: bounds[k + 1] - bounds[k]),
                                     maxLineLength: options.maxLineLength, startOffset: bounds[k])
             readers.append((reader, chunkFile))
@@ -700,6 +722,62 @@ public final class Analyzer {
         }
     }
 
+    // MARK: - Server error logs
+
+    /// Inputs given as access logs whose first lines are error-log lines: wholly (read only as
+    /// error logs) or interleaved with access lines (read by both passes). Standard input is not
+    /// looked at: it cannot be read twice.
+    func detectErrorLogs(_ paths: [String]) -> (errorLogs: [String], interleaved: [String]) {
+        var errorLogs: [String] = [], interleaved: [String] = []
+        for path in paths where path != "-" {
+            guard let input = try? InputOpener.open(path, engine: options.inflateEngine) else { continue }
+            var sample: [[UInt8]] = []
+            let reader = LineReader(source: input.source, maxLineLength: options.maxLineLength)
+            struct Enough: Error {}
+            _ = try? reader.forEachLine { line in
+                if !line.bytes.isEmpty, !line.isOverlong { sample.append(Array(line.bytes)) }
+                if sample.count >= FormatDetector.sampleSize { throw Enough() }
+            }
+            switch ErrorLogReader.kind(of: sample) {
+            case .accessLog: break
+            case .errorLog: errorLogs.append(path)
+            case .interleaved: interleaved.append(path)
+            }
+        }
+        return (errorLogs, interleaved)
+    }
+
+    /// Reads the server error logs before the access logs, so that each access line is joined
+    /// to the error lines about it as it is counted (see ``ErrorLogIndex``).
+    func readErrorLogs(given: [String], detected: [String], interleaved: [String]) {
+        let index = ErrorLogIndex(limit: options.errorLogLimit, tolerance: options.errorTimeTolerance)
+        let reader = ErrorLogReader(index: index, maxLineLength: options.maxLineLength)
+        let all = given.map { ($0, false, false) } + detected.map { ($0, true, false) } + interleaved.map { ($0, true, true) }
+        for (path, isDetected, isInterleaved) in all {
+            if !isInterleaved { inputIndex += 1 }
+            let index = inputIndex, count = max(inputCount, inputIndex)
+            let report = onProgress.map { onProgress in
+                { (bytes: Int64, size: Int64?, lines: Int) in
+                    onProgress(Progress(path: path, fileBytesRead: bytes, fileSize: size, lines: lines,
+                                        inputIndex: index, inputCount: count))
+                }
+            }
+            let (stats, error) = reader.read(path: path, engine: options.inflateEngine, isInterleaved: isInterleaved,
+                                             isDetected: isDetected, progress: report)
+            if let error { errors.append(error) }
+            let dialect = stats.apacheEntries > stats.nginxEntries ? "Apache" : "nginx"
+            if isInterleaved {
+                notes.append("\(path): \(stats.entries) \(dialect) error-log lines among the access lines were read as an error log.")
+            } else if isDetected {
+                notes.append("\(path): recognised as an \(dialect) error log (as if given with --error-log).")
+            }
+            onExplain?("\(path): \(dialect) error log, \(stats.lines) lines, \(stats.entries) entries, \(stats.causes.total) with a cause")
+            errorLogInputs.append(stats)
+        }
+        index.seal()
+        aggregator.errorJoin = ErrorLogJoin(index: index)
+    }
+
     /// The summary of everything analysed so far.
     public func finish() -> TriageSummary {
         var s = aggregator.summary(top: options.top)
@@ -711,6 +789,13 @@ public final class Analyzer {
             $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0
         }
         s.correlation.appLogs = appLogInputs
+        if !errorLogInputs.isEmpty {
+            var e = s.errorLog ?? TriageSummary.ErrorLog()
+            e.inputs = errorLogInputs
+            e.toleranceSeconds = options.errorTimeTolerance
+            if s.errorLog == nil { e.serverErrors = s.serverErrors }
+            s.errorLog = e
+        }
         s.correlation.hint = correlationHint(for: s)
         s.hints = notes + hints(for: s)
         return s
@@ -737,7 +822,7 @@ public final class Analyzer {
     private func hints(for s: TriageSummary) -> [String] {
         var hints: [String] = []
         let read = s.inputs.filter { $0.records > 0 }
-        if s.classes.total > 0, read.contains(where: { !$0.hasUpstreamFields }) {
+        if s.statusOnlyCount > 0, read.contains(where: { !$0.hasUpstreamFields }) {
             hints.append("Classification used the status code alone for \(read.filter { !$0.hasUpstreamFields }.map(\.path).joined(separator: ", ")): a 502/503/504 may come from the proxy or the application. To know, add $upstream_status $upstream_addr $upstream_connect_time $upstream_header_time $upstream_response_time to the nginx log_format (preset 'upstream' in Docs/Formats.md).")
         }
         if s.serverErrors > 0, read.allSatisfy({ !$0.hasRequestID }) {

@@ -21,6 +21,12 @@ final class LineProcessor {
     var malformed = 0
     var blank = 0
     var outsideTimeRange = 0
+    /// Lines of a server error log interleaved with the access lines (counted, read by the error-log pass).
+    var errorLogLines = 0
+    /// The input interleaves error-log lines: they are counted as such, not as malformed.
+    var countsErrorLogLines = false
+    /// The last error-log line opened a quoted message whose continuation lines follow.
+    private var isInOpenErrorEntry = false
     /// The first malformed lines, with line numbers as this processor saw them.
     var examples: [TriageSummary.MalformedExample] = []
     var reasons: [String: Int] = [:]
@@ -50,6 +56,7 @@ final class LineProcessor {
             return
         }
         if parser.parse(bytes, into: &record) {
+            isInOpenErrorEntry = false
             if record.time != .min && !plausibleTimes.contains(record.time) {
                 // A line from 1970 or 9999 is damage or a hostile line, not traffic:
                 // counted with its reason, and kept out of the per-minute series.
@@ -62,6 +69,12 @@ final class LineProcessor {
                 return
             }
             aggregator.add(record, line: bytes, hasUpstreamFields: parser.hasUpstreamFields)
+        } else if countsErrorLogLines, let entry = ErrorLogLine.parse(bytes) {
+            errorLogLines += 1
+            isInOpenErrorEntry = entry.isOpen
+        } else if isInOpenErrorEntry {
+            errorLogLines += 1
+            if ErrorLogLine.find(Self.clientMarker, in: bytes, from: 0) != nil { isInOpenErrorEntry = false }
         } else {
             var reason = parser.describeFailure(in: bytes)
             if !isTerminated { reason = "last line has no line break (cut short?): " + reason }
@@ -93,6 +106,8 @@ final class LineProcessor {
             : "after \(Timestamp.rfc3339(plausibleTimes.upperBound)) (2 days past the clock)"
         return "time \(shown) is \(side): not a plausible log time"
     }
+
+    private static let clientMarker = Array(", client: ".utf8)
 
     private func noteMalformed(_ number: Int, kind: String, reason: String, _ bytes: UnsafeBufferPointer<UInt8>) {
         malformed += 1

@@ -62,6 +62,8 @@ public enum Confidence: String, Sendable {
     case upstreamFields = "upstream_fields"
     /// The log has no upstream fields: decided from the status code alone.
     case statusOnly = "status_only"
+    /// The log has no upstream fields, and a server error log's line said why (`--error-log`).
+    case errorLog = "error_log"
 }
 
 /// Per-class counters without allocation.

@@ -19,6 +19,8 @@ final class ServerErrorLedger {
         var route: Int32
         var failureClass: FailureClass
         var upstreamStatus: Int
+        /// The server error log's cause (``ErrorCause`` raw value), ``AccessKey/noCause`` without one.
+        var cause: UInt8 = AccessKey.noCause
         /// Index into `catalog` once an application event explained it, else -1.
         var signature: Int32 = -1
         /// How much the chosen event says: 2 for an exception type, +1 for frames.
@@ -34,13 +36,18 @@ final class ServerErrorLedger {
             if let last, lastTime == .min || last > lastTime { lastTime = last }
         }
 
-        var accessKey: AccessKey { AccessKey(route: route, failureClass: failureClass, upstreamStatus: upstreamStatus) }
+        var accessKey: AccessKey {
+            AccessKey(route: route, failureClass: failureClass, upstreamStatus: upstreamStatus, cause: cause)
+        }
     }
 
     struct AccessKey: Hashable {
+        static let noCause = UInt8.max
         var route: Int32
         var failureClass: FailureClass
         var upstreamStatus: Int
+        /// The error log's cause splits an access-log signature (`upstream_unreachable … (connection refused)`).
+        var cause: UInt8 = noCause
     }
 
     struct AccessStats {
@@ -97,9 +104,10 @@ final class ServerErrorLedger {
     ///
     /// - Parameter time: Unix seconds, `.min` when the line had none.
     func add(requestID: UnsafeBufferPointer<UInt8>?, time: Int64, route: Int32, failureClass: FailureClass,
-             upstreamStatus: Int) {
+             upstreamStatus: Int, cause: ErrorCause? = nil) {
         let timed: Int64? = time == .min ? nil : time
-        let accessKey = AccessKey(route: route, failureClass: failureClass, upstreamStatus: upstreamStatus)
+        let causeValue = cause?.rawValue ?? AccessKey.noCause
+        let accessKey = AccessKey(route: route, failureClass: failureClass, upstreamStatus: upstreamStatus, cause: causeValue)
         guard let requestID, RequestID.normalize(requestID, into: &key) else {
             access[accessKey, default: AccessStats()].add(count: 1, first: timed, last: timed, sampleLimit: sampleLimit) { nil }
             return
@@ -109,7 +117,8 @@ final class ServerErrorLedger {
         let index = !isTracking ? nil : key.withUnsafeBufferPointer { k in
             requests.index(of: k) {
                 Entry(writtenID: requestID.elementsEqual(k) ? nil : LogText.display(requestID), firstTime: time,
-                      lastTime: time, count: 0, route: route, failureClass: failureClass, upstreamStatus: upstreamStatus)
+                      lastTime: time, count: 0, route: route, failureClass: failureClass, upstreamStatus: upstreamStatus,
+                      cause: causeValue)
             }
         }
         guard let index else {
@@ -142,7 +151,7 @@ final class ServerErrorLedger {
             value.route = route(value.route)
             let index = k.withUnsafeBufferPointer { requests.index(of: $0) { Entry(
                 writtenID: value.writtenID, firstTime: .min, lastTime: .min, count: 0, route: value.route,
-                failureClass: value.failureClass, upstreamStatus: value.upstreamStatus) } }
+                failureClass: value.failureClass, upstreamStatus: value.upstreamStatus, cause: value.cause) } }
             guard let index else {
                 let displayID = value.writtenID ?? LogText.display(k)
                 untracked += value.count
@@ -239,18 +248,22 @@ extension ServerErrorLedger {
                               firstSeen: g.first, lastSeen: g.last, routes: routes, classes: g.classes,
                               sampleRequestIDs: g.samples, exceptionType: c.signature.exceptionType.isEmpty ? nil : c.signature.exceptionType,
                               message: c.exampleMessage, stack: c.exampleStack, frames: c.signature.frames,
-                              location: c.location, upstreamStatus: nil))
+                              location: c.location, upstreamStatus: nil, cause: nil))
         }
         for (k, v) in access {
             let route = routeName(k.route)
-            let upstream = k.upstreamStatus > 0 ? " (upstream \(k.upstreamStatus))" : ""
-            let id = Self.accessSignatureID(failureClass: k.failureClass, route: route, upstreamStatus: k.upstreamStatus)
+            let cause = ErrorCause(rawValue: k.cause)
+            var upstream = k.upstreamStatus > 0 ? " (upstream \(k.upstreamStatus))" : ""
+            if let cause { upstream += " (\(cause.phrase))" }
+            let id = Self.accessSignatureID(failureClass: k.failureClass, route: route, upstreamStatus: k.upstreamStatus,
+                                            cause: cause)
             var classes = ClassCounts()
             classes[k.failureClass] = v.count
             list.append(.init(id: id, title: "\(k.failureClass.identifier) on \(route)\(upstream)", source: .accessLog,
                               count: v.count, firstSeen: v.firstTime, lastSeen: v.lastTime, routes: [route],
                               classes: classes, sampleRequestIDs: v.samples, exceptionType: nil, message: nil, stack: [],
-                              frames: [], location: nil, upstreamStatus: k.upstreamStatus > 0 ? k.upstreamStatus : nil))
+                              frames: [], location: nil, upstreamStatus: k.upstreamStatus > 0 ? k.upstreamStatus : nil,
+                              cause: cause))
         }
         return list.sorted { a, b in
             if a.count != b.count { return a.count > b.count }
@@ -259,10 +272,12 @@ extension ServerErrorLedger {
         }
     }
 
-    /// `access-` and 16 hex digits of the class, route and upstream status.
-    static func accessSignatureID(failureClass: FailureClass, route: String, upstreamStatus: Int) -> String {
+    /// `access-` and 16 hex digits of the class, route, upstream status and, when an error log gave one, cause.
+    static func accessSignatureID(failureClass: FailureClass, route: String, upstreamStatus: Int,
+                                  cause: ErrorCause? = nil) -> String {
         var h = FNV1a()
         h.add("\(ErrorSignature.algorithm)|\(failureClass.identifier)|\(route)|\(upstreamStatus)".utf8)
+        if let cause { h.add("|\(cause.identifier)".utf8) }
         return "access-" + h.hex
     }
 

@@ -17,6 +17,11 @@ public struct Incident: Sendable {
     public var anomalousClasses: [FailureClass]
     public var topRoutes: [Entry]
     public var topUpstreams: [Entry]
+    /// The server error logs' causes for this incident's anomalous classes, most first (`--error-log`).
+    public var causes: [(cause: ErrorCause, count: Int)] = []
+    /// Error-log lines within the incident that explained no request (the warnings before
+    /// the failures): per upstream and cause, most first.
+    public var context: [TriageSummary.UpstreamCause] = []
 }
 
 /// Finds incident windows in a per-minute series. Pure.

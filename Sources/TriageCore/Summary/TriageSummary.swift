@@ -17,6 +17,8 @@ public struct TriageSummary: Sendable {
         public var skipped: Int
         /// Records outside --since/--until (parsed, then left out of every count).
         public var outsideTimeRange: Int = 0
+        /// Server error-log lines in an input that interleaves them with access lines (read by the error-log pass).
+        public var errorLogLines: Int = 0
         /// Damage that stopped reading this input early, if any.
         public var error: String?
         public var hasUpstreamFields: Bool
@@ -44,6 +46,19 @@ public struct TriageSummary: Sendable {
         public var failures: Int
         public var classes: ClassCounts
         public var sampleRequestIDs: [String]
+        /// What the server error logs said of the requests to this upstream (`--error-log`), most first.
+        public var causes: [UpstreamCause] = []
+    }
+
+    /// Requests to one upstream that an error-log line explained with one cause.
+    public struct UpstreamCause: Sendable {
+        /// The upstream as the error log names it (`10.0.1.13:8080`).
+        public var address: String
+        public var cause: ErrorCause
+        public var count: Int
+        /// Access-log times of the first and last such request.
+        public var firstSeen: Int64?
+        public var lastSeen: Int64?
     }
 
     public struct TimelineBucket: Sendable {
@@ -69,6 +84,10 @@ public struct TriageSummary: Sendable {
         public var firstSeen: Int64?
         public var lastSeen: Int64?
         public var sampleRequestIDs: [String]
+        /// Requests of this class whose class a server error log decided (`confidence.error_log`).
+        public var errorLog: Int = 0
+        /// The error logs' causes for requests of this class, most first.
+        public var causes: [(cause: ErrorCause, count: Int)] = []
     }
 
     /// One error signature: the 5xx one bug (or, without an application event, one
@@ -102,6 +121,63 @@ public struct TriageSummary: Sendable {
         public var upstreamStatus: Int?
         /// The deploy this signature was first seen after, within the deploy window.
         public var followsDeploy: String? = nil
+        /// For access-log signatures: the cause a server error log gave (`--error-log`).
+        public var cause: ErrorCause? = nil
+    }
+
+    /// One server error log read (`--error-log`, or an input recognised as one).
+    public struct ErrorLogInput: Sendable {
+        public var path: String
+        public var isGzip = false
+        /// Given as an access log and recognised as an error log by its lines.
+        public var isDetected = false
+        /// Error-log lines interleaved with access-log lines (a container's stdout): read by both passes.
+        public var isInterleaved = false
+        public var lines = 0
+        /// Lines that start an entry (a time stamp in an error-log form), by dialect.
+        public var entries = 0
+        public var nginxEntries = 0
+        public var apacheEntries = 0
+        /// Entries at level error or worse.
+        public var errors = 0
+        /// Lines that continue the entry before them (`PHP message: …` after `FastCGI sent in stderr: "…`).
+        public var continuationLines = 0
+        public var blank = 0
+        /// Access-log lines of an interleaved input (the access pass reads them).
+        public var otherLines = 0
+        /// Lines that are none of the above; the first ones are in `examples`.
+        public var unrecognised = 0
+        public var examples: [MalformedExample] = []
+        /// Entries whose message states a cause, by cause.
+        public var causes = CauseCounts()
+        /// Of those, kept for joining (the rest did not fit in memory: `ErrorLog.untracked`).
+        public var kept = 0
+        public var error: String?
+
+        public init(path: String) { self.path = path }
+    }
+
+    /// How far server error logs explained the access log's failures (`--error-log`).
+    public struct ErrorLog: Sendable {
+        public var inputs: [ErrorLogInput] = []
+        /// Seconds an error line's time may be from its request's access-log time.
+        public var toleranceSeconds: Int64 = 2
+        /// Error lines with a cause, kept for joining.
+        public var causeLines = 0
+        /// …of which matched at least one request.
+        public var matchedLines = 0
+        /// …of which matched nothing (shown as context of the incident they fall in).
+        public var unmatchedLines: Int { causeLines - matchedLines }
+        /// Lines with a cause beyond the memory limit: not joined.
+        public var untracked = 0
+        /// 5xx whose class or cause an error line gave, of `serverErrors`.
+        public var explainedServerErrors = 0
+        public var serverErrors = 0
+        /// Requests below 500 made `retried_ok` by an error line (a failed attempt, then an answer).
+        public var explainedRetried = 0
+        /// Per upstream and cause, most first.
+        public var upstreamCauses: [UpstreamCause] = []
+        public init() {}
     }
 
     /// One application log read for correlation.
@@ -180,6 +256,8 @@ public struct TriageSummary: Sendable {
     /// access-log ones on ties). Every 5xx is under exactly one signature.
     public var signatures: [Signature] = []
     public var correlation = Correlation()
+    /// Present when server error logs were read (`--error-log` or detected among the inputs).
+    public var errorLog: ErrorLog?
     /// The UTC offset (seconds) of the log's times; zoneless deploy times were read in it.
     public var logUTCOffset: Int?
 
@@ -187,6 +265,9 @@ public struct TriageSummary: Sendable {
 
     /// Requests that ended 5xx and were decided from the status code alone.
     public var statusOnlyCount: Int { classDetails.reduce(0) { $0 + $1.statusOnly } }
+
+    /// Requests whose class a server error log's line decided (`--error-log`).
+    public var errorLogDecidedCount: Int { classDetails.reduce(0) { $0 + $1.errorLog } }
 
     /// Sum of upstream classes (502/503/504 family) over server errors.
     public var upstreamFailures: Int {

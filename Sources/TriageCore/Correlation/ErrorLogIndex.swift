@@ -1,0 +1,202 @@
+/// The failures that server error logs state, kept so the access pass can join them.
+///
+/// Error logs are read *before* the access logs (unlike application logs): a
+/// cause can change a request's class (a status-only 503 that nginx's error log
+/// says was `limiting requests` is `proxy_error`, a 200 after `connect() failed`
+/// is `retried_ok`), and the class feeds every aggregate — routes, upstreams,
+/// the timeline, incidents and deploys — as the line is counted. An error log
+/// has one line per failure, not per request, and only lines with a cause of
+/// the table (``ErrorCause``) are kept, each as one ``Entry`` of 56 bytes, at
+/// most ``limit`` (the rest are counted as `untracked`).
+///
+/// Entries are found by three keys: client and request line (nginx writes both),
+/// client alone (Apache writes no request line), and upstream address (for an
+/// access log with `$upstream_addr`). A bitmap of the seconds that hold an entry,
+/// widened by the tolerance, lets the access pass skip every line whose second
+/// has none without hashing anything.
+///
+/// Immutable once built: threads that read chunks of one access log share it.
+final class ErrorLogIndex: @unchecked Sendable {
+    struct Entry {
+        /// Local date and time read as UTC seconds (error logs write no zone).
+        var wallTime: Int64
+        /// ``ErrorLogIndex/requestKey`` of client and request line, 0 without a request line.
+        var requestKey: UInt64
+        /// ``ErrorLogIndex/clientKey`` of the client, 0 without one.
+        var clientKey: UInt64
+        /// Hash of the `host:` the error line names, 0 without one.
+        var hostKey: UInt64
+        /// Index into ``upstreamNames``, -1 without an upstream.
+        var upstream: Int32
+        var cause: ErrorCause
+        /// Index into ``inputs`` and the line number there, for the report.
+        var input: Int16
+        var line: Int32
+        var nextSameKey: Int32 = -1
+        var nextSameUpstream: Int32 = -1
+    }
+
+    private(set) var entries: [Entry] = []
+    /// Paths of the error logs, as the report names them.
+    private(set) var inputs: [String] = []
+    let upstreamNames = ByteKeyTable<Void>(limit: 4_096)
+    /// Heads of the chains by request key (or client key for entries without a request line) and by upstream.
+    private var byKey: [UInt64: Int32] = [:]
+    private var byUpstream: [Int32: Int32] = [:]
+    /// Entries with a client but no request line (Apache) exist: then a client-only lookup is worth doing.
+    private(set) var hasClientOnlyEntries = false
+    let limit: Int
+    /// Seconds an error line's time may be from its request's access-log time.
+    let tolerance: Int64
+    /// Entries not kept because the index was full.
+    private(set) var untracked = 0
+    private var occupancy: [UInt64] = []
+    private var firstSecond: Int64 = .max
+    private var lastSecond: Int64 = .min
+
+    init(limit: Int = 500_000, tolerance: Int64 = 2) {
+        self.limit = limit
+        self.tolerance = max(0, tolerance)
+    }
+
+    var isEmpty: Bool { entries.isEmpty }
+
+    /// Registers an error log; returns its index for ``add(_:line:cause:input:number:)``.
+    func addInput(_ path: String) -> Int16 {
+        inputs.append(path)
+        return Int16(clamping: inputs.count - 1)
+    }
+
+    /// Keeps one error line that states `cause`. Returns false when the index is full.
+    @discardableResult
+    func add(_ parsed: ErrorLogLine, line: UnsafeBufferPointer<UInt8>, cause: ErrorCause, input: Int16, number: Int) -> Bool {
+        guard entries.count < limit else {
+            untracked += 1
+            return false
+        }
+        let client = Self.firstAddress(parsed.client.bytes(in: line))
+        var requestKey: UInt64 = 0
+        if parsed.request.isPresent, client.count > 0 {
+            let (method, target) = Self.split(requestLine: parsed.request.bytes(in: line))
+            requestKey = Self.requestKey(client: client, method: method, target: target)
+        }
+        let clientKey = client.count > 0 ? Self.clientKey(client) : 0
+        var upstream: Int32 = -1
+        if parsed.upstream.isPresent, let u = upstreamNames.index(of: parsed.upstream.bytes(in: line), make: { () }) {
+            upstream = Int32(u)
+        }
+        let hostKey = parsed.host.hasValue(in: line) ? ByteKeyTable<Void>.hash(parsed.host.bytes(in: line)) : 0
+        var entry = Entry(wallTime: parsed.wallTime, requestKey: requestKey, clientKey: clientKey, hostKey: hostKey,
+                          upstream: upstream, cause: cause, input: input, line: Int32(clamping: number))
+        let index = Int32(entries.count)
+        let key = requestKey != 0 ? requestKey : clientKey
+        if key != 0 {
+            entry.nextSameKey = byKey[key] ?? -1
+            byKey[key] = index
+            if requestKey == 0 { hasClientOnlyEntries = true }
+        }
+        if upstream >= 0 {
+            entry.nextSameUpstream = byUpstream[upstream] ?? -1
+            byUpstream[upstream] = index
+        }
+        entries.append(entry)
+        firstSecond = min(firstSecond, parsed.wallTime)
+        lastSecond = max(lastSecond, parsed.wallTime)
+        occupancy = []
+        return true
+    }
+
+    /// Builds the bitmap of seconds within the tolerance of some entry. Called once, after the last ``add``.
+    func seal() {
+        guard !entries.isEmpty else { return }
+        let span = lastSecond - firstSecond + 2 * tolerance + 1
+        // A span of years (a bitmap over 16 MiB) is not worth a bitmap: every second is looked up.
+        guard span > 0, span < 1 << 27 else { return }
+        occupancy = [UInt64](repeating: 0, count: Int((span + 63) / 64))
+        for e in entries {
+            for s in (e.wallTime - tolerance)...(e.wallTime + tolerance) {
+                let bit = s - (firstSecond - tolerance)
+                occupancy[Int(bit >> 6)] |= 1 << UInt64(bit & 63)
+            }
+        }
+    }
+
+    /// False when no entry is within the tolerance of `wallTime`: the caller need not look further.
+    @inline(__always)
+    func mayHave(_ wallTime: Int64) -> Bool {
+        guard !entries.isEmpty else { return false }
+        guard !occupancy.isEmpty else { return true }
+        let bit = wallTime - (firstSecond - tolerance)
+        guard bit >= 0, bit < Int64(occupancy.count) * 64 else { return false }
+        return occupancy[Int(bit >> 6)] & (1 << UInt64(bit & 63)) != 0
+    }
+
+    /// Calls `body` with each entry index under `key` (newest first) that is within the tolerance of `wallTime`.
+    @inline(__always)
+    func forEach(key: UInt64, near wallTime: Int64, _ body: (Int) -> Void) {
+        var i = byKey[key] ?? -1
+        while i >= 0 {
+            let e = entries[Int(i)]
+            if abs(e.wallTime - wallTime) <= tolerance { body(Int(i)) }
+            i = e.nextSameKey
+        }
+    }
+
+    /// Calls `body` with each entry index for `upstream` that is within the tolerance of `wallTime`.
+    @inline(__always)
+    func forEach(upstream address: UnsafeBufferPointer<UInt8>, near wallTime: Int64, _ body: (Int) -> Void) {
+        guard let u = upstreamNames.find(address) else { return }
+        var i = byUpstream[Int32(u)] ?? -1
+        while i >= 0 {
+            let e = entries[Int(i)]
+            if abs(e.wallTime - wallTime) <= tolerance { body(Int(i)) }
+            i = e.nextSameUpstream
+        }
+    }
+
+    func upstreamName(_ index: Int32) -> String? {
+        index >= 0 && Int(index) < upstreamNames.count ? LogText.display(upstreamNames.keys[Int(index)]) : nil
+    }
+
+    // MARK: - Keys
+
+    /// The first address of a `, ` list (an X-Forwarded-For chain logged as the client).
+    static func firstAddress(_ p: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var end = 0
+        while end < p.count && p[end] != UInt8(ascii: ",") && p[end] != UInt8(ascii: " ") { end += 1 }
+        return UnsafeBufferPointer(rebasing: p[..<end])
+    }
+
+    /// Method and target of `GET /x HTTP/1.1` (the protocol is left out: access logs may not log it).
+    static func split(requestLine p: UnsafeBufferPointer<UInt8>) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) {
+        var first = 0
+        while first < p.count && p[first] != UInt8(ascii: " ") { first += 1 }
+        guard first < p.count else { return (p, UnsafeBufferPointer(rebasing: p[p.count...])) }
+        var last = p.count
+        while last > first + 1 && p[last - 1] != UInt8(ascii: " ") { last -= 1 }
+        let hasProtocol = last > first + 1 && last + 5 <= p.count && p[last] == UInt8(ascii: "H")
+            && p[last + 1] == UInt8(ascii: "T") && p[last + 2] == UInt8(ascii: "T") && p[last + 3] == UInt8(ascii: "P")
+        let targetEnd = hasProtocol ? last - 1 : p.count
+        return (UnsafeBufferPointer(rebasing: p[..<first]), UnsafeBufferPointer(rebasing: p[(first + 1)..<max(first + 1, targetEnd)]))
+    }
+
+    @inline(__always)
+    static func requestKey(client: UnsafeBufferPointer<UInt8>, method: UnsafeBufferPointer<UInt8>,
+                           target: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h = FNV1a()
+        h.add(client)
+        h.add(0x1F)
+        h.add(method)
+        h.add(0x20)
+        h.add(target)
+        return h.value | 1
+    }
+
+    @inline(__always)
+    static func clientKey(_ client: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h = FNV1a()
+        h.add(0x1E)
+        h.add(client)
+        return h.value | 1
+    }
+}

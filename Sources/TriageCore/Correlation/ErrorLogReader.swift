@@ -1,0 +1,186 @@
+/// Reads server error logs (nginx, Apache) into an ``ErrorLogIndex``.
+///
+/// Every line is counted as exactly one of: an entry (a line that starts with
+/// an error-log time stamp), a continuation of the entry before it (nginx keeps
+/// the newlines of a FastCGI program's stderr inside its quoted message, so
+/// `PHP message: …` lines follow until the one that closes the quote and
+/// carries `, client: …`), a blank line, an access-log line (in an input that
+/// interleaves both, such as a container's stdout), or an unrecognised line
+/// (counted, with the first examples). Only entries that state a cause of the
+/// table are kept in the index.
+final class ErrorLogReader {
+    let index: ErrorLogIndex
+    private let maxLineLength: Int
+    /// Continuation lines joined to one entry at most; beyond, the entry is closed.
+    static let maxContinuationLines = 1_000
+    static let exampleLimit = 5
+
+    init(index: ErrorLogIndex, maxLineLength: Int) {
+        self.index = index
+        self.maxLineLength = maxLineLength
+    }
+
+    /// Reads one error log (plain or gzip, `-` for standard input).
+    ///
+    /// - Parameters:
+    ///   - isInterleaved: the input also holds access-log lines (they are counted as such, not as unrecognised).
+    ///   - isDetected: the input was given as an access log and recognised as an error log.
+    func read(path: String, engine: InflateEngine, isInterleaved: Bool = false, isDetected: Bool = false,
+              progress: ((_ bytesRead: Int64, _ size: Int64?, _ lines: Int) -> Void)? = nil)
+        -> (TriageSummary.ErrorLogInput, TriageError?) {
+        var stats = TriageSummary.ErrorLogInput(path: path)
+        stats.isDetected = isDetected
+        stats.isInterleaved = isInterleaved
+        let input: OpenedInput
+        do {
+            input = try InputOpener.open(path, engine: engine)
+        } catch let error as TriageError {
+            stats.error = error.description
+            return (stats, error)
+        } catch {
+            stats.error = "\(error)"
+            return (stats, .readFailed(path: path, reason: "\(error)"))
+        }
+        stats.isGzip = input.isGzip
+        stats.path = input.displayPath
+        var report: ((Int) -> Void)?
+        if let progress {
+            let raw = input.raw, size = input.fileSize
+            report = { progress(raw.consumedBytes, size, $0) }
+        }
+        let failure = read(input.source, path: input.displayPath, isInterleaved: isInterleaved, into: &stats,
+                           progress: report)
+        report?(stats.lines)
+        stats.error = failure?.description
+        return (stats, failure)
+    }
+
+    /// Reads error-log lines from `source` (tests feed memory sources in many read sizes).
+    func read(_ source: ByteSource, path: String, isInterleaved: Bool, into stats: inout TriageSummary.ErrorLogInput,
+              progress: ((Int) -> Void)? = nil) -> TriageError? {
+        let input = index.addInput(path)
+        let reader = LineReader(source: source, maxLineLength: maxLineLength)
+        // The entry whose quoted message is still open: its time and what its first line said.
+        var pending: (time: Int64, cause: ErrorCause?, isFastCGI: Bool, number: Int, continuations: Int)?
+        var untilProgress = Analyzer.progressInterval
+
+        func keep(_ parsed: ErrorLogLine, _ line: UnsafeBufferPointer<UInt8>, cause: ErrorCause?, number: Int) {
+            guard let cause else { return }
+            stats.causes[cause] += 1
+            if index.add(parsed, line: line, cause: cause, input: input, number: number) { stats.kept += 1 }
+        }
+
+        func unrecognised(_ line: UnsafeBufferPointer<UInt8>, number: Int, reason: String) {
+            stats.unrecognised += 1
+            if stats.examples.count < Self.exampleLimit {
+                let excerpt = LogText.display(UnsafeBufferPointer(rebasing: line.prefix(120)))
+                stats.examples.append(.init(path: path, line: number, reason: reason,
+                                            excerpt: line.count > 120 ? excerpt + "…" : excerpt))
+            }
+        }
+
+        do {
+            try reader.forEachLine { line in
+                stats.lines += 1
+                untilProgress -= 1
+                if untilProgress == 0 {
+                    untilProgress = Analyzer.progressInterval
+                    progress?(stats.lines)
+                }
+                let bytes = line.bytes
+                if line.isOverlong {
+                    pending = nil
+                    unrecognised(bytes, number: line.number, reason: "line longer than \(maxLineLength) bytes (--max-line-length)")
+                    return
+                }
+                if let parsed = ErrorLogLine.parse(bytes) {
+                    pending = nil
+                    stats.entries += 1
+                    if parsed.isErrorLevel(bytes) { stats.errors += 1 }
+                    if parsed.dialect == .nginx { stats.nginxEntries += 1 } else { stats.apacheEntries += 1 }
+                    let message = parsed.message.bytes(in: bytes)
+                    let isFastCGI = Self.isProgramOutput(message)
+                    let cause = isFastCGI ? nil : ErrorLogLine.cause(of: message)
+                    if parsed.isOpen {
+                        pending = (parsed.wallTime, cause, isFastCGI, line.number, 0)
+                    } else {
+                        keep(parsed, bytes, cause: cause, number: line.number)
+                    }
+                    return
+                }
+                if var open = pending {
+                    stats.continuationLines += 1
+                    open.continuations += 1
+                    pending = open
+                    // The line that closes the quote carries the request's fields.
+                    if let fields = ErrorLogLine.find(Self.clientMarker, in: bytes, from: 0) {
+                        var tail = ErrorLogLine()
+                        tail.wallTime = open.time
+                        tail.readFields(bytes, from: fields)
+                        let rest = UnsafeBufferPointer(rebasing: bytes[..<fields])
+                        let cause = open.cause ?? (open.isFastCGI ? nil : ErrorLogLine.cause(of: rest))
+                        keep(tail, bytes, cause: cause, number: open.number)
+                        pending = nil
+                    } else if open.continuations >= Self.maxContinuationLines {
+                        pending = nil
+                    }
+                    return
+                }
+                if bytes.isEmpty {
+                    stats.blank += 1
+                } else if isInterleaved {
+                    stats.otherLines += 1
+                } else {
+                    unrecognised(bytes, number: line.number,
+                                 reason: "not an nginx (2026/11/20 13:30:01 [error] …) or Apache ([Fri Nov 20 13:30:01 2026] [error] …) error-log line")
+                }
+            }
+        } catch let error as TriageError {
+            return error
+        } catch {
+            return .readFailed(path: path, reason: "\(error)")
+        }
+        return nil
+    }
+
+    /// A program's own output relayed by the proxy (`FastCGI sent in stderr: "PHP message: …`):
+    /// its words (`Connection refused` from a database driver) are not the proxy's cause.
+    static func isProgramOutput(_ message: UnsafeBufferPointer<UInt8>) -> Bool {
+        ErrorLogLine.find(programOutputMarker, in: message, from: 0) != nil
+    }
+
+    private static let clientMarker = Array(", client: ".utf8)
+    private static let programOutputMarker = Array("sent in stderr".utf8)
+
+    // MARK: - Detection
+
+    /// What the first lines of an input given as an access log say it is.
+    enum Kind: Equatable {
+        /// No error-log line among them.
+        case accessLog
+        /// Only error-log lines (and blank or continuation lines).
+        case errorLog
+        /// Both: error lines interleaved with access lines (a container's stdout).
+        case interleaved
+    }
+
+    /// Classifies an input by its first non-blank lines: all error-log entries (or their
+    /// continuation lines) make an error log; some make an interleaved input.
+    static func kind(of sample: [[UInt8]]) -> Kind {
+        var entries = 0, others = 0
+        var isOpen = false
+        for line in sample where !line.isEmpty {
+            let parsed = line.withUnsafeBufferPointer { ErrorLogLine.parse($0) }
+            if let parsed {
+                entries += 1
+                isOpen = parsed.isOpen
+            } else if isOpen {
+                if line.withUnsafeBufferPointer({ ErrorLogLine.find(clientMarker, in: $0, from: 0) }) != nil { isOpen = false }
+            } else {
+                others += 1
+            }
+        }
+        if entries == 0 { return .accessLog }
+        return others == 0 ? .errorLog : .interleaved
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+@testable import TriageCore
+
+/// The error log's rows of the decision table (Docs/Classification.md, E1–E9): an access line
+/// joined to the error line about it gets the cause, and a status-only class gets the precise one.
+@Suite struct ErrorLogJoinTests {
+    static func access(_ time: String, _ request: String, _ status: Int, client: String = "203.0.113.9") -> String {
+        #"\#(client) - - [20/Nov/2026:\#(time) +0100] "\#(request) HTTP/1.1" \#(status) 5 "-" "ua""#
+    }
+
+    static func error(_ time: String, _ message: String, request: String, client: String = "203.0.113.9",
+                      upstream: String = "10.0.1.13:8080") -> String {
+        let path = request.split(separator: " ").last.map(String.init) ?? "/"
+        return #"2026/11/20 \#(time) [error] 31#31: *7 \#(message), client: \#(client), server: shop, request: "\#(request) HTTP/1.1", upstream: "http://\#(upstream)\#(path)", host: "shop""#
+    }
+
+    /// Runs the analyzer over files holding `access` and `errors` (error times are local, +0100 like the access log's).
+    static func run(access: [String], errors: [String], options: AnalysisOptions = AnalysisOptions()) throws -> TriageSummary {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("errorlog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let accessPath = dir.appendingPathComponent("access.log").path
+        let errorPath = dir.appendingPathComponent("error.log").path
+        try (access.joined(separator: "\n") + "\n").write(toFile: accessPath, atomically: true, encoding: .utf8)
+        try (errors.joined(separator: "\n") + "\n").write(toFile: errorPath, atomically: true, encoding: .utf8)
+        var options = options
+        options.errorLogs = [errorPath]
+        return Analyzer(options: options).run(paths: [accessPath]).summary
+    }
+
+    struct Row: Sendable, CustomTestStringConvertible {
+        var name: String
+        var status: Int
+        var message: String
+        var expected: FailureClass
+        var cause: ErrorCause
+        var testDescription: String { name }
+    }
+
+    static let rows: [Row] = [
+        .init(name: "E1 status-only 502 + connection refused → upstream_unreachable", status: 502,
+              message: "connect() failed (111: Connection refused) while connecting to upstream",
+              expected: .upstreamUnreachable, cause: .connectionRefused),
+        .init(name: "E2 status-only 502 + reset, prematurely closed, TLS → upstream_unreachable", status: 502,
+              message: "SSL_do_handshake() failed (SSL: error) while SSL handshaking to upstream",
+              expected: .upstreamUnreachable, cause: .tlsHandshakeFailed),
+        .init(name: "E3 status-only 504 + timed out reading the header → upstream_timeout with its phase", status: 504,
+              message: "upstream timed out (110: Connection timed out) while reading response header from upstream",
+              expected: .upstreamTimeout, cause: .timeoutReadingHeader),
+        .init(name: "E3b status-only 504 + timed out connecting → upstream_timeout (connecting)", status: 504,
+              message: "upstream timed out (110: Connection timed out) while connecting to upstream",
+              expected: .upstreamTimeout, cause: .timeoutConnecting),
+        .init(name: "E4 status-only 503 + limiting requests → proxy_error (rate limit)", status: 503,
+              message: #"limiting requests, excess: 20.400 by zone "api""#, expected: .proxyError, cause: .rateLimited),
+        .init(name: "E5 status-only 502 + no live upstreams → upstream_unavailable", status: 502,
+              message: "no live upstreams while connecting to upstream", expected: .upstreamUnavailable, cause: .noLiveUpstreams),
+        .init(name: "E6 a request that ended 200 after connect() failed → retried_ok", status: 200,
+              message: "connect() failed (111: Connection refused) while connecting to upstream",
+              expected: .retriedOK, cause: .connectionRefused),
+    ]
+
+    @Test("an explained request gets the precise class and cause, marked error_log", arguments: rows)
+    func row(row: Row) throws {
+        let s = try Self.run(access: [Self.access("13:30:02", "GET /api/x", row.status)],
+                             errors: [Self.error("13:30:01", row.message, request: "GET /api/x")])
+        #expect(s.classes[row.expected] == 1)
+        #expect(s.classes.total == 1)
+        let detail = s.classDetails[row.expected.rawValue]
+        #expect(detail.causes.first?.cause == row.cause)
+        #expect(detail.errorLog == 1)
+        #expect(detail.statusOnly == 0)
+        let e = try #require(s.errorLog)
+        #expect(e.matchedLines == 1)
+        #expect(e.explainedServerErrors + e.explainedRetried == 1)
+        if row.status >= 500 { #expect(s.signatures.first?.cause == row.cause) }
+    }
+
+    @Test("E7 an error line too far in time, for another client or another request explains nothing")
+    func noJoin() throws {
+        let s = try Self.run(access: [Self.access("13:30:10", "GET /api/x", 502),
+                                      Self.access("13:30:01", "GET /api/y", 502),
+                                      Self.access("13:30:01", "GET /api/x", 502, client: "198.51.100.1")],
+                             errors: [Self.error("13:30:01", "connect() failed (111: Connection refused) while connecting to upstream",
+                                                 request: "GET /api/x")])
+        #expect(s.classes[.upstreamUnreachable] == 3)
+        #expect(s.classDetails[FailureClass.upstreamUnreachable.rawValue].statusOnly == 3)
+        let e = try #require(s.errorLog)
+        #expect(e.explainedServerErrors == 0)
+        #expect(e.unmatchedLines == 1)
+    }
+
+    @Test("the tolerance is a setting: 10 s joins what 2 s does not")
+    func tolerance() throws {
+        var options = AnalysisOptions()
+        options.errorTimeTolerance = 10
+        let s = try Self.run(access: [Self.access("13:30:10", "GET /api/x", 502)],
+                             errors: [Self.error("13:30:01", "connect() failed (111: Connection refused) while connecting to upstream",
+                                                 request: "GET /api/x")], options: options)
+        #expect(s.errorLog?.explainedServerErrors == 1)
+    }
+
+    @Test("E8 with upstream fields the class stays theirs and the error log adds the cause; join by upstream and time")
+    func upstreamFields() throws {
+        // nginx "upstream" preset without a request line match (the client is a load balancer the error log names differently).
+        let line = #"10.9.9.9 - - [20/Nov/2026:13:30:02 +0100] "GET /api/x HTTP/1.1" 502 5 "-" "ua" 10.0.1.13:8080 502 0.001 - 0.001"#
+        var options = AnalysisOptions()
+        options.format = .fixed(try LogFormat.nginx(#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $upstream_addr $upstream_status $upstream_connect_time $upstream_header_time $upstream_response_time"#))
+        let s = try Self.run(access: [line], errors: [Self.error("13:30:01", "connect() failed (111: Connection refused) while connecting to upstream",
+                                                                 request: "GET /api/x", client: "203.0.113.50")], options: options)
+        #expect(s.classes[.upstreamUnreachable] == 1)
+        let detail = s.classDetails[FailureClass.upstreamUnreachable.rawValue]
+        #expect(detail.errorLog == 0)
+        #expect(detail.causes.first?.cause == .connectionRefused)
+        #expect(s.upstreams.first?.causes.first?.cause == .connectionRefused)
+    }
+
+    @Test("E9 Apache: joined by client and time (its error log writes no request line); 503 after a refused connect")
+    func apache() throws {
+        let error = "[Fri Nov 20 13:30:02.5 2026] [proxy_http:error] [pid 9:tid 7] [client 203.0.113.9:50000] AH01114: HTTP: failed to make connection to backend: 10.0.1.13"
+        let s = try Self.run(access: [Self.access("13:30:02", "GET /api/x", 503)], errors: [error])
+        #expect(s.classes[.upstreamUnreachable] == 1)
+        #expect(s.classDetails[FailureClass.upstreamUnreachable.rawValue].causes.first?.cause == .connectionRefused)
+    }
+
+    @Test("per upstream: the causes with counts and times; unexplaining lines are the incident's context")
+    func upstreamCausesAndContext() throws {
+        var access: [String] = []
+        var errors: [String] = []
+        // An hour of quiet traffic, then 15 minutes of refusals preceded by a warning.
+        for m in 0..<60 {
+            for k in 0..<20 { access.append(Self.access(String(format: "12:%02d:%02d", m, k * 3), "GET /ok", 200)) }
+        }
+        errors.append(#"2026/11/20 13:00:30 [warn] 31#31: *9 upstream server temporarily disabled while connecting to upstream, client: 192.0.2.1, server: shop, request: "GET /z HTTP/1.1", upstream: "http://10.0.1.13:8080/z", host: "shop""#)
+        for m in 0..<15 {
+            for k in 0..<20 {
+                let t = String(format: "13:%02d:%02d", m, k * 3)
+                access.append(Self.access(t, "GET /api/\(m)-\(k)", 502))
+                errors.append(Self.error(t, "connect() failed (111: Connection refused) while connecting to upstream", request: "GET /api/\(m)-\(k)"))
+            }
+        }
+        let s = try Self.run(access: access, errors: errors)
+        let e = try #require(s.errorLog)
+        #expect(e.explainedServerErrors == 300)
+        #expect(e.upstreamCauses.first?.address == "10.0.1.13:8080")
+        #expect(e.upstreamCauses.first?.count == 300)
+        #expect(e.upstreamCauses.first?.firstSeen == Timestamp.seconds(year: 2026, month: 11, day: 20, hour: 12, minute: 0, second: 0))
+        #expect(e.unmatchedLines == 1)
+        let incident = try #require(s.incidents.first)
+        #expect(incident.causes.first?.cause == .connectionRefused)
+        #expect(incident.context.first?.cause == .upstreamDisabled)
+    }
+
+    @Test("several threads give the same report as one pass")
+    func parallel() throws {
+        var access: [String] = []
+        var errors: [String] = []
+        for k in 0..<3000 {
+            let t = String(format: "13:%02d:%02d", (k / 60) % 60, k % 60)
+            access.append(Self.access(t, "GET /p/\(k)", k % 3 == 0 ? 502 : 200))
+            if k % 3 == 0 || k % 7 == 0 {
+                errors.append(Self.error(t, "connect() failed (111: Connection refused) while connecting to upstream", request: "GET /p/\(k)"))
+            }
+        }
+        var one = AnalysisOptions()
+        one.threads = 1
+        var two = AnalysisOptions()
+        two.threads = 2
+        two.parallelThreshold = 1
+        let a = try Self.run(access: access, errors: errors, options: one)
+        let b = try Self.run(access: access, errors: errors, options: two)
+        #expect(a.classes == b.classes)
+        #expect(a.errorLog?.matchedLines == b.errorLog?.matchedLines)
+        #expect(a.errorLog?.explainedRetried == b.errorLog?.explainedRetried)
+        #expect(a.classes[.retriedOK] == b.classes[.retriedOK])
+        #expect(a.classes[.retriedOK] > 0)
+    }
+}
