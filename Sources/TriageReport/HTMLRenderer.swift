@@ -20,7 +20,7 @@ public struct HTMLRenderer: Sendable {
 
     public func render(_ s: TriageSummary) -> String {
         let sections = [timeline(s), deploys(s), incidents(s), signatures(s), classes(s), routes(s), upstreams(s), inputs(s),
-                        appLogs(s), malformed(s), notes(s)]
+                        appLogs(s), errorLogs(s), malformed(s), notes(s)]
             .compactMap { $0 }
         var out: [String] = []
         out.append("<!DOCTYPE html>")
@@ -248,6 +248,48 @@ public struct HTMLRenderer: Sendable {
         return Section(id: "app-logs", title: "Application logs",
                        body: table(["path", "lines", "error events", "with request ID", "matched to 5xx", "notes"],
                                    numeric: [1, 2, 3, 4], rows: rows))
+    }
+
+    /// What the server error logs said: causes by class, upstream and incident, and the logs read.
+    private func errorLogs(_ s: TriageSummary) -> Section? {
+        guard let e = s.errorLog else { return nil }
+        var body = ["<p>\(HTMLText.escape(ErrorLogText.coverage(e)))</p>"]
+        let classes = s.classDetails.filter { !$0.causes.isEmpty }
+        if !classes.isEmpty {
+            body += table(["class", "causes", "decided by the error log"], numeric: [2], rows: classes.map { detail in
+                row([cell(HTMLPalette.swatch(detail.failureClass) + "<code>\(detail.failureClass.identifier)</code>", nowrap: true),
+                     cell(HTMLText.escape(ErrorLogText.causes(detail.causes))), number(detail.errorLog)])
+            })
+        }
+        if !e.upstreamCauses.isEmpty {
+            body += table(["upstream", "cause", "requests", "first", "last"], numeric: [2, 3, 4], rows: e.upstreamCauses.prefix(10).map { c in
+                row([cell(HTMLText.code(c.address)), cell(HTMLText.escape(c.cause.phrase)), number(c.count),
+                     cell(c.firstSeen.map(Format.clock) ?? "", className: "num"), cell(c.lastSeen.map(Format.clock) ?? "", className: "num")])
+            })
+        }
+        let incidents = s.incidents.filter { !$0.causes.isEmpty || !$0.context.isEmpty }
+        if !incidents.isEmpty {
+            body.append("<ul>")
+            for i in incidents {
+                var line = HTMLText.escape(HTMLTimelineChart.range(i.start, i.end)) + " UTC"
+                if !i.causes.isEmpty { line += ": " + HTMLText.escape(ErrorLogText.causes(i.causes)) }
+                if !i.context.isEmpty {
+                    line += "<br><span class=\"note\">error lines explaining no request: "
+                        + i.context.prefix(3).map { HTMLText.escape(ErrorLogText.upstreamCause($0)) }.joined(separator: "; ") + "</span>"
+                }
+                body.append("<li>\(line)</li>")
+            }
+            body.append("</ul>")
+        }
+        body += table(["path", "lines", "entries", "continuation lines", "access lines", "unrecognised", "with a cause"],
+                      numeric: [1, 2, 3, 4, 5, 6], rows: e.inputs.map { input in
+            var path = HTMLText.code(input.path)
+            if input.isInterleaved { path += " (interleaved)" } else if input.isDetected { path += " (recognised)" }
+            if let error = input.error { path += " <strong class=\"error\">error: \(HTMLText.escape(error))</strong>" }
+            return row([cell(path), number(input.lines), number(input.entries), number(input.continuationLines),
+                        number(input.otherLines), number(input.unrecognised), number(input.causes.total)])
+        })
+        return Section(id: "error-logs", title: "Error logs", body: body)
     }
 
     private func routes(_ s: TriageSummary) -> Section? {

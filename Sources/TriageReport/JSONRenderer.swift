@@ -29,6 +29,7 @@ public struct JSONRenderer: Sendable {
             w.bool("has_upstream_fields", input.hasUpstreamFields)
             w.bool("has_request_id", input.hasRequestID)
             w.optionalString("error", input.error)
+            w.int("error_log_lines", input.errorLogLines)
             w.endObject()
         }
         w.endArray()
@@ -59,12 +60,15 @@ public struct JSONRenderer: Sendable {
             w.optionalString("first_seen", detail.firstSeen.map(Timestamp.rfc3339))
             w.optionalString("last_seen", detail.lastSeen.map(Timestamp.rfc3339))
             writeStrings(&w, "sample_request_ids", detail.sampleRequestIDs)
+            w.int("error_log", detail.errorLog)
+            Self.writeCauses(&w, "causes", detail.causes)
             w.endObject()
         }
         w.endArray()
         w.beginObject("confidence")
-        w.int("upstream_fields", s.classes.total - s.statusOnlyCount)
+        w.int("upstream_fields", s.classes.total - s.statusOnlyCount - s.errorLogDecidedCount)
         w.int("status_only", s.statusOnlyCount)
+        w.int("error_log", s.errorLogDecidedCount)
         w.endObject()
 
         w.beginArray("routes")
@@ -93,6 +97,16 @@ public struct JSONRenderer: Sendable {
             w.int("failures", upstream.failures)
             writeClasses(&w, "classes", upstream.classes)
             writeStrings(&w, "sample_request_ids", upstream.sampleRequestIDs)
+            w.beginArray("causes")
+            for c in upstream.causes {
+                w.beginObject()
+                w.string("cause", c.cause.identifier)
+                w.int("count", c.count)
+                w.optionalString("first_seen", c.firstSeen.map(Timestamp.rfc3339))
+                w.optionalString("last_seen", c.lastSeen.map(Timestamp.rfc3339))
+                w.endObject()
+            }
+            w.endArray()
             w.endObject()
         }
         w.endArray()
@@ -156,6 +170,7 @@ public struct JSONRenderer: Sendable {
             w.optionalString("location", sig.location)
             if let status = sig.upstreamStatus { w.int("upstream_status", status) } else { w.null("upstream_status") }
             w.optionalString("follows_deploy", sig.followsDeploy)
+            w.optionalString("cause", sig.cause?.identifier)
             w.endObject()
         }
         w.endArray()
@@ -187,6 +202,8 @@ public struct JSONRenderer: Sendable {
         }
         w.endArray()
         w.endObject()
+
+        Self.writeErrorLog(&w, s.errorLog)
 
         w.beginArray("deploys")
         for d in s.deploys {
@@ -263,12 +280,90 @@ public struct JSONRenderer: Sendable {
                 }
                 w.endArray()
             }
+            Self.writeCauses(&w, "causes", i.causes)
+            Self.writeUpstreamCauses(&w, "error_log_context", i.context)
             w.endObject()
         }
         w.endArray()
         if let offset = s.logUTCOffset { w.int("log_utc_offset_seconds", offset) } else { w.null("log_utc_offset_seconds") }
         w.endObject()
         return w.text + "\n"
+    }
+
+    static func writeCauses(_ w: inout JSONWriter, _ name: String, _ causes: [(cause: ErrorCause, count: Int)]) {
+        w.beginArray(name)
+        for c in causes {
+            w.beginObject()
+            w.string("cause", c.cause.identifier)
+            w.int("count", c.count)
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    static func writeUpstreamCauses(_ w: inout JSONWriter, _ name: String, _ causes: [TriageSummary.UpstreamCause]) {
+        w.beginArray(name)
+        for c in causes {
+            w.beginObject()
+            w.string("upstream", c.address)
+            w.string("cause", c.cause.identifier)
+            w.int("count", c.count)
+            w.optionalString("first_seen", c.firstSeen.map(Timestamp.rfc3339))
+            w.optionalString("last_seen", c.lastSeen.map(Timestamp.rfc3339))
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    static func writeErrorLog(_ w: inout JSONWriter, _ e: TriageSummary.ErrorLog?) {
+        guard let e else {
+            w.null("error_log")
+            return
+        }
+        w.beginObject("error_log")
+        w.int("tolerance_seconds", Int(e.toleranceSeconds))
+        w.int("server_errors", e.serverErrors)
+        w.int("explained_server_errors", e.explainedServerErrors)
+        w.int("explained_retried", e.explainedRetried)
+        w.int("cause_lines", e.causeLines)
+        w.int("matched_lines", e.matchedLines)
+        w.int("unmatched_lines", e.unmatchedLines)
+        w.int("untracked", e.untracked)
+        writeUpstreamCauses(&w, "upstream_causes", e.upstreamCauses)
+        w.beginArray("inputs")
+        for input in e.inputs {
+            w.beginObject()
+            w.string("path", input.path)
+            w.bool("gzip", input.isGzip)
+            w.bool("detected", input.isDetected)
+            w.bool("interleaved", input.isInterleaved)
+            w.int("lines", input.lines)
+            w.int("entries", input.entries)
+            w.int("nginx_entries", input.nginxEntries)
+            w.int("apache_entries", input.apacheEntries)
+            w.int("errors", input.errors)
+            w.int("continuation_lines", input.continuationLines)
+            w.int("blank", input.blank)
+            w.int("access_lines", input.otherLines)
+            w.int("unrecognised", input.unrecognised)
+            w.beginObject("causes")
+            for c in ErrorCause.allCases where input.causes[c] > 0 { w.int(c.identifier, input.causes[c]) }
+            w.endObject()
+            w.int("kept", input.kept)
+            w.beginArray("examples")
+            for example in input.examples {
+                w.beginObject()
+                w.int("line", example.line)
+                w.string("reason", example.reason)
+                w.string("excerpt", example.excerpt)
+                w.endObject()
+            }
+            w.endArray()
+            w.optionalString("error", input.error)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
     }
 
     static func writeWindow(_ w: inout JSONWriter, _ name: String, _ c: WindowCounts) {

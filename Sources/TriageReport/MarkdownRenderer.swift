@@ -31,6 +31,7 @@ public struct MarkdownRenderer: Sendable {
         out += upstreams(s)
         out += inputs(s)
         out += appLogs(s)
+        out += errorLogs(s)
         out += malformed(s)
         out += hints(s)
         return out.joined(separator: "\n") + "\n"
@@ -235,6 +236,54 @@ public struct MarkdownRenderer: Sendable {
                 MarkdownText.code(log.path), Format.count(log.lines), Format.count(log.errorEvents),
                 Format.count(log.errorEventsWithRequestID), Format.count(log.matchedEvents), notes.joined(separator: "; "),
             ]))
+        }
+        return out
+    }
+
+    /// What the server error logs said: causes by class, upstream and incident, and the logs read.
+    private func errorLogs(_ s: TriageSummary) -> [String] {
+        guard let e = s.errorLog else { return [] }
+        var out = ["", "## Error logs", "", MarkdownText.text(ErrorLogText.coverage(e))]
+        let classes = s.classDetails.filter { !$0.causes.isEmpty }
+        if !classes.isEmpty {
+            out += ["", "### Causes by class", ""]
+            out += MarkdownText.header(["class", "causes", "decided by the error log"], numeric: [2])
+            for detail in classes {
+                out.append(MarkdownText.row([MarkdownText.code(detail.failureClass.identifier),
+                                             MarkdownText.text(ErrorLogText.causes(detail.causes)), Format.count(detail.errorLog)]))
+            }
+        }
+        if !e.upstreamCauses.isEmpty {
+            out += ["", "### Causes by upstream", ""]
+            out += MarkdownText.header(["upstream", "cause", "requests", "first (UTC)", "last (UTC)"], numeric: [2])
+            for c in e.upstreamCauses.prefix(10) {
+                out.append(MarkdownText.row([MarkdownText.code(c.address), MarkdownText.text(c.cause.phrase), Format.count(c.count),
+                                             c.firstSeen.map(Format.clock) ?? "", c.lastSeen.map(Format.clock) ?? ""]))
+            }
+        }
+        let incidents = s.incidents.filter { !$0.causes.isEmpty || !$0.context.isEmpty }
+        if !incidents.isEmpty {
+            out += ["", "### Incidents", ""]
+            for i in incidents {
+                var line = "- \(HTMLTimelineChart.range(i.start, i.end)) UTC"
+                if !i.causes.isEmpty { line += ": " + MarkdownText.text(ErrorLogText.causes(i.causes)) }
+                if !i.context.isEmpty {
+                    line += "; error lines explaining no request: "
+                        + i.context.prefix(3).map { MarkdownText.text(ErrorLogText.upstreamCause($0)) }.joined(separator: "; ")
+                }
+                out.append(line)
+            }
+        }
+        out += ["", "### Error logs read", ""]
+        out += MarkdownText.header(["path", "lines", "entries", "continuation lines", "access lines", "unrecognised", "with a cause"],
+                                   numeric: [1, 2, 3, 4, 5, 6])
+        for input in e.inputs {
+            var path = MarkdownText.code(input.path)
+            if input.isInterleaved { path += " (interleaved)" } else if input.isDetected { path += " (recognised)" }
+            if let error = input.error { path += " **error:** " + MarkdownText.text(error) }
+            out.append(MarkdownText.row([path, Format.count(input.lines), Format.count(input.entries),
+                                         Format.count(input.continuationLines), Format.count(input.otherLines),
+                                         Format.count(input.unrecognised), Format.count(input.causes.total)]))
         }
         return out
     }

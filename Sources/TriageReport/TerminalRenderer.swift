@@ -51,6 +51,9 @@ public struct TerminalRenderer: Sendable {
                 row += Format.fit(when(detail.firstSeen), whenWidth) + when(detail.lastSeen)
                 if detail.count == 0 { row = style(row, "2") }
                 out.append(row)
+                if !detail.causes.isEmpty {
+                    out.append(contentsOf: wrap(style("error log: " + ErrorLogText.causes(detail.causes), "2"), indent: "      ", first: "    "))
+                }
             }
             out.append(style("  5xx share is of server errors; client_closed (499) and retried_ok are not 5xx.", "2"))
         }
@@ -69,6 +72,7 @@ public struct TerminalRenderer: Sendable {
         }
         out.append(contentsOf: inputs(s))
         out.append(contentsOf: appLogs(s))
+        out.append(contentsOf: errorLogs(s))
         out.append(contentsOf: malformed(s))
         if !s.hints.isEmpty {
             out.append("")
@@ -242,6 +246,22 @@ public struct TerminalRenderer: Sendable {
         return out
     }
 
+    private func errorLogs(_ s: TriageSummary) -> [String] {
+        guard let e = s.errorLog else { return [] }
+        var out = ["", heading("Error logs") + "  why requests failed, from the server's error log"]
+        out.append(contentsOf: wrap(ErrorLogText.coverage(e), indent: "    ", first: "  "))
+        for c in e.upstreamCauses.prefix(10) { out.append("  " + ErrorLogText.upstreamCause(c)) }
+        if e.upstreamCauses.count > 10 { out.append(style("  \(e.upstreamCauses.count - 10) more in --format json.", "2")) }
+        for input in e.inputs {
+            out.append(contentsOf: wrap(ErrorLogText.input(input), indent: "    ", first: "  "))
+            if let error = input.error { out.append("    " + style("! " + error, "1;31")) }
+            for example in input.examples.prefix(3) {
+                out.append(style("    line \(example.line): \(example.reason): \(example.excerpt)", "2"))
+            }
+        }
+        return out
+    }
+
     private func incidents(_ s: TriageSummary) -> [String] {
         guard !s.incidents.isEmpty else { return [] }
         var out = ["", heading("Incidents") + "  periods where failures departed from their baseline rate"]
@@ -252,6 +272,11 @@ public struct TerminalRenderer: Sendable {
             out.append("  \(Format.clock(i.start))–\(Format.clock(i.end)) (\(minutes) min), peak \(Format.clock(i.peak)) with \(i.peakServerErrors) 5xx: \(classes)")
             if let route = i.topRoutes.first {
                 out.append("    top route: \(route.name) (\(route.count))" + (i.topUpstreams.first.map { "; top upstream: \($0.name) (\($0.count))" } ?? ""))
+            }
+            if !i.causes.isEmpty { out.append(contentsOf: wrap("cause: " + ErrorLogText.causes(i.causes), indent: "      ", first: "    ")) }
+            for c in i.context.prefix(3) {
+                out.append(contentsOf: wrap(style("error log, explaining no request: " + ErrorLogText.upstreamCause(c), "2"),
+                                            indent: "      ", first: "    "))
             }
         }
         return out
