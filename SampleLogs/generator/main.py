@@ -17,7 +17,7 @@ nginx records after everything else with random streams of their own:
 import json
 import os
 
-from . import apache, deploys, nginx, payments, rails, story, truth
+from . import apache, deploys, errorlog, nginx, payments, rails, story, truth
 from .common import OUT, full_path, write
 from .readme import readme
 
@@ -28,6 +28,8 @@ def main():
     arecs, apache_section = apache.write_logs(story.build_apache_records())
     deploys.write_markers()
     expected = truth.expected([("nginx", nginx_section), ("apache", apache_section)])
+    # ---- nginx's error.log and a `combined` copy of the nginx records (draws from a stream of its own)
+    expected["nginx_error_log"] = errorlog.write_logs(records)
 
     # ---- application logs (after everything above, from streams of their own)
     rails_lines, rails_truth = rails.write_log(records)
@@ -40,7 +42,7 @@ def main():
     for path, _, _ in nginx.NGINX_FILES:
         sizes[path] = os.path.getsize(full_path(path))
     sizes[apache.APACHE_FILE] = os.path.getsize(full_path(apache.APACHE_FILE))
-    for path in (rails.RAILS_LOG, payments.PAYMENTS_LOG):
+    for path in (rails.RAILS_LOG, payments.PAYMENTS_LOG, errorlog.ERROR_LOG, errorlog.COMBINED_LOG):
         sizes[path] = os.path.getsize(full_path(path))
     extra = dict(rails_truth, dashed_ids=pay_truth["dashed_ids"], silent_504=pay_truth["silent_504"],
                  payments_uncompressed=len(("\n".join(pay_lines) + "\n").encode("utf-8")))
@@ -49,6 +51,7 @@ def main():
     # ---- self-check: re-read what was written and compare
     nginx.check(nginx_section)
     apache.check(apache_section)
+    errorlog.check(expected["nginx_error_log"], records)
     five = truth.server_errors_by_key(records)
     rails_stats, rails_explained = rails.check(five, rails_truth)
     pay_stats, pay_explained = payments.check(five)

@@ -7,6 +7,30 @@ from .payments import PAYMENTS_LOG, PAYMENTS_SAMPLE
 from .rails import RAILS_LOG, RAILS_SAMPLE
 from .story import BAD_SERVER, HAMMER_IP
 
+ERROR_LOG_README = """## nginx's error log (`--error-log`)
+
+`nginx/error.log` is the error log of the nginx in front of the pool, one line
+per failure in nginx's words: `connect() failed (111: Connection refused) while
+connecting to upstream` for each attempt at the refusing server, `upstream timed
+out (110: Connection timed out) while reading response header from upstream`
+for the stalled payments 504s, `limiting requests, excess: … by zone "search"`
+for the hammering client's 503s, `[info]` lines for the clients that gave up,
+and a reload notice and a buffered-response warning that explain nothing.
+Levels: %(levels)s. Causes: %(causes)s.
+
+`nginx-combined/access.log.gz` holds the same valid requests as the rotated
+set, in plain `combined` (no upstream fields, no request IDs). Alone, its 5xx
+are classified by status: %(status_only)s. With the error log,
+
+```sh
+triage SampleLogs/nginx-combined/access.log.gz --error-log SampleLogs/nginx/error.log
+```
+
+reaches the classes of the `upstream` log: %(joined)s — %(explained)d 5xx
+explained, and %(retried)d requests that succeeded after a refused attempt
+found to be `retried_ok`. `expected.json` has it as `nginx_error_log`.
+"""
+
 APP_README = """## Application logs (`--app-log`)
 
 `app/production.log` is the Rails 6.0 app behind the pool: Ruby's Logger with
@@ -89,6 +113,17 @@ def readme(e, sizes, extra):
         rails["file"], rails["lines"], format(sizes[RAILS_LOG], ","))
     files += "\n| `%s` | 08:00–14:00 | gzip, 1 member | %d | | | %s bytes (%s uncompressed) |" % (
         pay["file"], pay["lines"], format(sizes[PAYMENTS_LOG], ","), format(extra["payments_uncompressed"], ","))
+    el = e["nginx_error_log"]
+    files += "\n| `%s` | 08:00–14:00 | plain | %d | | | %s bytes |" % (
+        el["file"], el["lines"], format(sizes[el["file"][len("SampleLogs/"):]], ","))
+    files += "\n| `%s` | 08:00–14:00 | gzip, 1 member | %d | %d | 0 | %s bytes |" % (
+        el["combined_file"], el["combined_lines"], el["combined_lines"], format(sizes[el["combined_file"][len("SampleLogs/"):]], ","))
+    error_section = ERROR_LOG_README % dict(
+        causes=" · ".join("`%s` %d" % kv for kv in el["causes"].items()),
+        levels=" · ".join("%s %d" % kv for kv in el["levels"].items()),
+        status_only=" · ".join("%s %d" % kv for kv in el["combined_status_only_classes"].items()),
+        joined=" · ".join("%s %d" % kv for kv in el["combined_with_error_log_classes"].items()),
+        explained=el["explained_server_errors"], retried=el["explained_retried"])
     sigs = c["signature_details"]
     sig_rows = "\n".join("| %s | %d | %s | %s–%s |" % (
         "`%s`" % k if k != "access_log" else "(access log only)", v["count"],
@@ -156,6 +191,7 @@ at the 10:30 restart (%(a503)d), and %(a504)d slow-search 504s. Apache totals: %
 %(areq)d requests, %(amal)d malformed, %(a5xx)d 5xx. Classes: %(acls)s.
 
 %(app_section)s
+%(error_section)s
 ## Files
 
 | file | covers | storage | lines | requests | malformed | size |
@@ -269,4 +305,5 @@ first and last nginx time of its 5xx).
         a500=a["status_counts"].get("500", 0), a502=a["status_counts"].get("502", 0),
         a503=a["status_counts"].get("503", 0), a504=a["status_counts"].get("504", 0),
         alines=a["lines"], areq=a["requests"], amal=a["malformed"], a5xx=a["server_errors"], acls=cls(a),
-        files=files, disorder=a["lines_with_time_before_previous_line"], mal=mal, app_section=app_section)
+        files=files, disorder=a["lines_with_time_before_previous_line"], mal=mal, app_section=app_section,
+        error_section=error_section)

@@ -78,7 +78,7 @@ final class ErrorLogIndex: @unchecked Sendable {
         var requestKey: UInt64 = 0
         if parsed.request.isPresent, client.count > 0 {
             let (method, target) = Self.split(requestLine: parsed.request.bytes(in: line))
-            requestKey = Self.requestKey(client: client, method: method, target: target)
+            requestKey = Self.requestKey(client: client, method: method, target: target, escapingLikeNginx: true)
         }
         let clientKey = client.count > 0 ? Self.clientKey(client) : 0
         var upstream: Int32 = -1
@@ -180,15 +180,36 @@ final class ErrorLogIndex: @unchecked Sendable {
         return (UnsafeBufferPointer(rebasing: p[..<first]), UnsafeBufferPointer(rebasing: p[(first + 1)..<max(first + 1, targetEnd)]))
     }
 
+    /// The key of a client and request line.
+    ///
+    /// - Parameter escapingLikeNginx: the bytes are raw, as nginx's error log writes the request
+    ///   line; the access log escapes `"`, `\`, control bytes and bytes ≥ 0x7F as `\xHH`
+    ///   (`escape=default`), so the key is taken over that form.
     @inline(__always)
     static func requestKey(client: UnsafeBufferPointer<UInt8>, method: UnsafeBufferPointer<UInt8>,
-                           target: UnsafeBufferPointer<UInt8>) -> UInt64 {
+                           target: UnsafeBufferPointer<UInt8>, escapingLikeNginx: Bool = false) -> UInt64 {
         var h = FNV1a()
         h.add(client)
         h.add(0x1F)
         h.add(method)
         h.add(0x20)
-        h.add(target)
+        if escapingLikeNginx {
+            let hex: StaticString = "0123456789ABCDEF"
+            for b in target {
+                if b == 0x22 || b == 0x5C || b < 0x20 || b >= 0x7F {
+                    h.add(UInt8(ascii: "\\"))
+                    h.add(UInt8(ascii: "x"))
+                    hex.withUTF8Buffer { digits in
+                        h.add(digits[Int(b >> 4)])
+                        h.add(digits[Int(b & 0x0F)])
+                    }
+                } else {
+                    h.add(b)
+                }
+            }
+        } else {
+            h.add(target)
+        }
         return h.value | 1
     }
 

@@ -90,7 +90,9 @@ final class ErrorLogJoin {
         let cause = index.entries[best].cause
         let upstream = index.entries[best].upstream
         if isServerError {
-            guard let causeClass = cause.serverErrorClass else { return (decision, nil) }
+            // A cause that is not what the proxy answers for this status (a refused connect and a 500)
+            // belongs to another attempt or another request: it decides nothing.
+            guard bestScore == 2, let causeClass = cause.serverErrorClass else { return (decision, nil) }
             var result = Classifier.Decision(failureClass: causeClass, confidence: .errorLog)
             if let decision, decision.confidence != .statusOnly {
                 // The upstream fields decided; the error log adds the cause when it agrees.
