@@ -90,6 +90,23 @@ import Testing
         #expect(e.unmatchedLines == 1)
     }
 
+    @Test("E7b a refused connect does not make a final 500 a proxy failure: the 500 stays origin_error")
+    func causeMustFitStatus() throws {
+        let s = try Self.run(access: [Self.access("13:30:02", "GET /api/x", 500)],
+                             errors: [Self.error("13:30:01", "connect() failed (111: Connection refused) while connecting to upstream",
+                                                 request: "GET /api/x")])
+        #expect(s.classes[.originError] == 1)
+        #expect(s.errorLog?.explainedServerErrors == 0)
+    }
+
+    @Test("nginx's error log writes the request line raw, its access log escaped: they still join")
+    func escapedRequestLine() throws {
+        let s = try Self.run(access: [Self.access("13:30:02", #"GET /search?q=caf\xC3\xA9\x22"#, 503)],
+                             errors: [Self.error("13:30:02", #"limiting requests, excess: 5.100 by zone "search""#,
+                                                 request: "GET /search?q=café\"")])
+        #expect(s.classes[.proxyError] == 1)
+    }
+
     @Test("the tolerance is a setting: 10 s joins what 2 s does not")
     func tolerance() throws {
         var options = AnalysisOptions()
