@@ -124,12 +124,12 @@ public final class Aggregator {
     ///
     /// - Parameters:
     ///   - hasUpstreamFields: whether the record's format logs upstream fields.
-    public func add(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, hasUpstreamFields: Bool) {
+    ///   - vocabulary: how the format's proxy writes its failure flags.
+    public func add(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, hasUpstreamFields: Bool,
+                    vocabulary: ProxyVocabulary = .upstreamAttempts) {
         requests += 1
         let status = record.status
         statusCounts[status.clamped(0, 999)] += 1
-        let isServerError = status >= 500 && status <= 599
-        if isServerError { serverErrors += 1 }
 
         // A JSON line may lack keys its format maps: judge upstream evidence per line
         // (text formats always have their fields, as `-` at worst).
@@ -138,24 +138,14 @@ public final class Aggregator {
             || record.upstreamHeaderTime.isPresent || record.proxyFlags.isPresent)
         let attempts = self.attempts
         if hasUpstreamFields { attempts.read(record: record, line: line) } else { attempts.reset() }
-        var isGroupName = false
-        if let last = attempts.last, last.address.isPresent {
-            isGroupName = Classifier.isGroupName(last.address.bytes(in: line))
-        }
-        var decision = Classifier.classify(status: status, attempts: attempts, hasUpstreamFields: hasUpstreamFields,
-                                           lastAddressIsGroupName: isGroupName)
-        if record.proxyFlags.isPresent {
-            // The proxy says why (Envoy response flags); without flags, a 5xx that
-            // reached an upstream which logs no status of its own is the application's.
-            if let c = Classifier.classFromProxyFlags(record.proxyFlags.bytes(in: line), status: status) {
-                decision = Classifier.Decision(failureClass: c, confidence: .upstreamFields)
-            } else if status >= 500, !record.upstreamStatus.isPresent, record.upstreamAddr.hasValue(in: line) {
-                decision = Classifier.Decision(failureClass: .originError, confidence: .upstreamFields)
-            }
-        }
+        var decision = Classifier.decide(vocabulary.facts(record, line: line, attempts: attempts,
+                                                          hasUpstreamFields: hasUpstreamFields))
         // The error log's line for this request, if any, says why (and may change a status-only class).
         var cause: ErrorCause?
         if let errorJoin { (decision, cause) = errorJoin.join(record, line: line, decision: decision, attempts: attempts) }
+        // A 5xx the client never received (it left first, and the proxy says so) is not a server error.
+        let isServerError = status >= 500 && status <= 599 && decision?.failureClass != .clientClosed
+        if isServerError { serverErrors += 1 }
 
         // Time and timeline.
         let time = record.time

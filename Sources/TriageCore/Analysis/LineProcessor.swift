@@ -15,6 +15,8 @@ final class LineProcessor {
     /// [lower, upper): resolved at the first timed record (zoneless times need its offset).
     private var timeBounds: (lower: Int64, upper: Int64)?
     private var record = AccessRecord()
+    /// Cached from the parser's format: read per line.
+    private let vocabulary: ProxyVocabulary
 
     var lines = 0
     var records = 0
@@ -35,6 +37,7 @@ final class LineProcessor {
          plausibleTimes: ClosedRange<Int64>) {
         self.plausibleTimes = plausibleTimes
         self.parser = parser
+        self.vocabulary = parser.format.vocabulary
         self.aggregator = aggregator
         self.path = path
         self.maxLineLength = options.maxLineLength
@@ -68,7 +71,7 @@ final class LineProcessor {
                 outsideTimeRange += 1
                 return
             }
-            aggregator.add(record, line: bytes, hasUpstreamFields: parser.hasUpstreamFields)
+            aggregator.add(record, line: bytes, hasUpstreamFields: parser.hasUpstreamFields, vocabulary: vocabulary)
         } else if countsErrorLogLines, let entry = ErrorLogLine.parse(bytes) {
             errorLogLines += 1
             isInOpenErrorEntry = entry.isOpen

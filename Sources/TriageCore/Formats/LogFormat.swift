@@ -45,7 +45,11 @@ public struct LogFormat: Equatable, Sendable {
     /// some); formats the user wrote must match whole lines.
     public var allowsTrailingText: Bool
     /// For the JSON dialect: the paths read; later entries win over earlier ones for the same field.
-    public var jsonFields: [JSONField] = []
+    public var jsonFields: [JSONField] = [] {
+        didSet { if jsonFields.contains(where: { $0.kind == .proxyFlags }) { vocabulary = .envoy } }
+    }
+    /// How the proxy that writes this format reports failures (what ``AccessRecord/proxyFlags`` means).
+    public var vocabulary: ProxyVocabulary = .upstreamAttempts
 
     public init(name: String, dialect: Dialect, definition: String, elements: [FormatElement],
                 allowsTrailingText: Bool) {

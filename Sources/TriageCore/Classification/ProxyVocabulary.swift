@@ -1,0 +1,188 @@
+/// How a format's proxy writes its failures, and their mapping onto ``FailureFacts``.
+///
+/// Every format reads its upstream fields into the same record ranges; the
+/// vocabulary says how to read the one field whose meaning differs by proxy
+/// (``AccessRecord/proxyFlags``): Envoy's response flags, HAProxy's
+/// termination state, ALB's `error_reason`, Heroku's error code. The mapping
+/// tables are data; the decision stays in ``Classifier/rows``.
+public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
+    /// nginx `$upstream_status` / `$upstream_addr` lists (also Traefik's
+    /// `OriginStatus`): the attempts alone, no flags.
+    case upstreamAttempts
+    /// Envoy's `%RESPONSE_FLAGS%` (`UF,URX`).
+    case envoy
+
+    /// One entry of a flag table: the signal a code sets, and where and why.
+    public struct Entry: Sendable {
+        public var code: String
+        public var signal: FailureFacts.Signals
+        public var phase: FailurePhase
+        public var cause: FailureCause
+        let bytes: [UInt8]
+
+        init(_ code: String, _ signal: FailureFacts.Signals, _ phase: FailurePhase = .unknown,
+             _ cause: FailureCause = .unknown) {
+            self.code = code
+            self.signal = signal
+            self.phase = phase
+            self.cause = cause
+            self.bytes = Array(code.utf8)
+        }
+    }
+
+    /// The facts of one record.
+    ///
+    /// - Parameters:
+    ///   - record: the parsed line.
+    ///   - line: its bytes.
+    ///   - attempts: filled from the record by the caller when the line has upstream fields.
+    ///   - hasUpstreamFields: false when the line carries no upstream field at all (the status decides alone).
+    @inline(__always)
+    public func facts(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, attempts: UpstreamAttempts,
+                      hasUpstreamFields: Bool) -> FailureFacts {
+        let status = record.status
+        guard hasUpstreamFields else { return FailureFacts(status: status, hasProxyEvidence: false) }
+        guard record.proxyFlags.isPresent else {
+            return Self.attemptFacts(status: status, attempts: attempts, line: line)
+        }
+        switch self {
+        case .upstreamAttempts:
+            return Self.attemptFacts(status: status, attempts: attempts, line: line)
+        case .envoy:
+            return Self.envoyFacts(record, line: line, attempts: attempts)
+        }
+    }
+
+    // MARK: - Upstream attempt lists (nginx)
+
+    /// Facts from nginx-style attempts, reading the last address from `line` to spot a group name.
+    @inline(__always)
+    static func attemptFacts(status: Int, attempts: UpstreamAttempts, line: UnsafeBufferPointer<UInt8>) -> FailureFacts {
+        var isGroupName = false
+        if let last = attempts.last, last.address.isPresent {
+            isGroupName = Classifier.isGroupName(last.address.bytes(in: line))
+        }
+        return attemptFacts(status: status, attempts: attempts, lastAddressIsGroupName: isGroupName)
+    }
+
+    /// Facts from nginx-style attempts: the last attempt says why a 5xx failed,
+    /// an earlier failed one that a later attempt followed is a retry.
+    static func attemptFacts(status: Int, attempts: UpstreamAttempts, lastAddressIsGroupName: Bool) -> FailureFacts {
+        var facts = FailureFacts(status: status, hasProxyEvidence: true)
+        if attempts.count >= 2 {
+            for i in 0..<(attempts.count - 1) where attempts[i].status == 0 || attempts[i].status >= 500 {
+                facts.note(.retried)
+                break
+            }
+        }
+        guard let last = attempts.last else {
+            facts.note(.localReply, cause: .noUpstreamAttempted)
+            return facts
+        }
+        if lastAddressIsGroupName {
+            facts.note(.noHealthyUpstream, cause: .noLiveUpstreams)
+            return facts
+        }
+        noteAttempt(status: last.status, into: &facts)
+        return facts
+    }
+
+    /// The signal one attempt's logged status gives. nginx records 502 for a
+    /// failed connect or an invalid response and 504 for a timeout
+    /// (`ngx_http_upstream_next`); `-` (0) means no response header arrived,
+    /// and then the final status the proxy chose tells why.
+    static func noteAttempt(status: Int, into facts: inout FailureFacts) {
+        switch status {
+        case 502: facts.note(.connectFailed, cause: .upstreamAnswered502)
+        case 503: facts.note(.noHealthyUpstream, cause: .upstreamAnswered503)
+        case 504: facts.note(.timedOut, cause: .upstreamAnswered504)
+        case 0:
+            switch facts.status {
+            case 504: facts.note(.timedOut)
+            case 503: facts.note(.noHealthyUpstream)
+            case 502: facts.note(.connectFailed)
+            case 499: facts.note(.clientAborted, cause: .clientClosed)
+            default: facts.note(.localReply)
+            }
+        case 500...599: facts.note(.originAnswered)
+        default:
+            // The upstream answered below 500 but the client got a 5xx: the proxy failed the response.
+            facts.note(.localReply, cause: .upstreamAnsweredBelow500)
+        }
+    }
+
+    // MARK: - Envoy
+
+    /// Envoy's response flags [Envoy access-log docs, `stream_info/utility.h`].
+    /// Order does not matter here: several signals may be set, and the decision
+    /// table's row order says which decides (no healthy upstream, then timeout,
+    /// then connect/reset, then local replies).
+    public static let envoyFlags: [Entry] = [
+        Entry("DC", .clientAborted, .unknown, .clientClosed),        // downstream connection termination
+        Entry("DR", .clientAborted, .unknown, .clientClosed),        // downstream remote reset (HTTP/2)
+        Entry("UH", .noHealthyUpstream, .connect, .noLiveUpstreams), // no healthy upstream host
+        Entry("UO", .noHealthyUpstream, .connect),                   // upstream overflow (circuit breaking)
+        Entry("LH", .noHealthyUpstream, .connect),                   // failed local health check
+        Entry("UT", .timedOut, .responseHeader, .requestTimeout),    // upstream request timeout
+        Entry("UMSDR", .timedOut, .responseBody, .requestTimeout),   // upstream max stream duration reached
+        Entry("UF", .connectFailed, .connect),                       // upstream connection failure
+        Entry("URX", .connectFailed, .unknown, .retriesExhausted),   // retry limit or max connect attempts reached
+        Entry("DF", .connectFailed, .connect),                       // DNS resolution failed
+        Entry("UC", .upstreamReset, .unknown, .prematureClose),      // upstream connection termination
+        Entry("UR", .upstreamReset, .unknown, .connectionReset),     // upstream remote reset
+        Entry("UPE", .upstreamReset, .responseHeader, .invalidResponse), // upstream protocol error
+        Entry("NR", .localReply, .unknown, .noRoute),                // no route configured
+        Entry("NC", .localReply, .unknown, .noRoute),                // no cluster
+        Entry("RL", .rateLimited, .unknown, .rateLimited),           // rate limited locally
+        Entry("RLSE", .localReply),                                  // rate limit service error
+        Entry("DO", .rateLimited),                                   // drop overload
+        Entry("UDO", .rateLimited),                                  // unconditional drop overload
+        Entry("UAEX", .localReply, .unknown, .denied),               // denied by external authorization
+        Entry("LR", .localReply),                                    // connection local reset
+        Entry("DPE", .localReply, .request),                         // downstream protocol error
+        Entry("IH", .localReply, .request),                          // invalid Envoy request headers
+        Entry("SI", .localReply),                                    // stream idle timeout
+        Entry("FI", .localReply),                                    // fault injected
+        Entry("OM", .localReply),                                    // overload manager terminated
+        Entry("NFCF", .localReply),                                  // no filter config found
+    ]
+
+    /// Facts from Envoy's flags. Without a failure flag, a 5xx that reached an
+    /// upstream (`%UPSTREAM_HOST%` set) is the application's: Envoy logs no
+    /// upstream status of its own.
+    static func envoyFacts(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>,
+                           attempts: UpstreamAttempts) -> FailureFacts {
+        var facts = FailureFacts(status: record.status, hasProxyEvidence: true)
+        noteCodes(record.proxyFlags.bytes(in: line), separator: UInt8(ascii: ","), table: envoyFlags, into: &facts)
+        let failures: FailureFacts.Signals = [.noHealthyUpstream, .timedOut, .connectFailed, .upstreamReset,
+                                              .rateLimited, .localReply]
+        if facts.signals.isDisjoint(with: failures) {
+            if !record.upstreamStatus.isPresent, record.upstreamAddr.hasValue(in: line) {
+                facts.note(.originAnswered)
+            } else {
+                // An upstream status in the line (a user mapping) still speaks, as nginx's would.
+                var fromAttempts = attemptFacts(status: record.status, attempts: attempts, line: line)
+                fromAttempts.signals.formUnion(facts.signals)
+                return fromAttempts
+            }
+        }
+        return facts
+    }
+
+    /// Notes the signal of each `separator`-joined code of `codes` found in `table`.
+    @inline(__always)
+    static func noteCodes(_ codes: UnsafeBufferPointer<UInt8>, separator: UInt8, table: [Entry],
+                          into facts: inout FailureFacts) {
+        guard codes.count > 0, !(codes.count == 1 && codes[0] == UInt8(ascii: "-")) else { return }
+        var start = 0
+        while start < codes.count {
+            var end = start
+            while end < codes.count && codes[end] != separator { end += 1 }
+            let token = UnsafeBufferPointer(rebasing: codes[start..<end])
+            if let entry = table.first(where: { $0.bytes.elementsEqual(token) }) {
+                facts.note(entry.signal, phase: entry.phase, cause: entry.cause)
+            }
+            start = end + 1
+        }
+    }
+}
