@@ -65,6 +65,19 @@ import Testing
         }
     }
 
+    @Test("the shortcut for quiet answers gives what the table gives", arguments: [0, 1, 200, 301, 404, 429, 498, 499, 500, 503, 600])
+    func shortcut(status: Int) {
+        let sets: [FailureFacts.Signals] = [[], .retried, .clientAborted, [.clientAborted, .responseNotSent], .localReply,
+                                           .originAnswered, .timedOut]
+        for signals in sets {
+            for evidence in [true, false] {
+                let facts = FailureFacts(status: status, hasProxyEvidence: evidence, signals: signals)
+                #expect(Classifier.decide(facts) == Classifier.walk(facts))
+                #expect(Classifier.decide(facts)?.row == Classifier.walk(facts)?.row)
+            }
+        }
+    }
+
     @Test("every row of the table is documented in Classification.md and tested here")
     func rowsDocumented() throws {
         let doc = try String(contentsOfFile: repositoryFile("Docs/Classification.md"), encoding: .utf8)
