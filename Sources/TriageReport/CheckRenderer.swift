@@ -8,7 +8,7 @@ import TriageCore
 public struct CheckRenderer: Sendable {
     /// Version of the JSON of `triage check` (Docs/CheckJSON.md): adding a field
     /// bumps the minor version; renaming or removing one bumps the major.
-    public static let schemaVersion = "1.0"
+    public static let schemaVersion = "1.1"
 
     public init() {}
 
@@ -74,6 +74,111 @@ public struct CheckRenderer: Sendable {
         return w.text + "\n"
     }
 
+    // MARK: - Sustained rate
+
+    public func render(sustained a: SustainedRateCheck, classes: Set<FailureClass>, topRoutes: [(route: String, errors: Int)],
+                       exitCode: Int32, inputErrors: [String] = []) -> String {
+        let word: String
+        switch a.verdict {
+        case .ok: word = "OK"
+        case .breach: word = "BREACH"
+        case .insufficientData: word = "NOT ENOUGH TRAFFIC"
+        }
+        let ordered = FailureClass.allCases.filter { classes.contains($0) }
+        var out = ["\(word): \(a.reason) (\(Format.dateTime(a.spanStart)) to \(Format.clock(a.spanEnd)) UTC)."]
+        out.append("  " + judgedLine(ordered, whose: "the application's doing"))
+        var totals = "  span: \(rate(a.judgedErrors, a.requests))"
+        if let start = a.baselineStart {
+            totals += "; baseline \((a.spanStart - start) / 60) min before: \(rate(a.baselineErrors, a.baselineRequests))"
+        }
+        out.append(totals + ".")
+        for c in a.conditions where c.isBreached { out.append("  FAILED " + line(c, a)) }
+        for c in a.conditions where !c.isBreached { out.append("  " + line(c, a)) }
+        if let c = a.conditions.first(where: \.isBreached) ?? a.conditions.first(where: { $0.skippedReason == nil }) {
+            let above = a.minutes.filter { $0.requests > 0 && $0.rate > c.minuteLimit }
+            let limit = percent(c.minuteLimit)
+            out.append(above.isEmpty ? "  no minute above \(limit)."
+                : "  minutes above \(limit): " + above.map { "\(Format.clock($0.start)) \(percent($0.judgedErrors, $0.requests)) (\($0.judgedErrors)/\($0.requests))" }.joined(separator: ", ") + ".")
+        }
+        let present = FailureClass.allCases.filter { $0.isServerError && a.classes[$0] > 0 }
+        if !present.isEmpty {
+            out.append("  5xx in the span: " + present.map { "\($0.identifier) \(a.classes[$0])\(classes.contains($0) ? "" : " (not judged)")" }.joined(separator: ", ") + ".")
+        }
+        if let top = topRoutes.first {
+            out.append("  top route: \(top.route), \(Format.count(top.errors)) judged 5xx.")
+        }
+        for error in inputErrors { out.append("  input problem: \(error)") }
+        out.append("exit \(exitCode)")
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    public func renderJSON(sustained a: SustainedRateCheck, classes: Set<FailureClass>, topRoutes: [(route: String, errors: Int)],
+                           exitCode: Int32, inputErrors: [String] = []) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        header(&w, mode: "sustained", verdict: a.verdict.rawValue, exitCode: exitCode, reason: a.reason,
+               classes: FailureClass.allCases.filter { classes.contains($0) })
+        w.beginObject("span")
+        w.string("start", Timestamp.rfc3339(a.spanStart))
+        w.string("end", Timestamp.rfc3339(a.spanEnd))
+        w.int("requests", a.requests)
+        w.int("judged_errors", a.judgedErrors)
+        w.beginObject("classes")
+        for c in FailureClass.allCases { w.int(c.identifier, a.classes[c]) }
+        w.endObject()
+        w.endObject()
+        if let start = a.baselineStart {
+            w.beginObject("baseline")
+            w.string("start", Timestamp.rfc3339(start))
+            w.string("end", Timestamp.rfc3339(a.spanStart))
+            w.int("requests", a.baselineRequests)
+            w.int("judged_errors", a.baselineErrors)
+            w.endObject()
+        } else {
+            w.null("baseline")
+        }
+        w.beginArray("minutes")
+        for m in a.minutes {
+            w.beginObject()
+            w.string("start", Timestamp.rfc3339(m.start))
+            w.int("requests", m.requests)
+            w.int("judged_errors", m.judgedErrors)
+            w.endObject()
+        }
+        w.endArray()
+        w.beginArray("conditions")
+        for c in a.conditions {
+            w.beginObject()
+            w.string("name", c.name)
+            w.double("limit", c.limit)
+            w.double("minute_limit", c.minuteLimit)
+            w.int("minutes_with_traffic", c.minutesWithTraffic)
+            w.int("minutes_above", c.minutesAbove)
+            w.double("p_value", c.pValue)
+            w.bool("breached", c.isBreached)
+            w.optionalString("skipped", c.skippedReason)
+            w.endObject()
+        }
+        w.endArray()
+        w.beginArray("top_routes")
+        for r in topRoutes {
+            w.beginObject()
+            w.string("route", r.route)
+            w.int("judged_errors", r.errors)
+            w.endObject()
+        }
+        w.endArray()
+        writeStrings(&w, "input_errors", inputErrors)
+        w.endObject()
+        return w.text + "\n"
+    }
+
+    private func line(_ c: SustainedRateCheck.Condition, _ a: SustainedRateCheck) -> String {
+        let name = c.name == "max_increase" ? "max_increase \(trim(c.limit))x (\(percent(c.minuteLimit)) a minute)" : "max_error_rate \(percent(c.limit))"
+        if let skipped = c.skippedReason { return "\(name): skipped, \(skipped)." }
+        return "\(name): \(c.minutesAbove) of \(c.minutesWithTraffic) minutes with traffic above it, \(a.judgedErrors) of \(Format.count(a.requests)) (\(percent(a.judgedErrors, a.requests))), \(pValue(c.pValue)) → \(c.isBreached ? "BREACHED" : "ok")"
+    }
+
     // MARK: - Lines
 
     /// The failed condition of a finding, with its numbers.
@@ -97,10 +202,10 @@ public struct CheckRenderer: Sendable {
         return "\(check.name) \(limit): observed \(observed), \(pValue(check.pValue)) → \(check.isBreached ? "BREACHED" : "ok")"
     }
 
-    private func judgedLine(_ classes: [FailureClass]) -> String {
+    private func judgedLine(_ classes: [FailureClass], whose: String = "a deploy's doing") -> String {
         let names = classes.map(\.identifier).joined(separator: ", ")
         if Set(classes) == DeployComparison.gateClasses {
-            return "judged: \(names) (not proxy_error: rate limiting and proxy configuration are not a deploy's doing; --classes to choose)."
+            return "judged: \(names) (not proxy_error: rate limiting and proxy configuration are not \(whose); --classes to choose)."
         }
         return "judged: \(names) (--classes)."
     }

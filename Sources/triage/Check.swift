@@ -6,7 +6,7 @@ import TriageReport
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Compare the window after a deploy with the window before it; exit non-zero on a real regression.",
+        abstract: "Compare the window after a deploy with the window before it (--deploy), or alert on a sustained 5xx rate (--for); exit non-zero on a real regression.",
         discussion: """
             A threshold fails the check only when it is breached and an exact test on the counts says \
             the excess is real (p < 0.01): a few errors on little traffic do not fail a deploy. The \
@@ -18,7 +18,12 @@ struct Check: ParsableCommand {
             in total, one class, one route or a new signature rose significantly (the rule of the \
             report's deploy section). Every failed condition is printed on a line starting FAILED.
 
-            Exit status: 0 healthy; 1 regression (also when an input had a problem: the problem is \
+            Sustained-rate alerting: 'triage check --max-error-rate 1% --for 5m access.log' judges \
+            the newest 5 minutes of the log (or the 5 before --now) and fails only when the rate \
+            was above the limit in every minute with traffic and the excess is significant; \
+            --baseline 1h also fails when every minute was above --max-increase times the hour before.
+
+            Exit status: 0 healthy (or ok); 1 regression (or breach; also when an input had a problem: the problem is \
             printed on stderr and in the JSON's input_errors); 2 input problem (unreadable or damaged \
             log, no known format) and no regression; 3 not enough traffic to decide; 64 usage error.
             """
@@ -28,10 +33,19 @@ struct Check: ParsableCommand {
 
     @Option(help: ArgumentHelp("When the deploy happened, and its name: ISO 8601, epoch, CLF, or now-10m; =LABEL names it.",
                                valueName: "TIME[=LABEL]"))
-    var deploy: String
+    var deploy: String?
 
-    @Option(help: ArgumentHelp("Length of the windows before and after the deploy.", valueName: "duration"))
-    var window: Duration = Duration(argument: "15m") ?? Duration(seconds: 900)
+    @Option(help: ArgumentHelp("Length of the windows before and after the deploy (default 15m).", valueName: "duration"))
+    var window: Duration?
+
+    @Option(name: .customLong("for"),
+            help: ArgumentHelp("Sustained-rate alerting, without --deploy: fail when the 5xx rate was above --max-error-rate in every minute of the newest DURATION (or the DURATION before --now), significantly.",
+                               valueName: "duration"))
+    var sustained: Duration?
+
+    @Option(help: ArgumentHelp("With --for: also compare with the DURATION before it, failing when every minute was above --max-increase times its rate.",
+                               valueName: "duration"))
+    var baseline: Duration?
 
     @Option(name: .customLong("max-error-rate"), help: ArgumentHelp("Highest acceptable 5xx rate after the deploy, e.g. 1% or 0.01 (at most 100%); 'off' disables.", valueName: "rate"))
     var maxErrorRate: String = "5%"
@@ -49,7 +63,7 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("format"), help: "Output: terminal or json.")
     var outputFormat: CheckFormat = .terminal
 
-    @Option(help: ArgumentHelp("Reference time for now-10m (default: the clock).", valueName: "time"))
+    @Option(help: ArgumentHelp("Reference time for now-10m (default: the clock); with --for, the end of the judged span (default: the newest line).", valueName: "time"))
     var now: String?
 
     mutating func validate() throws {
@@ -57,8 +71,24 @@ struct Check: ParsableCommand {
         _ = try parsedRate()
         _ = try parsedIncrease()
         _ = try parsedClasses()
-        do { _ = try DeployMarker(argument: deploy) } catch let error as TriageError {
-            throw ValidationError(error.description)
+        switch (deploy, sustained) {
+        case (nil, nil):
+            throw ValidationError("give --deploy TIME (the post-deploy gate) or --for DURATION (sustained-rate alerting)")
+        case (.some, .some):
+            throw ValidationError("--deploy and --for are two modes: give one")
+        case let (deploy?, nil):
+            do { _ = try DeployMarker(argument: deploy) } catch let error as TriageError {
+                throw ValidationError(error.description)
+            }
+            if baseline != nil { throw ValidationError("--baseline belongs to --for; with --deploy the window before it is the baseline") }
+        case (nil, .some):
+            if window != nil { throw ValidationError("--window belongs to --deploy; with --for the span is --for") }
+            if now == nil && (input.files.contains("-") || input.files.isEmpty) {
+                throw ValidationError("--for on standard input needs --now TIME: the newest line cannot be found without reading the input twice")
+            }
+            if try parsedRate() == nil && (baseline == nil || (try parsedIncrease()) == nil) {
+                throw ValidationError("--for judges --max-error-rate, or --max-increase against a --baseline: give one")
+            }
         }
     }
 
@@ -101,10 +131,11 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
+        guard let deploy else { return try runSustained() }
         var options = AnalysisOptions()
         try input.apply(to: &options)
         options.now = try resolveNow(now)
-        options.deployWindow = window.seconds
+        options.deployWindow = window?.seconds ?? 900
         options.deploys = [try DeployMarker(argument: deploy)]
         options.leavesPartialLastLine = true // the log may be mid-write
         let outcome = Analyzer(options: options).run(paths: input.files)
@@ -128,6 +159,58 @@ struct Check: ParsableCommand {
         for error in inputErrors { writeStandardError("triage: \(error)\n") }
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
+
+    /// `--for`: judges the newest stretch (or the one before `--now`) on its own, and against a baseline.
+    private func runSustained() throws {
+        guard let sustained else { return }
+        var options = AnalysisOptions()
+        try input.apply(to: &options)
+        options.leavesPartialLastLine = true
+        // The span ends with the minute of the newest line (or at --now), in whole minutes.
+        let end: Int64
+        if let now {
+            end = try resolveNow(now)
+        } else {
+            guard let newest = Analyzer(options: options).newestTime(RotatedSet.oldestFirst(input.files)) else {
+                writeStandardError("triage: no timed line could be read to find the newest stretch of the log: give --now TIME\n")
+                throw ExitCode(2)
+            }
+            end = (newest / 60 + 1) * 60
+        }
+        let start = end - sustained.seconds
+        let baselineSeconds = baseline?.seconds
+        options.since = .absolute(start - (baselineSeconds ?? 0))
+        options.until = .absolute(end)
+        // A marker at the span's start collects its per-route counts in its "after" window.
+        options.deploys = [DeployMarker(time: .absolute(start), label: "span", origin: "--for")]
+        options.deployWindow = sustained.seconds
+        options.now = end
+        let outcome = Analyzer(options: options).run(paths: input.files)
+        let inputErrors = outcome.errors.map(\.description)
+        let classes = try parsedClasses()
+        let alert = SustainedRateCheck(timeline: outcome.summary.timeline, spanStart: start, spanEnd: end,
+                                       baselineSeconds: baselineSeconds, classes: classes,
+                                       maxErrorRate: try parsedRate(), maxIncrease: try parsedIncrease(),
+                                       minRequests: minRequests)
+        var routes: [String: Int] = [:]
+        for s in outcome.summary.deploys.first?.signatureCounts ?? [] where classes.contains(s.failureClass) && s.after > 0 {
+            routes[s.route.isEmpty ? s.method : "\(s.method) \(s.route)", default: 0] += s.after
+        }
+        let topRoutes = routes.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3).map { (route: $0.key, errors: $0.value) }
+        let exitCode = CheckExit.status(breach: alert.verdict == .breach, insufficient: alert.verdict == .insufficientData,
+                                        hasInputErrors: !inputErrors.isEmpty)
+        let renderer = CheckRenderer()
+        switch outputFormat {
+        case .json:
+            writeStandardOutput(renderer.renderJSON(sustained: alert, classes: classes, topRoutes: topRoutes,
+                                                    exitCode: exitCode, inputErrors: inputErrors))
+        default:
+            writeStandardOutput(renderer.render(sustained: alert, classes: classes, topRoutes: topRoutes,
+                                                exitCode: exitCode, inputErrors: inputErrors))
+        }
+        for error in inputErrors { writeStandardError("triage: \(error)\n") }
+        if exitCode != 0 { throw ExitCode(exitCode) }
+    }
 }
 
 /// The exit status of `triage check` (Docs/ExitCodes.md): a regression is never
@@ -135,10 +218,13 @@ struct Check: ParsableCommand {
 /// of traffic (the missing input may be why there is too little).
 enum CheckExit {
     static func status(verdict: DeployGate.Verdict, hasInputErrors: Bool) -> Int32 {
-        switch verdict {
-        case .regression: return 1
-        case .healthy, .insufficientData: return hasInputErrors ? 2 : verdict.exitCode
-        }
+        status(breach: verdict == .regression, insufficient: verdict == .insufficientData, hasInputErrors: hasInputErrors)
+    }
+
+    static func status(breach: Bool, insufficient: Bool, hasInputErrors: Bool) -> Int32 {
+        if breach { return 1 }
+        if hasInputErrors { return 2 }
+        return insufficient ? 3 : 0
     }
 }
 

@@ -110,3 +110,20 @@ import _TriageTestSupport
         }
     }
 }
+
+@Suite struct GateAgreesWithReportTests {
+    let logs = ["SampleLogs/nginx/access.log", "SampleLogs/nginx/access.log.1", "SampleLogs/nginx/access.log.2.gz"]
+
+    @Test("for every deploy time, the default gate fails whenever the report's deploy section says regression, and with its thresholds off exactly then",
+          arguments: ["2026-11-20T08:30:00Z", "2026-11-20T09:00:00Z", "2026-11-20T10:30:00Z", "2026-11-20T11:00:00Z",
+                      "2026-11-20T12:10:00Z", "2026-11-20T13:15:00Z", "2026-11-20T13:40:00Z"])
+    func agreement(time: String) throws {
+        let report = try CLI.json(try CLI.run(["--format", "json", "--deploy", time, "--deploy-window", "15m"] + logs).stdout)
+        let isRegression = report.list("deploys").first?["verdict"] as? String == "regression"
+        let gate = try CLI.run(["check", "--deploy", time, "--window", "15m"] + logs)
+        if isRegression { #expect(gate.status == 1, "\(time): \(gate.stdout)") }
+        let findingsOnly = try CLI.run(["check", "--deploy", time, "--window", "15m", "--max-error-rate", "off",
+                                        "--max-increase", "off"] + logs)
+        #expect((findingsOnly.status == 1) == isRegression, "\(time): \(findingsOnly.stdout)")
+    }
+}

@@ -651,7 +651,7 @@ public final class Analyzer {
     ///
     /// Plain files are read from their last 256 KiB only; gzip is streamed to
     /// its end (it cannot be read backwards); standard input cannot be read twice.
-    func newestTime(_ paths: [String]) -> Int64? {
+    public func newestTime(_ paths: [String]) -> Int64? {
         var newest: Int64?
         for path in paths where path != "-" {
             guard let file = try? FileDescriptorSource.open(path) else { continue }

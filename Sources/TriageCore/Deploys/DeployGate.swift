@@ -10,9 +10,10 @@
 ///   significantly (the same rule as the report's deploy verdict, so the
 ///   report never calls a regression what the gate lets through).
 ///
-/// Fewer than `minRequests` requests after the deploy cannot be judged,
-/// unless the evidence is overwhelming (p < `overwhelming`): 60 errors in 60
-/// requests is a failed deploy, not a lack of traffic.
+/// Below `minRequests` requests after the deploy a threshold is judged only
+/// when the evidence is overwhelming (p < `overwhelming`): 60 errors in 60
+/// requests is a failed deploy, not a lack of traffic. Findings keep the
+/// report's own floor (``DeployComparison/minimumRequests`` a side).
 public struct DeployGate: Sendable {
     public struct Thresholds: Sendable {
         /// Highest acceptable 5xx rate after the deploy (0.01 = 1%); nil disables the check.
@@ -90,8 +91,9 @@ public struct DeployGate: Sendable {
             }
         }
         self.checks = checks
-        // Findings below the traffic floor count only when overwhelming, as thresholds do.
-        findings = c.regressions(classes: classes).filter { enoughAfter($0.pValue) }
+        // Findings follow the report's rule (its own floor of 30 requests a side), not --min-requests:
+        // a deploy the report calls a regression never passes.
+        findings = c.regressions(classes: classes)
         let breached = checks.filter(\.isBreached)
         if !breached.isEmpty || !findings.isEmpty {
             verdict = .regression
