@@ -20,10 +20,12 @@ import Testing
         #expect(result.stdout.hasPrefix("HEALTHY"))
     }
 
-    @Test("3: too little traffic to decide")
+    @Test("3: too little traffic to decide, unless the report's own rule already calls it a regression")
     func insufficient() throws {
-        let result = try CLI.run(["check", "--deploy", "2026-11-20T10:30:00Z", "--min-requests", "100000"] + logs)
-        #expect(result.status == 3, "\(result.stdout)")
+        let quiet = try CLI.run(["check", "--deploy", "2026-11-20T09:00:00Z", "--min-requests", "100000"] + logs)
+        #expect(quiet.status == 3, "\(quiet.stdout)")
+        let regression = try CLI.run(["check", "--deploy", "2026-11-20T10:30:00Z", "--min-requests", "100000"] + logs)
+        #expect(regression.status == 1, "\(regression.stdout)")
     }
 
     @Test("2: an unreadable input; 64: a deploy time that is not a time")
