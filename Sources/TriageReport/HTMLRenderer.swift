@@ -119,6 +119,7 @@ public struct HTMLRenderer: Sendable {
                 "<span class=\"nowrap\">\(HTMLText.code("\(change.method) \(change.route)")) \(change.before) → \(change.after)\(change.isNew ? " (new)" : "")</span>"
             }
             grew += d.newSignatures.prefix(3).map { "new: \(HTMLText.escape($0.title)) (\(Format.count($0.count)))" }
+            grew += d.findings.prefix(3).map { "failed: \(HTMLText.escape(CheckRenderer().line($0)))" }
             if d.upstreamLikelyUnrelated { grew.append("upstream failures rose but origin errors did not: likely not this deploy") }
             return row([
                 cell(HTMLText.code(d.label), nowrap: true), cell(HTMLText.escape(when), className: "num"),
@@ -130,7 +131,7 @@ public struct HTMLRenderer: Sendable {
         }
         var body = table(["deploy", "time (UTC)", "verdict", "5xx before", "5xx after", "origin errors", "what changed"],
                          numeric: [1, 3, 4, 5], rows: rows)
-        body.append("<p class=\"note\">5xx rate in the \(first.windowSeconds / 60) minutes before and after each deploy; exact test, p &lt; 0.01.</p>")
+        body.append("<p class=\"note\">5xx rate in the \(first.windowSeconds / 60) minutes before and after each deploy. The verdict judges the 5xx classes other than proxy_error, in total, per class, per route and new signatures; exact test, p &lt; 0.01 (as triage check does).</p>")
         return Section(id: "deploys", title: "Deploys", body: body)
     }
 

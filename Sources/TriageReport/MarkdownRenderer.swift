@@ -95,6 +95,7 @@ public struct MarkdownRenderer: Sendable {
                 "\(MarkdownText.code("\(change.method) \(change.route)")) \(change.before) → \(change.after)\(change.isNew ? " (new)" : "")"
             }
             changes += d.newSignatures.prefix(3).map { "new: \(MarkdownText.text($0.title)) (\(Format.count($0.count)))" }
+            changes += d.findings.prefix(3).map { "failed: \(MarkdownText.text(CheckRenderer().line($0)))" }
             if d.upstreamLikelyUnrelated { changes.append("upstream failures rose but origin errors did not: likely not this deploy") }
             out.append(MarkdownText.row([
                 MarkdownText.code(d.label), when, verdict + ", " + MarkdownText.text(HTMLRenderer.pValueText(d.pValue)),
@@ -104,7 +105,7 @@ public struct MarkdownRenderer: Sendable {
             ]))
         }
         out.append("")
-        out.append("5xx rate in the \(first.windowSeconds / 60) minutes before and after each deploy; exact test, p < 0.01.".replacing("<", with: "&lt;"))
+        out.append("5xx rate in the \(first.windowSeconds / 60) minutes before and after each deploy. The verdict judges the 5xx classes other than \(MarkdownText.code("proxy_error")), in total, per class, per route and new signatures; exact test, p &lt; 0.01 (as \(MarkdownText.code("triage check")) does).")
         return out
     }
 

@@ -308,7 +308,9 @@ enum SampleSummaries {
                              originPValue: .nan, upstreamLikelyUnrelated: true,
                              regressedRoutes: [.init(method: "GET|X", route: "/\(script)|`a`", before: 0, after: 4)],
                              newSignatures: [.init(id: "x|y", title: "<b>new</b> | `sig`", failureClass: .originError, count: 4)],
-                             timeWasZoneless: true),
+                             timeWasZoneless: true,
+                             findings: [.init(kind: .route, subject: "GET|X /\(script)|`a`", before: 0, after: 4, requestsBefore: 40,
+                                              requestsAfter: 40, pValue: 0.0001, alpha: 0.005)]),
         ]
         s.incidents = [
             Incident(start: t0, end: t0 + 120, peak: t0 + 60, peakServerErrors: 5, requests: 22, serverErrors: 8,
