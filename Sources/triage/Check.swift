@@ -83,6 +83,11 @@ struct Check: ParsableCommand {
             if baseline != nil { throw ValidationError("--baseline belongs to --for; with --deploy the window before it is the baseline") }
         case (nil, .some):
             if window != nil { throw ValidationError("--window belongs to --deploy; with --for the span is --for") }
+            for (name, value) in [("--for", sustained), ("--baseline", baseline)] {
+                if let value, value.seconds % 60 != 0 {
+                    throw ValidationError("\(name) is counted in whole minutes (1m, 5m, 1h): the rate is judged minute by minute")
+                }
+            }
             if now == nil && (input.files.contains("-") || input.files.isEmpty) {
                 throw ValidationError("--for on standard input needs --now TIME: the newest line cannot be found without reading the input twice")
             }

@@ -95,7 +95,8 @@ import Testing
     func usage() throws {
         let file = try CLI.temporaryFile(Self.log { _, _ in }.data)
         for arguments in [["--for", "5m", "--deploy", "now"], ["--for", "5m", "--window", "5m"],
-                          ["--deploy", "now", "--baseline", "1h"], ["--for", "5m", "--max-error-rate", "off"], ["--for", "-5m"]] {
+                          ["--deploy", "now", "--baseline", "1h"], ["--for", "5m", "--max-error-rate", "off"], ["--for", "-5m"],
+                          ["--for", "90s"], ["--for", "5m", "--baseline", "30s"]] {
             #expect(try CLI.run(["check"] + arguments + [file.path]).status == 64, "\(arguments)")
         }
     }
