@@ -197,6 +197,10 @@ public struct JSONRenderer: Sendable {
             w.int("matched_events", log.matchedEvents)
             w.int("time_mismatches", log.timeMismatches)
             if let shift = log.zoneShiftSeconds { w.int("zone_shift_seconds", shift) } else { w.null("zone_shift_seconds") }
+            w.int("id_pattern_limit_lines", log.idPatternLimit?.lines ?? 0)
+            if let limit = log.idPatternLimit { w.int("id_pattern_limit_first_line", limit.firstLine) } else {
+                w.null("id_pattern_limit_first_line")
+            }
             w.optionalString("error", log.error)
             w.endObject()
         }

@@ -153,7 +153,7 @@ public struct TerminalRenderer: Sendable {
             for deploy in s.deploys where deploy.time >= rowStart && deploy.time < rowStart + rowSeconds {
                 let column = Int((deploy.time - rowStart) / columnSeconds)
                 let pad = String(repeating: " ", count: 2 + label.count + 1 + column)
-                out.append(pad + style("^ deploy \(deploy.label) \(Format.clock(deploy.time))", "36"))
+                out.append(pad + style("^ deploy \(LogText.sanitize(deploy.label)) \(Format.clock(deploy.time))", "36"))
             }
             rowStart += rowSeconds
         }
@@ -167,7 +167,7 @@ public struct TerminalRenderer: Sendable {
         for d in s.deploys {
             let verdictStyle = d.verdict == .regression ? "1;31" : d.verdict == .improvement ? "32" : "0"
             let when = Format.dateTime(d.time) + (d.timeWasZoneless ? " (log's zone)" : " UTC")
-            out.append("  " + style(d.verdict.rawValue.uppercased(), verdictStyle) + "  \(d.label) at \(when)")
+            out.append("  " + style(d.verdict.rawValue.uppercased(), verdictStyle) + "  \(LogText.sanitize(d.label)) at \(when)")
             let judged = DeployComparison.gateClasses
             let (e1, e2) = (d.before.errors(in: judged), d.after.errors(in: judged))
             out.append("    5xx but proxy_error \(Format.percent(e1, of: d.before.requests)) (\(Format.count(e1))/\(Format.count(d.before.requests))) → \(Format.percent(e2, of: d.after.requests)) (\(Format.count(e2))/\(Format.count(d.after.requests))), \(pValue(d.pValue)); origin errors \(d.before.classes[.originError]) → \(d.after.classes[.originError]) (\(d.originVerdict.rawValue))")
@@ -206,7 +206,7 @@ public struct TerminalRenderer: Sendable {
             if let first = sig.firstSeen, let last = sig.lastSeen {
                 facts.append(when(first) + (last >= first + 60 ? "–" + when(last) : ""))
             }
-            if let deploy = sig.followsDeploy { facts.append("new after deploy \(deploy)") }
+            if let deploy = sig.followsDeploy { facts.append("new after deploy \(LogText.sanitize(deploy))") }
             facts.append(sig.source == .appLog ? "app log" : "access log only")
             facts += FailureClass.allCases.filter { sig.classes[$0] > 0 }.map { "\($0.identifier) \(sig.classes[$0])" }
             if sig.source == .appLog { facts += sig.routes.prefix(3) }

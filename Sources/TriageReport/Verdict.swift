@@ -55,7 +55,7 @@ public struct Verdict: Sendable {
         }
         for d in s.deploys where d.verdict == .regression {
             let blame = d.upstreamLikelyUnrelated ? " (upstream failures; origin errors did not rise)" : ""
-            whereLines.insert("Deploy \(d.label) at \(Format.clock(d.time)) UTC was followed by a regression: 5xx \(Format.percent(d.before.serverErrors, of: d.before.requests)) → \(Format.percent(d.after.serverErrors, of: d.after.requests))\(blame).", at: 0)
+            whereLines.insert("Deploy \(LogText.sanitize(d.label)) at \(Format.clock(d.time)) UTC was followed by a regression: 5xx \(Format.percent(d.before.serverErrors, of: d.before.requests)) → \(Format.percent(d.after.serverErrors, of: d.after.requests))\(blame).", at: 0)
         }
         var extra: [String] = []
         let closed = s.classes[.clientClosed], retried = s.classes[.retriedOK]

@@ -155,13 +155,16 @@ struct Check: ParsableCommand {
         thresholds.minRequests = minRequests
         let gate = DeployGate(comparison: comparison, classes: try parsedClasses(), thresholds: thresholds)
         let exitCode = CheckExit.status(verdict: gate.verdict, hasInputErrors: !inputErrors.isEmpty)
+        let written: Bool
         switch outputFormat {
         case .json:
-            writeStandardOutput(CheckRenderer().renderJSON(gate: gate, comparison: comparison, exitCode: exitCode, inputErrors: inputErrors))
+            written = writeStandardOutput(CheckRenderer().renderJSON(gate: gate, comparison: comparison, exitCode: exitCode, inputErrors: inputErrors))
         default:
-            writeStandardOutput(CheckRenderer().render(gate: gate, comparison: comparison, exitCode: exitCode, inputErrors: inputErrors))
+            written = writeStandardOutput(CheckRenderer().render(gate: gate, comparison: comparison, exitCode: exitCode, inputErrors: inputErrors))
         }
         for error in inputErrors { writeStandardError("triage: \(error)\n") }
+        // A verdict nobody could read is no verdict: a failed write is exit 2, as an unreadable log.
+        if !written { throw ExitCode(2) }
         if exitCode != 0 { throw ExitCode(exitCode) }
     }
 

@@ -127,23 +127,44 @@ func terminalWidth() -> Int {
     return 80
 }
 
-func writeStandardOutput(_ text: String) {
+/// Writes the report to standard output.
+///
+/// - Returns: false when it could not be written whole (`> /dev/full`, a closed
+///   pipe, a disk error); the reason is then on standard error, and the caller
+///   exits 2 as for `-o`. A closed pipe (`| head`) is not worth a message.
+func writeStandardOutput(_ text: String) -> Bool {
     var text = text
+    var failure: Int32 = 0
     text.withUTF8 { buffer in
         guard let base = buffer.baseAddress else { return }
         var offset = 0
         while offset < buffer.count {
             let n = write(1, base + offset, buffer.count - offset)
             if n <= 0 {
-                if errno == EINTR { continue }
+                if n < 0 && errno == EINTR { continue }
+                failure = n < 0 ? errno : EIO
                 return
             }
             offset += n
         }
     }
+    guard failure != 0 else { return true }
+    if failure != EPIPE {
+        writeStandardError("triage: cannot write the report to standard output: \(String(cString: strerror(failure)))\n")
+    }
+    return false
 }
 
+/// Writes a message to standard error. Messages quote user and log text (a deploy
+/// label, a file's line): each line is passed through ``LogText/sanitize(_:)``, so
+/// no escape sequence reaches the terminal; the line breaks between them stay.
 func writeStandardError(_ text: String) {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    writeStandardErrorRaw(lines.map { LogText.sanitize(String($0)) }.joined(separator: "\n"))
+}
+
+/// Writes bytes to standard error as they are (the progress display's own escapes).
+func writeStandardErrorRaw(_ text: String) {
     var text = text
     text.withUTF8 { buffer in _ = write(2, buffer.baseAddress, buffer.count) }
 }

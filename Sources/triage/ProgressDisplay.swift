@@ -47,12 +47,12 @@ final class ProgressDisplay {
             text += " \(megabytes(p.fileBytesRead)) read"
         }
         text += ", \(Int(Double(lines) / elapsed / 1000))k lines/s"
-        writeStandardError("\r\u{1B}[2K" + text)
+        writeStandardErrorRaw("\r\u{1B}[2K" + LogText.sanitize(text))
         drawn = true
     }
 
     func finish() {
-        if drawn { writeStandardError("\r\u{1B}[2K") }
+        if drawn { writeStandardErrorRaw("\r\u{1B}[2K") }
     }
 
     private func megabytes(_ bytes: Int64) -> String {

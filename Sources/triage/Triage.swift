@@ -31,6 +31,27 @@ struct Triage: ParsableCommand {
         subcommands: [Report.self, Check.self],
         defaultSubcommand: Report.self
     )
+
+    /// ArgumentParser's `main`, except that its messages go through ``writeStandardError(_:)``:
+    /// a usage error quotes the option's value (`--deploy '…'`), which is user text and must
+    /// not reach the terminal with its escape sequences.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                if code == .success {
+                    _ = writeStandardOutput(message + "\n")
+                } else {
+                    writeStandardError(message + "\n")
+                }
+            }
+            Glibc.exit(code.rawValue)
+        }
+    }
 }
 
 /// The triage report (the default command).
@@ -187,20 +208,22 @@ struct Report: ParsableCommand {
         case .markdown: text = MarkdownRenderer().render(outcome.summary)
         case .html: text = HTMLRenderer().render(outcome.summary)
         }
+        var written = true
         if let output {
             do {
                 try AtomicFile.write(text, to: output)
             } catch let error as TriageError {
                 writeStandardError("triage: \(error.description)\n")
-                throw ExitCode(2)
+                written = false
             }
         } else {
-            writeStandardOutput(text)
+            written = writeStandardOutput(text)
         }
+        for warning in outcome.warnings { writeStandardError("triage: warning: \(warning)\n") }
         for error in outcome.errors {
             writeStandardError("triage: \(error.description)\n")
         }
-        if !outcome.errors.isEmpty { throw ExitCode(2) }
+        if !outcome.errors.isEmpty || !written { throw ExitCode(2) }
     }
 }
 

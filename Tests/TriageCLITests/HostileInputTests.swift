@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Issue #10: hostile and careless input never takes triage down, never
 /// vanishes silently, and never gives a wrong answer. Each test runs the built
@@ -148,5 +151,225 @@ import Testing
         #expect(report.object("totals").int("requests") == 9)
         #expect(report.object("totals").int("malformed_lines") == 3)
         #expect(report.object("totals")["first_time"] as? String == "2024-02-29T10:00:00Z")
+    }
+}
+
+/// Issue #10, items 7-10 and 12: output failures, the ID pattern's limit, gzip
+/// headers, deploy labels, and the messages that named the wrong thing.
+@Suite struct HostileOutputTests {
+    static let log = String(repeating: HostileInputTests.line("21/Nov/2026:10:00:00 +0000"), count: 10)
+
+    static func file(_ text: String = log, name: String = "access.log") throws -> URL {
+        try CLI.temporaryFile(Data(text.utf8), name: name)
+    }
+
+    /// Runs the binary with standard output on /dev/full.
+    static func runToFullDevice(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = arguments
+        let full = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+        let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("triage-err-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errURL) }
+        let err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = full
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try err.close()
+        return (process.terminationStatus, String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    // MARK: - 7. A report that cannot be written
+
+    @Test("#10.7: report and check onto a full standard output exit 2 and say why", arguments: [
+        ["-q"], ["-q", "--format", "json"], ["check", "--deploy", "2026-11-21T09:59:00Z"],
+    ])
+    func fullStandardOutput(arguments: [String]) throws {
+        guard FileManager.default.isWritableFile(atPath: "/dev/full") else { return }
+        let result = try Self.runToFullDevice(arguments + [try Self.file().path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("cannot write the report to standard output: No space left on device"))
+    }
+
+    // MARK: - 8. PCRE2's match limit in --app-id-pattern
+
+    @Test("#10.8: a --app-id-pattern that hits PCRE2's match limit is counted, and warned of once with the pattern and a line")
+    func matchLimit() throws {
+        var app = "2026-11-21T10:00:00Z INFO started\n"
+        for i in 0..<3 { app += "2026-11-21T10:00:0\(i)Z ERROR boom " + String(repeating: "a", count: 40) + "!\n" }
+        let appLog = try Self.file(app, name: "app.log")
+        let pattern = #"(?<id>(\w+\s?)+)$"#
+        let result = try CLI.run(["--format", "json", "-q", "--app-log", appLog.path, "--app-id-pattern", pattern,
+                                  try Self.file().path])
+        #expect(result.status == 0)
+        let warnings = result.stderr.components(separatedBy: "\n").filter { $0.contains("match limit") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains(pattern) == true)
+        #expect(warnings.first?.contains("3 lines (first: line 2)") == true)
+        let logs = try CLI.json(result.stdout).object("correlation").list("app_logs")
+        #expect(logs.first?.int("id_pattern_limit_lines") == 3)
+        #expect(logs.first?.int("id_pattern_limit_first_line") == 2)
+    }
+
+    // MARK: - 9. Reserved gzip header bits
+
+    @Test("#10.9: a gzip member with reserved FLG bits is refused by ISA-L and zlib alike (RFC 1952)",
+          arguments: ["isal", "zlib"])
+    func reservedFlags(engine: String) throws {
+        var gz = [UInt8](try ExitCodeTests().gzip(Data(Self.log.utf8)))
+        gz[3] |= 0x20
+        let input = try CLI.temporaryFile(Data(gz), name: "access.log.gz")
+        let result = try CLI.run(["-q", "--inflate", engine, input.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("reserved header flag bits"))
+    }
+
+    @Test("#10.12: damage found by ISA-L is labelled ISA-L's, by zlib zlib's", arguments: ["isal", "zlib"])
+    func engineLabels(engine: String) throws {
+        var gz = [UInt8](try ExitCodeTests().gzip(Data(String(repeating: Self.log, count: 50).utf8)))
+        for i in 30..<40 { gz[i] = 0xFF }
+        let input = try CLI.temporaryFile(Data(gz), name: "access.log.gz")
+        let result = try CLI.run(["-q", "--inflate", engine, input.path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(engine == "isal" ? "ISA-L error" : "zlib error"))
+        #expect(!result.stderr.contains(engine == "isal" ? "zlib" : "ISA-L"))
+    }
+
+    // MARK: - 10. Deploy labels
+
+    static let hostileLabel = "v2\u{1B}]0;pwned\u{07}\u{1B}[31m<b>|x|</b>"
+
+    /// True when `text` holds a control byte other than a line break or tab.
+    static func hasRawControl(_ text: String) -> Bool {
+        text.utf8.contains { ($0 < 0x20 && $0 != 0x0A && $0 != 0x09) || $0 == 0x7F }
+    }
+
+    @Test("#10.10: deploy labels from --deploy and --deploys JSON are escaped in every renderer",
+          arguments: ["terminal", "markdown", "html", "json"])
+    func deployLabels(format: String) throws {
+        let deploys = try Self.file(#"{"time":"2026-11-21T09:59:00Z","label":"file\u001b]0;owned\u0007"}"# + "\n",
+                                    name: "deploys.json")
+        let result = try CLI.run(["-q", "--format", format, "--color", "never",
+                                  "--deploy", "2026-11-21T09:59:30Z=" + Self.hostileLabel,
+                                  "--deploys", deploys.path, try Self.file().path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!Self.hasRawControl(result.stdout))
+        #expect(!Self.hasRawControl(result.stderr))
+        if format != "json" { #expect(result.stdout.contains("pwned")) }
+    }
+
+    @Test("#10.10: a hostile --deploy value that is no time is quoted escaped in the usage error")
+    func usageErrorEscaped() throws {
+        let result = try CLI.run(["check", "--deploy", "2026-11-21T09:59:00Z=" + Self.hostileLabel, try Self.file().path])
+        #expect(result.status == 64)
+        #expect(!Self.hasRawControl(result.stderr))
+        #expect(result.stderr.contains("\\x1B]0;pwned\\x07"))
+    }
+
+    // MARK: - 12. Interrupted writes and messages
+
+    @Test("#10.12: SIGINT while the report file is being written leaves no .tmp.<pid> file")
+    func interruptedWrite() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("triage-sigint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("report.json")
+        // 3,000 routes make a report far larger than a pipe holds, so the write blocks.
+        var log = ""
+        for i in 0..<3000 { log += #"203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET /r\#(i)x/a HTTP/1.1" 500 5 "-" "ua""# + "\n" }
+        // Foundation's Process starts children with the test runner's signal mask, in
+        // which SIGINT is blocked: spawn with an empty mask, as a shell would.
+        var stdinPipe: [Int32] = [0, 0]
+        #expect(pipe(&stdinPipe) == 0)
+        // The child must not hold the write end, or it would never see the end of its input.
+        _ = fcntl(stdinPipe[1], F_SETFD, FD_CLOEXEC)
+        let arguments = [CLI.binary.path, "-q", "--format", "json", "--top", "3000", "-o", target.path, "-"]
+        let pid = try Self.spawn(arguments, stdin: stdinPipe[0])
+        close(stdinPipe[0])
+        // The child waits for standard input: make its temporary file a FIFO we read
+        // from, so its write is known to be under way (and blocked) when SIGINT comes.
+        let temporary = target.path + ".tmp.\(pid)"
+        #expect(mkfifo(temporary, 0o600) == 0)
+        let reader = open(temporary, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        let bytes = Array(log.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { write(stdinPipe[1], $0.baseAddress, $0.count) }
+            guard n > 0 else { break }
+            written += n
+        }
+        close(stdinPipe[1])
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var got = 0
+        for _ in 0..<3000 where got <= 0 {
+            got = read(reader, &buffer, buffer.count)
+            if got <= 0 { usleep(10_000) }
+        }
+        #expect(got > 0, "the report write never started")
+        kill(pid, SIGINT)
+        var status: Int32 = 0
+        // Bounded: a child that ignores SIGINT is killed, and the test fails.
+        var exited = false
+        for _ in 0..<500 where !exited {
+            exited = waitpid(pid, &status, WNOHANG) == pid
+            if !exited { usleep(10_000) }
+        }
+        if !exited {
+            kill(pid, SIGKILL)
+            waitpid(pid, &status, 0)
+        }
+        #expect(exited)
+        #expect(status & 0x7F == SIGINT, "the child should die of SIGINT, as with no handler")
+        #expect(!FileManager.default.fileExists(atPath: temporary))
+        #expect(!FileManager.default.fileExists(atPath: target.path))
+    }
+
+    /// posix_spawn with an empty signal mask and default actions; standard input from `stdin`.
+    static func spawn(_ arguments: [String], stdin: Int32) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, stdin, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGPIPE] { sigaddset(&defaults, sig) }
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for p in argv { free(p) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, environ)
+        guard rc == 0 else { throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EINVAL) }
+        return pid
+    }
+
+    @Test("#10.12: -o into a missing directory names the target, as a write failure")
+    func badOutputDirectory() throws {
+        let result = try CLI.run(["-q", "-o", "/nonexistent-dir/report.html", try Self.file().path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("/nonexistent-dir/report.html: cannot write"))
+        #expect(!result.stderr.contains(".tmp."))
+        #expect(!result.stderr.contains("read failed"))
+    }
+
+    @Test("#10.12: --route-rule syntax errors name --route-rule, not the log format", arguments: ["abc", "(=>/x", "=>/x"])
+    func routeRuleMessages(rule: String) throws {
+        let result = try CLI.run(["-q", "--route-rule", rule, try Self.file().path])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--route-rule"))
+        #expect(!result.stderr.contains("invalid log format"))
     }
 }

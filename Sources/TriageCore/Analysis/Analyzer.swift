@@ -96,6 +96,9 @@ public struct AnalysisOutcome: Sendable {
     public var summary: TriageSummary
     /// Input damage and unreadable inputs; the summary covers everything before them.
     public var errors: [TriageError]
+    /// Problems that do not make the report wrong but that the user should hear of
+    /// once, on standard error (a request-ID pattern hitting PCRE2's match limit).
+    public var warnings: [String] = []
 }
 
 /// Runs the pipeline: inputs → lines → records → classification → aggregates.
@@ -119,6 +122,8 @@ public final class Analyzer {
     /// What relative --since/--until count back from.
     private var timeReference: Int64 = 0
     private var appLogInputs: [TriageSummary.AppLogInput] = []
+    /// See ``AnalysisOutcome/warnings``.
+    public private(set) var warnings: [String] = []
     /// Record times outside are malformed (``AnalysisOptions/plausibleTimes``).
     let plausibleTimes: ClosedRange<Int64>
     private var errorLogInputs: [TriageSummary.ErrorLogInput] = []
@@ -166,7 +171,7 @@ public final class Analyzer {
                 timeReference = newest
             } else {
                 errors.append(.noTimeReference("a relative --since/--until counts back from the newest line, and no timed line could be read: give --now"))
-                return AnalysisOutcome(summary: finish(), errors: errors)
+                return AnalysisOutcome(summary: finish(), errors: errors, warnings: warnings)
             }
         }
         var state: CronState?
@@ -178,10 +183,10 @@ public final class Analyzer {
                 lock = try CronStateLock.acquire(statePath: statePath, waitSeconds: options.stateLockWait)
             } catch let error as TriageError {
                 errors.append(error)
-                return AnalysisOutcome(summary: finish(), errors: errors)
+                return AnalysisOutcome(summary: finish(), errors: errors, warnings: warnings)
             } catch {
                 errors.append(.state(path: statePath, reason: "\(error)"))
-                return AnalysisOutcome(summary: finish(), errors: errors)
+                return AnalysisOutcome(summary: finish(), errors: errors, warnings: warnings)
             }
             do {
                 state = try CronState.load(path: statePath) ?? CronState()
@@ -236,7 +241,7 @@ public final class Analyzer {
             do { try nextState.save(path: statePath) } catch let error as TriageError { errors.append(error) } catch {}
         }
         withExtendedLifetime(lock) {}
-        return AnalysisOutcome(summary: finish(), errors: errors)
+        return AnalysisOutcome(summary: finish(), errors: errors, warnings: warnings)
     }
 
     /// Opens `path` and reads it from where `state` says the last run stopped.
@@ -717,6 +722,12 @@ public final class Analyzer {
             }
             let (stats, error) = correlator.read(path: path, engine: options.inflateEngine, progress: report)
             if let error { errors.append(error) }
+            if let limit = stats.idPatternLimit {
+                let name = limit.pattern.map { "--app-id-pattern '\(LogText.sanitize($0))'" } ?? "the built-in request-ID pattern"
+                let message = "\(stats.path): \(name) gave up on PCRE2's match limit on \(limit.lines) line\(limit.lines == 1 ? "" : "s") (first: line \(limit.firstLine)); they have no request ID. Simplify the pattern: nested quantifiers such as (a+)+ backtrack without end."
+                warnings.append(message)
+                notes.append(message)
+            }
             onExplain?("\(path): application log, \(stats.lines) lines, \(stats.errorEvents) error events, \(stats.matchedEvents) matched to 5xx")
             appLogInputs.append(stats)
         }

@@ -71,6 +71,8 @@ final class AppLogCorrelator {
         }
         let reader = LineReader(source: source, maxLineLength: maxLineLength)
         var failure: TriageError?
+        let limitHitsBefore = scanner.idPatternLimitHits
+        var limitHitsSeen = limitHitsBefore
         do {
             var untilProgress = Analyzer.progressInterval
             try reader.forEachLine { line in
@@ -81,6 +83,12 @@ final class AppLogCorrelator {
                 }
                 // An overlong line is cut to its first bytes: enough for the time, level and ID.
                 assembler.feed(line.bytes, number: line.number)
+                // A search that gave up on PCRE2's match limit left the line without an ID:
+                // counted, and the first such line named in the report.
+                if scanner.idPatternLimitHits != limitHitsSeen {
+                    limitHitsSeen = scanner.idPatternLimitHits
+                    if stats.idPatternLimit == nil { stats.idPatternLimit = .init(lines: 0, firstLine: line.number) }
+                }
             }
         } catch let error as TriageError {
             failure = error
@@ -95,6 +103,10 @@ final class AppLogCorrelator {
         stats.matchedEvents += matched
         stats.timeMismatches += mismatched
         stats.zoneShiftSeconds = lockedShift.map(Int.init)
+        if stats.idPatternLimit != nil {
+            stats.idPatternLimit?.lines = scanner.idPatternLimitHits - limitHitsBefore
+            stats.idPatternLimit?.pattern = scanner.userIDPattern
+        }
         return failure
     }
 

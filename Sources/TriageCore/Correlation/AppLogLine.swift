@@ -80,6 +80,10 @@ final class AppLineScanner {
     /// The user's `--app-id-pattern`: replaces the built-in text forms.
     /// The user's pattern, else the built-in one, and the numbers of its `id` groups.
     private let idPattern: Regex
+    /// Lines whose ID search gave up on PCRE2's match limit (they have no ID), so far.
+    var idPatternLimitHits: Int { idPattern.limitHits }
+    /// The pattern that finds request IDs, as the user gave it; nil for the built-in one.
+    let userIDPattern: String?
     private let idGroups: [Int]
     private let json = JSONScanner()
 
@@ -91,6 +95,7 @@ final class AppLineScanner {
         + #"|\[(?:req-)?(?<id>[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12})[\]\s]"#
 
     init(idPattern: String? = nil) throws {
+        userIDPattern = idPattern
         if let idPattern {
             let user = try Regex(idPattern)
             guard user.groupNames["id"] != nil else {

@@ -60,6 +60,19 @@ public final class GzipSource: ByteSource {
         guard try ensureAvailable(2) > 0 else { return false }
         let bytes = inputBytes
         if inputEnd - inputStart >= 2, bytes[inputStart] == 0x1f, bytes[inputStart + 1] == 0x8b {
+            // RFC 1952 §2.3.1: CM 8 is deflate, and FLG bits 5-7 are reserved and must
+            // be zero ("a compliant decompressor must give an error"). Checked here, so
+            // ISA-L (which skips the check) and zlib (which makes it) agree.
+            if try ensureAvailable(4) >= 4 {
+                if bytes[inputStart + 2] != 8 {
+                    throw TriageError.gzipCorrupt(path: path, compressedOffset: consumedBytes + 2, code: Z_DATA_ERROR,
+                                                  message: "gzip: unknown compression method \(bytes[inputStart + 2]) (only 8, deflate, exists)")
+                }
+                if bytes[inputStart + 3] & 0xE0 != 0 {
+                    throw TriageError.gzipCorrupt(path: path, compressedOffset: consumedBytes + 3, code: Z_DATA_ERROR,
+                                                  message: "gzip: reserved header flag bits set (RFC 1952 says to reject the member)")
+                }
+            }
             if membersCompleted > 0 { inflater.reset() }
             isAtMemberBoundary = false
             return true
@@ -70,7 +83,7 @@ public final class GzipSource: ByteSource {
             if inputStart < inputEnd {
                 throw TriageError.gzipCorrupt(
                     path: path, compressedOffset: consumedBytes, code: Z_DATA_ERROR,
-                    message: membersCompleted == 0 ? "not a gzip stream" : "trailing garbage after gzip member \(membersCompleted)")
+                    message: membersCompleted == 0 ? "gzip: not a gzip stream" : "gzip: trailing garbage after member \(membersCompleted)")
             }
             if try ensureAvailable(1) == 0 { return false }
         }

@@ -67,7 +67,7 @@ final class ZlibInflater: Inflater {
                                  isMemberEnd: code == Z_STREAM_END, failure: nil)
         if code != Z_OK && code != Z_STREAM_END && code != Z_BUF_ERROR {
             let message = stream.pointee.msg.map { String(cString: $0) } ?? "no message"
-            result.failure = (code, "zlib: " + message)
+            result.failure = (code, "zlib error \(code): " + message)
         }
         return result
     }
@@ -98,7 +98,7 @@ final class ISALInflater: Inflater {
         let code = CISAL_step(UnsafeMutablePointer(state), input, UInt32(min(inputCount, Int(UInt32.max))),
                               output, UInt32(min(outputCount, Int(UInt32.max))), &consumed, &produced, &finished)
         var result = InflateStep(consumed: Int(consumed), produced: Int(produced), isMemberEnd: finished != 0, failure: nil)
-        if code < 0 { result.failure = (code, "ISA-L: " + Self.describe(code)) }
+        if code < 0 { result.failure = (code, "ISA-L error \(code): " + Self.describe(code)) }
         return result
     }
 

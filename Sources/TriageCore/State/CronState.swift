@@ -256,31 +256,3 @@ public struct CronState: Sendable {
         try AtomicFile.write(w.text + "\n", to: path)
     }
 }
-
-/// Writes whole files atomically: a temporary file beside the target, fsync, rename.
-public enum AtomicFile {
-    public static func write(_ text: String, to path: String) throws {
-        let temporary = path + ".tmp.\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw TriageError.cannotOpen(path: temporary, reason: String(cString: strerror(errno))) }
-        var text = text
-        let ok = text.withUTF8 { buffer -> Bool in
-            guard let base = buffer.baseAddress else { return true }
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, base + offset, buffer.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return false }
-                offset += n
-            }
-            return true
-        }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard ok, synced, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw TriageError.readFailed(path: path, reason: "could not write: \(reason)")
-        }
-    }
-}

@@ -197,6 +197,18 @@ public struct TriageSummary: Sendable {
         /// Seconds the log's zoneless clock is off from the access log's zone, once three
         /// matching events agreed on it (0: the same zone); nil when not settled.
         public var zoneShiftSeconds: Int? = nil
+        /// Lines whose request-ID search hit PCRE2's match limit; nil when none did.
+        public var idPatternLimit: PatternLimit? = nil
+    }
+
+    /// A request-ID pattern that backtracked past PCRE2's match limit on some lines.
+    public struct PatternLimit: Sendable {
+        /// Lines whose search gave up (they have no request ID).
+        public var lines: Int
+        /// The first of them.
+        public var firstLine: Int
+        /// `--app-id-pattern` as given; nil for the built-in pattern.
+        public var pattern: String? = nil
     }
 
     /// How far request IDs explained the 5xx.

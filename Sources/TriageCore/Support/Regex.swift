@@ -16,6 +16,9 @@ public final class Regex {
     public let isJIT: Bool
     /// pcre2_match's result for the last ``search(_:from:)``.
     private var lastCount = 0
+    /// Searches that gave up on a resource limit (match limit, depth, heap, JIT stack)
+    /// rather than finding or ruling out a match: a pattern that backtracks too much.
+    public private(set) var limitHits = 0
     /// Names of the capture groups with their numbers.
     public let groupNames: [String: Int]
     /// Every named group's number, in pattern order (one name may have several with `duplicateNames`).
@@ -83,6 +86,7 @@ public final class Regex {
         var empty: UInt8 = 0
         let base = subject.baseAddress ?? withUnsafePointer(to: &empty) { UnsafePointer($0) }
         let rc = pcre2_match_8(code, base, subject.count, start, 0, matchData, context)
+        if rc < 0 && Self.isLimit(rc) { limitHits += 1 }
         guard rc > 0 else { return nil }
         let ovector = pcre2_get_ovector_pointer_8(matchData)
         guard let ovector else { return nil }
@@ -100,8 +104,17 @@ public final class Regex {
         guard start <= subject.count else { return false }
         var empty: UInt8 = 0
         let base = subject.baseAddress ?? withUnsafePointer(to: &empty) { UnsafePointer($0) }
-        lastCount = Int(pcre2_match_8(code, base, subject.count, start, 0, matchData, context))
+        let rc = pcre2_match_8(code, base, subject.count, start, 0, matchData, context)
+        if rc < 0 && Self.isLimit(rc) { limitHits += 1 }
+        lastCount = Int(rc)
         return lastCount > 0
+    }
+
+    /// True for pcre2_match's "gave up" results (not "no match").
+    @inline(__always)
+    static func isLimit(_ rc: Int32) -> Bool {
+        rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT || rc == PCRE2_ERROR_HEAPLIMIT
+            || rc == PCRE2_ERROR_JIT_STACKLIMIT
     }
 
     /// Group `number` of the last successful ``search(_:from:)`` (0: the whole match).
@@ -169,14 +182,18 @@ public struct RouteRule: Sendable {
 
     public init(specification: String) throws {
         guard let arrow = specification.range(ofArrow: "=>") else {
-            throw TriageError.invalidFormat("route rule '\(specification)' needs the form REGEX=>ROUTE")
+            throw TriageError.routeRule("'\(specification)' needs the form REGEX=>ROUTE")
         }
         pattern = String(specification[..<arrow.lowerBound])
         route = String(specification[arrow.upperBound...])
         guard !pattern.isEmpty, route.hasPrefix("/") else {
-            throw TriageError.invalidFormat("route rule '\(specification)': the pattern must not be empty and the route must start with /")
+            throw TriageError.routeRule("'\(specification)': the pattern must not be empty and the route must start with /")
         }
-        _ = try Regex(pattern) // reject bad patterns at startup, not per line
+        do {
+            _ = try Regex(pattern) // reject bad patterns at startup, not per line
+        } catch let TriageError.regex(_, message) {
+            throw TriageError.routeRule("'\(specification)': invalid regular expression '\(pattern)': \(message)")
+        }
     }
 }
 

@@ -7,7 +7,9 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
     case readFailed(path: String, reason: String)
     /// The gzip stream ended before its last member was complete.
     case gzipTruncated(path: String, compressedOffset: Int64)
-    /// zlib rejected the data; `code` is zlib's return code.
+    /// The data is not valid gzip; `code` is the engine's return code (zlib's or
+    /// ISA-L's), and `message` names the engine ("ISA-L error -1: …") or says
+    /// `gzip:` for the header checks both engines share.
     case gzipCorrupt(path: String, compressedOffset: Int64, code: Int32, message: String)
     case invalidFormat(String)
     case unknownPreset(String)
@@ -16,6 +18,10 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
     /// The format the user gave matches none of the input's first lines.
     case givenFormatDoesNotFit(path: String, format: String, explanation: String)
     case regex(pattern: String, message: String)
+    /// A `--route-rule` that cannot be used.
+    case routeRule(String)
+    /// The report (or the state file) could not be written to `path`.
+    case writeFailed(path: String, reason: String)
     /// The --state file cannot be used.
     case state(path: String, reason: String)
     /// Another run holds the --state file's lock (exit 75: try again later).
@@ -33,8 +39,9 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
         case let .readFailed(path, reason): return "\(path): read failed: \(reason)"
         case let .gzipTruncated(path, offset):
             return "\(path): gzip stream truncated at compressed byte \(offset); lines before it were analysed"
-        case let .gzipCorrupt(path, offset, code, message):
-            return "\(path): gzip data corrupt at compressed byte \(offset) (zlib \(code): \(message)); lines before it were analysed"
+        case let .gzipCorrupt(path, offset, _, message):
+            // `message` names who found the damage: "zlib error -3: …", "ISA-L error -1: …" or "gzip: …".
+            return "\(path): gzip data corrupt at compressed byte \(offset) (\(message)); lines before it were analysed"
         case let .invalidFormat(reason): return "invalid log format: \(reason)"
         case let .unknownPreset(name):
             return "unknown log format '\(name)': use a preset (\(LogFormat.presetNames.joined(separator: ", "))), 'nginx:FORMAT', 'apache:FORMAT', or a log_format name with --nginx-conf"
@@ -43,6 +50,8 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
         case let .givenFormatDoesNotFit(path, format, explanation):
             return "\(path): the given format does not fit (format '\(format)').\n\(explanation)"
         case let .regex(pattern, message): return "invalid regular expression '\(pattern)': \(message)"
+        case let .routeRule(reason): return "--route-rule \(reason)"
+        case let .writeFailed(path, reason): return "\(path): cannot write: \(reason)"
         case let .deploys(origin, reason): return "\(origin): \(reason)"
         case let .onlyOverlongLines(path, lines, limit):
             return "\(path): every line with text (\(lines)) is over \(limit) bytes (--max-line-length), so none could be read: counted as malformed"
