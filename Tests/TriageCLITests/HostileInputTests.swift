@@ -261,9 +261,18 @@ import Glibc
         if format != "json" { #expect(result.stdout.contains("pwned")) }
     }
 
-    @Test("#10.10: a hostile --deploy value that is no time is quoted escaped in the usage error")
-    func usageErrorEscaped() throws {
+    @Test("#10.10: triage check shows a hostile deploy label escaped")
+    func checkLabel() throws {
         let result = try CLI.run(["check", "--deploy", "2026-11-21T09:59:00Z=" + Self.hostileLabel, try Self.file().path])
+        #expect(result.status != 64, "\(result.stderr)")
+        #expect(!Self.hasRawControl(result.stdout))
+        #expect(!Self.hasRawControl(result.stderr))
+        #expect(result.stdout.contains("pwned"))
+    }
+
+    @Test("#10.10: a usage error quotes the option's hostile value escaped")
+    func usageErrorEscaped() throws {
+        let result = try CLI.run(["--since", "x" + Self.hostileLabel, try Self.file().path])
         #expect(result.status == 64)
         #expect(!Self.hasRawControl(result.stderr))
         #expect(result.stderr.contains("\\x1B]0;pwned\\x07"))
