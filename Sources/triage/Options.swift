@@ -33,6 +33,11 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Deflate engine for gzip inputs: isal (ISA-L, fast) or zlib (the fallback).")
     var inflate: InflateEngine = .isal
 
+    @Option(name: .customLong("log-timezone"),
+            help: ArgumentHelp("Zone of log times written without one (HAProxy's accept date, syslog): UTC (default), +02:00, or Europe/Paris.",
+                               valueName: "zone"))
+    var logTimeZone: String = "UTC"
+
     @Option(help: "Threads for large plain files (default: one per core; 1 reads in one pass).")
     var threads: Int = 0
 
@@ -57,6 +62,7 @@ struct InputOptions: ParsableArguments {
         options.threads = threads
         options.inflateEngine = inflate
         do {
+            options.logTimeZone = try LogTimeZone.parse(logTimeZone)
             if let format = try resolveFormat() { options.format = .fixed(format) }
             options.routeRules = try routeRules.map(RouteRule.init(specification:))
         } catch let error as TriageError {

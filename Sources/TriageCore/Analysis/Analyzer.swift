@@ -42,6 +42,8 @@ public struct AnalysisOptions: Sendable {
     public var inflateEngine: InflateEngine = .isal
     /// Threads for large plain files (0: one per core, at most 8; 1: one pass).
     public var threads = 0
+    /// The zone of log times written without one (`--log-timezone`).
+    public var logTimeZone: LogTimeZone = .utc
     /// Plain files at least this large are read in chunks by several threads.
     public var parallelThreshold: Int64 = 32 << 20
     /// Leave a last line without `\n` unread: the file is still being written (`triage check`).
@@ -466,15 +468,17 @@ public final class Analyzer {
         do {
             switch options.format {
             case .automatic:
-                let result = try FormatDetector.detect(lines, path: path)
+                var result = try FormatDetector.detect(lines, path: path)
+                result.format.logTimeZone = options.logTimeZone
                 parser = result.format.makeDecoder()
                 stats.formatSource = "detected (\(result.matched) of \(result.sampled) first lines match)"
                 if !result.reason.isEmpty { onExplain?("\(path): chose '\(result.format.name)': \(result.reason)") }
             case let .fixed(format):
                 // The dry run: a format that matches none of the first lines is a usage
                 // mistake, reported with the field that failed rather than as N malformed lines.
-                let result = try FormatDetector.detect(lines, candidates: [format], path: path)
-                parser = format.makeDecoder()
+                var result = try FormatDetector.detect(lines, candidates: [format], path: path)
+                result.format.logTimeZone = options.logTimeZone
+                parser = result.format.makeDecoder()
                 stats.formatSource = "given (\(result.matched) of \(result.sampled) first lines match)"
             }
         } catch let error as TriageError {
@@ -488,6 +492,10 @@ public final class Analyzer {
             return nil
         }
         explain(parser.format, stats: stats, path: path)
+        if parser.format.envelope != .none { stats.formatSource += "; lines in a \(parser.format.envelope.description) envelope" }
+        if parser.format.hasZonelessTime {
+            stats.formatSource += "; times without a zone read as \(parser.format.logTimeZone.name) (--log-timezone)"
+        }
         stats.format = parser.format.name
         stats.hasUpstreamFields = parser.format.hasUpstreamFields
         stats.hasRequestID = parser.format.hasRequestID
@@ -681,11 +689,13 @@ public final class Analyzer {
             }
             let candidates: [LogFormat]
             if case let .fixed(format) = options.format { candidates = [format] } else { candidates = LogFormat.presets }
-            guard let format = try? FormatDetector.detect(tail, candidates: candidates, path: path).format else { continue }
+            guard var format = try? FormatDetector.detect(tail, candidates: candidates, path: path).format else { continue }
+            format.logTimeZone = options.logTimeZone
             let parser = format.makeDecoder()
+            let peeler = EnvelopePeeler(kind: format.envelope)
             var record = AccessRecord()
             for line in tail {
-                let ok = line.withUnsafeBufferPointer { parser.parse($0, into: &record) }
+                let ok = line.withUnsafeBufferPointer { parser.parse(peeler.peel($0).payload, into: &record) }
                 if ok, record.time != .min, plausibleTimes.contains(record.time),
                    newest.map({ record.time > $0 }) ?? true { newest = record.time }
             }

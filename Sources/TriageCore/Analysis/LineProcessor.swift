@@ -17,6 +17,8 @@ final class LineProcessor {
     private var record = AccessRecord()
     /// Cached from the parser's format: read per line.
     private let vocabulary: ProxyVocabulary
+    /// Peels the envelope the format's lines arrive in (Docker, CRI, syslog), if any.
+    private let peeler: EnvelopePeeler?
 
     var lines = 0
     var records = 0
@@ -38,6 +40,7 @@ final class LineProcessor {
         self.plausibleTimes = plausibleTimes
         self.parser = parser
         self.vocabulary = parser.format.vocabulary
+        self.peeler = parser.format.envelope == .none ? nil : EnvelopePeeler(kind: parser.format.envelope)
         self.aggregator = aggregator
         self.path = path
         self.maxLineLength = options.maxLineLength
@@ -58,7 +61,8 @@ final class LineProcessor {
             blank += 1
             return
         }
-        if parser.parse(bytes, into: &record) {
+        let payload = peeler?.peel(bytes).payload ?? bytes
+        if parser.parse(payload, into: &record) {
             isInOpenErrorEntry = false
             if record.time != .min && !plausibleTimes.contains(record.time) {
                 // A line from 1970 or 9999 is damage or a hostile line, not traffic:
@@ -71,7 +75,7 @@ final class LineProcessor {
                 outsideTimeRange += 1
                 return
             }
-            aggregator.add(record, line: bytes, hasUpstreamFields: parser.hasUpstreamFields, vocabulary: vocabulary)
+            aggregator.add(record, line: payload, hasUpstreamFields: parser.hasUpstreamFields, vocabulary: vocabulary)
         } else if countsErrorLogLines, let entry = ErrorLogLine.parse(bytes) {
             errorLogLines += 1
             isInOpenErrorEntry = entry.isOpen

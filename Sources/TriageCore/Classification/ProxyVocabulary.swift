@@ -11,6 +11,8 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
     case upstreamAttempts
     /// Envoy's `%RESPONSE_FLAGS%` (`UF,URX`).
     case envoy
+    /// HAProxy's termination state (`%tsc`/`%ts`: `sH--`), server name (`<NOSRV>`) and retries (`%rc`).
+    case haproxy
 
     /// One entry of a flag table: the signal a code sets, and where and why.
     public struct Entry: Sendable {
@@ -50,6 +52,8 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
             return Self.attemptFacts(status: status, attempts: attempts, line: line)
         case .envoy:
             return Self.envoyFacts(record, line: line, attempts: attempts)
+        case .haproxy:
+            return Self.haproxyFacts(record, line: line)
         }
     }
 

@@ -62,8 +62,11 @@ public struct AccessRecord: Sendable {
     public var upstreamConnectTime = FieldRange.absent
     public var upstreamHeaderTime = FieldRange.absent
     public var upstreamResponseTime = FieldRange.absent
-    /// Proxy response flags (Envoy); absent for formats without them.
+    /// Proxy response flags (Envoy), termination state (HAProxy), error code (Heroku),
+    /// error reason (ALB); what they mean is the format's ``ProxyVocabulary``.
     public var proxyFlags = FieldRange.absent
+    /// Upstream connection retries the proxy made (HAProxy `%rc`); -1 when not logged.
+    public var retries: Int32 = -1
     /// False when the request line is not `METHOD target [HTTP/x]` (TLS bytes, `""`, `-`).
     public var hasValidRequestLine = false
     /// True when a preset matched and text followed its last field.

@@ -17,6 +17,21 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     case proxyFlags
     case upstreamAddr, upstreamStatus, upstreamConnectTime, upstreamHeaderTime, upstreamResponseTime
     case requestID, referer, userAgent, host
+    /// A CLF time without a zone, with optional milliseconds (HAProxy `%tr`), in `--log-timezone`.
+    case timeCLFLocal
+    /// A status, or `-1` for "no response sent" (HAProxy `%ST`), read as 0.
+    case statusOrNone
+    /// A proxy timer in ms, `-1` when the phase never completed, maybe `+`-prefixed
+    /// (HAProxy `logasap`): checked, not stored.
+    case timerMillis
+    /// The total time in ms, maybe `+`-prefixed (HAProxy `%Ta`, `%Tt`).
+    case requestTimeMillisLoose
+    /// A byte count maybe `+`-prefixed (HAProxy `%B` with `logasap`).
+    case bytesSentLoose
+    /// Connection retries, `+N` when redispatched (HAProxy `%rc`).
+    case retries
+    /// A port number: checked, not stored.
+    case portNumber
 
     /// nginx and proxies write several attempts as `a, b` or `a : b`.
     var isList: Bool {
@@ -31,7 +46,8 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
 
     var isTime: Bool {
         switch self {
-        case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom, .timeAuto: return true
+        case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom, .timeAuto,
+             .timeCLFLocal: return true
         default: return false
         }
     }
@@ -57,6 +73,13 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
         case .timeAuto: return "a time (epoch number, ISO 8601 or CLF text)"
         case .remoteAddr: return "a client address (IP or host name, or a ', ' list)"
         case .remoteUser: return "a user name without spaces or '-'"
+        case .timeCLFLocal: return "a time like 06/Feb/2009:12:14:14.655"
+        case .statusOrNone: return "a 3-digit HTTP status or -1"
+        case .timerMillis, .requestTimeMillisLoose: return "milliseconds or -1"
+        case .bytesSentLoose: return "a byte count"
+        case .retries: return "a retry count (+N when redispatched)"
+        case .portNumber: return "a port number"
+        case .proxyFlags: return "proxy flags or a termination state"
         default: return "a value"
         }
     }

@@ -23,6 +23,26 @@ public enum FormatDetector {
     ///   candidate and the field where it failed.
     public static func detect(_ sample: [[UInt8]], candidates: [LogFormat] = LogFormat.presets,
                               path: String) throws -> Result {
+        // Lines in an envelope (Docker, CRI, syslog) are judged by what is inside it;
+        // the bare lines are tried too, and the better fit wins.
+        let envelope = EnvelopeKind.detect(sample)
+        guard envelope != .none else { return try detectBare(sample, candidates: candidates, path: path) }
+        let peeler = EnvelopePeeler(kind: envelope)
+        let peeled = sample.map { line in line.withUnsafeBufferPointer { Array(peeler.peel($0).payload) } }
+        let bare = try? detectBare(sample, candidates: candidates, path: path)
+        do {
+            var inside = try detectBare(peeled, candidates: candidates, path: path)
+            if let bare, bare.matched > inside.matched { return bare }
+            inside.format.envelope = envelope
+            inside.reason = "lines in a \(envelope.description) envelope" + (inside.reason.isEmpty ? "" : "; " + inside.reason)
+            return inside
+        } catch {
+            if let bare { return bare }
+            throw error
+        }
+    }
+
+    static func detectBare(_ sample: [[UInt8]], candidates: [LogFormat], path: String) throws -> Result {
         let lines = sample.filter { !$0.isEmpty }
         guard let firstLine = lines.first else {
             throw TriageError.noFormatFits(path: path, explanation: "the input has no lines to detect a format from")

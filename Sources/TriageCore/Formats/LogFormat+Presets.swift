@@ -21,14 +21,17 @@ extension LogFormat {
 
     /// The preset called `name`; presets tolerate extra trailing fields.
     public static func preset(named name: String) -> LogFormat? {
-        guard let entry = presetDefinitions.first(where: { $0.name == name }) else { return nil }
+        guard let entry = presetDefinitions.first(where: { $0.name == name }) else {
+            return dialectPresets.first { $0.name == name }
+        }
         switch entry.dialect {
         case .nginx: return try? nginx(entry.definition, name: entry.name, allowsTrailingText: true)
         case .apache: return try? apache(entry.definition, name: entry.name, allowsTrailingText: true)
         case .json: return jsonPreset(named: entry.name)
+        case .haproxy, .envoy, .aws: return nil
         }
     }
 
     /// Every preset detection tries: the text ones, then the JSON flavours.
-    public static var presets: [LogFormat] { presetNames.compactMap { preset(named: $0) } + jsonPresets }
+    public static var presets: [LogFormat] { presetNames.compactMap { preset(named: $0) } + jsonPresets + dialectPresets }
 }

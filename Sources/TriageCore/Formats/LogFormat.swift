@@ -23,7 +23,7 @@ public enum FormatElement: Equatable, Sendable {
 /// It is a sequence of literals and fields; ``RecordParser`` runs it over the
 /// bytes of each line.
 public struct LogFormat: Equatable, Sendable {
-    public enum Dialect: String, Sendable { case nginx, apache, json }
+    public enum Dialect: String, Sendable { case nginx, apache, json, haproxy, envoy, aws }
 
     /// For the JSON dialect: which dotted path (`request.method`) holds which field.
     public struct JSONField: Equatable, Sendable {
@@ -50,6 +50,12 @@ public struct LogFormat: Equatable, Sendable {
     }
     /// How the proxy that writes this format reports failures (what ``AccessRecord/proxyFlags`` means).
     public var vocabulary: ProxyVocabulary = .upstreamAttempts
+    /// The envelope its lines arrive in (Docker json-file, CRI, syslog), peeled before parsing.
+    public var envelope: EnvelopeKind = .none
+    /// The zone of times written without one (`--log-timezone`); UTC unless the user says.
+    public var logTimeZone: LogTimeZone = .utc
+    /// True when a time field carries no zone, so the report says which zone was assumed.
+    public var hasZonelessTime: Bool { has(.timeCLFLocal) }
 
     public init(name: String, dialect: Dialect, definition: String, elements: [FormatElement],
                 allowsTrailingText: Bool) {
@@ -94,6 +100,7 @@ public struct LogFormat: Equatable, Sendable {
         let trimmed = spec.trimmingWhitespace()
         if trimmed.hasPrefix("nginx:") { return try nginx(String(trimmed.dropFirst(6))) }
         if trimmed.hasPrefix("apache:") { return try apache(String(trimmed.dropFirst(7))) }
+        if trimmed.hasPrefix("haproxy:") { return try haproxy(String(trimmed.dropFirst(8))) }
         if trimmed.hasPrefix("log_format") {
             let formats = try NginxConfig.logFormats(in: trimmed, path: "--log-format")
             guard let first = formats.first else { throw TriageError.invalidFormat("no log_format found in '\(spec)'") }

@@ -278,6 +278,36 @@ public final class RecordParser {
                   find(UInt8(ascii: "\t"), UnsafeBufferPointer(rebasing: line[start..<end]), 0) == nil
             else { return invalid(index, start, end) }
             record.remoteUser = range
+        case .statusOrNone:
+            if end - start == 2 && line[start] == UInt8(ascii: "-") && line[start + 1] == UInt8(ascii: "1") {
+                record.status = 0
+            } else {
+                guard end - start == 3, let a = Timestamp.digit(line[start]), let b = Timestamp.digit(line[start + 1]),
+                      let c = Timestamp.digit(line[start + 2]), a >= 1
+                else { return invalid(index, start, end) }
+                record.status = a * 100 + b * 10 + c
+            }
+        case .timerMillis:
+            guard signedMillis(line, start, end) != nil else { return invalid(index, start, end) }
+        case .requestTimeMillisLoose:
+            guard let millis = signedMillis(line, start, end) else { return invalid(index, start, end) }
+            record.requestMicros = millis < 0 ? -1 : millis &* 1000
+        case .bytesSentLoose:
+            guard let bytes = signedMillis(line, start, end), bytes >= 0 else { return invalid(index, start, end) }
+            record.bytesSent = bytes
+        case .retries:
+            guard let count = signedMillis(line, start, end), count >= 0 else { return invalid(index, start, end) }
+            record.retries = Int32(clamping: count)
+        case .portNumber:
+            guard end > start, end - start <= 5, integerOrDash(line, start, end).map({ $0 >= 0 }) == true
+            else { return invalid(index, start, end) }
+        case .timeCLFLocal:
+            // The seconds repeat on busy logs while the milliseconds do not: cache on the seconds.
+            guard end - start >= 20, Timestamp.parseCLFLocal(range.bytes(in: line)) != nil,
+                  let seconds = parseTime(.timeCLFLocal, index, UnsafeBufferPointer(rebasing: line[start..<(start + 20)]))
+            else { return invalid(index, start, end) }
+            record.time = seconds
+            record.utcOffset = timeCacheOffset
         case .query: break
         default:
             // Text fields; $request_uri wins over $uri when both are logged.
@@ -306,6 +336,18 @@ public final class RecordParser {
         case .timeEpochMicros: value = Timestamp.parseEpoch(bytes, unitsPerSecond: 1_000_000)
         case .timeCustom: value = stepLayouts[index]?.parse(bytes)
         case .timeAuto: value = Timestamp.parseAny(bytes)
+        case .timeCLFLocal:
+            if let local = Timestamp.parseCLFLocal(bytes) {
+                let (utc, zoneOffset) = format.logTimeZone.utc(fromLocal: local)
+                timeCacheOffset = zoneOffset
+                if count <= Self.timeCacheCapacity, let base = bytes.baseAddress {
+                    timeCache.update(from: base, count: count)
+                    timeCacheCount = count
+                    timeCacheValue = utc
+                }
+                return utc
+            }
+            return nil
         default: value = nil
         }
         var offset: Int32 = 0
@@ -457,6 +499,25 @@ func startsWith(_ line: UnsafeBufferPointer<UInt8>, _ at: Int, _ literal: [UInt8
     if count == 0 { return true }
     guard let base = line.baseAddress else { return false }
     return literal.withUnsafeBufferPointer { l in l.baseAddress.map { memcmp(base + at, $0, count) == 0 } ?? false }
+}
+
+/// An integer with an optional `+` (HAProxy's `logasap` and redispatch marks) or `-` sign; nil otherwise.
+@inline(__always)
+func signedMillis(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
+    var i = start
+    var negative = false
+    if i < end && (line[i] == UInt8(ascii: "+") || line[i] == UInt8(ascii: "-")) {
+        negative = line[i] == UInt8(ascii: "-")
+        i += 1
+    }
+    guard i < end, end - i <= 18 else { return nil }
+    var value: Int64 = 0
+    while i < end {
+        guard let d = Timestamp.digit(line[i]) else { return nil }
+        value = value * 10 + Int64(d)
+        i += 1
+    }
+    return negative ? -value : value
 }
 
 /// A non-negative integer, or -1 for `-`; nil when neither.

@@ -132,6 +132,23 @@ public enum Timestamp {
         return local - Int64(zone.offset)
     }
 
+    /// `06/Feb/2009:12:14:14.655` (HAProxy `%tr`, `%t`): CLF without a zone, with
+    /// optional milliseconds. Seconds as if the clock were UTC; the caller applies
+    /// the zone the user named (`--log-timezone`).
+    public static func parseCLFLocal(_ p: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard p.count >= 20, p[2] == UInt8(ascii: "/"), p[6] == UInt8(ascii: "/"), p[11] == UInt8(ascii: ":"),
+              p[14] == UInt8(ascii: ":"), p[17] == UInt8(ascii: ":"),
+              let day = number(p, 0, 2), let month = monthNumber(p[3], p[4], p[5]),
+              let year = number(p, 7, 4), let hour = number(p, 12, 2), let minute = number(p, 15, 2),
+              let second = number(p, 18, 2),
+              let local = seconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        else { return nil }
+        if p.count == 20 { return local }
+        guard p[20] == UInt8(ascii: "."), p.count > 21, p.count <= 27 else { return nil }
+        for i in 21..<p.count where digit(p[i]) == nil { return nil }
+        return local
+    }
+
     /// `2026-11-21T10:00:00`, optional fraction, then `Z`, `±hh:mm`, `±hhmm` or
     /// nothing (`assumedOffset` applies, UTC by default). A space may replace `T`.
     public static func parseISO8601(_ p: UnsafeBufferPointer<UInt8>, assumedOffset: Int = 0) -> Int64? {

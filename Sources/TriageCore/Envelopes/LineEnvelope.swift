@@ -1,0 +1,287 @@
+/// A wrapper a log line arrives in, around what the server wrote.
+///
+/// Container runtimes and log daemons wrap each line: Docker's json-file
+/// driver in `{"log":"…\n","stream":"stdout","time":"…"}`, Kubernetes' CRI
+/// runtimes in `<time> stdout F …`, syslog in an RFC 3164 or RFC 5424 header.
+/// The envelope is peeled before any format sees the line, so every format
+/// (text or JSON) reads the server's own line. An Envoy `ACCESS ` prefix
+/// (Ambassador and others) is peeled with it.
+public enum EnvelopeKind: String, Sendable, CaseIterable {
+    case none
+    /// Docker json-file (`log`), or a Kubernetes log shipper's wrapper (`message`).
+    case dockerJSON = "docker-json"
+    /// Kubernetes CRI: `2026-11-20T10:00:00.123456789Z stdout F …`.
+    case cri
+    /// RFC 3164 (`<134>Feb  6 12:14:14 host haproxy[123]: …`) or RFC 5424 (`<134>1 2026-… host app pid msgid - …`).
+    case syslog
+
+    /// For the report: what was peeled.
+    public var description: String {
+        switch self {
+        case .none: return "none"
+        case .dockerJSON: return "Docker json-file"
+        case .cri: return "Kubernetes CRI"
+        case .syslog: return "syslog header"
+        }
+    }
+
+    /// The envelope most of `lines` arrive in, or `.none` when fewer than half have one.
+    public static func detect(_ lines: [[UInt8]]) -> EnvelopeKind {
+        let nonEmpty = lines.filter { !$0.isEmpty }
+        guard !nonEmpty.isEmpty else { return .none }
+        var best = EnvelopeKind.none, bestCount = 0
+        for kind in [EnvelopeKind.dockerJSON, .cri, .syslog] {
+            let peeler = EnvelopePeeler(kind: kind)
+            var count = 0
+            for line in nonEmpty where line.withUnsafeBufferPointer({ peeler.peel($0).hadEnvelope }) { count += 1 }
+            if count > bestCount { (best, bestCount) = (kind, count) }
+        }
+        return bestCount * 2 >= nonEmpty.count ? best : .none
+    }
+}
+
+/// Peels one kind of envelope off lines, for one thread.
+///
+/// The payload is a slice of the line (CRI, syslog) or, for Docker's JSON
+/// string, its unescaped bytes in a buffer reused for every line: valid until
+/// the next call. A line without the envelope comes back whole (a stream may
+/// mix wrapped and bare lines). Nothing is allocated per line.
+public final class EnvelopePeeler {
+    public let kind: EnvelopeKind
+    private let scanner = JSONScanner()
+    private var scratch: UnsafeMutablePointer<UInt8>
+    private var scratchCapacity: Int
+
+    public init(kind: EnvelopeKind) {
+        self.kind = kind
+        scratchCapacity = 4096
+        scratch = .allocate(capacity: scratchCapacity)
+    }
+
+    deinit { scratch.deallocate() }
+
+    /// The server's line inside `line`, and whether an envelope was there.
+    @inline(__always)
+    public func peel(_ line: UnsafeBufferPointer<UInt8>) -> (payload: UnsafeBufferPointer<UInt8>, hadEnvelope: Bool) {
+        var payload = line
+        var had = false
+        switch kind {
+        case .none: break
+        case .dockerJSON: if let p = peelDockerJSON(line) { (payload, had) = (p, true) }
+        case .cri: if let start = Self.criPayloadStart(line) { (payload, had) = (UnsafeBufferPointer(rebasing: line[start...]), true) }
+        case .syslog: if let start = Self.syslogPayloadStart(line) { (payload, had) = (UnsafeBufferPointer(rebasing: line[start...]), true) }
+        }
+        return (Self.strippingAccessPrefix(payload), had)
+    }
+
+    // MARK: - Envoy's ACCESS prefix
+
+    private static let accessPrefix: [UInt8] = Array("ACCESS ".utf8)
+
+    @inline(__always)
+    static func strippingAccessPrefix(_ p: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard p.count > 8, p[0] == UInt8(ascii: "A"), startsWith(p, 0, accessPrefix),
+              p[7] == UInt8(ascii: "[") || p[7] == UInt8(ascii: "{") else { return p }
+        return UnsafeBufferPointer(rebasing: p[7...])
+    }
+
+    // MARK: - Docker json-file
+
+    private static let logKey: [UInt8] = Array("log".utf8)
+    private static let messageKey: [UInt8] = Array("message".utf8)
+
+    /// The unescaped `log` (or `message`) string of a one-object line, without its final newline.
+    private func peelDockerJSON(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        var i = 0
+        while i < line.count && (line[i] == 0x20 || line[i] == 0x09) { i += 1 }
+        guard i < line.count, line[i] == UInt8(ascii: "{") else { return nil }
+        var value: Range<Int>?
+        var isMessage = false
+        let end = scanner.scan(line, from: i) { path, kind, range in
+            guard kind == .string else { return }
+            if path.elementsEqual(Self.logKey) {
+                value = range
+                isMessage = false
+            } else if value == nil && path.elementsEqual(Self.messageKey) {
+                value = range
+                isMessage = true
+            }
+        }
+        guard end != nil, let value else { return nil }
+        _ = isMessage
+        return unescape(UnsafeBufferPointer(rebasing: line[value]))
+    }
+
+    /// JSON string escapes to bytes in the scratch buffer; a final `\n` (or `\r\n`) is dropped.
+    private func unescape(_ s: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
+        if s.count > scratchCapacity {
+            scratch.deallocate()
+            scratchCapacity = max(s.count, scratchCapacity * 2)
+            scratch = .allocate(capacity: scratchCapacity)
+        }
+        var n = 0
+        var i = 0
+        while i < s.count {
+            let b = s[i]
+            guard b == UInt8(ascii: "\\"), i + 1 < s.count else {
+                scratch[n] = b
+                n += 1
+                i += 1
+                continue
+            }
+            let e = s[i + 1]
+            i += 2
+            switch e {
+            case UInt8(ascii: "n"): scratch[n] = 0x0A
+            case UInt8(ascii: "t"): scratch[n] = 0x09
+            case UInt8(ascii: "r"): scratch[n] = 0x0D
+            case UInt8(ascii: "b"): scratch[n] = 0x08
+            case UInt8(ascii: "f"): scratch[n] = 0x0C
+            case UInt8(ascii: "u"):
+                guard var scalar = hex4(s, i) else { return nil }
+                i += 4
+                if scalar >= 0xD800 && scalar < 0xDC00, i + 6 <= s.count, s[i] == UInt8(ascii: "\\"),
+                   s[i + 1] == UInt8(ascii: "u"), let low = hex4(s, i + 2), low >= 0xDC00 && low < 0xE000 {
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
+                }
+                n += encodeUTF8(scalar, at: n)
+                continue
+            default: scratch[n] = e // \" \\ \/
+            }
+            n += 1
+        }
+        if n > 0 && scratch[n - 1] == 0x0A { n -= 1 }
+        if n > 0 && scratch[n - 1] == 0x0D { n -= 1 }
+        return UnsafeBufferPointer(start: scratch, count: n)
+    }
+
+    private func hex4(_ s: UnsafeBufferPointer<UInt8>, _ at: Int) -> UInt32? {
+        guard at + 4 <= s.count else { return nil }
+        var v: UInt32 = 0
+        for k in at..<(at + 4) {
+            let c = s[k] | 0x20
+            switch c {
+            case 0x30...0x39: v = v << 4 | UInt32(c - 0x30)
+            case 0x61...0x66: v = v << 4 | UInt32(c - 0x61 + 10)
+            default: return nil
+            }
+        }
+        return v
+    }
+
+    /// Writes `scalar` as UTF-8 at `at` (a lone surrogate becomes U+FFFD); returns the byte count.
+    /// Never longer than the 6 escaped bytes it replaces, so the scratch buffer suffices.
+    private func encodeUTF8(_ scalar: UInt32, at: Int) -> Int {
+        var v = scalar
+        if v >= 0xD800 && v < 0xE000 { v = 0xFFFD }
+        switch v {
+        case 0..<0x80:
+            scratch[at] = UInt8(v)
+            return 1
+        case 0x80..<0x800:
+            scratch[at] = UInt8(0xC0 | (v >> 6)); scratch[at + 1] = UInt8(0x80 | (v & 0x3F))
+            return 2
+        case 0x800..<0x10000:
+            scratch[at] = UInt8(0xE0 | (v >> 12)); scratch[at + 1] = UInt8(0x80 | ((v >> 6) & 0x3F))
+            scratch[at + 2] = UInt8(0x80 | (v & 0x3F))
+            return 3
+        default:
+            scratch[at] = UInt8(0xF0 | (v >> 18)); scratch[at + 1] = UInt8(0x80 | ((v >> 12) & 0x3F))
+            scratch[at + 2] = UInt8(0x80 | ((v >> 6) & 0x3F)); scratch[at + 3] = UInt8(0x80 | (v & 0x3F))
+            return 4
+        }
+    }
+
+    // MARK: - Kubernetes CRI
+
+    /// After `<RFC 3339 time> <stdout|stderr> <F|P>[:more tags] `; nil when the line has no such prefix.
+    static func criPayloadStart(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard p.count > 30, isDigit(p[0]), isDigit(p[3]), p[4] == UInt8(ascii: "-"), p[7] == UInt8(ascii: "-"),
+              p[10] == UInt8(ascii: "T"), let space = find(UInt8(ascii: " "), p, 19), space < 40 else { return nil }
+        var i = space + 1
+        guard i + 7 <= p.count else { return nil }
+        if p[i] == UInt8(ascii: "s") && p[i + 1] == UInt8(ascii: "t") && p[i + 2] == UInt8(ascii: "d") {
+            i += 3
+            if startsWith(p, i, outWord) { i += 3 } else if startsWith(p, i, errWord) { i += 3 } else { return nil }
+        } else {
+            return nil
+        }
+        guard i < p.count, p[i] == UInt8(ascii: " "), i + 2 < p.count,
+              p[i + 1] == UInt8(ascii: "F") || p[i + 1] == UInt8(ascii: "P") else { return nil }
+        i += 2
+        while i < p.count && p[i] != UInt8(ascii: " ") { i += 1 }
+        return i < p.count ? i + 1 : p.count
+    }
+
+    private static let outWord: [UInt8] = Array("out".utf8)
+    private static let errWord: [UInt8] = Array("err".utf8)
+
+    // MARK: - syslog
+
+    /// After an RFC 5424 header, or an RFC 3164 one (`[<PRI>]Mmm dd hh:mm:ss [host] tag[pid]: `).
+    static func syslogPayloadStart(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        if p.count > 3 && p[0] == UInt8(ascii: "<") {
+            var j = 1
+            while j < p.count && j < 5 && isDigit(p[j]) { j += 1 }
+            guard j > 1, j < p.count, p[j] == UInt8(ascii: ">") else { return nil }
+            i = j + 1
+            if i + 2 < p.count && p[i] == UInt8(ascii: "1") && p[i + 1] == UInt8(ascii: " ") {
+                return rfc5424PayloadStart(p, i + 2)
+            }
+        }
+        // Mmm dd hh:mm:ss (day space-padded)
+        guard i + 16 <= p.count, Timestamp.monthNumber(p[i], p[i + 1], p[i + 2]) != nil, p[i + 3] == UInt8(ascii: " "),
+              p[i + 4] == UInt8(ascii: " ") || isDigit(p[i + 4]), isDigit(p[i + 5]), p[i + 6] == UInt8(ascii: " "),
+              isDigit(p[i + 7]), isDigit(p[i + 8]), p[i + 9] == UInt8(ascii: ":"), p[i + 12] == UInt8(ascii: ":"),
+              p[i + 15] == UInt8(ascii: " ") else { return nil }
+        i += 16
+        // Either `tag: ` / `tag[pid]: ` or `host tag…: `.
+        for _ in 0..<2 {
+            var j = i
+            while j < p.count && j - i < 128 && p[j] != UInt8(ascii: " ") { j += 1 }
+            guard j < p.count, j > i, p[j] == UInt8(ascii: " ") else { return nil }
+            if p[j - 1] == UInt8(ascii: ":") { return j + 1 }
+            i = j + 1
+        }
+        return nil
+    }
+
+    /// After `TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA `.
+    private static func rfc5424PayloadStart(_ p: UnsafeBufferPointer<UInt8>, _ from: Int) -> Int? {
+        var i = from
+        for _ in 0..<5 {
+            guard let space = find(UInt8(ascii: " "), p, i), space > i, space - i <= 255 else { return nil }
+            i = space + 1
+        }
+        guard i < p.count else { return nil }
+        if p[i] == UInt8(ascii: "-") {
+            i += 1
+        } else {
+            while i < p.count && p[i] == UInt8(ascii: "[") {
+                // An SD-ELEMENT: `]` ends it unless escaped inside a quoted value.
+                var j = i + 1
+                var inQuotes = false
+                while j < p.count {
+                    let b = p[j]
+                    if b == UInt8(ascii: "\\") { j += 2; continue }
+                    if b == UInt8(ascii: "\"") { inQuotes.toggle() }
+                    if b == UInt8(ascii: "]") && !inQuotes { break }
+                    j += 1
+                }
+                guard j < p.count else { return nil }
+                i = j + 1
+            }
+        }
+        if i == p.count { return i }
+        guard p[i] == UInt8(ascii: " ") else { return nil }
+        i += 1
+        // A UTF-8 BOM may start MSG.
+        if i + 3 <= p.count && p[i] == 0xEF && p[i + 1] == 0xBB && p[i + 2] == 0xBF { i += 3 }
+        return i
+    }
+
+    @inline(__always)
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+}

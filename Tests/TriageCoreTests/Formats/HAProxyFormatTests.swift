@@ -1,0 +1,121 @@
+import Testing
+@testable import TriageCore
+
+/// HAProxy `option httplog` lines, and their termination states through the facts table.
+@Suite struct HAProxyFormatTests {
+    static func line(server: String = "app/web1", timers: String = "0/0/1/45/46", status: String = "200",
+                     state: String = "----", conns: String = "1/1/0/0/0", captures: String = "") -> String {
+        "10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in \(server) \(timers) \(status) 2750 - - \(state) \(conns) 0/0 \(captures)\"GET /index.html HTTP/1.1\""
+    }
+
+    func haproxy() throws -> LogFormat { try #require(LogFormat.preset(named: "haproxy")) }
+
+    @Test("an httplog line is read field by field, captures or not")
+    func parsesLine() throws {
+        for captures in ["", "{Mozilla/5.0 (X11; Linux)|example.com} {} "] {
+            let r = parse(Self.line(captures: captures), try haproxy())
+            #expect(r.ok, "\(r.failure)")
+            #expect(r.record.status == 200)
+            #expect(r.text(r.record.remoteAddr) == "10.0.1.2")
+            #expect(r.text(r.record.upstreamAddr) == "web1")
+            #expect(r.text(r.record.proxyFlags) == "----")
+            #expect(r.text(r.record.method) == "GET")
+            #expect(r.text(r.record.target) == "/index.html")
+            #expect(r.record.requestMicros == 46_000)
+            #expect(r.record.time == 1_233_922_454) // 2009-02-06T12:14:14Z: no zone, read as UTC
+            #expect(r.record.retries == 0)
+        }
+    }
+
+    @Test("a status of -1 (no response sent) and logasap '+' values are read")
+    func minusOneAndLogasap() throws {
+        let r = parse(Self.line(timers: "0/0/-1/-1/+5001", status: "-1", state: "CC--"), try haproxy())
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.record.status == 0)
+        #expect(r.record.requestMicros == 5_001_000)
+    }
+
+    @Test("the 1.5/1.6 httplog (%Tq, %Tt) is read")
+    func legacy() throws {
+        let format = try #require(LogFormat.preset(named: "haproxy-1.5"))
+        #expect(parse(Self.line(), format).ok)
+    }
+
+    @Test("--log-timezone: a zoneless accept date is read in the given zone")
+    func timeZone() throws {
+        var format = try haproxy()
+        format.logTimeZone = try LogTimeZone.parse("+02:00")
+        let r = parse(Self.line(), format)
+        #expect(r.record.time == 1_233_922_454 - 7200)
+        #expect(r.record.utcOffset == 7200)
+    }
+
+    @Test("a combined line is not HAProxy, an HAProxy line is not vhost_combined")
+    func honestDetection() throws {
+        let combined = #"10.0.0.1 - - [06/Feb/2009:12:14:14 +0000] "GET / HTTP/1.1" 200 12 "-" "curl""#
+        #expect(!parse(combined, try haproxy()).ok)
+        let result = try FormatDetector.detect([Array(Self.line().utf8)], path: "t")
+        #expect(result.format.name == "haproxy")
+    }
+
+    struct Row: CustomTestStringConvertible, Sendable {
+        var name: String
+        var status: String
+        var state: String
+        var server = "app/web1"
+        var conns = "1/1/0/0/0"
+        var expected: FailureClass?
+        var testDescription: String { name }
+    }
+
+    static let rows: [Row] = [
+        Row(name: "H1 sH-- 504: server timeout waiting for headers → upstream_timeout", status: "504", state: "sH--", expected: .upstreamTimeout),
+        Row(name: "H2 sD-- 200: timeout during the body of a 200 → no class", status: "200", state: "sD--", expected: nil),
+        Row(name: "H3 sC-- 503: connect timeout → upstream_timeout", status: "503", state: "sC--", expected: .upstreamTimeout),
+        Row(name: "H4 SC-- 503: connection refused → upstream_unreachable", status: "503", state: "SC--", expected: .upstreamUnreachable),
+        Row(name: "H5 SH-- 502: server closed before headers → upstream_unreachable", status: "502", state: "SH--", expected: .upstreamUnreachable),
+        Row(name: "H6 SD-- 502: server reset during the body → upstream_unreachable", status: "502", state: "SD--", expected: .upstreamUnreachable),
+        Row(name: "H7 CQ-- 503: client left while queued → client_closed, not a 5xx", status: "503", state: "CQ--", expected: .clientClosed),
+        Row(name: "H8 CC-- -1: client left while connecting → client_closed", status: "-1", state: "CC--", expected: .clientClosed),
+        Row(name: "H9 cD-- 503: client timeout on a 503 → client_closed", status: "503", state: "cD--", expected: .clientClosed),
+        Row(name: "H10 CD-- 200: client aborted a 200's body → no class", status: "200", state: "CD--", expected: nil),
+        Row(name: "H11 PR-- 403: denied by the proxy → no class (4xx)", status: "403", state: "PR--", expected: nil),
+        Row(name: "H12 PR-- 503: proxy-made 503 → proxy_error", status: "503", state: "PR--", expected: .proxyError),
+        Row(name: "H13 PT-- 500: tarpit → proxy_error", status: "500", state: "PT--", expected: .proxyError),
+        Row(name: "H14 LR-- 503: local reply → proxy_error", status: "503", state: "LR--", expected: .proxyError),
+        Row(name: "H15 <NOSRV> SC-- 503: no server available → upstream_unavailable", status: "503", state: "SC--",
+            server: "app/<NOSRV>", expected: .upstreamUnavailable),
+        Row(name: "H16 sQ-- 503: queue timeout → upstream_unavailable", status: "503", state: "sQ--", expected: .upstreamUnavailable),
+        Row(name: "H17 ---- 500: the server's own 500 → origin_error", status: "500", state: "----", expected: .originError),
+        Row(name: "H18 ---- 503 from the server → origin_error", status: "503", state: "----", expected: .originError),
+        Row(name: "H19 retries +1 then 200 → retried_ok", status: "200", state: "----", conns: "1/1/0/0/+1", expected: .retriedOK),
+        Row(name: "H20 retries 2 then 200 → retried_ok", status: "200", state: "----", conns: "1/1/0/0/2", expected: .retriedOK),
+        Row(name: "H21 PH-- 502: response blocked by the proxy → proxy_error", status: "502", state: "PH--", expected: .proxyError),
+    ]
+
+    @Test("termination states through the facts table", arguments: rows)
+    func termination(row: Row) throws {
+        let text = Self.line(server: row.server, status: row.status, state: row.state, conns: row.conns)
+        let bytes = Array(text.utf8)
+        let parser = try haproxy().makeDecoder()
+        var record = AccessRecord()
+        let decision: Classifier.Decision? = try bytes.withUnsafeBufferPointer { buffer in
+            try #require(parser.parse(buffer, into: &record))
+            let attempts = UpstreamAttempts(record: record, line: buffer)
+            return Classifier.decide(ProxyVocabulary.haproxy.facts(record, line: buffer, attempts: attempts,
+                                                                   hasUpstreamFields: true))
+        }
+        #expect(decision?.failureClass == row.expected)
+    }
+
+    @Test("haproxy:FORMAT compiles a user's log-format")
+    func userDialect() throws {
+        let format = try LogFormat.parse(specification: "haproxy:%ci [%tr] %ST %tsc %[unique-id] %{+Q}r")
+        let r = parse(#"10.0.0.9 [06/Feb/2009:12:14:14.655] 503 sH-- 4f2a-11 "POST /pay HTTP/1.1""#, format)
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.record.status == 503)
+        #expect(r.text(r.record.requestID) == "4f2a-11")
+        #expect(r.text(r.record.proxyFlags) == "sH--")
+        #expect(format.vocabulary == .haproxy)
+    }
+}
