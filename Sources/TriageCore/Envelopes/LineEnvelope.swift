@@ -96,19 +96,17 @@ public final class EnvelopePeeler {
         while i < line.count && (line[i] == 0x20 || line[i] == 0x09) { i += 1 }
         guard i < line.count, line[i] == UInt8(ascii: "{") else { return nil }
         var value: Range<Int>?
-        var isMessage = false
+        var isLog = false
         let end = scanner.scan(line, from: i) { path, kind, range in
-            guard kind == .string else { return }
+            guard kind == .string, !isLog else { return }
             if path.elementsEqual(Self.logKey) {
                 value = range
-                isMessage = false
+                isLog = true
             } else if value == nil && path.elementsEqual(Self.messageKey) {
                 value = range
-                isMessage = true
             }
         }
         guard end != nil, let value else { return nil }
-        _ = isMessage
         return unescape(UnsafeBufferPointer(rebasing: line[value]))
     }
 

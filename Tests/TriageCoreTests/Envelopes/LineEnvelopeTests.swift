@@ -1,0 +1,61 @@
+import Testing
+@testable import TriageCore
+
+/// Envelopes are peeled before formats see a line.
+@Suite struct LineEnvelopeTests {
+    func peel(_ kind: EnvelopeKind, _ line: String) -> (String, Bool) {
+        let peeler = EnvelopePeeler(kind: kind)
+        return Array(line.utf8).withUnsafeBufferPointer { buffer in
+            let r = peeler.peel(buffer)
+            return (String(decoding: r.payload, as: UTF8.self), r.hadEnvelope)
+        }
+    }
+
+    static let combined = #"10.0.0.1 - - [20/Nov/2026:10:00:00 +0000] "GET /a?b=\"c\" HTTP/1.1" 502 12 "-" "curl/8""#
+
+    @Test("Docker json-file: the log string unescaped, its newline dropped")
+    func docker() {
+        let wrapped = #"{"log":"10.0.0.1 - - [20/Nov/2026:10:00:00 +0000] \"GET /a?b=\\\"c\\\" HTTP/1.1\" 502 12 \"-\" \"curl/8\"\n","stream":"stdout","time":"2026-11-20T10:00:00.1Z"}"#
+        #expect(peel(.dockerJSON, wrapped) == (Self.combined, true))
+        #expect(peel(.dockerJSON, #"{"log":"caf\u00e9 \ud83d\ude00 \u003e"}"#).0 == "café 😀 >")
+        #expect(peel(.dockerJSON, "plain line") == ("plain line", false))
+    }
+
+    @Test("Kubernetes CRI: time, stream and tag are set aside")
+    func cri() {
+        #expect(peel(.cri, "2026-11-20T10:00:00.123456789Z stdout F " + Self.combined) == (Self.combined, true))
+        #expect(peel(.cri, "2026-11-20T10:00:00.123+01:00 stderr P partial") == ("partial", true))
+        #expect(peel(.cri, Self.combined).1 == false)
+    }
+
+    @Test("syslog: RFC 3164 with and without PRI and host, RFC 5424 with and without structured data")
+    func syslog() {
+        #expect(peel(.syslog, "<134>Feb  6 12:14:14 haproxy[14389]: payload here") == ("payload here", true))
+        #expect(peel(.syslog, "Feb 25 16:19:49 192.168.4.2 haproxy[7]: payload") == ("payload", true))
+        #expect(peel(.syslog, "<190>Nov 20 10:00:00 web1 nginx: " + Self.combined) == (Self.combined, true))
+        #expect(peel(.syslog, "<134>1 2026-11-20T10:00:00.003Z lb1 haproxy 123 - - payload") == ("payload", true))
+        #expect(peel(.syslog, #"<134>1 2026-11-20T10:00:00Z lb1 haproxy 123 ID47 [ex@1 a="x]y"][b@2] payload"#) == ("payload", true))
+        #expect(peel(.syslog, Self.combined).1 == false)
+    }
+
+    @Test("Envoy's ACCESS prefix is peeled with the envelope")
+    func accessPrefix() {
+        let wrapped = #"{"message":"ACCESS [2019-02-12T18:37:42.921Z] \"GET /ip HTTP/1.1\" 200 -\n","stream":"stdout"}"#
+        #expect(peel(.dockerJSON, wrapped).0 == #"[2019-02-12T18:37:42.921Z] "GET /ip HTTP/1.1" 200 -"#)
+    }
+
+    @Test("detection: the envelope most lines carry, none when fewer than half")
+    func detection() {
+        let cri = (0..<4).map { _ in Array(("2026-11-20T10:00:00Z stdout F " + Self.combined).utf8) }
+        #expect(EnvelopeKind.detect(cri) == .cri)
+        #expect(EnvelopeKind.detect([Array(Self.combined.utf8)]) == .none)
+    }
+
+    @Test("a combined log inside CRI lines is detected and read without options")
+    func detectedInside() throws {
+        let lines = (0..<4).map { _ in Array(("2026-11-20T10:00:00Z stdout F " + Self.combined).utf8) }
+        let result = try FormatDetector.detect(lines, path: "t")
+        #expect(result.format.envelope == .cri)
+        #expect(result.matched == 4)
+    }
+}
