@@ -54,7 +54,7 @@ extension LogFormat {
     /// Rejects formats no line could be matched against unambiguously.
     func validate() throws {
         guard !fields.isEmpty else { throw TriageError.invalidFormat("the format has no fields: '\(definition)'") }
-        guard has(.status) || has(.statusOrNone) else {
+        guard hasStatus else {
             if dialect == .json { throw TriageError.invalidFormat("the JSON format maps no status field (--field status=PATH)") }
             throw TriageError.invalidFormat("the format has no status field ($status or %>s): '\(definition)'")
         }

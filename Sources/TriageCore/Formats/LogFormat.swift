@@ -77,6 +77,8 @@ public struct LogFormat: Equatable, Sendable {
     /// use more than the status code.
     public var hasUpstreamFields: Bool { fields.contains { $0.kind.isUpstream } }
     public var hasRequestID: Bool { has(.requestID) }
+    /// A status field of either kind (`$status`, or HAProxy's `%ST` that may be `-1`).
+    public var hasStatus: Bool { has(.status) || has(.statusOrNone) }
 
     private static func mergingLiterals(_ elements: [FormatElement]) -> [FormatElement] {
         var merged: [FormatElement] = []

@@ -44,8 +44,9 @@ import Testing
 
     @Test("every preset compiles and has a status")
     func presetsCompile() {
-        #expect(LogFormat.presets.count == LogFormat.presetDefinitions.count + LogFormat.jsonPresetDefinitions.count)
-        for format in LogFormat.presets { #expect(format.has(.status)) }
+        #expect(LogFormat.presets.count == LogFormat.presetDefinitions.count + LogFormat.jsonPresetDefinitions.count
+            + LogFormat.dialectPresets.count)
+        for format in LogFormat.presets { #expect(format.hasStatus, "\(format.name)") }
     }
 }
 
