@@ -144,7 +144,7 @@ public struct HTMLRenderer: Sendable {
             }
             return row([
                 cell(HTMLText.escape(HTMLTimelineChart.range(i.start, i.end)), className: "num"),
-                number(Int((i.end - i.start) / 60)), cell(Format.clock(i.peak) + " (\(Format.count(i.peakServerErrors)))", className: "num"),
+                number(Int((i.end - i.start) / 60)), cell(i.peakServerErrors > 0 ? Format.clock(i.peak) + " (\(Format.count(i.peakServerErrors)))" : "-", className: "num"),
                 number(i.serverErrors), number(i.requests),
                 cell(i.anomalousClasses.map { "<span class=\"nowrap\">\(HTMLPalette.swatch($0))<code>\($0.identifier)</code></span>" }.joined(separator: " ")),
                 cell(entries(i.topRoutes)), cell(entries(i.topUpstreams)),
@@ -169,7 +169,7 @@ public struct HTMLRenderer: Sendable {
         let shown = s.classDetails.filter { $0.count > 0 }
         guard !shown.isEmpty else { return nil }
         var body = classBar(s)
-        let spansDays = (s.lastTime ?? 0) - (s.firstTime ?? 0) >= 86_400
+        let spansDays = Format.spansDays(s)
         let when = { (t: Int64?) -> String in t.map { spansDays ? Format.dateTime($0) : Format.clock($0) } ?? "" }
         var rows: [String] = []
         for detail in shown {
@@ -208,7 +208,7 @@ public struct HTMLRenderer: Sendable {
         guard !s.signatures.isEmpty else { return nil }
         var body = ["<p>\(HTMLText.escape(Format.coverageSentence(s.correlation)))</p>"]
         let rows = s.signatures.enumerated().map { n, sig in
-            let span = sig.firstSeen.map { HTMLTimelineChart.range($0, max($0, sig.lastSeen ?? $0) + 60) } ?? ""
+            let span = sig.firstSeen.map { Format.seen($0, sig.lastSeen ?? $0, withDate: true) } ?? ""
             return row([
                 number(n + 1), cell(HTMLText.code(sig.title), className: "signature"), number(sig.count),
                 cell(Format.percent(sig.count, of: s.serverErrors), className: "num"), cell(HTMLText.escape(span), nowrap: true),
@@ -294,18 +294,19 @@ public struct HTMLRenderer: Sendable {
     }
 
     private func routes(_ s: TriageSummary) -> Section? {
-        guard !s.routes.isEmpty else { return nil }
-        let rows = s.routes.map { route in
+        let failing = s.routesBy5xx
+        guard !failing.isEmpty else { return nil }
+        let rows = failing.map { route in
             row([
                 cell(HTMLText.escape(route.method), nowrap: true), cell(HTMLText.code(route.route), className: "route"),
-                number(route.requests), number(route.serverErrors), cell(classList(route.classes, limit: 2)),
+                number(route.requests), number(route.serverErrors), cell(classList(route.classes.serverErrorsOnly, limit: 2)),
                 ids(route.sampleRequestIDs),
             ])
         }
-        var body = table(["method", "route", "requests", "5xx", "main classes", "sample request IDs"], numeric: [2, 3], rows: rows)
-        var note = "Sorted by 5xx. Routes are normalised (<code>{id}</code>, <code>{uuid}</code>, <code>{hex}</code>; query dropped)."
+        var body = table(["method", "route", "requests", "5xx", "main 5xx classes", "sample request IDs"], numeric: [2, 3], rows: rows)
+        var note = "Routes with 5xx, most first. Routes are normalised (<code>{id}</code>, <code>{uuid}</code>, <code>{hex}</code>; query dropped)."
         if s.routesOverflowRequests > 0 {
-            note += " \(Format.count(s.distinctRoutes)) distinct routes kept; \(Format.count(s.routesOverflowRequests)) later requests counted under <code>(other routes)</code>."
+            note += " \(Format.count(s.distinctRoutes)) distinct routes kept; \(Format.counted(s.routesOverflowRequests, "later request")) counted under <code>(other routes)</code>."
         }
         body.append("<p class=\"note\">\(note)</p>")
         return Section(id: "routes", title: "Top routes", body: body)
@@ -421,7 +422,7 @@ public struct HTMLRenderer: Sendable {
     .verdict li { margin: .15rem 0; }
     figure { margin: 0; }
     .scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
-    .chart { display: block; width: 100%; height: auto; min-width: 42rem; }
+    .chart { display: block; width: 100%; height: auto; }
     .classbar { display: block; width: 100%; height: 1.1rem; margin: .2rem 0 .8rem; border-radius: 3px; }
     .legend { list-style: none; display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; margin: .5rem 0 0; padding: 0; color: var(--fg); }
     .swatch { vertical-align: -1px; margin-right: .35em; }
@@ -447,6 +448,10 @@ public struct HTMLRenderer: Sendable {
       body { padding: 1rem .75rem 2rem; font-size: 14px; }
       h1 { font-size: 1.35rem; }
       th, td { padding: .3rem .45rem; }
+      /* The chart scales down to the screen: its text grows in viewBox units to stay
+         readable, and every other time label and the y-axis title make room. */
+      .chart text { font-size: 24px; }
+      .chart .x-axis text.tick:nth-of-type(even), .chart .y-axis .title { display: none; }
     }
     @media print {
       @page { margin: 14mm; }
@@ -454,7 +459,6 @@ public struct HTMLRenderer: Sendable {
       body { max-width: none; padding: 0; font-size: 9.5pt; }
       nav { display: none; }
       .scroll { overflow: visible; }
-      .chart { min-width: 0; }
       td.route { min-width: 9rem; }
       td.signature { min-width: 12rem; }
       td.ids { min-width: 0; }

@@ -167,7 +167,7 @@ struct HTMLTimelineChart {
             labels.append("<text x=\"\(n(left - 6))\" y=\"\(n(y(value) + 4))\">\(Format.count(value))</text>")
         }
         out.append("</g>")
-        labels.append("<text transform=\"rotate(-90)\" x=\"\(n(-(top + plotHeight / 2)))\" y=\"14\" text-anchor=\"middle\">5xx per \(HTMLText.escape(Self.describe(step)))</text>")
+        labels.append("<text class=\"title\" transform=\"rotate(-90)\" x=\"\(n(-(top + plotHeight / 2)))\" y=\"14\" text-anchor=\"middle\">5xx per \(HTMLText.escape(Self.describe(step)))</text>")
         labels.append("</g>")
         return out + labels
     }
@@ -235,7 +235,9 @@ struct HTMLTimelineChart {
             let label = tick >= 86_400 ? String(Format.dateTime(t).dropFirst(5).prefix(5))
                 : spansDays ? String(Format.dateTime(t).dropFirst(5)) : Format.clock(t)
             out.append("<line x1=\"\(xx)\" y1=\"\(n(baseline))\" x2=\"\(xx)\" y2=\"\(n(baseline + 10))\" stroke=\"#59636E\"/>")
-            out.append("<text x=\"\(xx)\" y=\"\(n(baseline + 24))\">\(label)</text>")
+            // A label at the right edge ends there, so it is not cut when the chart is narrow.
+            let anchor = x(t) > width - right - 20 ? " text-anchor=\"end\"" : ""
+            out.append("<text class=\"tick\" x=\"\(xx)\" y=\"\(n(baseline + 24))\"\(anchor)>\(label)</text>")
             t += tick
         }
         let day = String(Format.dateTime(start).prefix(10))

@@ -44,7 +44,7 @@ public struct MarkdownRenderer: Sendable {
         // The worst route and upstream appear inside verdict sentences; show
         // them as code spans there too. If the wording changes, they are
         // still escaped as prose.
-        let worstRoute = s.routes.first.map { "\($0.method) \($0.route)" }
+        let worstRoute = s.routesBy5xx.first.map { "\($0.method) \($0.route)" }
         let worstUpstream = s.upstreams.first?.address
         let topError = s.signatures.first { $0.source == .appLog }
         var out = ["", "## Verdict", ""]
@@ -65,7 +65,7 @@ public struct MarkdownRenderer: Sendable {
     private func classes(_ s: TriageSummary) -> [String] {
         let shown = s.classDetails.filter { $0.count > 0 }
         guard !shown.isEmpty else { return [] }
-        let spansDays = (s.lastTime ?? 0) - (s.firstTime ?? 0) >= 86_400
+        let spansDays = Format.spansDays(s)
         let when = { (t: Int64?) -> String in t.map { spansDays ? Format.dateTime($0) : Format.clock($0) } ?? "" }
         var out = ["", "## Classes", ""]
         out += MarkdownText.header(["class", "meaning", "count", "share of 5xx", "first seen (UTC)", "last seen (UTC)",
@@ -124,7 +124,7 @@ public struct MarkdownRenderer: Sendable {
             }
             out.append(MarkdownText.row([
                 HTMLTimelineChart.range(i.start, i.end), Format.count(Int((i.end - i.start) / 60)),
-                "\(Format.clock(i.peak)) (\(Format.count(i.peakServerErrors)))", Format.count(i.serverErrors), Format.count(i.requests),
+                i.peakServerErrors > 0 ? "\(Format.clock(i.peak)) (\(Format.count(i.peakServerErrors)))" : "-", Format.count(i.serverErrors), Format.count(i.requests),
                 i.anomalousClasses.map { MarkdownText.code($0.identifier) }.joined(separator: ", "),
                 entries(i.topRoutes), entries(i.topUpstreams),
             ]))
@@ -143,9 +143,7 @@ public struct MarkdownRenderer: Sendable {
         out += MarkdownText.header(["rank", "signature", "5xx", "share", "first – last (UTC)", "source", "classes", "routes", "sample request ID"],
                                    numeric: [0, 2, 3])
         for (n, sig) in s.signatures.enumerated() {
-            let span = sig.firstSeen.map { first in
-                HTMLTimelineChart.range(first, max(first, (sig.lastSeen ?? first)) + 60)
-            } ?? ""
+            let span = sig.firstSeen.map { Format.seen($0, sig.lastSeen ?? $0, withDate: true) } ?? ""
             out.append(MarkdownText.row([
                 "\(n + 1)", MarkdownText.code(sig.title), Format.count(sig.count), Format.percent(sig.count, of: s.serverErrors),
                 span, sig.source == .appLog ? "app log" : "access log", mainClasses(sig.classes),
@@ -174,19 +172,20 @@ public struct MarkdownRenderer: Sendable {
     }
 
     private func routes(_ s: TriageSummary) -> [String] {
-        guard !s.routes.isEmpty else { return [] }
+        let failing = s.routesBy5xx
+        guard !failing.isEmpty else { return [] }
         var out = ["", "## Top routes", ""]
-        out += MarkdownText.header(["method", "route", "requests", "5xx", "main classes", "sample request IDs"], numeric: [2, 3])
-        for route in s.routes {
+        out += MarkdownText.header(["method", "route", "requests", "5xx", "main 5xx classes", "sample request IDs"], numeric: [2, 3])
+        for route in failing {
             out.append(MarkdownText.row([
                 MarkdownText.text(route.method), MarkdownText.code(route.route), Format.count(route.requests),
-                Format.count(route.serverErrors), mainClasses(route.classes), codeList(route.sampleRequestIDs),
+                Format.count(route.serverErrors), mainClasses(route.classes.serverErrorsOnly), codeList(route.sampleRequestIDs),
             ]))
         }
         out.append("")
-        var note = "Routes are normalised (`{id}`, `{uuid}`, `{hex}`; query dropped), sorted by 5xx."
+        var note = "Routes with 5xx, most first; routes are normalised (`{id}`, `{uuid}`, `{hex}`; query dropped)."
         if s.routesOverflowRequests > 0 {
-            note += " \(Format.count(s.distinctRoutes)) distinct routes kept; \(Format.count(s.routesOverflowRequests)) later requests counted under `(other routes)`."
+            note += " \(Format.count(s.distinctRoutes)) distinct routes kept; \(Format.counted(s.routesOverflowRequests, "later request")) counted under `(other routes)`."
         }
         out.append(note)
         return out

@@ -26,7 +26,8 @@ public struct TerminalRenderer: Sendable {
         } else {
             span = ""
         }
-        out.append(heading("triage") + " \(s.inputs.count) input\(s.inputs.count == 1 ? "" : "s"), \(Format.count(s.requests)) requests\(span)")
+        out.append(contentsOf: wrap(heading("triage") + " \(Format.counted(s.inputs.count, "input")), \(Format.counted(s.requests, "request"))\(span)",
+                                    indent: "  ", first: ""))
         out.append("")
         let verdict = Verdict(s)
         for (i, line) in verdict.lines.enumerated() {
@@ -37,10 +38,10 @@ public struct TerminalRenderer: Sendable {
         if s.classes.total > 0 {
             out.append("")
             out.append(heading("Classes"))
-            let headerWhenWidth = (s.lastTime ?? 0) - (s.firstTime ?? 0) >= 86_400 ? 18 : 7
+            let spansDays = Format.spansDays(s)
+            let headerWhenWidth = spansDays ? 18 : 7
             out.append("  " + Format.fit("class", 22) + Format.fit("count", 8, alignRight: true)
                        + Format.fit("share", 8, alignRight: true) + "  " + Format.fit("first", headerWhenWidth) + "last")
-            let spansDays = (s.lastTime ?? 0) - (s.firstTime ?? 0) >= 86_400
             let when = { (t: Int64?) -> String in t.map { spansDays ? Format.dateTime($0) : Format.clock($0) } ?? "" }
             let whenWidth = spansDays ? 18 : 7
             for detail in s.classDetails {
@@ -55,7 +56,8 @@ public struct TerminalRenderer: Sendable {
                     out.append(contentsOf: wrap(style("error log: " + ErrorLogText.causes(detail.causes), "2"), indent: "      ", first: "    "))
                 }
             }
-            out.append(style("  5xx share is of server errors; client_closed (499) and retried_ok are not 5xx.", "2"))
+            out.append(contentsOf: wrap(style("5xx share is of server errors; client_closed (499) and retried_ok are not 5xx.", "2"),
+                                        indent: "  ", first: "  "))
         }
 
         out.append(contentsOf: timeline(s))
@@ -68,7 +70,10 @@ public struct TerminalRenderer: Sendable {
         if s.serverErrors > 0 {
             out.append("")
             let bound = s.clientsAffectedIsLowerBound ? "at least " : ""
-            out.append(heading("Clients") + "  \(bound)\(Format.count(s.clientsAffected)) distinct clients got a 5xx; \(Format.count(s.serverErrorsWithRequestID)) of \(Format.count(s.serverErrors)) 5xx carry a request ID.")
+            let got = s.clientsAffected == 1 && bound.isEmpty ? "1 client got a 5xx" : "\(bound)\(Format.count(s.clientsAffected)) distinct clients got a 5xx"
+            let carry = s.serverErrorsWithRequestID == 1 ? "carries" : "carry"
+            out.append(contentsOf: wrap(heading("Clients") + "  \(got); \(Format.count(s.serverErrorsWithRequestID)) of \(Format.count(s.serverErrors)) 5xx \(carry) a request ID.",
+                                        indent: "  ", first: ""))
         }
         out.append(contentsOf: inputs(s))
         out.append(contentsOf: appLogs(s))
@@ -79,7 +84,7 @@ public struct TerminalRenderer: Sendable {
             out.append(heading("Notes"))
             for hint in s.hints { out.append(contentsOf: wrap("- " + hint, indent: "    ", first: "  ")) }
         }
-        return out.joined(separator: "\n") + "\n"
+        return out.flatMap(fitToWidth).joined(separator: "\n") + "\n"
     }
 
     // MARK: - Sections
@@ -118,9 +123,10 @@ public struct TerminalRenderer: Sendable {
         var out = [""]
         let unit = step == 1 ? "minute" : "\(step) minutes"
         let rowUnit = rowSeconds % 86_400 == 0 ? "\(rowSeconds / 86_400) d" : rowSeconds % 3600 == 0 ? "\(rowSeconds / 3600) h" : "\(rowSeconds / 60) min"
-        out.append(heading("Timeline") + "  5xx per \(unit), one row per \(rowUnit) (UTC; █ = \(peak), · = requests but no 5xx)")
+        out.append(contentsOf: wrap(heading("Timeline") + "  5xx per \(unit), one row per \(rowUnit) (UTC; █ = \(peak), · = requests but no 5xx)",
+                                    indent: "  ", first: ""))
         var rowStart = firstBucket.start - ((firstBucket.start % rowSeconds) + rowSeconds) % rowSeconds
-        let spansDays = lastBucket.start - firstBucket.start >= 86_400
+        let spansDays = Format.spansDays(s)
         while rowStart <= lastBucket.start {
             var row = ""
             var rowErrors = 0
@@ -146,6 +152,7 @@ public struct TerminalRenderer: Sendable {
                 let pad = String(repeating: " ", count: 2 + label.count + 1 + from)
                 let bar = String(repeating: "─", count: max(1, to - from))
                 var text = incident.start >= rowStart ? " incident \(Format.clock(incident.start))–\(Format.clock(incident.end))" : ""
+                if pad.count + bar.count > width { continue }
                 if pad.count + bar.count + text.count > width { text = incident.start >= rowStart ? " incident" : "" }
                 if pad.count + bar.count + text.count > width { text = "" }
                 out.append(pad + style(bar + text, "33"))
@@ -153,33 +160,39 @@ public struct TerminalRenderer: Sendable {
             for deploy in s.deploys where deploy.time >= rowStart && deploy.time < rowStart + rowSeconds {
                 let column = Int((deploy.time - rowStart) / columnSeconds)
                 let pad = String(repeating: " ", count: 2 + label.count + 1 + column)
-                out.append(pad + style("^ deploy \(LogText.sanitize(deploy.label)) \(Format.clock(deploy.time))", "36"))
+                var text = "^ deploy \(LogText.sanitize(deploy.label)) \(Format.clock(deploy.time))"
+                if pad.count + text.count > width { text = Format.truncate(text, max(1, width - pad.count)) }
+                out.append(pad + style(text, "36"))
             }
             rowStart += rowSeconds
         }
-        if color { out.append(style("  colour: red = mostly origin errors, yellow = upstream, magenta = proxy", "2")) }
+        if color { out.append(contentsOf: wrap(style("colour: red = mostly origin errors, yellow = upstream, magenta = proxy", "2"), indent: "  ", first: "  ")) }
         return out
     }
 
     private func deploys(_ s: TriageSummary) -> [String] {
         guard !s.deploys.isEmpty else { return [] }
-        var out = ["", heading("Deploys") + "  5xx rate in the \(s.deploys[0].windowSeconds / 60) min before and after each (exact test, p < 0.01)"]
+        var out = [""] + wrap(heading("Deploys") + "  5xx rate in the \(s.deploys[0].windowSeconds / 60) min before and after each (exact test, p < 0.01)",
+                              indent: "  ", first: "")
         for d in s.deploys {
             let verdictStyle = d.verdict == .regression ? "1;31" : d.verdict == .improvement ? "32" : "0"
             let when = Format.dateTime(d.time) + (d.timeWasZoneless ? " (log's zone)" : " UTC")
-            out.append("  " + style(d.verdict.rawValue.uppercased(), verdictStyle) + "  \(LogText.sanitize(d.label)) at \(when)")
+            out.append(contentsOf: wrap(style(d.verdict.rawValue.uppercased(), verdictStyle) + "  \(LogText.sanitize(d.label)) at \(when)", indent: "      ", first: "  "))
             let judged = DeployComparison.gateClasses
             let (e1, e2) = (d.before.errors(in: judged), d.after.errors(in: judged))
-            out.append("    5xx but proxy_error \(Format.percent(e1, of: d.before.requests)) (\(Format.count(e1))/\(Format.count(d.before.requests))) → \(Format.percent(e2, of: d.after.requests)) (\(Format.count(e2))/\(Format.count(d.after.requests))), \(pValue(d.pValue)); origin errors \(d.before.classes[.originError]) → \(d.after.classes[.originError]) (\(d.originVerdict.rawValue))")
+            out.append(contentsOf: wrap("5xx but proxy_error \(Format.percent(e1, of: d.before.requests)) (\(Format.count(e1))/\(Format.count(d.before.requests))) → \(Format.percent(e2, of: d.after.requests)) (\(Format.count(e2))/\(Format.count(d.after.requests))), \(pValue(d.pValue)); origin errors \(d.before.classes[.originError]) → \(d.after.classes[.originError]) (\(d.originVerdict.rawValue))",
+                                        indent: "      ", first: "    "))
             if d.before.classes[.proxyError] + d.after.classes[.proxyError] > 0 {
-                out.append("    proxy_error \(Format.count(d.before.classes[.proxyError])) → \(Format.count(d.after.classes[.proxyError])) (not judged: rate limiting and proxy configuration are not a deploy's doing)")
+                out.append(contentsOf: wrap("proxy_error \(Format.count(d.before.classes[.proxyError])) → \(Format.count(d.after.classes[.proxyError])) (not judged: rate limiting and proxy configuration are not a deploy's doing)",
+                                            indent: "      ", first: "    "))
             }
             for finding in d.findings.prefix(3) {
                 out.append(contentsOf: wrap("failed: " + CheckRenderer().line(finding), indent: "      ", first: "    "))
             }
-            if d.findings.count > 3 { out.append("    … and \(d.findings.count - 3) more (--format json lists them all)") }
+            if d.findings.count > 3 { out.append(contentsOf: wrap("… and \(d.findings.count - 3) more (--format json lists them all)", indent: "      ", first: "    ")) }
             for change in d.regressedRoutes.prefix(3) {
-                out.append("    grew: \(change.method) \(change.route) \(change.before) → \(change.after)\(change.isNew ? " (new)" : "")")
+                out.append(contentsOf: wrap("grew: \(change.method) \(change.route) \(change.before) → \(change.after)\(change.isNew ? " (new)" : "")",
+                                            indent: "      ", first: "    "))
             }
             for signature in d.newSignatures.prefix(2) {
                 out.append(contentsOf: wrap("new: \(signature.title) (\(Format.count(signature.count)))", indent: "      ", first: "    "))
@@ -194,9 +207,8 @@ public struct TerminalRenderer: Sendable {
     /// The 5xx grouped by error signature: what bug (or which failure mode) is behind them.
     private func signatures(_ s: TriageSummary) -> [String] {
         guard !s.signatures.isEmpty else { return [] }
-        var out = ["", heading("Signatures") + "  5xx grouped by error (\(Format.coverage(s.correlation)))"]
-        let spansDays = (s.lastTime ?? 0) - (s.firstTime ?? 0) >= 86_400
-        let when = { (t: Int64) -> String in spansDays ? Format.dateTime(t) : Format.clock(t) }
+        var out = [""] + wrap(heading("Signatures") + "  5xx grouped by error (\(Format.coverage(s.correlation)))", indent: "  ", first: "")
+        let spansDays = Format.spansDays(s)
         let shown = s.signatures.prefix(8)
         var detailed = 0  // the first three application errors show their message and frames
         for (n, sig) in shown.enumerated() {
@@ -204,7 +216,7 @@ public struct TerminalRenderer: Sendable {
             out.append(contentsOf: wrap(style(sig.title, titleStyle), indent: "      ", first: "  " + Format.fit("\(n + 1).", 4)))
             var facts = ["\(Format.count(sig.count)) 5xx (\(Format.percent(sig.count, of: s.serverErrors)))"]
             if let first = sig.firstSeen, let last = sig.lastSeen {
-                facts.append(when(first) + (last >= first + 60 ? "–" + when(last) : ""))
+                facts.append(Format.seen(first, last, withDate: spansDays))
             }
             if let deploy = sig.followsDeploy { facts.append("new after deploy \(LogText.sanitize(deploy))") }
             facts.append(sig.source == .appLog ? "app log" : "access log only")
@@ -222,11 +234,11 @@ public struct TerminalRenderer: Sendable {
             }
             if let id = sig.sampleRequestIDs.first {
                 let location = sig.location.map { ", \($0)" } ?? ""
-                out.append(style("      e.g. request \(id)\(location)", "2"))
+                out.append(contentsOf: wrap(style("e.g. request \(id)\(location)", "2"), indent: "        ", first: "      "))
             }
         }
         if s.correlation.distinctSignatures > shown.count {
-            out.append(style("  \(s.correlation.distinctSignatures - shown.count) more signature(s): --top N lists more.", "2"))
+            out.append(style("  \(Format.counted(s.correlation.distinctSignatures - shown.count, "more signature")): --top N lists more.", "2"))
         }
         if let hint = s.correlation.hint { out.append(contentsOf: wrap("note: " + hint, indent: "    ", first: "  ")) }
         return out
@@ -237,11 +249,11 @@ public struct TerminalRenderer: Sendable {
         var out = ["", heading("Application logs")]
         for log in s.correlation.appLogs {
             let kind = log.isGzip ? " (gzip)" : ""
-            var line = "  \(log.path)\(kind): \(Format.count(log.lines)) lines, \(Format.count(log.errorEvents)) error events (\(Format.count(log.errorEventsWithRequestID)) with a request ID), \(Format.count(log.matchedEvents)) matched to 5xx"
+            var line = "\(log.path)\(kind): \(Format.counted(log.lines, "line")), \(Format.counted(log.errorEvents, "error event")) (\(Format.count(log.errorEventsWithRequestID)) with a request ID), \(Format.count(log.matchedEvents)) matched to 5xx"
             if log.timeMismatches > 0 { line += ", \(Format.count(log.timeMismatches)) with a 5xx's ID but too far in time" }
             if let shift = log.zoneShiftSeconds, shift != 0 { line += "; its clock reads \(Format.offset(shift)) from the access log's zone" }
             out.append(contentsOf: wrap(line, indent: "    ", first: "  "))
-            if let error = log.error { out.append("    " + style("! " + error, "1;31")) }
+            if let error = log.error { out.append(contentsOf: wrap(style("! " + error, "1;31"), indent: "      ", first: "    ")) }
         }
         return out
     }
@@ -264,14 +276,19 @@ public struct TerminalRenderer: Sendable {
 
     private func incidents(_ s: TriageSummary) -> [String] {
         guard !s.incidents.isEmpty else { return [] }
-        var out = ["", heading("Incidents") + "  periods where failures departed from their baseline rate"]
+        var out = [""] + wrap(heading("Incidents") + "  periods where failures departed from their baseline rate", indent: "  ", first: "")
+        let spansDays = Format.spansDays(s)
+        let when = { (t: Int64) -> String in spansDays ? Format.dateTime(t) : Format.clock(t) }
         for i in s.incidents {
             let minutes = (i.end - i.start) / 60
             let classes = FailureClass.allCases.filter { i.classes[$0] > 0 && $0 != .retriedOK }
                 .map { "\($0.identifier) \(i.classes[$0])" }.joined(separator: ", ")
-            out.append("  \(Format.clock(i.start))–\(Format.clock(i.end)) (\(minutes) min), peak \(Format.clock(i.peak)) with \(i.peakServerErrors) 5xx: \(classes)")
+            let end = spansDays && Format.dateTime(i.start).prefix(10) != Format.dateTime(i.end).prefix(10) ? Format.dateTime(i.end) : Format.clock(i.end)
+            let peak = i.peakServerErrors > 0 ? ", peak \(Format.clock(i.peak)) with \(i.peakServerErrors) 5xx" : ""
+            out.append(contentsOf: wrap("\(when(i.start))–\(end) (\(minutes) min)\(peak): \(classes)", indent: "      ", first: "  "))
             if let route = i.topRoutes.first {
-                out.append("    top route: \(route.name) (\(route.count))" + (i.topUpstreams.first.map { "; top upstream: \($0.name) (\($0.count))" } ?? ""))
+                out.append(contentsOf: wrap("top route: \(route.name) (\(route.count))" + (i.topUpstreams.first.map { "; top upstream: \($0.name) (\($0.count))" } ?? ""),
+                                            indent: "      ", first: "    "))
             }
             if !i.causes.isEmpty { out.append(contentsOf: wrap("cause: " + ErrorLogText.causes(i.causes), indent: "      ", first: "    ")) }
             for c in i.context.prefix(3) {
@@ -282,25 +299,28 @@ public struct TerminalRenderer: Sendable {
         return out
     }
 
+    /// Routes with 5xx, most first; the main class is the route's most frequent 5xx class.
     private func routes(_ s: TriageSummary) -> [String] {
-        guard !s.routes.isEmpty else { return [] }
-        var out = ["", heading("Routes") + "  by 5xx (routes normalised: {id} {uuid} {hex}, query dropped)"]
-        let routeWidth = max(20, width - 2 - 7 - 9 - 6 - 30)
+        let failing = s.routesBy5xx
+        guard !failing.isEmpty else { return [] }
+        var out = [""] + wrap(heading("Routes") + "  by 5xx (routes normalised: {id} {uuid} {hex}, query dropped)", indent: "  ", first: "")
+        // method 7, requests 9, 5xx 6, two spaces, and room for "upstream_unavailable 9,999".
+        let routeWidth = max(16, width - 2 - 7 - 9 - 6 - 2 - 26)
         out.append("  " + Format.fit("method", 7) + Format.fit("route", routeWidth) + Format.fit("requests", 9, alignRight: true)
-                   + Format.fit("5xx", 6, alignRight: true) + "  main class")
-        for route in s.routes {
-            let dominant = FailureClass.allCases.max { route.classes[$0] < route.classes[$1] }
-            let detail = dominant.map { "\($0.identifier) \(route.classes[$0])" } ?? ""
+                   + Format.fit("5xx", 6, alignRight: true) + "  main 5xx class")
+        for route in failing {
+            let detail = route.main5xxClass.map { "\($0.identifier) \(Format.count(route.classes[$0]))" } ?? ""
             let mark = route.failureCountError != nil ? "≈" : ""
             out.append("  " + Format.fit(route.method, 7) + Format.fit(mark + route.route, routeWidth)
                        + Format.fit(Format.count(route.requests), 9, alignRight: true)
                        + Format.fit(Format.count(route.serverErrors), 6, alignRight: true) + "  " + detail)
         }
         if s.routesOverflowRequests > 0 {
-            out.append(style("  \(Format.count(s.distinctRoutes)) distinct routes kept; \(Format.count(s.routesOverflowRequests)) later requests counted under (other routes).", "2"))
+            out.append(contentsOf: wrap(style("\(Format.count(s.distinctRoutes)) distinct routes kept; \(Format.counted(s.routesOverflowRequests, "later request")) counted under (other routes).", "2"),
+                                        indent: "  ", first: "  "))
         }
-        if s.routes.contains(where: { $0.failureCountError != nil }) {
-            out.append(style("  ≈ tracked after the route table filled up: counts are lower bounds.", "2"))
+        if failing.contains(where: { $0.failureCountError != nil }) {
+            out.append(contentsOf: wrap(style("≈ tracked after the route table filled up: counts are lower bounds.", "2"), indent: "  ", first: "  "))
         }
         return out
     }
@@ -312,15 +332,31 @@ public struct TerminalRenderer: Sendable {
         let addressWidth = max(22, width - 2 - 10 - 10 - 30)
         out.append("  " + Format.fit("address", addressWidth) + Format.fit("attempts", 10, alignRight: true)
                    + Format.fit("failed", 10, alignRight: true) + "  classes")
+        // Classes go one per line in their column when they do not fit beside the numbers.
+        let classIndent = String(repeating: " ", count: 2 + addressWidth + 10 + 10 + 2)
         for upstream in failing {
             let classes = FailureClass.allCases.filter { upstream.classes[$0] > 0 }
-                .map { "\($0.identifier) \(upstream.classes[$0])" }.joined(separator: ", ")
-            out.append("  " + Format.fit(upstream.address, addressWidth)
-                       + Format.fit(Format.count(upstream.requests), 10, alignRight: true)
-                       + Format.fit(Format.count(upstream.failures), 10, alignRight: true) + "  " + classes)
+                .map { "\($0.identifier) \(Format.count(upstream.classes[$0]))" }
+            let numbers = "  " + Format.fit(upstream.address, addressWidth)
+                + Format.fit(Format.count(upstream.requests), 10, alignRight: true)
+                + Format.fit(Format.count(upstream.failures), 10, alignRight: true) + "  "
+            let joined = classes.joined(separator: ", ")
+            let longest = classes.map { $0.unicodeScalars.count + 1 }.max() ?? 0
+            if numbers.unicodeScalars.count + joined.unicodeScalars.count <= width {
+                out.append(numbers + joined)
+            } else if classIndent.count + longest > width {
+                // Too narrow for a classes column: the classes go under the row.
+                out.append(String(numbers.dropLast(2)))
+                out.append(contentsOf: wrap(joined, indent: "      ", first: "    "))
+            } else {
+                for (n, c) in classes.enumerated() {
+                    out.append((n == 0 ? numbers : classIndent) + c + (n < classes.count - 1 ? "," : ""))
+                }
+            }
         }
         if s.upstreamsOverflowAttempts > 0 {
-            out.append(style("  \(Format.count(s.upstreamsOverflowAttempts)) attempts went to addresses beyond the 4,096 kept (not listed).", "2"))
+            out.append(contentsOf: wrap(style("\(Format.counted(s.upstreamsOverflowAttempts, "attempt")) went to addresses beyond the 4,096 kept (not listed).", "2"),
+                                        indent: "  ", first: "  "))
         }
         return out
     }
@@ -333,7 +369,7 @@ public struct TerminalRenderer: Sendable {
             out.append(contentsOf: wrap(Format.fit(detail.failureClass.identifier, 22) + detail.sampleRequestIDs.joined(separator: " "),
                                         indent: String(repeating: " ", count: 24), first: "  "))
         }
-        for route in s.routes.prefix(3) where !route.sampleRequestIDs.isEmpty {
+        for route in s.routesBy5xx.prefix(3) where !route.sampleRequestIDs.isEmpty {
             out.append(contentsOf: wrap("\(route.method) \(route.route): " + route.sampleRequestIDs.joined(separator: " "),
                                         indent: "      ", first: "  "))
         }
@@ -344,8 +380,12 @@ public struct TerminalRenderer: Sendable {
         var out = ["", heading("Inputs")]
         for input in s.inputs {
             let kind = input.isGzip ? " (gzip)" : ""
-            out.append("  \(input.path)\(kind): \(input.format), \(input.formatSource); \(Format.count(input.lines)) lines, \(Format.count(input.records)) records, \(Format.count(input.malformed)) malformed\(input.skipped > 0 ? ", \(Format.count(input.skipped)) skipped" : "")\(input.outsideTimeRange > 0 ? ", \(Format.count(input.outsideTimeRange)) outside --since/--until" : "")")
-            if let error = input.error { out.append("    " + style("! " + error, "1;31")) }
+            var facts = [Format.counted(input.lines, "line"), Format.counted(input.records, "record"), "\(Format.count(input.malformed)) malformed"]
+            if input.skipped > 0 { facts.append("\(Format.count(input.skipped)) skipped") }
+            if input.outsideTimeRange > 0 { facts.append("\(Format.count(input.outsideTimeRange)) outside --since/--until") }
+            out.append(contentsOf: wrap("\(input.path)\(kind): \(input.format), \(input.formatSource); " + facts.joined(separator: ", "),
+                                        indent: "    ", first: "  "))
+            if let error = input.error { out.append(contentsOf: wrap(style("! " + error, "1;31"), indent: "      ", first: "    ")) }
         }
         return out
     }
@@ -354,38 +394,76 @@ public struct TerminalRenderer: Sendable {
         guard s.malformedLines > 0 else { return [] }
         var out = ["", heading("Malformed lines") + "  \(Format.count(s.malformedLines)) (not counted as requests)"]
         let reasons = s.malformedByReason.prefix(5).map { "\($0.reason) \($0.count)" }.joined(separator: ", ")
-        out.append("  by field: " + reasons)
+        out.append(contentsOf: wrap("by field: " + reasons, indent: "    ", first: "  "))
         for example in s.malformedExamples.prefix(5) {
             out.append(contentsOf: wrap("\(example.path):\(example.line): \(example.reason)", indent: "      ", first: "  "))
             out.append("      " + style(Format.fit(example.excerpt, width - 6), "2"))
         }
         if s.malformedExamples.count > 5 || s.malformedLines > 5 {
-            out.append(style("  (first \(min(5, s.malformedExamples.count)) shown; --format json lists up to \(s.malformedExamples.count))", "2"))
+            out.append(contentsOf: wrap(style("(first \(min(5, s.malformedExamples.count)) shown; --format json lists up to \(s.malformedExamples.count))", "2"),
+                                        indent: "  ", first: "  "))
         }
         return out
     }
 
-    /// Wraps at word boundaries to the terminal width.
+    /// Wraps at spaces to the terminal width: `first` starts the first line, `indent` the others.
+    ///
+    /// Escape sequences take no width. A word longer than a whole line is left to ``fitToWidth(_:)``.
     private func wrap(_ text: String, indent: String, first: String) -> [String] {
         var lines: [String] = []
         var current = first
-        var currentWidth = first.count
+        var currentWidth = visibleWidth(first[...])
+        var lineHasWord = false
         for word in text.split(separator: " ", omittingEmptySubsequences: false) {
             let w = visibleWidth(word)
-            if currentWidth + w + 1 > width && currentWidth > indent.count {
+            if lineHasWord && !word.isEmpty && currentWidth + 1 + w > width {
                 lines.append(current)
-                current = indent + word
-                currentWidth = indent.count + w
-            } else {
-                if currentWidth > first.count || (current != first && !lines.isEmpty) {
-                    if current != indent { current += " " ; currentWidth += 1 }
-                }
-                current += word
-                currentWidth += w
+                current = indent
+                currentWidth = indent.count
+                lineHasWord = false
             }
+            if lineHasWord {
+                current += " "
+                currentWidth += 1
+            }
+            current += word
+            currentWidth += w
+            lineHasWord = true
         }
         lines.append(current)
         return lines
+    }
+
+    /// The last guard of the width: a line still too long is wrapped at spaces under its own
+    /// indentation, and a word wider than a line (a long path) is cut into pieces.
+    private func fitToWidth(_ line: String) -> [String] {
+        guard visibleWidth(line[...]) > width else { return [line] }
+        let leading = line.prefix { $0 == " " }.count
+        let wrapped = wrap(String(line.dropFirst(leading)), indent: String(repeating: " ", count: min(leading + 4, width / 2)),
+                           first: String(repeating: " ", count: leading))
+        return wrapped.flatMap { piece -> [String] in
+            guard visibleWidth(piece[...]) > width else { return [piece] }
+            var pieces: [String] = []
+            var current = ""
+            var n = 0
+            var inEscape = false
+            for scalar in piece.unicodeScalars {
+                if inEscape || scalar == "\u{1B}" {
+                    inEscape = scalar != "m"
+                    current.unicodeScalars.append(scalar)
+                    continue
+                }
+                if n == width {
+                    pieces.append(current)
+                    current = ""
+                    n = 0
+                }
+                current.unicodeScalars.append(scalar)
+                n += 1
+            }
+            pieces.append(current)
+            return pieces
+        }
     }
 
     private func visibleWidth(_ s: Substring) -> Int {

@@ -38,28 +38,29 @@ public struct Verdict: Sendable {
         let errorBuckets = s.timeline.filter { $0.serverErrors > 0 }
         if let first = errorBuckets.first, let last = errorBuckets.last,
            let peak = errorBuckets.max(by: { $0.serverErrors < $1.serverErrors || ($0.serverErrors == $1.serverErrors && $0.start > $1.start) }) {
-            let spansDays = (s.lastTime ?? 0) - (s.firstTime ?? 0) >= 86_400
+            let spansDays = Format.spansDays(s)
             let t = { (time: Int64) in spansDays ? Format.dateTime(time) : Format.clock(time) }
             timing = "First 5xx \(t(first.start)) UTC, peak \(t(peak.start)) with \(peak.serverErrors)/min, last \(t(last.start)) UTC."
         }
-        if let route = s.routes.first, route.serverErrors > 0 {
-            let dominant = FailureClass.allCases.max { route.classes[$0] < route.classes[$1] } ?? .originError
+        if let route = s.routesBy5xx.first {
+            let dominant = route.main5xxClass ?? .originError
             whereLines.append("Worst route: \(route.method) \(route.route): \(Format.count(route.serverErrors)) 5xx of \(Format.count(route.requests)), mostly \(dominant.identifier).")
         }
         if let upstream = s.upstreams.first, upstream.failures > 0 {
             let dominant = FailureClass.allCases.max { upstream.classes[$0] < upstream.classes[$1] } ?? .upstreamUnreachable
-            whereLines.append("Worst upstream: \(upstream.address): \(Format.count(upstream.failures)) failed attempts of \(Format.count(upstream.requests)), mostly \(dominant.identifier).")
+            whereLines.append("Worst upstream: \(upstream.address): \(Format.counted(upstream.failures, "failed attempt")) of \(Format.count(upstream.requests)), mostly \(dominant.identifier).")
         }
         if let top = s.signatures.first(where: { $0.source == .appLog }) {
             whereLines.append("Top error: \(top.title): \(Format.count(top.count)) 5xx (\(pct(top.count, s.serverErrors))) on \(top.routes.first ?? "-").")
         }
         for d in s.deploys where d.verdict == .regression {
             let blame = d.upstreamLikelyUnrelated ? " (upstream failures; origin errors did not rise)" : ""
-            whereLines.insert("Deploy \(LogText.sanitize(d.label)) at \(Format.clock(d.time)) UTC was followed by a regression: 5xx \(Format.percent(d.before.serverErrors, of: d.before.requests)) → \(Format.percent(d.after.serverErrors, of: d.after.requests))\(blame).", at: 0)
+            let at = Format.spansDays(s) ? Format.dateTime(d.time) : Format.clock(d.time)
+            whereLines.insert("Deploy \(LogText.sanitize(d.label)) at \(at) UTC was followed by a regression: 5xx \(Format.percent(d.before.serverErrors, of: d.before.requests)) → \(Format.percent(d.after.serverErrors, of: d.after.requests))\(blame).", at: 0)
         }
         var extra: [String] = []
         let closed = s.classes[.clientClosed], retried = s.classes[.retriedOK]
-        if closed > 0 { extra.append("\(Format.count(closed)) request\(closed == 1 ? "" : "s") the client gave up on (499)") }
+        if closed > 0 { extra.append("\(Format.counted(closed, "request")) the client gave up on (499)") }
         if retried > 0 { extra.append("\(Format.count(retried)) succeeded only after a failed upstream attempt") }
         if !extra.isEmpty { others = "Also: " + extra.joined(separator: "; ") + "." }
     }
@@ -73,7 +74,7 @@ public struct Verdict: Sendable {
 public enum Format {
     /// `3 inputs · 10,029 requests · 2026-11-20 08:00 to 2026-11-20 13:59 UTC`.
     public static func overview(_ s: TriageSummary) -> String {
-        var parts = ["\(s.inputs.count) input\(s.inputs.count == 1 ? "" : "s")", "\(count(s.requests)) requests"]
+        var parts = [counted(s.inputs.count, "input"), counted(s.requests, "request")]
         if let first = s.firstTime, let last = s.lastTime {
             parts.append("\(dateTime(first)) to \(dateTime(last)) UTC")
         }
@@ -108,6 +109,31 @@ public enum Format {
     }
 
     static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+
+    /// `1 request`, `2 requests`: a count with its noun in the right number.
+    public static func counted(_ n: Int, _ singular: String, plural: String? = nil) -> String {
+        "\(count(n)) " + (n == 1 ? singular : plural ?? singular + "s")
+    }
+
+    /// When a group's first and last events happened, to the minute, the same in every renderer.
+    ///
+    /// Both ends are the minutes the events fell in (not the end of the last minute), so a
+    /// group seen within one minute shows one time. With `withDate`, the first is a full
+    /// date and the last only a clock unless it falls on another day.
+    public static func seen(_ first: Int64, _ last: Int64, withDate: Bool) -> String {
+        let last = max(first, last)
+        let firstMinute = first - ((first % 60) + 60) % 60, lastMinute = last - ((last % 60) + 60) % 60
+        let from = withDate ? dateTime(first) : clock(first)
+        if firstMinute == lastMinute { return from }
+        let to = withDate && dateTime(first).prefix(10) != dateTime(last).prefix(10) ? dateTime(last) : clock(last)
+        return from + "–" + to
+    }
+
+    /// Whether times between `first` and `last` need their date to be told apart.
+    public static func spansDays(_ s: TriageSummary) -> Bool {
+        guard let first = s.firstTime, let last = s.lastTime else { return false }
+        return dateTime(first).prefix(10) != dateTime(last).prefix(10)
+    }
 
     /// The plain-text notes on one application log (its damage, if any, is each renderer's to style).
     public static func notes(_ log: TriageSummary.AppLogInput) -> [String] {

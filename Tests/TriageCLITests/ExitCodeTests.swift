@@ -35,7 +35,7 @@ import Testing
         let result = try CLI.run([file.path, "/nonexistent/access.log"])
         #expect(result.status == 2)
         #expect(result.stderr.contains("/nonexistent/access.log: cannot open"))
-        #expect(result.stdout.contains("1 requests"))
+        #expect(result.stdout.contains("2 inputs, 1 request,"))
     }
 
     @Test("2: text in no known format stops with the line, the closest preset and the field")
@@ -148,6 +148,22 @@ import Testing
         #expect(colored.stdout.contains("\u{1B}[1;31m"))
         #expect(!colored.stdout.contains("\u{1B}]0;"))
         #expect(!colored.stdout.contains("\u{1B}[2J"))
+    }
+}
+
+@Suite struct TerminalWidthTests {
+    @Test("piped to another program, the sample report keeps within 80 columns (COLUMNS unset or 80)",
+          arguments: [[:], ["COLUMNS": "80"]])
+    func pipedFitsEightyColumns(environment: [String: String]) throws {
+        var env = environment
+        if env.isEmpty { env["COLUMNS"] = "" }
+        let result = try CLI.run(["--deploys", "SampleLogs/deploys.txt", "--app-log", "SampleLogs/app/production.log",
+                                  "--app-log", "SampleLogs/app/payments.log.gz",
+                                  "SampleLogs/nginx/access.log", "SampleLogs/nginx/access.log.1", "SampleLogs/nginx/access.log.2.gz"],
+                                 environment: env)
+        #expect(result.status == 0)
+        let long = result.stdout.split(separator: "\n").filter { $0.unicodeScalars.count > 80 }
+        #expect(long.isEmpty, "\(long.count) lines over 80 columns, e.g. \(long.first ?? "")")
     }
 }
 

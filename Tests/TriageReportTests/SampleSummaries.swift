@@ -256,9 +256,10 @@ enum SampleSummaries {
                   classes: classes([(.originError, 1)]), sampleRequestIDs: ["``"]),
             .init(method: "<b>", route: "*bold* _it_ [link](https://evil.example/x.png) ![img](http://evil.example/i.png) @octocat #1 $x$",
                   requests: 2, serverErrors: 1, classes: classes([(.upstreamTimeout, 1)]), sampleRequestIDs: []),
-            .init(method: "GET", route: "/\u{1B}[31mred\u{1B}[0m/line\nbreak/&amp;/&lt;/'q\"", requests: 2, serverErrors: 0,
-                  classes: classes([(.clientClosed, 1)]), sampleRequestIDs: ["'\"&"]),
-            .init(method: "-", route: "# heading", requests: 1, serverErrors: 0, classes: ClassCounts(), sampleRequestIDs: [" ` "]),
+            .init(method: "GET", route: "/\u{1B}[31mred\u{1B}[0m/line\nbreak/&amp;/&lt;/'q\"", requests: 2, serverErrors: 1,
+                  classes: classes([(.clientClosed, 1), (.originError, 1)]), sampleRequestIDs: ["'\"&"]),
+            .init(method: "-", route: "# heading", requests: 1, serverErrors: 1, classes: classes([(.proxyError, 1)]),
+                  sampleRequestIDs: [" ` "]),
         ]
         s.routesOverflowRequests = 3
         s.distinctRoutes = 20_000

@@ -93,6 +93,13 @@ public struct ClassCounts: Sendable, Equatable {
         for c in FailureClass.allCases { self[c] += other[c] }
     }
 
+    /// These counts with the classes that are not 5xx (client_closed, retried_ok) set to 0.
+    public var serverErrorsOnly: ClassCounts {
+        var copy = self
+        for c in FailureClass.allCases where !c.isServerError { copy[c] = 0 }
+        return copy
+    }
+
     public static func == (a: ClassCounts, b: ClassCounts) -> Bool {
         FailureClass.allCases.allSatisfy { a[$0] == b[$0] }
     }

@@ -36,6 +36,13 @@ public struct TriageSummary: Sendable {
         /// how many failures it may have had before it was tracked; its counts
         /// are lower bounds. Nil for exactly counted routes.
         public var failureCountError: Int? = nil
+
+        /// The 5xx class with the most requests on this route (ties: the first in
+        /// ``FailureClass`` order); nil when the route had no 5xx.
+        public var main5xxClass: FailureClass? {
+            FailureClass.allCases.filter { $0.isServerError && classes[$0] > 0 }
+                .max { classes[$0] < classes[$1] || (classes[$0] == classes[$1] && $0.rawValue > $1.rawValue) }
+        }
     }
 
     public struct Upstream: Sendable {
@@ -280,6 +287,18 @@ public struct TriageSummary: Sendable {
 
     /// Requests whose class a server error log's line decided (`--error-log`).
     public var errorLogDecidedCount: Int { classDetails.reduce(0) { $0 + $1.errorLog } }
+
+    /// The routes that answered 5xx, most 5xx first: what a table "by 5xx" shows
+    /// (``routes`` also holds routes with only 499s or retried requests).
+    public var routesBy5xx: [Route] {
+        routes.filter { $0.serverErrors > 0 }.sorted { a, b in
+            let aOther = a.method == "*", bOther = b.method == "*"
+            if aOther != bOther { return bOther }
+            if a.serverErrors != b.serverErrors { return a.serverErrors > b.serverErrors }
+            if a.requests != b.requests { return a.requests > b.requests }
+            return (a.route, a.method) < (b.route, b.method)
+        }
+    }
 
     /// Sum of upstream classes (502/503/504 family) over server errors.
     public var upstreamFailures: Int {
