@@ -138,11 +138,13 @@ public final class Aggregator {
             || record.upstreamHeaderTime.isPresent || record.proxyFlags.isPresent)
         let attempts = self.attempts
         if hasUpstreamFields { attempts.read(record: record, line: line) } else { attempts.reset() }
-        var decision = Classifier.decide(vocabulary.facts(record, line: line, attempts: attempts,
-                                                          hasUpstreamFields: hasUpstreamFields))
-        // The error log's line for this request, if any, says why (and may change a status-only class).
+        var facts = vocabulary.facts(record, line: line, attempts: attempts, hasUpstreamFields: hasUpstreamFields)
+        // The error log's line for this request, if any, says why: one more fact for the table
+        // (and the only one on a line without upstream fields).
+        let match = errorJoin?.join(record, line: line, facts: &facts, attempts: attempts)
+        var decision = Classifier.decide(facts)
         var cause: ErrorCause?
-        if let errorJoin { (decision, cause) = errorJoin.join(record, line: line, decision: decision, attempts: attempts) }
+        if let match, let errorJoin { cause = errorJoin.settle(match, decision: &decision, status: status, time: record.time) }
         // A 5xx the client never received (it left first, and the proxy says so) is not a server error.
         let isServerError = status >= 500 && status <= 599 && decision?.failureClass != .clientClosed
         if isServerError { serverErrors += 1 }

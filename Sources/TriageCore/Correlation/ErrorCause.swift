@@ -4,7 +4,9 @@
 /// The access log knows the status (502); the error log knows the reason
 /// (`connect() failed (111: Connection refused) while connecting to upstream`).
 /// The raw values are stored in ``ErrorLogIndex`` entries; the identifiers are
-/// the JSON schema's. The table of messages is in `Docs/Correlation.md`.
+/// the JSON schema's. The table of messages is in `Docs/Correlation.md`; the
+/// fact each cause states, which the ``Classifier`` decides from, is
+/// ``ProxyVocabulary/errorLogFact(_:)``.
 public enum ErrorCause: UInt8, CaseIterable, Sendable, Comparable {
     case connectionRefused
     case connectionReset
@@ -60,31 +62,6 @@ public enum ErrorCause: UInt8, CaseIterable, Sendable, Comparable {
         case .connectionLimited: return "connection limit (limiting connections)"
         case .upstreamDisabled: return "upstream temporarily disabled"
         }
-    }
-
-    /// The class a 5xx with this cause has; nil for a cause that explains no failure by itself.
-    ///
-    /// This is the error log's row of the decision table (Docs/Classification.md, rows E1–E6).
-    public var serverErrorClass: FailureClass? {
-        switch self {
-        case .connectionRefused, .connectionReset, .prematurelyClosed, .tlsHandshakeFailed, .invalidResponse,
-             .hostUnreachable:
-            return .upstreamUnreachable
-        case .timeoutConnecting, .timeoutSending, .timeoutReadingHeader, .timeoutReading:
-            return .upstreamTimeout
-        case .noLiveUpstreams:
-            return .upstreamUnavailable
-        case .rateLimited, .connectionLimited:
-            return .proxyError
-        case .upstreamDisabled:
-            return nil
-        }
-    }
-
-    /// True when the cause is one failed upstream attempt (so a later attempt may still answer).
-    public var isFailedAttempt: Bool {
-        guard let c = serverErrorClass else { return false }
-        return c == .upstreamUnreachable || c == .upstreamTimeout
     }
 
     public static func < (a: ErrorCause, b: ErrorCause) -> Bool { a.rawValue < b.rawValue }

@@ -31,20 +31,30 @@ final class ErrorLogJoin {
 
     func isMatched(_ entry: Int) -> Bool { matched[entry >> 6] & (1 << UInt64(entry & 63)) != 0 }
 
-    /// Looks the request up and returns its decision with the error log's cause, if one fits.
+    /// An error line joined to a request: its cause, its upstream, and whether it decides the class.
+    struct Match {
+        var cause: ErrorCause
+        var upstream: Int32
+        /// The access line had no upstream evidence: the error log's fact decides its class
+        /// (confidence `error_log`); otherwise the line's own fields decide and the cause is added
+        /// only when it says the same.
+        var decidesClass: Bool
+        var fact: ProxyVocabulary.ErrorLogFact
+    }
+
+    /// Looks the request up; when an error line says why it failed, adds that line's fact to `facts`
+    /// (for a line without upstream evidence) and returns the match.
     ///
     /// - Parameters:
-    ///   - decision: what the access log alone decided.
+    ///   - facts: what the access line says; the ``Classifier`` decides from them afterwards.
     ///   - attempts: the upstream attempts read from the line (empty without upstream fields).
-    func join(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, decision: Classifier.Decision?,
-              attempts: UpstreamAttempts) -> (Classifier.Decision?, ErrorCause?) {
+    func join(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, facts: inout FailureFacts,
+              attempts: UpstreamAttempts) -> Match? {
         let status = record.status
-        guard record.time != .min, status != 499, status >= 100, status <= 599 else { return (decision, nil) }
+        guard record.time != .min, status != 499, status >= 100, status <= 599 else { return nil }
         let wall = record.time + Int64(record.utcOffset)
-        guard index.mayHave(wall) else { return (decision, nil) }
+        guard index.mayHave(wall) else { return nil }
         let isServerError = status >= 500
-        // Below 500, only a request that the access log did not already explain otherwise.
-        if !isServerError, let decision, decision.failureClass != .retriedOK { return (decision, nil) }
 
         var best = -1, bestScore = 0
         let hostKey = record.host.hasValue(in: line) ? ByteKeyTable<Void>.hash(record.host.bytes(in: line)) : 0
@@ -76,50 +86,52 @@ final class ErrorLogJoin {
         }
         if best < 0 {
             // By upstream and time: an error line about the address a failed attempt went to,
-            // when its cause is that attempt's kind of failure.
+            // when its fact is what the proxy makes of that attempt's status.
             for k in 0..<attempts.count {
                 let a = attempts[k]
                 guard a.address.isPresent, a.status == 0 || a.status >= 502 else { continue }
-                let attemptClass = Classifier.attemptClass(status: a.status, finalStatus: status)
+                let attemptStatus = a.status == 0 ? status : a.status
                 index.forEach(upstream: a.address.bytes(in: line), near: wall) { i in
-                    if index.entries[i].cause.serverErrorClass == attemptClass { consider(i) }
+                    if let fact = ProxyVocabulary.errorLogFact(index.entries[i].cause),
+                       ProxyVocabulary.errorLogFactFits(fact, status: attemptStatus) { consider(i) }
                 }
             }
         }
-        guard best >= 0 else { return (decision, nil) }
-        let cause = index.entries[best].cause
-        let upstream = index.entries[best].upstream
-        if isServerError {
-            // A cause that is not what the proxy answers for this status (a refused connect and a 500)
-            // belongs to another attempt or another request: it decides nothing.
-            guard bestScore == 2, let causeClass = cause.serverErrorClass else { return (decision, nil) }
-            var result = Classifier.Decision(failureClass: causeClass, confidence: .errorLog)
-            if let decision, decision.confidence != .statusOnly {
-                // The upstream fields decided; the error log adds the cause when it agrees.
-                guard decision.failureClass == causeClass else { return (decision, nil) }
-                result = decision
-            }
-            explainedServerErrors += 1
-            note(cause, failureClass: result.failureClass, entryUpstream: upstream, time: record.time)
-            return (result, cause)
-        }
-        explainedRetried += 1
-        note(cause, failureClass: .retriedOK, entryUpstream: upstream, time: record.time)
-        return (Classifier.Decision(failureClass: .retriedOK, confidence: decision?.confidence ?? .errorLog), cause)
+        // A 5xx needs a line whose fact is what the proxy answers for its status (a refused
+        // connect and a final 500 are another attempt's or another request's).
+        guard best >= 0, !isServerError || bestScore == 2 else { return nil }
+        let entry = index.entries[best]
+        guard let fact = ProxyVocabulary.errorLogFact(entry.cause) else { return nil }
+        let decidesClass = !facts.hasProxyEvidence
+        if decidesClass { ProxyVocabulary.noteErrorLogFact(fact, into: &facts) }
+        return Match(cause: entry.cause, upstream: entry.upstream, decidesClass: decidesClass, fact: fact)
     }
 
-    /// How well a cause explains a final status: 2 when it is the status the proxy makes for it,
-    /// 1 when it is a failure of another kind, 0 when it explains nothing about this request.
-    static func score(_ cause: ErrorCause, status: Int) -> Int {
-        guard let c = cause.serverErrorClass else { return 0 }
-        guard status >= 500 else { return cause.isFailedAttempt ? 1 : 0 }
-        switch (c, status) {
-        case (.upstreamTimeout, 504): return 2
-        case (.upstreamUnreachable, 502), (.upstreamUnreachable, 503): return 2 // Apache answers 503 when it cannot connect
-        case (.upstreamUnavailable, 502), (.upstreamUnavailable, 503): return 2
-        case (.proxyError, _) where status != 502 && status != 504: return 2
-        default: return 1
+    /// Settles a match once the ``Classifier`` has decided: an error-log decision is marked
+    /// `error_log`; on a line with upstream fields the cause stands only when its fact alone
+    /// gives the class they gave. Counts the cause; returns it, or nil when it does not stand.
+    func settle(_ match: Match, decision: inout Classifier.Decision?, status: Int, time: Int64) -> ErrorCause? {
+        guard var d = decision else { return nil }
+        if match.decidesClass {
+            d.confidence = .errorLog
+            decision = d
+        } else {
+            var alone = FailureFacts(status: status, hasProxyEvidence: false)
+            ProxyVocabulary.noteErrorLogFact(match.fact, into: &alone)
+            guard Classifier.decide(alone)?.failureClass == d.failureClass else { return nil }
         }
+        if status >= 500 { explainedServerErrors += 1 } else { explainedRetried += 1 }
+        note(match.cause, failureClass: d.failureClass, entryUpstream: match.upstream, time: time)
+        return match.cause
+    }
+
+    /// How well a cause explains a final status: 2 when its fact is what the proxy answers
+    /// for that status, 1 when it is a failure of another kind (or, below 500, a failed
+    /// attempt before the answer), 0 when it explains nothing about this request.
+    static func score(_ cause: ErrorCause, status: Int) -> Int {
+        guard let fact = ProxyVocabulary.errorLogFact(cause) else { return 0 }
+        guard status >= 500 else { return ProxyVocabulary.errorLogFactIsFailedAttempt(fact) ? 1 : 0 }
+        return ProxyVocabulary.errorLogFactFits(fact, status: status) ? 2 : 1
     }
 
     private func markMatched(_ i: Int) { matched[i >> 6] |= 1 << UInt64(i & 63) }
