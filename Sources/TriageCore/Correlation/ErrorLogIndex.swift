@@ -41,7 +41,7 @@ final class ErrorLogIndex: @unchecked Sendable {
     private(set) var inputs: [String] = []
     let upstreamNames = ByteKeyTable<Void>(limit: 4_096)
     /// Heads of the chains by request key (or client key for entries without a request line) and by upstream.
-    private var byKey: [UInt64: Int32] = [:]
+    private var byKey = KeyChains()
     private var byUpstream: [Int32: Int32] = [:]
     /// Entries with a client but no request line (Apache) exist: then a client-only lookup is worth doing.
     private(set) var hasClientOnlyEntries = false
@@ -91,8 +91,7 @@ final class ErrorLogIndex: @unchecked Sendable {
         let index = Int32(entries.count)
         let key = requestKey != 0 ? requestKey : clientKey
         if key != 0 {
-            entry.nextSameKey = byKey[key] ?? -1
-            byKey[key] = index
+            entry.nextSameKey = byKey.push(key, index)
             if requestKey == 0 { hasClientOnlyEntries = true }
         }
         if upstream >= 0 {
@@ -131,26 +130,32 @@ final class ErrorLogIndex: @unchecked Sendable {
         return occupancy[Int(bit >> 6)] & (1 << UInt64(bit & 63)) != 0
     }
 
-    /// Calls `body` with each entry index under `key` (newest first) that is within the tolerance of `wallTime`.
+    /// Calls `body` with each entry (and its index) under `key`, newest first, that is within the
+    /// tolerance of `wallTime`.
     @inline(__always)
-    func forEach(key: UInt64, near wallTime: Int64, _ body: (Int) -> Void) {
-        var i = byKey[key] ?? -1
-        while i >= 0 {
-            let e = entries[Int(i)]
-            if abs(e.wallTime - wallTime) <= tolerance { body(Int(i)) }
-            i = e.nextSameKey
+    func forEach(key: UInt64, near wallTime: Int64, _ body: (Int, Entry) -> Void) {
+        var i = byKey.head(key)
+        guard i >= 0 else { return }
+        entries.withUnsafeBufferPointer { all in
+            while i >= 0 {
+                let e = all[Int(i)]
+                if abs(e.wallTime - wallTime) <= tolerance { body(Int(i), e) }
+                i = e.nextSameKey
+            }
         }
     }
 
-    /// Calls `body` with each entry index for `upstream` that is within the tolerance of `wallTime`.
+    /// Calls `body` with each entry (and its index) for `upstream` that is within the tolerance of `wallTime`.
     @inline(__always)
-    func forEach(upstream address: UnsafeBufferPointer<UInt8>, near wallTime: Int64, _ body: (Int) -> Void) {
+    func forEach(upstream address: UnsafeBufferPointer<UInt8>, near wallTime: Int64, _ body: (Int, Entry) -> Void) {
         guard let u = upstreamNames.find(address) else { return }
         var i = byUpstream[Int32(u)] ?? -1
-        while i >= 0 {
-            let e = entries[Int(i)]
-            if abs(e.wallTime - wallTime) <= tolerance { body(Int(i)) }
-            i = e.nextSameUpstream
+        entries.withUnsafeBufferPointer { all in
+            while i >= 0 {
+                let e = all[Int(i)]
+                if abs(e.wallTime - wallTime) <= tolerance { body(Int(i), e) }
+                i = e.nextSameUpstream
+            }
         }
     }
 
@@ -219,5 +224,54 @@ final class ErrorLogIndex: @unchecked Sendable {
         h.add(0x1E)
         h.add(client)
         return h.value | 1
+    }
+}
+
+/// Heads of the entry chains by key: open addressing over the keys themselves, which are
+/// already FNV-1a hashes (never 0), so a lookup costs no further hashing.
+private struct KeyChains {
+    private var keys = [UInt64](repeating: 0, count: 64)
+    private var heads = [Int32](repeating: -1, count: 64)
+    private var count = 0
+
+    /// The newest entry under `key`, -1 when none.
+    @inline(__always)
+    func head(_ key: UInt64) -> Int32 {
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
+        while true {
+            let k = keys[slot]
+            if k == key { return heads[slot] }
+            if k == 0 { return -1 }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Makes `entry` the newest under `key`; returns the previous newest (-1 when none).
+    mutating func push(_ key: UInt64, _ entry: Int32) -> Int32 {
+        if (count + 1) * 2 > keys.count { grow() }
+        let mask = keys.count - 1
+        var slot = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
+        while keys[slot] != 0 && keys[slot] != key { slot = (slot + 1) & mask }
+        if keys[slot] == 0 {
+            keys[slot] = key
+            count += 1
+        }
+        let previous = heads[slot]
+        heads[slot] = entry
+        return previous
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldHeads = heads
+        keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+        heads = [Int32](repeating: -1, count: oldKeys.count * 2)
+        let mask = keys.count - 1
+        for (k, key) in oldKeys.enumerated() where key != 0 {
+            var slot = Int(truncatingIfNeeded: key ^ (key >> 29)) & mask
+            while keys[slot] != 0 { slot = (slot + 1) & mask }
+            keys[slot] = key
+            heads[slot] = oldHeads[k]
+        }
     }
 }

@@ -57,16 +57,17 @@ final class ErrorLogJoin {
         let isServerError = status >= 500
 
         var best = -1, bestScore = 0
+        var bestTime = Int64.min
         let hostKey = record.host.hasValue(in: line) ? ByteKeyTable<Void>.hash(record.host.bytes(in: line)) : 0
-        func consider(_ i: Int) {
-            let e = index.entries[i]
+        func consider(_ i: Int, _ e: ErrorLogIndex.Entry) {
             if e.hostKey != 0 && hostKey != 0 && e.hostKey != hostKey { return }
             let score = Self.score(e.cause, status: status)
             guard score > 0 else { return }
             markMatched(i)
-            if score > bestScore || (score == bestScore && best >= 0 && e.wallTime > index.entries[best].wallTime) {
+            if score > bestScore || (score == bestScore && best >= 0 && e.wallTime > bestTime) {
                 best = i
                 bestScore = score
+                bestTime = e.wallTime
             }
         }
         let client = ErrorLogIndex.firstAddress(record.remoteAddr.bytes(in: line))
@@ -79,8 +80,8 @@ final class ErrorLogJoin {
                 index.forEach(key: ErrorLogIndex.requestKey(client: client, method: method, target: target), near: wall, consider)
             }
             if index.hasClientOnlyEntries {
-                index.forEach(key: ErrorLogIndex.clientKey(client), near: wall) { i in
-                    if index.entries[i].requestKey == 0 { consider(i) }
+                index.forEach(key: ErrorLogIndex.clientKey(client), near: wall) { i, e in
+                    if e.requestKey == 0 { consider(i, e) }
                 }
             }
         }
@@ -91,9 +92,9 @@ final class ErrorLogJoin {
                 let a = attempts[k]
                 guard a.address.isPresent, a.status == 0 || a.status >= 502 else { continue }
                 let attemptStatus = a.status == 0 ? status : a.status
-                index.forEach(upstream: a.address.bytes(in: line), near: wall) { i in
-                    if let fact = ProxyVocabulary.errorLogFact(index.entries[i].cause),
-                       ProxyVocabulary.errorLogFactFits(fact, status: attemptStatus) { consider(i) }
+                index.forEach(upstream: a.address.bytes(in: line), near: wall) { i, e in
+                    if let fact = ProxyVocabulary.errorLogFact(e.cause),
+                       ProxyVocabulary.errorLogFactFits(fact, status: attemptStatus) { consider(i, e) }
                 }
             }
         }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One line of a server error log, read in place: ranges into the line's bytes.
 ///
 /// Two dialects, as their sources write them (`/work/shared/FORMATS.md`):
@@ -319,25 +325,31 @@ struct ErrorLogLine {
         Array("connection to backend: ".utf8), Array("disabled connection for (".utf8),
     ]
 
+    /// The offset of `needle` in `p` at or after `start`: glibc's vectorised `memchr` finds
+    /// candidates for the first byte, `memcmp` checks the rest (the cause table searches
+    /// every message for two dozen phrases).
     static func find(_ needle: [UInt8], in p: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        guard !needle.isEmpty, p.count >= needle.count, start <= p.count - needle.count else { return nil }
-        let first = needle[0]
-        var i = start
-        let last = p.count - needle.count
-        while i <= last {
-            if p[i] == first {
-                var k = 1
-                while k < needle.count && p[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return i }
+        guard !needle.isEmpty, start >= 0, p.count >= needle.count, start <= p.count - needle.count,
+              let base = p.baseAddress else { return nil }
+        return needle.withUnsafeBufferPointer { n -> Int? in
+            guard let nb = n.baseAddress else { return nil }
+            let first = Int32(n[0])
+            var i = start
+            let last = p.count - n.count
+            while i <= last {
+                guard let hit = memchr(base + i, first, last - i + 1) else { return nil }
+                let at = UnsafeRawPointer(hit) - UnsafeRawPointer(base)
+                if n.count == 1 || memcmp(base + at + 1, nb + 1, n.count - 1) == 0 { return at }
+                i = at + 1
             }
-            i += 1
+            return nil
         }
-        return nil
     }
 
     static func equals(_ p: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
         guard p.count == s.utf8CodeUnitCount else { return false }
-        return s.withUTF8Buffer { p.elementsEqual($0) }
+        guard let base = p.baseAddress else { return p.count == 0 }
+        return memcmp(base, s.utf8Start, p.count) == 0
     }
 
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= zero && b <= zero + 9 }
