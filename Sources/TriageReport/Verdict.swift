@@ -33,6 +33,9 @@ public struct Verdict: Sendable {
             } else if s.statusOnlyCount > 0 {
                 text += " \(Format.count(s.statusOnlyCount)) of them decided from the status code alone."
             }
+            if s.errorLogDecidedCount > 0 {
+                text += " \(Format.count(s.errorLogDecidedCount)) decided by the server's error log."
+            }
             split = text
         }
         let errorBuckets = s.timeline.filter { $0.serverErrors > 0 }
@@ -49,6 +52,9 @@ public struct Verdict: Sendable {
         if let upstream = s.upstreams.first, upstream.failures > 0 {
             let dominant = FailureClass.allCases.max { upstream.classes[$0] < upstream.classes[$1] } ?? .upstreamUnreachable
             whereLines.append("Worst upstream: \(upstream.address): \(Format.counted(upstream.failures, "failed attempt")) of \(Format.count(upstream.requests)), mostly \(dominant.identifier).")
+        }
+        if let cause = s.errorLog?.upstreamCauses.first {
+            whereLines.append("Error log: \(ErrorLogText.upstreamCause(cause)) UTC.")
         }
         if let top = s.signatures.first(where: { $0.source == .appLog }) {
             whereLines.append("Top error: \(top.title): \(Format.count(top.count)) 5xx (\(pct(top.count, s.serverErrors))) on \(top.routes.first ?? "-").")
