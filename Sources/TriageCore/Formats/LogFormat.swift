@@ -103,6 +103,7 @@ public struct LogFormat: Equatable, Sendable {
         if trimmed.hasPrefix("nginx:") { return try nginx(String(trimmed.dropFirst(6))) }
         if trimmed.hasPrefix("apache:") { return try apache(String(trimmed.dropFirst(7))) }
         if trimmed.hasPrefix("haproxy:") { return try haproxy(String(trimmed.dropFirst(8))) }
+        if trimmed.hasPrefix("envoy:") { return try envoy(String(trimmed.dropFirst(6))) }
         if trimmed.hasPrefix("log_format") {
             let formats = try NginxConfig.logFormats(in: trimmed, path: "--log-format")
             guard let first = formats.first else { throw TriageError.invalidFormat("no log_format found in '\(spec)'") }

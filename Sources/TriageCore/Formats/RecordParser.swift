@@ -279,7 +279,9 @@ public final class RecordParser {
             else { return invalid(index, start, end) }
             record.remoteUser = range
         case .statusOrNone:
-            if end - start == 2 && line[start] == UInt8(ascii: "-") && line[start + 1] == UInt8(ascii: "1") {
+            // -1 (HAProxy) and 0 (Envoy): no response was sent.
+            if (end - start == 2 && line[start] == UInt8(ascii: "-") && line[start + 1] == UInt8(ascii: "1"))
+                || (end - start == 1 && line[start] == UInt8(ascii: "0")) {
                 record.status = 0
             } else {
                 guard end - start == 3, let a = Timestamp.digit(line[start]), let b = Timestamp.digit(line[start + 1]),

@@ -1,0 +1,76 @@
+import Testing
+@testable import TriageCore
+
+/// Envoy's default text format and Istio's, read with the same response-flag rows as Envoy's JSON.
+@Suite struct EnvoyTextFormatTests {
+    static let envoyLine = #"[2019-02-12T18:37:42.921Z] "GET /httpbin/ip HTTP/1.1" 503 UF,URX 0 43 217 - "172.17.0.5" "curl/7.59.0" "c62ec130-6dee-4f3b-a52b-4f0d1312d89d" "httpbin.org" "52.87.35.92:80""#
+    static let istioLine = #"[2022-09-01T13:15:57.905Z] "GET /productpage HTTP/1.1" 503 UH no_healthy_upstream - "-" 0 19 0 - "10.128.0.60" "Mozilla/5.0 (X11)" "7c20db9a-f48b" "35.232.196.88" "-" outbound|9080||productpage.default.svc.cluster.local - 10.124.2.10:8080 10.128.0.60:0 - default"#
+
+    func preset(_ name: String) throws -> LogFormat { try #require(LogFormat.preset(named: name)) }
+
+    @Test("Envoy's default text line is read field by field")
+    func envoyDefault() throws {
+        let r = parse(Self.envoyLine, try preset("envoy-text"))
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.record.status == 503)
+        #expect(r.text(r.record.proxyFlags) == "UF,URX")
+        #expect(r.text(r.record.requestID) == "c62ec130-6dee-4f3b-a52b-4f0d1312d89d")
+        #expect(r.text(r.record.upstreamAddr) == "52.87.35.92:80")
+        #expect(r.text(r.record.host) == "httpbin.org")
+        #expect(r.text(r.record.remoteAddr) == "172.17.0.5")
+        #expect(r.record.requestMicros == 217_000)
+        #expect(r.record.time == 1_549_996_662)
+    }
+
+    @Test("Istio's default line, with an empty route and a status 0")
+    func istio() throws {
+        let r = parse(Self.istioLine, try preset("istio"))
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.text(r.record.proxyFlags) == "UH")
+        let zero = parse(#"[2022-09-01T13:08:55.358Z] "GET /productpage HTTP/1.1" 0 DC downstream_remote_disconnect - "-" 0 0 746 - "10.128.0.60" "curl" "2dc64" "35.232.196.88" "10.124.2.8:9080" outbound|9080||productpage - 10.124.2.10:8080 10.128.0.60:0 - default"#, try preset("istio"))
+        #expect(zero.ok, "\(zero.failure)")
+        #expect(zero.record.status == 0)
+    }
+
+    @Test("detected without options, also behind an ACCESS prefix in a Kubernetes JSON wrapper")
+    func detection() throws {
+        #expect(try FormatDetector.detect([Array(Self.envoyLine.utf8)], path: "t").format.name == "envoy-text")
+        #expect(try FormatDetector.detect([Array(Self.istioLine.utf8)], path: "t").format.name == "istio")
+        let escaped = Self.envoyLine.replacingOccurrences(of: "\"", with: "\\\"")
+        let wrapped = #"{"log":"ACCESS "# + escaped + #"\n","stream":"stdout","time":"2019-02-12T18:37:43.139620629Z"}"#
+        let result = try FormatDetector.detect([Array(wrapped.utf8)], path: "t")
+        #expect(result.format.name == "envoy-text")
+        #expect(result.format.envelope == .dockerJSON)
+    }
+
+    @Test("text flags go through the same facts as JSON flags", arguments: [
+        ("503", "UH", FailureClass?.some(.upstreamUnavailable)), ("503", "UF,URX", .upstreamUnreachable),
+        ("504", "UT", .upstreamTimeout), ("503", "UO", .upstreamUnavailable), ("0", "DC", .clientClosed),
+        ("503", "UC", .upstreamUnreachable), ("503", "URX", .upstreamUnreachable), ("429", "RL", nil),
+        ("503", "RL", .proxyError), ("503", "LR", .proxyError), ("404", "NR", nil), ("500", "-", .originError),
+    ])
+    func flags(status: String, flags: String, expected: FailureClass?) throws {
+        let line = Self.envoyLine.replacingOccurrences(of: "503 UF,URX", with: "\(status) \(flags)")
+        let bytes = Array(line.utf8)
+        let format = try preset("envoy-text")
+        let parser = format.makeDecoder()
+        var record = AccessRecord()
+        let decision: Classifier.Decision? = try bytes.withUnsafeBufferPointer { buffer in
+            try #require(parser.parse(buffer, into: &record))
+            let attempts = UpstreamAttempts(record: record, line: buffer)
+            return Classifier.decide(format.vocabulary.facts(record, line: buffer, attempts: attempts, hasUpstreamFields: true))
+        }
+        #expect(decision?.failureClass == expected)
+    }
+
+    @Test("envoy:FORMAT compiles a user's %COMMAND% format")
+    func userDialect() throws {
+        let format = try LogFormat.parse(specification: #"envoy:%START_TIME% %RESPONSE_CODE% %RESPONSE_FLAGS% "%REQ(:METHOD)% %REQ(:PATH)%" %REQ(X-REQUEST-ID):36% %UPSTREAM_HOST%\n"#)
+        let r = parse(#"2026-11-20T10:00:00.000Z 504 UT "POST /pay" abc-123 10.0.0.5:8080"#, format)
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.record.status == 504)
+        #expect(r.text(r.record.requestID) == "abc-123")
+        #expect(r.text(r.record.target) == "/pay")
+        #expect(format.vocabulary == .envoy)
+    }
+}
