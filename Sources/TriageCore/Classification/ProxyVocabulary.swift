@@ -13,6 +13,9 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
     case envoy
     /// HAProxy's termination state (`%tsc`/`%ts`: `sH--`), server name (`<NOSRV>`) and retries (`%rc`).
     case haproxy
+    /// AWS ALB and classic ELB: the load balancer's status against the target's (`-`: no
+    /// answer), and ALB's `error_reason`.
+    case awsLoadBalancer
 
     /// One entry of a flag table: the signal a code sets, and where and why.
     public struct Entry: Sendable {
@@ -44,6 +47,7 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
                       hasUpstreamFields: Bool) -> FailureFacts {
         let status = record.status
         guard hasUpstreamFields else { return FailureFacts(status: status, hasProxyEvidence: false) }
+        if self == .awsLoadBalancer { return Self.loadBalancerFacts(record, line: line, attempts: attempts) }
         guard record.proxyFlags.isPresent else {
             return Self.attemptFacts(status: status, attempts: attempts, line: line)
         }
@@ -54,6 +58,8 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
             return Self.envoyFacts(record, line: line, attempts: attempts)
         case .haproxy:
             return Self.haproxyFacts(record, line: line)
+        case .awsLoadBalancer:
+            return Self.loadBalancerFacts(record, line: line, attempts: attempts)
         }
     }
 

@@ -32,6 +32,8 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     case retries
     /// A port number: checked, not stored.
     case portNumber
+    /// A duration in seconds with a fraction, `-1` when there was none (AWS `*_processing_time`): checked, not stored.
+    case timerSeconds
 
     /// nginx and proxies write several attempts as `a, b` or `a : b`.
     var isList: Bool {
@@ -76,6 +78,7 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
         case .timeCLFLocal: return "a time like 06/Feb/2009:12:14:14.655"
         case .statusOrNone: return "a 3-digit HTTP status or -1"
         case .timerMillis, .requestTimeMillisLoose: return "milliseconds or -1"
+        case .timerSeconds: return "seconds or -1"
         case .bytesSentLoose: return "a byte count"
         case .retries: return "a retry count (+N when redispatched)"
         case .portNumber: return "a port number"

@@ -279,9 +279,11 @@ public final class RecordParser {
             else { return invalid(index, start, end) }
             record.remoteUser = range
         case .statusOrNone:
-            // -1 (HAProxy) and 0 (Envoy): no response was sent.
+            // -1 (HAProxy), 0 (Envoy) and 000 (ALB): no response was sent.
             if (end - start == 2 && line[start] == UInt8(ascii: "-") && line[start + 1] == UInt8(ascii: "1"))
-                || (end - start == 1 && line[start] == UInt8(ascii: "0")) {
+                || (end - start == 1 && line[start] == UInt8(ascii: "0"))
+                || (end - start == 3 && line[start] == UInt8(ascii: "0") && line[start + 1] == UInt8(ascii: "0")
+                    && line[start + 2] == UInt8(ascii: "0")) {
                 record.status = 0
             } else {
                 guard end - start == 3, let a = Timestamp.digit(line[start]), let b = Timestamp.digit(line[start + 1]),
@@ -291,6 +293,10 @@ public final class RecordParser {
             }
         case .timerMillis:
             guard signedMillis(line, start, end) != nil else { return invalid(index, start, end) }
+        case .timerSeconds:
+            let isMinusOne = end - start == 2 && line[start] == UInt8(ascii: "-") && line[start + 1] == UInt8(ascii: "1")
+            guard isMinusOne || (decimalMicros(line, start, end, scale: 1_000_000).map { $0 >= 0 } ?? false)
+            else { return invalid(index, start, end) }
         case .requestTimeMillisLoose:
             guard let millis = signedMillis(line, start, end) else { return invalid(index, start, end) }
             record.requestMicros = millis < 0 ? -1 : millis &* 1000

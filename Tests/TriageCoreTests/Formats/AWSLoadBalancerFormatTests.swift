@@ -1,0 +1,79 @@
+import Testing
+@testable import TriageCore
+
+/// AWS ALB and classic ELB access logs: the load balancer's status against the target's.
+@Suite struct AWSLoadBalancerFormatTests {
+    static func alb(elb: String = "200", target: String = "200", targetAddr: String = "10.0.0.192:80",
+                    times: String = "0.000 0.001 0.000", reason: String = "-") -> String {
+        "http 2019-10-11T15:01:12.376735Z app/lb/c86a 77.227.156.41:56398 \(targetAddr) \(times) \(elb) \(target) 125 0 \"GET http://lb.example.com:80/ HTTP/1.1\" \"curl/7.58.0\" - - arn:aws:elasticloadbalancing:eu-central-1:1:targetgroup/t/8f \"Root=1-5da09932-2c342a443bfb96249aa50ed7\" \"-\" \"-\" 0 2019-10-11T15:01:06.657000Z \"forward\" \"-\" \"\(reason)\""
+    }
+
+    static let elbLine = #"2019-10-14T12:00:20.694172Z my-elb 175.16.199.1:54106 10.0.1.185:80 0.000043 0.000785 0.000023 503 - 0 612 "GET http://18.194.223.56:80/ HTTP/1.1" "Mozilla/5.0" - -"#
+
+    @Test("an ALB line: statuses, target, trace ID as the request ID; later fields left unread")
+    func albLine() throws {
+        let format = try #require(LogFormat.preset(named: "alb"))
+        let r = parse(Self.alb() + #" "10.0.0.192:80" "200" "-" "-""#, format)
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.record.status == 200)
+        #expect(r.text(r.record.upstreamStatus) == "200")
+        #expect(r.text(r.record.upstreamAddr) == "10.0.0.192:80")
+        #expect(r.text(r.record.requestID) == "Root=1-5da09932-2c342a443bfb96249aa50ed7")
+        #expect(r.text(r.record.remoteAddr) == "77.227.156.41")
+        #expect(r.record.time == 1_570_806_072)
+    }
+
+    @Test("a classic ELB line, and detection of both without options")
+    func elbLine() throws {
+        let r = parse(Self.elbLine, try #require(LogFormat.preset(named: "elb")))
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.record.status == 503)
+        #expect(try FormatDetector.detect([Array(Self.elbLine.utf8)], path: "t").format.name == "elb")
+        #expect(try FormatDetector.detect([Array(Self.alb().utf8)], path: "t").format.name == "alb")
+    }
+
+    struct Row: CustomTestStringConvertible, Sendable {
+        var name: String
+        var line: String
+        var format = "alb"
+        var expected: FailureClass?
+        var testDescription: String { name }
+    }
+
+    static let rows: [Row] = [
+        Row(name: "A1 504 with target '-' and -1 timings: the ALB timed out → upstream_timeout",
+            line: alb(elb: "504", target: "-", times: "-1 -1 -1"), expected: .upstreamTimeout),
+        Row(name: "A2 502 with target '-': no valid answer → upstream_unreachable", line: alb(elb: "502", target: "-"),
+            expected: .upstreamUnreachable),
+        Row(name: "A3 503 with no target: no registered or healthy target → upstream_unavailable",
+            line: alb(elb: "503", target: "-", targetAddr: "-", times: "-1 -1 -1"), expected: .upstreamUnavailable),
+        Row(name: "A4 500 from the target → origin_error", line: alb(elb: "500", target: "500"), expected: .originError),
+        Row(name: "A5 460: the client closed first → client_closed", line: alb(elb: "460", target: "-", times: "-1 -1 -1"),
+            expected: .clientClosed),
+        Row(name: "A6 502 LambdaInvalidResponse → upstream_unreachable",
+            line: alb(elb: "502", target: "-", reason: "LambdaInvalidResponse"), expected: .upstreamUnreachable),
+        Row(name: "A7 502 LambdaUnhandled: the function's own exception → origin_error",
+            line: alb(elb: "502", target: "-", reason: "LambdaUnhandled"), expected: .originError),
+        Row(name: "A8 500 AuthUnhandledException → proxy_error", line: alb(elb: "500", target: "-", reason: "AuthUnhandledException"),
+            expected: .proxyError),
+        Row(name: "A9 561 from the IdP, no target → proxy_error", line: alb(elb: "561", target: "-", targetAddr: "-"),
+            expected: .proxyError),
+        Row(name: "A10 classic ELB 503 with backend '-' → upstream_unavailable", line: elbLine, format: "elb",
+            expected: .upstreamUnavailable),
+        Row(name: "A11 200 with target 200 → no class", line: alb(), expected: nil),
+    ]
+
+    @Test("load balancer statuses through the facts table", arguments: rows)
+    func classes(row: Row) throws {
+        let format = try #require(LogFormat.preset(named: row.format))
+        let bytes = Array(row.line.utf8)
+        let parser = format.makeDecoder()
+        var record = AccessRecord()
+        let decision: Classifier.Decision? = try bytes.withUnsafeBufferPointer { buffer in
+            try #require(parser.parse(buffer, into: &record))
+            let attempts = UpstreamAttempts(record: record, line: buffer)
+            return Classifier.decide(format.vocabulary.facts(record, line: buffer, attempts: attempts, hasUpstreamFields: true))
+        }
+        #expect(decision?.failureClass == row.expected)
+    }
+}
