@@ -29,6 +29,12 @@ triage SampleLogs/nginx-combined/access.log.gz --error-log SampleLogs/nginx/erro
 reaches the classes of the `upstream` log: %(joined)s — %(explained)d 5xx
 explained, and %(retried)d requests that succeeded after a refused attempt
 found to be `retried_ok`. `expected.json` has it as `nginx_error_log`.
+
+`haproxy/haproxy.log` holds the same valid requests as HAProxy logs them
+(`option httplog` behind an rsyslog header, no request IDs): the termination
+state, `<NOSRV>` and the retry count say what the nginx upstream fields say,
+so `triage SampleLogs/haproxy/haproxy.log`, with no options, finds the same
+classes. `expected.json` has it as `haproxy`.
 """
 
 APP_README = """## Application logs (`--app-log`)

@@ -83,7 +83,8 @@ final class LineProcessor {
             errorLogLines += 1
             if ErrorLogLine.find(Self.clientMarker, in: bytes, from: 0) != nil { isInOpenErrorEntry = false }
         } else {
-            var reason = parser.describeFailure(in: bytes)
+            // Columns count from the start of what the format read (inside any envelope).
+            var reason = parser.describeFailure(in: payload)
             if !isTerminated { reason = "last line has no line break (cut short?): " + reason }
             noteMalformed(number, kind: parser.failedFieldName, reason: reason, bytes)
         }

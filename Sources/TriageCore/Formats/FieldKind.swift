@@ -32,6 +32,9 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     case retries
     /// A port number: checked, not stored.
     case portNumber
+    /// A client `address:port` (HAProxy `%ci:%cp`, AWS `client:port`): the address is what
+    /// comes before the last `:`, so an IPv6 address without brackets keeps its colons.
+    case remoteAddrWithPort
     /// A duration in seconds with a fraction, `-1` when there was none (AWS `*_processing_time`): checked, not stored.
     case timerSeconds
 
@@ -82,6 +85,7 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
         case .bytesSentLoose: return "a byte count"
         case .retries: return "a retry count (+N when redispatched)"
         case .portNumber: return "a port number"
+        case .remoteAddrWithPort: return "a client address and port (address:port)"
         case .proxyFlags: return "proxy flags or a termination state"
         default: return "a value"
         }

@@ -4,7 +4,7 @@ extension LogFormat {
     /// `classification`, …) have been appended over time and are left unread.
     static let albFields: [(name: String, kind: FieldKind, quoted: Bool)] = [
         ("type", .ignored, false), ("time", .timeISO8601, false), ("elb", .ignored, false),
-        ("client", .remoteAddr, false), ("client_port", .portNumber, false), ("target:port", .upstreamAddr, false),
+        ("client:port", .remoteAddrWithPort, false), ("target:port", .upstreamAddr, false),
         ("request_processing_time", .timerSeconds, false), ("target_processing_time", .timerSeconds, false),
         ("response_processing_time", .timerSeconds, false), ("elb_status_code", .statusOrNone, false),
         ("target_status_code", .upstreamStatus, false), ("received_bytes", .timerMillis, false),
@@ -18,7 +18,7 @@ extension LogFormat {
     /// Classic Load Balancer (ELB) access-log fields [CLB user guide, "Access log files"].
     static let elbFields: [(name: String, kind: FieldKind, quoted: Bool)] = [
         ("timestamp", .timeISO8601, false), ("elb", .ignored, false),
-        ("client", .remoteAddr, false), ("client_port", .portNumber, false), ("backend:port", .upstreamAddr, false),
+        ("client:port", .remoteAddrWithPort, false), ("backend:port", .upstreamAddr, false),
         ("request_processing_time", .timerSeconds, false), ("backend_processing_time", .timerSeconds, false),
         ("response_processing_time", .timerSeconds, false), ("elb_status_code", .statusOrNone, false),
         ("backend_status_code", .upstreamStatus, false), ("received_bytes", .timerMillis, false),
@@ -32,14 +32,14 @@ extension LogFormat {
          aws(name: "elb", fields: elbFields, allowsTrailingText: false)]
     }
 
-    /// A space-separated AWS log as literal/field steps (client and port split at the last `:`).
+    /// A space-separated AWS log as literal/field steps.
     static func aws(name: String, fields: [(name: String, kind: FieldKind, quoted: Bool)],
                     allowsTrailingText: Bool) -> LogFormat {
         var elements: [FormatElement] = []
         var definition = ""
         for (index, field) in fields.enumerated() {
             if index > 0 {
-                let separator = field.name == "client_port" ? ":" : " "
+                let separator = " "
                 elements.append(.literal(Array(separator.utf8)))
                 definition += separator
             }

@@ -125,6 +125,21 @@ extension LogFormat {
             if quoted { literal.append("\"") }
         }
         flushLiteral()
+        // `%ci:%cp` is one field split at its last colon: HAProxy writes IPv6 clients without brackets.
+        var joined: [FormatElement] = []
+        var k = 0
+        while k < elements.count {
+            if k + 2 < elements.count, case let .field(address) = elements[k], address.kind == .remoteAddr,
+               case let .literal(colon) = elements[k + 2 - 1], colon == [UInt8(ascii: ":")],
+               case let .field(port) = elements[k + 2], port.kind == .portNumber {
+                joined.append(.field(FormatField(kind: .remoteAddrWithPort, name: address.name + ":" + port.name)))
+                k += 3
+                continue
+            }
+            joined.append(elements[k])
+            k += 1
+        }
+        elements = joined
         var format = LogFormat(name: name, dialect: .haproxy, definition: definition, elements: elements,
                                allowsTrailingText: false)
         format.vocabulary = .haproxy

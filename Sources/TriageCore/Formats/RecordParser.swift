@@ -306,6 +306,18 @@ public final class RecordParser {
         case .retries:
             guard let count = signedMillis(line, start, end), count >= 0 else { return invalid(index, start, end) }
             record.retries = Int32(clamping: count)
+        case .remoteAddrWithPort:
+            var colon = end - 1
+            while colon > start && line[colon] != UInt8(ascii: ":") { colon -= 1 }
+            guard colon > start, end - colon - 1 >= 1, end - colon - 1 <= 5,
+                  integerOrDash(line, colon + 1, end).map({ $0 >= 0 }) == true else { return invalid(index, start, end) }
+            var addressStart = start, addressEnd = colon
+            if line[start] == UInt8(ascii: "["), line[colon - 1] == UInt8(ascii: "]") {
+                addressStart += 1
+                addressEnd -= 1
+            }
+            guard addressEnd > addressStart, isAddressList(line, addressStart, addressEnd) else { return invalid(index, start, end) }
+            record.remoteAddr = FieldRange(addressStart, addressEnd)
         case .portNumber:
             guard end > start, end - start <= 5, integerOrDash(line, start, end).map({ $0 >= 0 }) == true
             else { return invalid(index, start, end) }
