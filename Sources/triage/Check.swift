@@ -177,7 +177,9 @@ struct Check: ParsableCommand {
         // The span ends with the minute of the newest line (or at --now), in whole minutes.
         let end: Int64
         if let now {
-            end = try resolveNow(now)
+            // Whole minutes, as the rate is judged: the minute --now falls in is not part of the span.
+            let time = try resolveNow(now)
+            end = time - ((time % 60) + 60) % 60
         } else {
             guard let newest = Analyzer(options: options).newestTime(RotatedSet.oldestFirst(input.files)) else {
                 writeStandardError("triage: no timed line could be read to find the newest stretch of the log: give --now TIME\n")

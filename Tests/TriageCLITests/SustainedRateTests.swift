@@ -89,6 +89,9 @@ import Testing
         let earlier = try check(log, ["--max-error-rate", "1%", "--for", "5m", "--now", "2026-11-20T09:30:00Z"])
         #expect(earlier.status == 0, "\(earlier.stdout)")
         #expect(earlier.stdout.contains("09:25 to 09:30"))
+        // --now is taken to the minute: the minute it falls in is not judged in part.
+        let midMinute = try check(log, ["--max-error-rate", "1%", "--for", "5m", "--now", "2026-11-20T09:30:40Z"])
+        #expect(midMinute.stdout.contains("09:25 to 09:30"))
     }
 
     @Test("usage: --for with --deploy, --window with --for, --baseline with --deploy, nothing to judge")
