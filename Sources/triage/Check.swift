@@ -39,7 +39,7 @@ struct Check: ParsableCommand {
     var window: Duration?
 
     @Option(name: .customLong("for"),
-            help: ArgumentHelp("Sustained-rate alerting, without --deploy: fail when the 5xx rate was above --max-error-rate in every minute of the newest DURATION (or the DURATION before --now), significantly.",
+            help: ArgumentHelp("Sustained-rate alerting, without --deploy: fail when the 5xx rate was above --max-error-rate in every minute of the DURATION before the newest line's minute (or before --now), significantly.",
                                valueName: "duration"))
     var sustained: Duration?
 
@@ -174,7 +174,7 @@ struct Check: ParsableCommand {
         var options = AnalysisOptions()
         try input.apply(to: &options)
         options.leavesPartialLastLine = true
-        // The span ends with the minute of the newest line (or at --now), in whole minutes.
+        // The span is whole minutes: up to the newest line's minute (excluded), or to --now.
         let end: Int64
         if let now {
             // Whole minutes, as the rate is judged: the minute --now falls in is not part of the span.
@@ -185,7 +185,8 @@ struct Check: ParsableCommand {
                 writeStandardError("triage: no timed line could be read to find the newest stretch of the log: give --now TIME\n")
                 throw ExitCode(2)
             }
-            end = (newest / 60 + 1) * 60
+            // The newest line's minute is still being written: a few seconds of it would stand for a minute.
+            end = newest - ((newest % 60) + 60) % 60
         }
         let start = end - sustained.seconds
         let baselineSeconds = baseline?.seconds

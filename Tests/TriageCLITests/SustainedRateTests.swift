@@ -11,6 +11,8 @@ import Testing
             if minute % 5 == 0 { log.add(1, from: minute * 60 + 30, to: minute * 60 + 31, kind: .origin(500)) }
         }
         for minute in Int64(0)..<5 { span(minute, &log) }
+        // The newest minute, still being written: not judged.
+        log.add(3, from: 300, to: 310)
         return log
     }
 
