@@ -333,13 +333,15 @@ public struct HTMLRenderer: Sendable {
             if input.skipped > 0 { notes.append("\(Format.count(input.skipped)) lines skipped") }
             if input.blank > 0 { notes.append("\(Format.count(input.blank)) blank") }
             if let error = input.error { notes.append("<strong class=\"error\">error: \(HTMLText.escape(error))</strong>") }
+            notes += Format.inputNotes(input).map(HTMLText.escape)
             return row([
                 cell(HTMLText.code(input.path)), cell(HTMLText.escape(input.format), nowrap: true), number(input.lines),
                 number(input.records), number(input.malformed), cell(notes.filter { !$0.isEmpty }.joined(separator: "; ")),
             ])
         }
-        return Section(id: "inputs", title: "Inputs",
-                       body: table(["path", "format", "lines", "records", "malformed", "notes"], numeric: [2, 3, 4], rows: rows))
+        var body = table(["path", "format", "lines", "records", "malformed", "notes"], numeric: [2, 3, 4], rows: rows)
+        if let other = Format.otherLines(s) { body.append("<p class=\"note\">\(HTMLText.escape(other))</p>") }
+        return Section(id: "inputs", title: "Inputs", body: body)
     }
 
     private func malformed(_ s: TriageSummary) -> Section? {

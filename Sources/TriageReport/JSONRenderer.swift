@@ -30,6 +30,13 @@ public struct JSONRenderer: Sendable {
             w.bool("has_request_id", input.hasRequestID)
             w.optionalString("error", input.error)
             w.int("error_log_lines", input.errorLogLines)
+            w.int("other_lines", input.otherLines)
+            w.int("trailing_text_lines", input.trailingTextLines)
+            w.optionalString("unread_fields", input.unreadFields)
+            w.optionalString("suggested_log_format", input.suggestedLogFormat)
+            w.beginArray("servers")
+            for server in input.servers { w.string(nil, server.rawValue) }
+            w.endArray()
             w.endObject()
         }
         w.endArray()
@@ -121,6 +128,24 @@ public struct JSONRenderer: Sendable {
             w.int("requests", bucket.requests)
             w.int("server_errors", bucket.serverErrors)
             writeClasses(&w, "classes", bucket.classes)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+
+        w.beginObject("other_lines")
+        w.int("count", s.otherLines)
+        w.beginArray("by_reason")
+        for other in s.otherByReason {
+            w.beginObject()
+            w.string("reason", other.reason)
+            w.int("count", other.count)
+            w.beginObject("example")
+            w.string("path", other.example.path)
+            w.int("line", other.example.line)
+            w.string("reason", other.example.reason)
+            w.string("excerpt", other.example.excerpt)
+            w.endObject()
             w.endObject()
         }
         w.endArray()

@@ -386,7 +386,9 @@ public struct TerminalRenderer: Sendable {
             out.append(contentsOf: wrap("\(input.path)\(kind): \(input.format), \(input.formatSource); " + facts.joined(separator: ", "),
                                         indent: "    ", first: "  "))
             if let error = input.error { out.append(contentsOf: wrap(style("! " + error, "1;31"), indent: "      ", first: "    ")) }
+            for note in Format.inputNotes(input) { out.append(contentsOf: wrap(note, indent: "      ", first: "    ")) }
         }
+        if let other = Format.otherLines(s) { out.append(contentsOf: wrap(other, indent: "    ", first: "  ")) }
         return out
     }
 

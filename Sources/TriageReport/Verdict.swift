@@ -142,6 +142,26 @@ public enum Format {
     }
 
     /// The plain-text notes on one application log (its damage, if any, is each renderer's to style).
+    /// One sentence on the lines that were of another shape than their input's format, or nil.
+    public static func otherLines(_ s: TriageSummary) -> String? {
+        guard s.otherLines > 0 else { return nil }
+        let reasons = s.otherByReason.prefix(5).map { "\($0.reason) \(count($0.count))" }.joined(separator: ", ")
+        var text = "\(count(s.otherLines)) other lines (another shape than the input's format; not requests): \(reasons)."
+        if let first = s.otherByReason.first {
+            text += " First: \(first.example.path):\(first.example.line)."
+        }
+        return text
+    }
+
+    /// Notes on one access-log input beyond its counts: other lines, fields left unread.
+    public static func inputNotes(_ input: TriageSummary.Input) -> [String] {
+        var notes: [String] = []
+        if input.otherLines > 0 { notes.append("\(count(input.otherLines)) other lines") }
+        if let unread = input.unreadFields { notes.append(unread) }
+        if let suggestion = input.suggestedLogFormat { notes.append("to read every field: --log-format '\(suggestion)'") }
+        return notes
+    }
+
     public static func notes(_ log: TriageSummary.AppLogInput) -> [String] {
         var notes: [String] = []
         if log.isGzip { notes.append("gzip") }

@@ -118,6 +118,8 @@ public final class Analyzer {
     private var malformedExamples: [TriageSummary.MalformedExample] = []
     private var malformedReasons: [String: Int] = [:]
     private var malformedTotal = 0
+    private var otherTotal = 0
+    private var otherReasons: [String: TriageSummary.OtherLines] = [:]
     private var linesTotal = 0
     /// Remarks about the inputs for the report (rotation seen by --state, …).
     private var notes: [String] = []
@@ -131,6 +133,8 @@ public final class Analyzer {
     private var errorLogInputs: [TriageSummary.ErrorLogInput] = []
     /// Inputs that interleave error-log and access-log lines: their error lines are counted, not malformed.
     private var interleavedPaths: Set<String> = []
+    /// The candidate chosen for each input: each thread makes its own decoder from it.
+    private var candidates: [String: FormatCandidate] = [:]
 
     /// Called every ``progressInterval`` lines and at the end of each input; keep it cheap.
     public var onProgress: ((Progress) -> Void)?
@@ -466,21 +470,24 @@ public final class Analyzer {
         }
         let parser: LineDecoder
         do {
+            var result: FormatDetector.Result
             switch options.format {
             case .automatic:
-                var result = try FormatDetector.detect(lines, path: path)
+                result = try FormatDetector.detect(lines, path: path)
                 result.format.logTimeZone = options.logTimeZone
-                parser = result.format.makeDecoder()
                 stats.formatSource = "detected (\(result.matched) of \(result.sampled) first lines match)"
                 if !result.reason.isEmpty { onExplain?("\(path): chose '\(result.format.name)': \(result.reason)") }
             case let .fixed(format):
                 // The dry run: a format that matches none of the first lines is a usage
                 // mistake, reported with the field that failed rather than as N malformed lines.
-                var result = try FormatDetector.detect(lines, candidates: [format], path: path)
+                // One matching line is enough: the others are counted as other lines.
+                result = try FormatDetector.detect(lines, candidates: [format], path: path, isGiven: true)
                 result.format.logTimeZone = options.logTimeZone
-                parser = result.format.makeDecoder()
                 stats.formatSource = "given (\(result.matched) of \(result.sampled) first lines match)"
             }
+            parser = result.candidate.makeDecoder()
+            candidates[path] = result.candidate
+            noteTail(result, stats: &stats, path: path)
         } catch let error as TriageError {
             if case let .fixed(format) = options.format, case let .noFormatFits(p, explanation) = error {
                 errors.append(.givenFormatDoesNotFit(path: p, format: format.name, explanation: explanation))
@@ -499,7 +506,24 @@ public final class Analyzer {
         stats.format = parser.format.name
         stats.hasUpstreamFields = parser.format.hasUpstreamFields
         stats.hasRequestID = parser.format.hasRequestID
+        stats.servers = parser.format.servers
         return parser
+    }
+
+    /// Says what was read after a preset's last field, and what was not.
+    private func noteTail(_ result: FormatDetector.Result, stats: inout TriageSummary.Input, path: String) {
+        guard let tail = result.tail else { return }
+        if tail.format != nil, result.format.name.hasSuffix("+tail") {
+            onExplain?("\(path): fields after the preset read as: \(tail.summary)")
+            onExplain?("\(path): the same as --log-format '\(result.format.dialect == .apache ? "apache:" : "nginx:")\(result.format.definition)'")
+            if !tail.unknown.isEmpty {
+                let fields = tail.unknown.map { "\($0.name) (e.g. '\($0.example)')" }.joined(separator: ", ")
+                stats.unreadFields = "\(tail.unknown.count) field\(tail.unknown.count == 1 ? "" : "s") at the end of each line not understood: \(fields)"
+                stats.suggestedLogFormat = tail.suggestion
+            }
+        } else {
+            stats.suggestedLogFormat = tail.suggestion
+        }
     }
 
     private func noteRejection(_ stats: inout TriageSummary.Input) {
@@ -527,6 +551,19 @@ public final class Analyzer {
             stats.blank += p.blank
             stats.errorLogLines += p.errorLogLines
             stats.outsideTimeRange += p.outsideTimeRange
+            stats.otherLines += p.other
+            stats.trailingTextLines += p.trailing
+            otherTotal += p.other
+            for (reason, entry) in p.otherReasons {
+                var example = entry.example
+                if index > 0 { example.line += linesBefore }
+                if var known = otherReasons[reason] {
+                    known.count += entry.count
+                    otherReasons[reason] = known
+                } else {
+                    otherReasons[reason] = .init(reason: reason, count: entry.count, example: example)
+                }
+            }
             malformedTotal += p.malformed
             for (kind, count) in p.reasons { malformedReasons[kind, default: 0] += count }
             for var example in p.examples where malformedExamples.count < options.limits.malformedExamples {
@@ -588,7 +625,7 @@ public final class Analyzer {
         var readers: [(LineReader, FileDescriptorSource)] = []
         for k in 0..<cores {
             guard let chunkFile = try? FileDescriptorSource.open(path), chunkFile.seek(to: bounds[k]) else { return false }
-            let parser = k == 0 ? firstParser : firstParser.format.makeDecoder()
+            let parser = k == 0 ? firstParser : (candidates[path]?.makeDecoder() ?? firstParser.format.makeDecoder())
             let aggregator = k == 0 ? self.aggregator : self.aggregator.makeSibling()
             let processor = LineProcessor(parser: parser, aggregator: aggregator, path: path, options: options,
                                           timeReference: timeReference, plausibleTimes: plausibleTimes)
@@ -688,10 +725,16 @@ public final class Analyzer {
                 }
             }
             let candidates: [LogFormat]
-            if case let .fixed(format) = options.format { candidates = [format] } else { candidates = LogFormat.presets }
-            guard var format = try? FormatDetector.detect(tail, candidates: candidates, path: path).format else { continue }
-            format.logTimeZone = options.logTimeZone
-            let parser = format.makeDecoder()
+            var result: FormatDetector.Result?
+            if case let .fixed(format) = options.format {
+                result = try? FormatDetector.detect(tail, candidates: [format], path: path, isGiven: true)
+            } else {
+                result = try? FormatDetector.detect(tail, path: path)
+            }
+            result?.format.logTimeZone = options.logTimeZone
+            guard let result else { continue }
+            let format = result.format
+            let parser = result.candidate.makeDecoder()
             let peeler = EnvelopePeeler(kind: format.envelope)
             var record = AccessRecord()
             for line in tail {
@@ -805,6 +848,11 @@ public final class Analyzer {
         s.inputs = inputs
         s.lines = linesTotal
         s.malformedLines = malformedTotal
+        s.otherLines = otherTotal
+        s.otherByReason = otherReasons.values.sorted { $0.count != $1.count ? $0.count > $1.count : $0.reason < $1.reason }
+        for i in s.inputs.indices where s.inputs[i].trailingTextLines > 0 && s.inputs[i].unreadFields == nil {
+            s.inputs[i].unreadFields = "\(s.inputs[i].trailingTextLines) lines carry fields after the last one of '\(s.inputs[i].format)', left unread"
+        }
         s.malformedExamples = malformedExamples
         s.malformedByReason = malformedReasons.map { ($0.key, $0.value) }.sorted {
             $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0
@@ -826,7 +874,9 @@ public final class Analyzer {
         let c = s.correlation
         guard c.serverErrors > 0 else { return nil }
         if c.withRequestID == 0 {
-            return "No 5xx carried a request ID, so none can be matched to application logs: \(requestIDHint), and have the application log the same ID (nginx: proxy_set_header X-Request-ID $request_id)."
+            let lines = ConfigHints.lines(servers(s.inputs.filter { $0.records > 0 }), ConfigHints.requestID)
+                ?? "log a request ID the application also logs"
+            return "No 5xx carried a request ID, so none can be matched to application logs. \(lines)"
         }
         if !c.appLogs.isEmpty, c.matched == 0 {
             let events = c.appLogs.reduce(0) { $0 + $1.errorEventsWithRequestID }
@@ -843,13 +893,33 @@ public final class Analyzer {
     private func hints(for s: TriageSummary) -> [String] {
         var hints: [String] = []
         let read = s.inputs.filter { $0.records > 0 }
-        if s.statusOnlyCount > 0, read.contains(where: { !$0.hasUpstreamFields }) {
-            hints.append("Classification used the status code alone for \(read.filter { !$0.hasUpstreamFields }.map(\.path).joined(separator: ", ")): a 502/503/504 may come from the proxy or the application. To know, add $upstream_status $upstream_addr $upstream_connect_time $upstream_header_time $upstream_response_time to the nginx log_format (preset 'upstream' in Docs/Formats.md).")
+        let statusOnly = read.filter { !$0.hasUpstreamFields }
+        if s.statusOnlyCount > 0, !statusOnly.isEmpty {
+            var text = "Classification used the status code alone for \(statusOnly.map(\.path).joined(separator: ", ")): a 502/503/504 may come from the proxy or the application."
+            if let lines = ConfigHints.lines(servers(statusOnly), ConfigHints.upstreamFields) {
+                text += " To know, log the upstream fields. \(lines)"
+            }
+            hints.append(text)
         }
         if s.serverErrors > 0, read.allSatisfy({ !$0.hasRequestID }) {
-            hints.append("No request IDs in the log, so 5xx cannot be matched to application logs: \(requestIDHint).")
+            var text = "No request IDs in the log, so 5xx cannot be matched to application logs."
+            if let lines = ConfigHints.lines(servers(read), ConfigHints.requestID) { text += " \(lines)" }
+            hints.append(text)
+        }
+        for input in s.inputs {
+            guard let unread = input.unreadFields else { continue }
+            var text = "\(input.path): \(unread)."
+            if let suggestion = input.suggestedLogFormat { text += " To read them: --log-format '\(suggestion)'" }
+            hints.append(text)
         }
         return hints
+    }
+
+    /// The servers that write the inputs' formats, each once, in order of appearance.
+    private func servers(_ inputs: [TriageSummary.Input]) -> [LogServer] {
+        var seen: [LogServer] = []
+        for input in inputs { for server in input.servers where !seen.contains(server) { seen.append(server) } }
+        return seen
     }
 }
 

@@ -31,6 +31,11 @@ final class LineProcessor {
     var countsErrorLogLines = false
     /// The last error-log line opened a quoted message whose continuation lines follow.
     private var isInOpenErrorEntry = false
+    /// Lines of another shape (see ``OtherLine``), by reason, with the first of each.
+    var other = 0
+    var otherReasons: [String: (count: Int, example: TriageSummary.MalformedExample)] = [:]
+    /// Records read with text left after the format's last field.
+    var trailing = 0
     /// The first malformed lines, with line numbers as this processor saw them.
     var examples: [TriageSummary.MalformedExample] = []
     var reasons: [String: Int] = [:]
@@ -71,6 +76,7 @@ final class LineProcessor {
                 return
             }
             records += 1
+            if record.hasTrailingText { trailing += 1 }
             if (since != nil || until != nil) && !isInTimeRange(record) {
                 outsideTimeRange += 1
                 return
@@ -82,6 +88,14 @@ final class LineProcessor {
         } else if isInOpenErrorEntry {
             errorLogLines += 1
             if ErrorLogLine.find(Self.clientMarker, in: bytes, from: 0) != nil { isInOpenErrorEntry = false }
+        } else if parser.lastFailureIsOtherShape {
+            other += 1
+            let reason = OtherLine.reason(bytes, format: parser.format)
+            if let entry = otherReasons[reason] {
+                otherReasons[reason] = (entry.count + 1, entry.example)
+            } else {
+                otherReasons[reason] = (1, example(number, reason: parser.describeFailure(in: bytes), bytes))
+            }
         } else {
             // Columns count from the start of what the format read (inside any envelope).
             var reason = parser.describeFailure(in: payload)
@@ -120,11 +134,13 @@ final class LineProcessor {
     private func noteMalformed(_ number: Int, kind: String, reason: String, _ bytes: UnsafeBufferPointer<UInt8>) {
         malformed += 1
         reasons[kind, default: 0] += 1
-        if examples.count < exampleLimit {
-            let excerpt = LogText.display(UnsafeBufferPointer(rebasing: bytes.prefix(Self.excerptLength)))
-            examples.append(.init(path: path, line: number, reason: reason,
-                                  excerpt: bytes.count > Self.excerptLength ? excerpt + "…" : excerpt))
-        }
+        if examples.count < exampleLimit { examples.append(example(number, reason: reason, bytes)) }
+    }
+
+    private func example(_ number: Int, reason: String, _ bytes: UnsafeBufferPointer<UInt8>) -> TriageSummary.MalformedExample {
+        let excerpt = LogText.display(UnsafeBufferPointer(rebasing: bytes.prefix(Self.excerptLength)))
+        return .init(path: path, line: number, reason: reason,
+                     excerpt: bytes.count > Self.excerptLength ? excerpt + "…" : excerpt)
     }
 
     private func isInTimeRange(_ record: AccessRecord) -> Bool {

@@ -69,8 +69,10 @@ public struct AccessRecord: Sendable {
     public var retries: Int32 = -1
     /// False when the request line is not `METHOD target [HTTP/x]` (TLS bytes, `""`, `-`).
     public var hasValidRequestLine = false
+    /// Where unread text after the last field starts (a preset matched a longer line); -1 when none.
+    public var trailingStart: Int32 = -1
     /// True when a preset matched and text followed its last field.
-    public var hasTrailingText = false
+    public var hasTrailingText: Bool { trailingStart >= 0 }
 
     public init() {}
 

@@ -49,6 +49,14 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
         }
     }
 
+    /// Values of this kind may hold spaces wherever they stand (a CLF time, a request line).
+    var mayHoldSpaces: Bool {
+        switch self {
+        case .request, .userAgent, .referer, .timeCLF, .timeCustom, .timeAuto: return true
+        default: return false
+        }
+    }
+
     var isTime: Bool {
         switch self {
         case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom, .timeAuto,
@@ -107,7 +115,7 @@ let nginxVariableKinds: [String: FieldKind] = [
     "upstream_response_time": .upstreamResponseTime,
     "request_id": .requestID, "req_id": .requestID, "http_x_request_id": .requestID,
     "http_x_correlation_id": .requestID, "http_x_amzn_trace_id": .requestID,
-    "http_referer": .referer, "http_user_agent": .userAgent,
+    "http_referer": .referer, "http_user_agent": .userAgent, "http_x_forwarded_for": .ignoredList,
     "host": .host, "http_host": .host, "server_name": .host,
 ]
 
@@ -115,7 +123,7 @@ let nginxVariableKinds: [String: FieldKind] = [
 let apacheHeaderKinds: [String: FieldKind] = [
     "referer": .referer, "user-agent": .userAgent, "host": .host,
     "x-request-id": .requestID, "x-correlation-id": .requestID, "request-id": .requestID,
-    "x-amzn-trace-id": .requestID,
+    "x-amzn-trace-id": .requestID, "x-forwarded-for": .ignoredList,
 ]
 
 /// Apache `%{Name}e` environment variables with a meaning.

@@ -1,37 +1,59 @@
 /// Chooses a log format by trying candidates on the first lines of an input.
 ///
-/// The winner matches the most sample lines; ties go to the format that
-/// leaves no trailing text, then to the one with more fields (so `main` beats
-/// `combined` on `main` lines), then to the one that fills more fields (a
-/// JSON flavour over the generic JSON mapping). A winner must match at least
-/// half the non-blank sample lines, counting for JSON the valid lines without
-/// a status (a server's own events mixed with its access log).
+/// Every candidate of ``FormatCandidate/detectionTable`` (or those given) runs
+/// over the sample. The winner matches the most sample lines; ties go to the
+/// format that leaves no trailing text, then to the one that fills more
+/// fields (a JSON flavour over the generic JSON mapping, `main` over
+/// `combined`), then to the one with more fields.
+///
+/// A winner must match at least half the non-blank sample lines (counting for
+/// JSON the valid events without a status: a server's own messages), or at
+/// least three of them: a file that mixes shapes (error lines between access
+/// lines, a container's start-up output) is still read, its other lines
+/// counted with a reason. A format the user gave needs one matching line.
+///
+/// When a text winner leaves trailing fields, ``TailInference`` reads them
+/// once, on the sample, into a longer format of the same field program.
 public enum FormatDetector {
     public struct Result: Sendable {
-        public var format: LogFormat
+        public var candidate: FormatCandidate
+        public var format: LogFormat {
+            get { candidate.format }
+            set { candidate.format = newValue }
+        }
         public var matched: Int
         public var sampled: Int
         /// Why the winner won over the next best candidate, for --verbose.
         public var reason: String = ""
+        /// What was inferred of the fields after the preset's last one, when any.
+        public var tail: TailInference.Outcome?
     }
 
     public static let sampleSize = 64
 
-    /// Detects among `candidates` (by default the presets).
+    /// Detects among formats (each read by its usual decoder).
+    public static func detect(_ sample: [[UInt8]], candidates: [LogFormat], path: String,
+                              isGiven: Bool = false) throws -> Result {
+        try detect(sample, among: candidates.map(FormatCandidate.init), path: path, isGiven: isGiven)
+    }
+
+    /// Detects among `candidates` (by default the whole detection table).
     ///
+    /// - Parameter isGiven: the user named the format: one matching line is enough,
+    ///   and its trailing fields are reported, not inferred.
     /// - Throws: ``TriageError/noFormatFits`` with a line, the closest
     ///   candidate and the field where it failed.
-    public static func detect(_ sample: [[UInt8]], candidates: [LogFormat] = LogFormat.presets,
-                              path: String) throws -> Result {
+    public static func detect(_ sample: [[UInt8]], among candidates: [FormatCandidate] = FormatCandidate.detectionTable,
+                              path: String, isGiven: Bool = false) throws -> Result {
         // Lines in an envelope (Docker, CRI, syslog) are judged by what is inside it;
         // the bare lines are tried too, and the better fit wins.
         let envelope = EnvelopeKind.detect(sample)
-        guard envelope != .none else { return try detectBare(sample, candidates: candidates, path: path) }
+        guard envelope != .none else { return try detectBare(sample, among: candidates, path: path, isGiven: isGiven) }
         let peeler = EnvelopePeeler(kind: envelope)
         let peeled = sample.map { line in line.withUnsafeBufferPointer { Array(peeler.peel($0).payload) } }
-        let bare = try? detectBare(sample, candidates: candidates, path: path)
+        let bare = try? detectBare(sample, among: candidates, path: path, isGiven: isGiven)
         do {
-            var inside = try detectBare(peeled, candidates: candidates, path: path)
+            var inside = try detectBare(peeled, among: candidates, path: path, isGiven: isGiven)
             if let bare, bare.matched > inside.matched { return bare }
             inside.format.envelope = envelope
             inside.reason = "lines in a \(envelope.description) envelope" + (inside.reason.isEmpty ? "" : "; " + inside.reason)
@@ -42,80 +64,118 @@ public enum FormatDetector {
         }
     }
 
-    static func detectBare(_ sample: [[UInt8]], candidates: [LogFormat], path: String) throws -> Result {
+    static func detectBare(_ sample: [[UInt8]], among candidates: [FormatCandidate], path: String,
+                           isGiven: Bool) throws -> Result {
         let lines = sample.filter { !$0.isEmpty }
         guard let firstLine = lines.first else {
             throw TriageError.noFormatFits(path: path, explanation: "the input has no lines to detect a format from")
         }
-        struct Score {
-            var format: LogFormat
-            var matched: Int
-            var exact: Int
-            /// Fields filled over the matched lines: a JSON flavour that reads more of each line fits better.
-            var filled: Int
-            /// JSON lines valid but without a status: other events of the same log (a server's own messages).
-            var otherEvents: Int
-            var furthest: Int
-            var message: String
+        var scores = candidates.map { score($0, lines) }
+        guard var bestIndex = scores.indices.max(by: { isWorse(scores[$0], than: scores[$1]) }) else {
+            throw TriageError.noFormatFits(path: path, explanation: "no candidate formats")
         }
-        var scores: [Score] = []
-        var record = AccessRecord()
-        for format in candidates {
-            let parser = format.makeDecoder()
-            var matched = 0, exact = 0, filled = 0, otherEvents = 0
-            for line in lines {
-                let ok = line.withUnsafeBufferPointer { parser.parse($0, into: &record) }
-                if ok {
-                    matched += 1
-                    if !record.hasTrailingText { exact += 1 }
-                    filled += record.filledFieldCount
-                } else if format.dialect == .json && parser.failedFieldName == "status" {
-                    otherEvents += 1
-                }
-            }
-            var furthest = Int.max
-            var message = ""
-            firstLine.withUnsafeBufferPointer { buffer in
-                if !parser.parse(buffer, into: &record) {
-                    furthest = parser.failurePosition
-                    message = parser.describeFailure(in: buffer)
-                }
-            }
-            scores.append(Score(format: format, matched: matched, exact: exact, filled: filled, otherEvents: otherEvents,
-                                furthest: furthest, message: message))
-        }
-        let best = scores.max { a, b in
-            if a.matched != b.matched { return a.matched < b.matched }
-            if a.exact != b.exact { return a.exact < b.exact }
-            if a.filled != b.filled { return a.filled < b.filled }
-            return a.format.fields.count < b.format.fields.count
-        }
-        // A JSON log may mix requests with the server's other events; those count as fitting.
-        if let best, best.matched > 0, (best.matched + best.otherEvents) * 2 >= lines.count {
-            var reason = ""
-            if let second = scores.filter({ $0.format.name != best.format.name }).max(by: { a, b in
-                a.matched != b.matched ? a.matched < b.matched : a.exact < b.exact }), candidates.count > 1 {
-                if second.matched < best.matched {
-                    reason = "next best '\(second.format.name)' matched \(second.matched)"
-                } else if second.exact < best.exact {
-                    reason = "'\(second.format.name)' matched as many but left trailing fields on \(second.matched - second.exact)"
-                } else if second.filled < best.filled {
-                    reason = "'\(second.format.name)' matched as many but read fewer fields (\(second.filled) vs \(best.filled))"
+        let best = scores[bestIndex]
+        let enough = isGiven
+            ? best.matched > 0
+            : best.matched > 0 && ((best.matched + best.otherEvents) * 2 >= lines.count || best.matched >= 3)
+        guard enough else { throw noFit(scores, firstLine: firstLine, count: lines.count, path: path) }
+
+        var tail: TailInference.Outcome?
+        if best.trailing > 0, best.candidate.format.dialect == .nginx || best.candidate.format.dialect == .apache {
+            tail = TailInference.infer(base: best.candidate.format, sample: lines)
+            if !isGiven, let extended = tail?.format {
+                let candidate = FormatCandidate(extended)
+                let extendedScore = score(candidate, lines)
+                // The longer format must read every line the preset read.
+                if extendedScore.matched >= best.matched {
+                    scores.append(extendedScore)
+                    bestIndex = scores.count - 1
                 } else {
-                    reason = "'\(second.format.name)' matched as many; '\(best.format.name)' reads more fields"
+                    tail?.format = nil
                 }
             }
-            return Result(format: best.format, matched: best.matched, sampled: lines.count, reason: reason)
         }
+        let winner = scores[bestIndex]
+        var reason = ""
+        if candidates.count > 1,
+           let second = scores.filter({ $0.candidate.format.name != winner.candidate.format.name
+                                        && $0.candidate.format.name != best.candidate.format.name })
+            .max(by: { isWorse($0, than: $1) }) {
+            if second.matched < winner.matched {
+                reason = "next best '\(second.candidate.format.name)' matched \(second.matched)"
+            } else if second.exact < winner.exact {
+                reason = "'\(second.candidate.format.name)' matched as many but left trailing fields on \(second.matched - second.exact)"
+            } else if second.filled < winner.filled {
+                reason = "'\(second.candidate.format.name)' matched as many but read fewer fields (\(second.filled) vs \(winner.filled))"
+            } else {
+                reason = "'\(second.candidate.format.name)' matched as many; '\(winner.candidate.format.name)' reads more fields"
+            }
+        }
+        if let tail, tail.format != nil, winner.candidate.format.name != best.candidate.format.name {
+            reason += (reason.isEmpty ? "" : "; ") + "the fields after '\(best.candidate.format.name)' read as \(tail.summary)"
+        }
+        return Result(candidate: winner.candidate, matched: winner.matched, sampled: lines.count, reason: reason, tail: tail)
+    }
+
+    // MARK: - Scoring
+
+    struct Score {
+        var candidate: FormatCandidate
+        var matched = 0
+        /// Matched lines with nothing left after the last field.
+        var exact = 0
+        /// Matched lines with text left after the last field.
+        var trailing = 0
+        /// Fields filled over the matched lines: a JSON flavour that reads more of each line fits better.
+        var filled = 0
+        /// JSON lines valid but without a status: other events of the same log (a server's own messages).
+        var otherEvents = 0
+        var furthest = Int.max
+        var message = ""
+    }
+
+    static func score(_ candidate: FormatCandidate, _ lines: [[UInt8]]) -> Score {
+        let parser = candidate.makeDecoder()
+        var s = Score(candidate: candidate)
+        var record = AccessRecord()
+        for line in lines {
+            let ok = line.withUnsafeBufferPointer { parser.parse($0, into: &record) }
+            if ok {
+                s.matched += 1
+                if record.hasTrailingText { s.trailing += 1 } else { s.exact += 1 }
+                s.filled += record.filledFieldCount
+            } else if candidate.format.dialect == .json && parser.failedFieldName == "status" {
+                s.otherEvents += 1
+            }
+        }
+        if let first = lines.first {
+            first.withUnsafeBufferPointer { buffer in
+                if !parser.parse(buffer, into: &record) {
+                    s.furthest = parser.failurePosition
+                    s.message = parser.describeFailure(in: buffer)
+                }
+            }
+        }
+        return s
+    }
+
+    static func isWorse(_ a: Score, than b: Score) -> Bool {
+        if a.matched != b.matched { return a.matched < b.matched }
+        if a.exact != b.exact { return a.exact < b.exact }
+        if a.filled != b.filled { return a.filled < b.filled }
+        return a.candidate.format.fields.count < b.candidate.format.fields.count
+    }
+
+    private static func noFit(_ scores: [Score], firstLine: [UInt8], count: Int, path: String) -> TriageError {
         let closest = scores.max { a, b in
             a.matched != b.matched ? a.matched < b.matched : a.furthest < b.furthest
         }
         var explanation = "  line 1: \(LogText.display(Array(firstLine.prefix(160))))\(firstLine.count > 160 ? "…" : "")\n"
         if let closest {
-            explanation += "  closest format: \(closest.format.name) (\(closest.matched) of \(lines.count) sample lines matched)\n"
+            explanation += "  closest format: \(closest.candidate.format.name) (\(closest.matched) of \(count) sample lines matched)\n"
             if !closest.message.isEmpty { explanation += "  where it failed: \(closest.message)\n" }
         }
         explanation += "  give the format with --log-format 'nginx:…' or 'apache:…', or --nginx-conf FILE --log-format NAME"
-        throw TriageError.noFormatFits(path: path, explanation: explanation)
+        return TriageError.noFormatFits(path: path, explanation: explanation)
     }
 }

@@ -33,6 +33,14 @@ final class JSONRecordDecoder: LineDecoder {
 
     var failurePosition: Int { failureColumn }
 
+    /// A text line in a JSON log, or a JSON event without a status (a server's own message).
+    var lastFailureIsOtherShape: Bool {
+        switch failure {
+        case .noObject, .noStatus: return true
+        default: return false
+        }
+    }
+
     func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout AccessRecord) -> Bool {
         record = AccessRecord()
         failure = .none

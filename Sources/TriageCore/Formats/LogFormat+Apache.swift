@@ -148,7 +148,9 @@ extension LogFormat {
         default:
             throw TriageError.invalidFormat("unknown Apache directive \(written)")
         }
-        return FormatField(kind: kind, name: written, timeLayout: layout)
+        // Headers, notes, cookies and environment variables are free text: they may hold spaces.
+        let freeText = argument != nil && "ioeCn".contains(letter) && kind != .ignoredList
+        return FormatField(kind: kind, name: written, timeLayout: layout, mayHoldSpaces: freeText)
     }
 }
 

@@ -45,7 +45,9 @@ extension LogFormat {
     public static func jsonPreset(named name: String) -> LogFormat? {
         let key = name == "json" ? "nginx-json" : name
         guard let entry = jsonPresetDefinitions.first(where: { $0.name == key }) else { return nil }
-        return try? json(name: name, fields: entry.fields.map { JSONField(path: $0.0, kind: $0.1) })
+        var format = try? json(name: name, fields: entry.fields.map { JSONField(path: $0.0, kind: $0.1) })
+        format?.servers = LogServer(rawValue: key).map { [$0] } ?? [.nginx]
+        return format
     }
 
     public static var jsonPresets: [LogFormat] { jsonPresetDefinitions.compactMap { jsonPreset(named: $0.name) } }

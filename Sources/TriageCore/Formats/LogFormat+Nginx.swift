@@ -41,7 +41,10 @@ extension LogFormat {
             }
             let lowered = variable.lowercased()
             let kind = nginxVariableKinds[lowered] ?? (lowered.hasPrefix("upstream_") ? .ignoredList : .ignored)
-            elements.append(.field(FormatField(kind: kind, name: "$" + variable)))
+            // Headers and cookies are free text: they may hold spaces even unquoted.
+            let freeText = ["http_", "sent_http_", "cookie_", "upstream_http_", "upstream_cookie_"].contains { lowered.hasPrefix($0) }
+                && kind != .ignoredList
+            elements.append(.field(FormatField(kind: kind, name: "$" + variable, mayHoldSpaces: freeText)))
             i = j
         }
         if !literal.isEmpty { elements.append(.literal(literal)) }

@@ -13,6 +13,12 @@ extension LogFormat {
          #"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" rt=$request_time uct="$upstream_connect_time" uht="$upstream_header_time" urt="$upstream_response_time" us="$upstream_status" ua="$upstream_addr" rid=$request_id"#),
         ("upstreaminfo", .nginx,
          #"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status $req_id"#),
+        // ingress-nginx before 0.26 (PR #4557): `$the_real_ip - [$the_real_ip] - …`; 0.25 added the
+        // alternative upstream. The request ID ($req_id, from 0.15) is read as a tail when present.
+        ("upstreaminfo-0.25", .nginx,
+         #"$remote_addr - [$the_real_ip] - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status"#),
+        ("upstreaminfo-0.24", .nginx,
+         #"$remote_addr - [$the_real_ip] - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status"#),
         ("common", .apache, #"%h %l %u %t "%r" %>s %b"#),
         ("vhost_combined", .apache, #"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#),
     ]
@@ -24,13 +30,22 @@ extension LogFormat {
         guard let entry = presetDefinitions.first(where: { $0.name == name }) else {
             return dialectPresets.first { $0.name == name }
         }
+        var format: LogFormat?
         switch entry.dialect {
-        case .nginx: return try? nginx(entry.definition, name: entry.name, allowsTrailingText: true)
-        case .apache: return try? apache(entry.definition, name: entry.name, allowsTrailingText: true)
+        case .nginx: format = try? nginx(entry.definition, name: entry.name, allowsTrailingText: true)
+        case .apache: format = try? apache(entry.definition, name: entry.name, allowsTrailingText: true)
         case .json: return jsonPreset(named: entry.name)
         case .haproxy, .envoy, .aws: return nil
         }
+        if let servers = presetServers[name] { format?.servers = servers }
+        return format
     }
+
+    /// Who writes each text preset when more than its dialect says: `combined` and
+    /// `common` are nginx's, Apache's and Tomcat's alike.
+    static let presetServers: [String: [LogServer]] = [
+        "combined": [.nginx, .apache, .tomcat], "common": [.apache, .tomcat, .nginx],
+    ]
 
     /// Every preset detection tries: the text ones, then the JSON flavours.
     public static var presets: [LogFormat] { presetNames.compactMap { preset(named: $0) } + jsonPresets + dialectPresets }

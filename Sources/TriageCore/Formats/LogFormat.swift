@@ -5,11 +5,14 @@ public struct FormatField: Equatable, Sendable {
     public var name: String
     /// For `.timeCustom`: the strftime-like layout (`%Y-%m-%dT%H:%M:%S`).
     public var timeLayout: TimeLayout?
+    /// Free text whose value may hold spaces (a request header, a cookie), whatever its kind.
+    public var mayHoldSpaces: Bool
 
-    public init(kind: FieldKind, name: String, timeLayout: TimeLayout? = nil) {
+    public init(kind: FieldKind, name: String, timeLayout: TimeLayout? = nil, mayHoldSpaces: Bool = false) {
         self.kind = kind
         self.name = name
         self.timeLayout = timeLayout
+        self.mayHoldSpaces = mayHoldSpaces
     }
 }
 
@@ -56,6 +59,9 @@ public struct LogFormat: Equatable, Sendable {
     public var logTimeZone: LogTimeZone = .utc
     /// True when a time field carries no zone, so the report says which zone was assumed.
     public var hasZonelessTime: Bool { has(.timeCLFLocal) }
+    /// The servers known to write this format, most likely first (`combined`: nginx, Apache):
+    /// hints give a config line for each. Set from the dialect unless a preset says more.
+    public var servers: [LogServer]
 
     public init(name: String, dialect: Dialect, definition: String, elements: [FormatElement],
                 allowsTrailingText: Bool) {
@@ -64,6 +70,13 @@ public struct LogFormat: Equatable, Sendable {
         self.definition = definition
         self.elements = Self.mergingLiterals(elements)
         self.allowsTrailingText = allowsTrailingText
+        switch dialect {
+        case .nginx: servers = [.nginx]
+        case .apache: servers = [.apache]
+        case .haproxy: servers = [.haproxy]
+        case .envoy: servers = [.envoy]
+        case .json, .aws: servers = []
+        }
     }
 
     public var fields: [FormatField] {

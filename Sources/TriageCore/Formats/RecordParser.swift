@@ -42,6 +42,13 @@ public final class RecordParser {
         var afterCount: Int
         /// The field sits between `"` and `"`: backslash escapes are skipped.
         var isQuoted: Bool
+        /// An unquoted, unbracketed field whose values have no spaces (a status, a
+        /// user, an address): it never swallows a space or a bracket, so another
+        /// format's line (HAProxy, old ingress-nginx) cannot be bent to fit.
+        /// List kinds still take `a, b` and `a : b`.
+        var isToken: Bool
+        /// A token that may hold `[` `]` (IPv6 addresses).
+        var allowsBrackets: Bool
     }
 
     public let format: LogFormat
@@ -83,7 +90,15 @@ public final class RecordParser {
                 var before: [UInt8] = []
                 if index > 0, case let .literal(previous) = elements[index - 1] { before = previous }
                 let isQuoted = before.last == UInt8(ascii: "\"") && after.first == UInt8(ascii: "\"")
-                steps.append(Step(kind: field.kind, afterStart: pool.count, afterCount: after.count, isQuoted: isQuoted))
+                let isBracketed = before.last == UInt8(ascii: "[") && after.first == UInt8(ascii: "]")
+                let isToken = !isQuoted && !isBracketed && !field.mayHoldSpaces && !field.kind.mayHoldSpaces
+                let allowsBrackets: Bool
+                switch field.kind {
+                case .remoteAddr, .upstreamAddr, .host, .ignoredList: allowsBrackets = true
+                default: allowsBrackets = false
+                }
+                steps.append(Step(kind: field.kind, afterStart: pool.count, afterCount: after.count, isQuoted: isQuoted,
+                                  isToken: isToken, allowsBrackets: allowsBrackets))
                 pool += after
                 names.append(field.name)
                 layouts.append(field.timeLayout)
@@ -136,7 +151,7 @@ public final class RecordParser {
         if index == steps.count {
             if position == line.count { return true }
             if format.allowsTrailingText {
-                record.hasTrailingText = true
+                record.trailingStart = Int32(truncatingIfNeeded: position)
                 return true
             }
             noteFailure(step: index - 1, position: position, reason: .trailingText)
@@ -149,8 +164,11 @@ public final class RecordParser {
         if after.isEmpty {
             // Final field: takes the rest of the line (or one token when a preset allows trailing text).
             var end = n
-            if format.allowsTrailingText, !step.isQuoted, let space = find(UInt8(ascii: " "), line, position) {
-                end = space
+            if format.allowsTrailingText, !step.isQuoted {
+                end = tokenEnd(step, from: position, line)
+            } else if step.isToken, tokenEnd(step, from: position, line) < n {
+                noteFailure(step: index, position: tokenEnd(step, from: position, line), reason: .trailingText)
+                return false
             }
             guard store(index, step, position, end, line, &record) else { return false }
             return match(step: index + 1, from: end, line, &record)
@@ -159,8 +177,9 @@ public final class RecordParser {
         var candidate = position
         var attempts = 0
         let maxAttempts = step.isQuoted ? 16 : 4
+        let limit = step.isToken ? tokenEnd(step, from: position, line) : n
         while attempts < maxAttempts {
-            guard let end = nextCandidate(step, from: candidate, line) else {
+            guard let end = nextCandidate(step, from: candidate, line), end <= limit else {
                 // Only the first search explains the failure; running out of
                 // alternatives while backtracking says less than what failed first.
                 if attempts == 0 {
@@ -221,6 +240,36 @@ public final class RecordParser {
             i += 1
         }
         return nil
+    }
+
+    /// Where a token field starting at `from` must end at the latest: the first
+    /// space or tab (or bracket, for kinds that hold none) that does not continue a list.
+    @inline(__always)
+    private func tokenEnd(_ step: Step, from: Int, _ line: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = line.count
+        var i = from
+        while i < n {
+            let b = line[i]
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") {
+                if step.kind.isList && b == UInt8(ascii: " ") && continuesList(line, at: i) {
+                    i += 1
+                    continue
+                }
+                return i
+            }
+            if (b == UInt8(ascii: "[") || b == UInt8(ascii: "]")) && !step.allowsBrackets { return i }
+            i += 1
+        }
+        return n
+    }
+
+    /// The space at `i` belongs to a list value (`a, b`, `a : b`).
+    @inline(__always)
+    private func continuesList(_ line: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        if i > 0 && line[i - 1] == UInt8(ascii: ",") { return true }
+        if i + 2 < line.count && line[i + 1] == UInt8(ascii: ":") && line[i + 2] == UInt8(ascii: " ") { return true }
+        if i >= 2 && line[i - 1] == UInt8(ascii: ":") && line[i - 2] == UInt8(ascii: " ") { return true }
+        return false
     }
 
     /// `a, b` and `a : b` are one list value, not two fields.
@@ -329,6 +378,10 @@ public final class RecordParser {
             record.time = seconds
             record.utcOffset = timeCacheOffset
         case .query: break
+        case .upstreamStatus, .upstreamConnectTime, .upstreamHeaderTime, .upstreamResponseTime:
+            // Numbers, `-`, and the list separators: anything else is another field.
+            guard isNumberList(line, start, end) else { return invalid(index, start, end) }
+            _ = record.setRange(step.kind, range)
         default:
             // Text fields; $request_uri wins over $uri when both are logged.
             _ = record.setRange(step.kind, range)
@@ -430,6 +483,9 @@ public final class RecordParser {
 
     public var failurePosition: Int { failure.position }
 
+    /// A line that fails at its first field (or the literal before it) has another shape.
+    public var lastFailureIsOtherShape: Bool { failure.step <= 0 && failure.reason != .emptyLine }
+
     /// Name of the field where the last parse failed.
     public var failedFieldName: String {
         failure.step >= 0 && failure.step < steps.count ? stepNames[failure.step] : "start of line"
@@ -480,18 +536,41 @@ private func isValidMethod(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
 func isAddressList(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
     guard end > start else { return false }
     var i = start
+    var elementStart = start
+    var inBrackets = false
     while i < end {
         let b = line[i]
         switch b {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "-"),
-             UInt8(ascii: "_"), UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "%"):
+             UInt8(ascii: "_"), UInt8(ascii: "%"):
             break
+        case UInt8(ascii: "["):
+            // `[v6]` or `[v6]:port`: a bracket opens only an element.
+            guard i == elementStart, !inBrackets else { return false }
+            inBrackets = true
+        case UInt8(ascii: "]"):
+            guard inBrackets else { return false }
+            inBrackets = false
         case UInt8(ascii: ","):
             if i + 1 < end && line[i + 1] == UInt8(ascii: " ") { i += 1 }
+            elementStart = i + 1
         default:
             return false
         }
         i += 1
+    }
+    return !inBrackets
+}
+
+/// Digits, `.`, `-` and the separators of an nginx list (`502, 200`, `0.001 : 0.030`).
+@inline(__always)
+func isNumberList(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    guard end > start else { return false }
+    for i in start..<end {
+        switch line[i] {
+        case 0x30...0x39, UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: ","), UInt8(ascii: " "), UInt8(ascii: ":"): break
+        default: return false
+        }
     }
     return true
 }

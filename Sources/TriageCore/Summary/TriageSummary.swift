@@ -23,6 +23,24 @@ public struct TriageSummary: Sendable {
         public var error: String?
         public var hasUpstreamFields: Bool
         public var hasRequestID: Bool
+        /// Lines of another shape than the input's format (error-log lines, other output), not requests.
+        public var otherLines: Int = 0
+        /// Records read with text left after the format's last field (a preset's unread fields).
+        public var trailingTextLines: Int = 0
+        /// Fields at the end of the lines that were matched but not understood, or left unread: a sentence.
+        public var unreadFields: String?
+        /// The `--log-format` that reads the whole line (with placeholders for what is not understood).
+        public var suggestedLogFormat: String?
+        /// The servers that write this input's format (hints speak their configuration).
+        public var servers: [LogServer] = []
+    }
+
+    /// Lines that were not of their input's format, grouped by what they are.
+    public struct OtherLines: Sendable {
+        public var reason: String
+        public var count: Int
+        /// The first such line (its reason says where the format failed on it).
+        public var example: MalformedExample
     }
 
     public struct Route: Sendable {
@@ -242,6 +260,9 @@ public struct TriageSummary: Sendable {
     public var requests = 0
     public var serverErrors = 0
     public var malformedLines = 0
+    /// Lines of another shape than their input's format: counted, not requests.
+    public var otherLines = 0
+    public var otherByReason: [OtherLines] = []
     public var statusCounts: [(status: Int, count: Int)] = []
     public var classes = ClassCounts()
     public var classDetails: [ClassDetail] = []

@@ -1,0 +1,59 @@
+/// Names the shape of a line that is not of its input's format: an nginx
+/// error line between access lines, a container's start-up output, a JSON
+/// event in a text log. Such lines are counted as "other lines" with this
+/// reason, apart from malformed lines (lines of the format with a bad field).
+///
+/// The table is tried in order, on failing lines only; a dialect that knows
+/// the other lines of its stream (a router's app output) adds a row.
+public enum OtherLine {
+    public struct Shape: Sendable {
+        public var reason: String
+        public var matches: @Sendable (UnsafeBufferPointer<UInt8>) -> Bool
+        public init(reason: String, matches: @escaping @Sendable (UnsafeBufferPointer<UInt8>) -> Bool) {
+            self.reason = reason
+            self.matches = matches
+        }
+    }
+
+    public static let shapes: [Shape] = [
+        // 2026/11/20 10:00:00 [error] 123#123: *45 …
+        Shape(reason: "nginx error-log line") { line in
+            line.count > 21 && isDigits(line, 0, 4) && line[4] == UInt8(ascii: "/") && isDigits(line, 5, 2)
+                && line[7] == UInt8(ascii: "/") && isDigits(line, 8, 2) && line[10] == UInt8(ascii: " ")
+                && line[19] == UInt8(ascii: " ") && line[20] == UInt8(ascii: "[")
+        },
+        // [Sun Dec 04 04:47:44 2005] [error] …  /  [Wed Oct 11 14:32:52.123456 2000] [core:error] …
+        Shape(reason: "Apache error-log line") { line in
+            line.count > 26 && line[0] == UInt8(ascii: "[") && line[4] == UInt8(ascii: " ")
+                && isLetters(line, 1, 3) && isLetters(line, 5, 3) && find(UInt8(ascii: "]"), line, 0).map { $0 > 20 } == true
+        },
+        Shape(reason: "JSON line") { line in
+            var i = 0
+            while i < line.count && (line[i] == UInt8(ascii: " ") || line[i] == UInt8(ascii: "\t")) { i += 1 }
+            return i < line.count && line[i] == UInt8(ascii: "{")
+        },
+    ]
+
+    /// Why `line` is not a record of `format`.
+    public static func reason(_ line: UnsafeBufferPointer<UInt8>, format: LogFormat) -> String {
+        for shape in shapes where shape.matches(line) {
+            if shape.reason == "JSON line" && format.dialect == .json {
+                return "JSON event without a status (not an access-log entry)"
+            }
+            return shape.reason
+        }
+        return "not a '\(format.name)' line"
+    }
+
+    private static func isDigits(_ line: UnsafeBufferPointer<UInt8>, _ at: Int, _ count: Int) -> Bool {
+        guard at + count <= line.count else { return false }
+        for i in at..<(at + count) where !(line[i] >= 0x30 && line[i] <= 0x39) { return false }
+        return true
+    }
+
+    private static func isLetters(_ line: UnsafeBufferPointer<UInt8>, _ at: Int, _ count: Int) -> Bool {
+        guard at + count <= line.count else { return false }
+        for i in at..<(at + count) where !((line[i] | 0x20) >= 0x61 && (line[i] | 0x20) <= 0x7A) { return false }
+        return true
+    }
+}

@@ -1,0 +1,169 @@
+import Testing
+@testable import TriageCore
+
+/// Fields after a preset's last one: read once from the sample, by key name or by shape.
+@Suite struct TailInferenceTests {
+    static let head = #"10.0.0.1 - - [20/Nov/2026:10:00:07 +0000] "GET /api/orders/1 HTTP/1.1" 200 2396 "-" "curl/8""#
+    static let head503 = #"10.0.0.2 - - [20/Nov/2026:10:00:08 +0000] "GET /api/orders/2 HTTP/1.1" 503 0 "-" "curl/8""#
+
+    func sample(_ lines: [String]) -> [[UInt8]] { lines.map { Array($0.utf8) } }
+
+    func detect(_ lines: [String]) throws -> FormatDetector.Result {
+        try FormatDetector.detect(sample(lines), path: "t")
+    }
+
+    /// Parses `line` with `format`; the text of a range.
+    func read(_ line: String, _ format: LogFormat) -> (record: AccessRecord, text: (FieldRange) -> String)? {
+        let r = parse(line, format)
+        return r.ok ? (r.record, r.text) : nil
+    }
+
+    @Test("a key=value tail is read by key name, in any order, quoted or not, lists included")
+    func keyValueTail() throws {
+        let lines = [
+            Self.head + " request_id=6b14c0a8e3f14d2b9e6f0a1b2c3d4e5f upstream_status=502, 200 request_time=0.100 upstream_addr=10.0.1.1:80, 10.0.1.2:80 upstream_response_time=0.050, 0.050",
+            Self.head503 + " request_id=6b14c0a8e3f14d2b9e6f0a1b2c3d4e50 upstream_status=- request_time=0.000 upstream_addr=- upstream_response_time=-",
+        ]
+        let result = try detect(lines)
+        #expect(result.format.name == "combined+tail")
+        #expect(result.format.hasUpstreamFields)
+        #expect(result.format.hasRequestID)
+        #expect(result.tail?.unknown.isEmpty == true)
+        let r = try #require(read(lines[0], result.format))
+        #expect(r.text(r.record.upstreamStatus) == "502, 200")
+        #expect(r.text(r.record.upstreamAddr) == "10.0.1.1:80, 10.0.1.2:80")
+        #expect(r.text(r.record.requestID) == "6b14c0a8e3f14d2b9e6f0a1b2c3d4e5f")
+        #expect(r.record.requestMicros == 100_000)
+        #expect(!r.record.hasTrailingText)
+    }
+
+    @Test("the short names (rt uct uht urt us ua rid) in another order than the upstream preset")
+    func shortNamesReordered() throws {
+        let lines = [Self.head + #" rid=6b14c0a8e3f14d2b9e6f0a1b2c3d4e5f us="200" ua="10.0.1.11:8080" rt=0.045 uct="0.000" urt="0.044""#]
+        let result = try detect(lines)
+        #expect(result.format.name == "combined+tail")
+        let r = try #require(read(lines[0], result.format))
+        #expect(r.text(r.record.upstreamStatus) == "200")
+        #expect(r.text(r.record.upstreamConnectTime) == "0.000")
+        #expect(r.text(r.record.upstreamResponseTime) == "0.044")
+        #expect(r.record.requestMicros == 45_000)
+    }
+
+    @Test("NGINX Amplify main_ext: XFF, host, server name, upstream fields and cache status")
+    func amplifyMainExt() throws {
+        let line = Self.head + #" "1.2.3.4, 5.6.7.8" "shop.example.com" sn="shop.example.com" rt=0.045 ua="10.0.1.11:8080" us="502" ut="0.044" ul="150" cs=MISS"#
+        let result = try detect([line])
+        #expect(result.format.name == "main+tail")
+        #expect(result.tail?.unknown.isEmpty == true)
+        let r = try #require(read(line, result.format))
+        #expect(r.text(r.record.host) == "shop.example.com")
+        #expect(r.text(r.record.upstreamStatus) == "502")
+        #expect(r.text(r.record.upstreamAddr) == "10.0.1.11:8080")
+    }
+
+    @Test("Apache combined + %D + %{X-Request-ID}i is read by shape and spelled in Apache's syntax")
+    func apacheMicrosAndRequestID() throws {
+        let lines = [
+            Self.head + " 37159 29b09826-f8b3-445c-ac5d-b4974654b0cb",
+            Self.head503 + " 230203 5eb6ee26-f8b6-4c2c-bffe-498bab4303db",
+        ]
+        let result = try detect(lines)
+        #expect(result.format.dialect == .apache)
+        #expect(result.format.definition.hasSuffix(#"%D %{X-Request-ID}i"#))
+        #expect(result.format.servers.contains(.apache))
+        #expect(!result.format.servers.contains(.nginx))
+        let r = try #require(read(lines[0], result.format))
+        #expect(r.record.requestMicros == 37159)
+        #expect(r.text(r.record.requestID) == "29b09826-f8b3-445c-ac5d-b4974654b0cb")
+    }
+
+    @Test("an integer that is mostly 0 is %T (whole seconds), not %D")
+    func wholeSeconds() throws {
+        let lines = (0..<8).map { Self.head + " \($0 == 3 ? 2 : 0)" }
+        let result = try detect(lines)
+        #expect(result.format.definition.hasSuffix(" %T"))
+        #expect(read(lines[3], result.format)?.record.requestMicros == 2_000_000)
+    }
+
+    @Test("a decimal after combined is the request time; a 32-hex token the request ID")
+    func decimalAndHex() throws {
+        let line = Self.head + " 0.123 0123456789abcdef0123456789abcdef"
+        let result = try detect([line])
+        #expect(result.format.dialect == .nginx)
+        let r = try #require(read(line, result.format))
+        #expect(r.record.requestMicros == 123_000)
+        #expect(r.text(r.record.requestID) == "0123456789abcdef0123456789abcdef")
+    }
+
+    @Test("a positional field with no known meaning is read as a placeholder and reported with the --log-format to fill in")
+    func unknownPositional() throws {
+        let line = Self.head + " 0.123 blue"
+        let result = try detect([line])
+        let tail = try #require(result.tail)
+        #expect(tail.unknown.map(\.name) == ["$field2"])
+        #expect(tail.unknown.first?.example == "blue")
+        #expect(tail.suggestion?.hasSuffix("$request_time $field2") == true)
+        #expect(read(line, result.format)?.record.hasTrailingText == false)
+    }
+
+    @Test("the inferred format runs the shared field program, and its definition compiles to the same format")
+    func sameProgram() throws {
+        let line = Self.head + #" rt=0.045 us="200" rid=6b14c0a8e3f14d2b9e6f0a1b2c3d4e5f"#
+        let result = try detect([line])
+        #expect(result.candidate.makeDecoder() is RecordParser)
+        let suggestion = try #require(result.tail?.suggestion)
+        let again = try LogFormat.parse(specification: suggestion)
+        #expect(again.elements == result.format.elements)
+    }
+}
+
+/// Detection never bends another format's line to fit, and reads files that mix shapes.
+@Suite struct DetectionHonestyTests {
+    func sample(_ lines: [String]) -> [[UInt8]] { lines.map { Array($0.utf8) } }
+
+    static let haproxy = [
+        #"10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 {1wt.eu} {} "GET /index.html HTTP/1.1""#,
+        #"Feb  6 12:14:14 localhost haproxy[14389]: 10.0.1.2:33317 [06/Feb/2009:12:14:14.655] http-in static/srv1 10/0/30/69/109 503 2750 - - SC-- 1/1/1/1/0 0/0 {1wt.eu} {} "GET /index.html HTTP/1.1""#,
+    ]
+    static let oldIngress = #"10.0.0.1 - [10.0.0.1] - - [20/Nov/2026:10:00:07 +0000] "GET /a HTTP/1.1" 502 150 "-" "curl/8" 345 0.045 [default-web-80] 10.0.1.11:8080, 10.0.1.12:8080 0, 150 0.001, 0.044 502, 502 6b14c0a8e3f14d2b9e6f0a1b2c3d4e5e"#
+
+    @Test("HAProxy httplog lines are never read as vhost_combined (a token field never takes spaces or brackets)")
+    func haproxyIsNotVhostCombined() {
+        for line in Self.haproxy {
+            #expect(!parse(line, preset("vhost_combined")).ok, "\(line)")
+            #expect(!parse(line, preset("common")).ok, "\(line)")
+            let name = (try? FormatDetector.detect(sample([line]), path: "t"))?.format.name
+            #expect(name != "vhost_combined" && name != "common")
+        }
+    }
+
+    @Test("the old ingress-nginx default (- [$the_real_ip] -) is read as itself, never as common")
+    func oldIngress() throws {
+        #expect(!parse(Self.oldIngress, preset("common")).ok)
+        let result = try FormatDetector.detect(sample([Self.oldIngress]), path: "t")
+        #expect(result.format.name.hasPrefix("upstreaminfo-0.24"))
+        let r = parse(Self.oldIngress, result.format)
+        #expect(r.ok)
+        #expect(r.text(r.record.upstreamStatus) == "502, 502")
+        #expect(r.text(r.record.requestID) == "6b14c0a8e3f14d2b9e6f0a1b2c3d4e5e")
+        let withAlternative = Self.oldIngress.replacingOccurrences(of: "[default-web-80]", with: "[default-web-80] []")
+        #expect(try FormatDetector.detect(sample([withAlternative]), path: "t").format.name.hasPrefix("upstreaminfo-0.25"))
+    }
+
+    @Test("a file mostly of other lines is still read when three sample lines fit")
+    func mixedShapes() throws {
+        let access = #"10.0.0.1 - - [20/Nov/2026:10:00:07 +0000] "GET / HTTP/1.1" 502 150 "-" "curl/8""#
+        let other = "2026/11/20 10:00:07 [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream"
+        let lines = [other, other, access, other, other, access, other, other, access]
+        #expect(try FormatDetector.detect(sample(lines), path: "t").format.name == "combined")
+        #expect(throws: TriageError.self) { try FormatDetector.detect(sample([other, other, access, other]), path: "t") }
+    }
+
+    @Test("a given format that fits one sample line reads the file")
+    func givenFormatFitsSome() throws {
+        let format = try LogFormat.nginx(#"$remote_addr [$time_local] $status"#)
+        let lines = ["noise", "10.0.0.1 [20/Nov/2026:10:00:07 +0000] 502", "noise", "noise"]
+        let result = try FormatDetector.detect(sample(lines), candidates: [format], path: "t", isGiven: true)
+        #expect(result.matched == 1)
+    }
+}
