@@ -9,6 +9,8 @@ struct CorpusTests {
         var format: String
         var records: Int
         var malformed: Int
+        /// Lines of another shape (error-log lines, start-up output, a server's own events).
+        var other = 0
         var statuses: [String: Int]
         var classes: [String: Int]
         var testDescription: String { file }
@@ -35,16 +37,16 @@ struct CorpusTests {
         // JSON access logs: Caddy v2 (2021 and 2024-26 forms), with a docker compose prefix and
         // the server's own events mixed in (35 lines without a status), Traefik v1/v2, Envoy/Istio.
         .init(file: "lnav/logfile_caddy_log.1", format: "caddy", records: 4, malformed: 0, statuses: ["200": 4], classes: [:]),
-        .init(file: "lnav/logfile_caddy_log.0", format: "caddy", records: 4, malformed: 35, statuses: ["304": 3], classes: [:]),
+        .init(file: "lnav/logfile_caddy_log.0", format: "caddy", records: 4, malformed: 0, other: 35, statuses: ["304": 3], classes: [:]),
         .init(file: "github-snippets/caddy-json-access.log", format: "caddy", records: 6, malformed: 0,
               statuses: ["404": 2, "308": 1], classes: [:]),
         .init(file: "elastic-integrations-fixtures/traefik-json-access.log", format: "traefik", records: 7, malformed: 0,
               statuses: ["404": 3], classes: [:]),
         .init(file: "elastic-integrations-fixtures/istio-envoy-json-access.log", format: "envoy", records: 3, malformed: 0,
               statuses: ["400": 1], classes: [:]),
-        // docker logs: 7 lines of entrypoint text are truly not access lines; the 2 Apache error-log
-        // lines among them are read as an error log (ErrorLogCorpusTests), not counted malformed.
-        .init(file: "github-snippets/apache-docker-nextcloud-stdout.log", format: "combined", records: 15, malformed: 7,
+        // docker logs: 7 lines of entrypoint text are truly not access lines (other lines); the 2 Apache
+        // error-log lines among them are read as an error log (ErrorLogCorpusTests).
+        .init(file: "github-snippets/apache-docker-nextcloud-stdout.log", format: "combined", records: 15, malformed: 0, other: 7,
               statuses: ["500": 3], classes: ["origin_error": 3]),
     ]
 
@@ -58,6 +60,7 @@ struct CorpusTests {
         #expect(input["format"] as? String == expected.format)
         #expect(input.int("records") == expected.records)
         #expect(input.int("malformed") == expected.malformed)
+        #expect(input.int("other_lines") == expected.other)
         let statuses = report.object("status_counts")
         for (status, count) in expected.statuses { #expect(statuses.int(status) == count, "status \(status)") }
         let classes = report.object("classes")

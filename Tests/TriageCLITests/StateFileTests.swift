@@ -37,7 +37,7 @@ import Testing
         let second = try run(["access.log"])
         #expect(second.requests == 3)
         #expect(second.report.object("totals").int("server_errors") == 3)
-        #expect(second.report.object("malformed").list("examples").first?.int("line") == 14)
+        #expect(second.report.object("other_lines").list("by_reason").first?.object("example").int("line") == 14)
         #expect(try run(["access.log"]).requests == 0)
     }
 

@@ -88,9 +88,8 @@ final class LineProcessor {
         } else if isInOpenErrorEntry {
             errorLogLines += 1
             if ErrorLogLine.find(Self.clientMarker, in: bytes, from: 0) != nil { isInOpenErrorEntry = false }
-        } else if parser.lastFailureIsOtherShape {
+        } else if let reason = parser.otherShapeReason(bytes) {
             other += 1
-            let reason = OtherLine.reason(bytes, format: parser.format)
             if let entry = otherReasons[reason] {
                 otherReasons[reason] = (entry.count + 1, entry.example)
             } else {

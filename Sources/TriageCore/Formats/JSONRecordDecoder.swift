@@ -34,10 +34,10 @@ final class JSONRecordDecoder: LineDecoder {
     var failurePosition: Int { failureColumn }
 
     /// A text line in a JSON log, or a JSON event without a status (a server's own message).
-    var lastFailureIsOtherShape: Bool {
+    func otherShapeReason(_ line: UnsafeBufferPointer<UInt8>) -> String? {
         switch failure {
-        case .noObject, .noStatus: return true
-        default: return false
+        case .noObject, .noStatus: return OtherLine.reason(line, format: format)
+        default: return nil
         }
     }
 

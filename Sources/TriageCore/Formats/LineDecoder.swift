@@ -15,9 +15,9 @@ public protocol LineDecoder: AnyObject {
     var failedFieldName: String { get }
     /// Byte column where the last parse failed (how far a candidate format got).
     var failurePosition: Int { get }
-    /// True when the last failed line is not of this format at all (it failed at
-    /// its start: another log's line), rather than a line of it with a bad field.
-    var lastFailureIsOtherShape: Bool { get }
+    /// For the last failed `line`: why it is not of this format at all (another log's
+    /// line, see ``OtherLine``), or nil when it is a line of the format with a bad field.
+    func otherShapeReason(_ line: UnsafeBufferPointer<UInt8>) -> String?
 }
 
 extension RecordParser: LineDecoder {}

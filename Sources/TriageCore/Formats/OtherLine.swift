@@ -36,13 +36,18 @@ public enum OtherLine {
 
     /// Why `line` is not a record of `format`.
     public static func reason(_ line: UnsafeBufferPointer<UInt8>, format: LogFormat) -> String {
+        knownShape(line, format: format) ?? "not a line of format '\(format.name)'"
+    }
+
+    /// The shape of `line` when it is one this table knows, or nil.
+    public static func knownShape(_ line: UnsafeBufferPointer<UInt8>, format: LogFormat) -> String? {
         for shape in shapes where shape.matches(line) {
             if shape.reason == "JSON line" && format.dialect == .json {
                 return "JSON event without a status (not an access-log entry)"
             }
             return shape.reason
         }
-        return "not a '\(format.name)' line"
+        return nil
     }
 
     private static func isDigits(_ line: UnsafeBufferPointer<UInt8>, _ at: Int, _ count: Int) -> Bool {

@@ -167,8 +167,8 @@ public final class RecordParser {
             if format.allowsTrailingText, !step.isQuoted {
                 end = tokenEnd(step, from: position, line)
             } else if step.isToken, tokenEnd(step, from: position, line) < n {
-                noteFailure(step: index, position: tokenEnd(step, from: position, line), reason: .trailingText)
-                return false
+                // A token cannot take the rest of a line that has more fields.
+                return invalid(index, position, n)
             }
             guard store(index, step, position, end, line, &record) else { return false }
             return match(step: index + 1, from: end, line, &record)
@@ -483,8 +483,16 @@ public final class RecordParser {
 
     public var failurePosition: Int { failure.position }
 
-    /// A line that fails at its first field (or the literal before it) has another shape.
-    public var lastFailureIsOtherShape: Bool { failure.step <= 0 && failure.reason != .emptyLine }
+    /// A line that fails before its first field, or on the literal after it, has another
+    /// shape; one whose first value is wrong has another shape when ``OtherLine`` knows it
+    /// (an error-log line), and is a malformed line of the format otherwise.
+    public func otherShapeReason(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+        guard failure.step <= 0, failure.reason != .emptyLine else { return nil }
+        if failure.step == 0 && failure.reason == .invalidValue {
+            return OtherLine.knownShape(line, format: format)
+        }
+        return OtherLine.reason(line, format: format)
+    }
 
     /// Name of the field where the last parse failed.
     public var failedFieldName: String {
@@ -542,7 +550,8 @@ func isAddressList(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
         let b = line[i]
         switch b {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "-"),
-             UInt8(ascii: "_"), UInt8(ascii: "%"):
+             UInt8(ascii: "_"), UInt8(ascii: "%"), UInt8(ascii: "*"):
+            // `*`: addresses masked by the one who shared the log (`162.***.***.45`).
             break
         case UInt8(ascii: "["):
             // `[v6]` or `[v6]:port`: a bracket opens only an element.

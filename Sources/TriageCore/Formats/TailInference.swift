@@ -61,12 +61,29 @@ public enum TailInference {
             first[i].key == nil && shapes(rows.map { $0[i].value }).isSubset(of: [.decimal, .integer]) &&
                 shapes(rows.map { $0[i].value }).contains(.decimal)
         }
+        let isDecimalColumn = (0..<first.count).map { i in
+            first[i].key == nil && shapes(rows.map { $0[i].value }).isSubset(of: [.decimal, .integer])
+                && shapes(rows.map { $0[i].value }).contains(.decimal)
+        }
         for index in 0..<first.count {
             let token = first[index]
             let values = rows.map { $0[index].value }
             var column = Column(token: token, nginx: nil, apache: nil, meaning: "")
             if let key = token.key {
                 column.assignKey(key, values: values, taken: &taken)
+            } else if index + 1 < first.count, isDecimalColumn[index + 1], !sawTime, token.quote == .none,
+                      shapes(values).isSubset(of: [.integer, .status]), !shapes(values).isEmpty {
+                // `$request_length $request_time`: ingress-nginx's order, and many custom formats'.
+                column.nginx = "$request_length"
+                column.meaning = "request length (by shape, before the request time)"
+            } else if base.has(.bytesSent), !base.has(.userAgent), index >= first.count - 2, first.count >= 2,
+                      first[first.count - 2].quote == .double, first[first.count - 1].quote == .double,
+                      first[first.count - 2].key == nil, first[first.count - 1].key == nil {
+                // `common` + … + "referer" "user agent": the pair combined adds, after other fields.
+                let isReferer = index == first.count - 2
+                column.nginx = isReferer ? "$http_referer" : "$http_user_agent"
+                column.apache = isReferer ? "%{Referer}i" : "%{User-Agent}i"
+                column.meaning = isReferer ? "referer (by place)" : "user agent (by place)"
             } else {
                 column.assignShape(values: values, index: index, sawTime: &sawTime, sawUpstreamTime: &sawUpstreamTime,
                                    hasDecimal: hasDecimal, taken: &taken)
@@ -296,6 +313,10 @@ public enum TailInference {
                 set("$upstream_status", nil, "upstream status (by shape)", .upstreamStatus)
             } else if s == [.hostPort], !taken.contains(.upstreamAddr) {
                 set("$upstream_addr", nil, "upstream address (by shape)", .upstreamAddr)
+            } else if s.isSubset(of: [.integer, .status]), !isList, values.count >= 16,
+                      Set(values).count <= 8, values.allSatisfy({ (Int($0) ?? 70000) < 65536 }) {
+                // Few distinct small numbers over many lines: a port ($server_port), not a duration.
+                set("$server_port", "%p", "server port (by shape)", .ignored)
             } else if s.isSubset(of: [.integer, .status]), !isList, !sawTime, !hasDecimal {
                 sawTime = true
                 let numbers = values.compactMap { Int($0) }

@@ -14,7 +14,8 @@ import Testing
 
     @Test("bad lines are counted with line number and reason; the rest is still analysed", arguments: [1, 9, 4096])
     func malformedCounted(chunk: Int) throws {
-        let text = [Self.ok, "garbage that is not a log line", Self.fail, "", Self.ok].joined(separator: "\n") + "\n"
+        let bad = #"203.0.113.9 - - [21/Nov/2026:10:00:30 +0000] "GET / HTTP/1.1" abc 5 "-" "ua""#
+        let text = [Self.ok, bad, Self.fail, "", Self.ok].joined(separator: "\n") + "\n"
         let outcome = try analyze(text, chunk: chunk)
         let s = outcome.summary
         #expect(s.requests == 3)
@@ -26,6 +27,20 @@ import Testing
         #expect(s.classes[.originError] == 1)
         #expect(s.classDetails[0].statusOnly == 1)
         #expect(outcome.errors.isEmpty)
+    }
+
+    @Test("lines of another shape are other lines with a reason: neither requests nor malformed")
+    func otherLines() throws {
+        let text = [Self.ok, "2026/11/21 10:00:30 [error] 7#7: *1 connect() failed (111: Connection refused)", Self.fail,
+                    "Starting the application", Self.ok, "Starting again"].joined(separator: "\n") + "\n"
+        let s = try analyze(text).summary
+        #expect(s.requests == 3)
+        #expect(s.malformedLines == 0)
+        #expect(s.otherLines == 3)
+        #expect(s.inputs.first?.otherLines == 3)
+        #expect(s.otherByReason.map(\.reason) == ["not a line of format 'combined'", "nginx error-log line"])
+        #expect(s.otherByReason.map(\.count) == [2, 1])
+        #expect(s.otherByReason.first?.example.line == 4)
     }
 
     @Test("a cut-off last line without newline is malformed and says so")

@@ -13,7 +13,9 @@ import Glibc
             let status = i % 97 == 0 ? 502 : (minute >= 40 && minute < 55 && i % 5 == 0 ? 500 : 200)
             let us = status == 502 ? "502, 502" : "\(status)"
             lines.append(#"10.1.\#(i % 50).\#(i % 200) - - [20/Nov/2026:10:\#(pad(minute % 60)):\#(pad(i % 60)) +0000] "GET /api/orders/\#(i) HTTP/1.1" \#(status) 5 "-" "ua" rt=0.1 uct="0.0" uht="0.1" urt="0.1" us="\#(us)" ua="10.0.0.\#(i % 3):80" rid=r\#(i)"#)
-            if i % 701 == 0 { lines.append("garbage line \(i)") }
+            // A damaged line of the format (malformed), and another log's line (an other line).
+            if i % 701 == 0 { lines.append(#"10.1.0.1 - - [20/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" abc 5 "-" "ua" line \#(i)"#) }
+            if i % 1009 == 0 { lines.append("2026/11/20 10:00:00 [error] 7#7: *\(i) connect() failed") }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -46,6 +48,7 @@ import Glibc
         #expect(many.requests == one.requests && many.lines == one.lines)
         #expect(many.classes == one.classes)
         #expect(many.malformedExamples.map(\.line) == one.malformedExamples.map(\.line))
+        #expect(many.otherLines == one.otherLines && many.otherByReason.map(\.example.line) == one.otherByReason.map(\.example.line))
         #expect(many.routes.map(\.sampleRequestIDs) == one.routes.map(\.sampleRequestIDs))
         #expect(many.upstreams.map { "\($0.address) \($0.requests) \($0.failures)" } == one.upstreams.map { "\($0.address) \($0.requests) \($0.failures)" })
         #expect(many.timeline.map(\.serverErrors) == one.timeline.map(\.serverErrors))
@@ -59,8 +62,13 @@ import Glibc
     @Test("malformed line numbers are absolute across chunks")
     func lineNumbers() throws {
         let (s, _) = try report(threads: 4)
-        // Lines "garbage line i" follow request i, for i multiple of 701: line number = i + 2 + (earlier garbage lines).
-        let expected = stride(from: 0, to: 6000, by: 701).enumerated().map { index, i in i + 2 + index }
+        // A malformed line follows request i for i multiple of 701, an error-log line for i multiple of 1009:
+        // line number = i + 2 + (inserted lines before it).
+        let inserted = { (i: Int) in (0..<i).filter { $0 % 701 == 0 }.count + (0..<i).filter { $0 % 1009 == 0 }.count }
+        let expected = stride(from: 0, to: 6000, by: 701).map { i in i + 2 + inserted(i) }
         #expect(s.malformedExamples.map(\.line) == expected)
+        #expect(s.otherLines == 6)
+        #expect(s.otherByReason.map(\.reason) == ["nginx error-log line"])
+        #expect(s.otherByReason.first?.example.line == 3)
     }
 }
