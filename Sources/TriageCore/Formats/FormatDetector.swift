@@ -71,14 +71,22 @@ public enum FormatDetector {
             throw TriageError.noFormatFits(path: path, explanation: "the input has no lines to detect a format from")
         }
         var scores = candidates.map { score($0, lines) }
+        func isEnough(_ s: Score) -> Bool {
+            isGiven ? s.matched > 0 : s.matched > 0 && ((s.matched + s.otherEvents) * 2 >= lines.count || s.matched >= 3)
+        }
         guard var bestIndex = scores.indices.max(by: { isWorse(scores[$0], than: scores[$1]) }) else {
             throw TriageError.noFormatFits(path: path, explanation: "no candidate formats")
         }
+        if !isEnough(scores[bestIndex]) && !isGiven {
+            // A preset behind one leading field ($server_addr, a vhost, an X-Forwarded-For list).
+            let prefixed = prefixedPresets(lines).map { score($0, lines) }
+            if let p = prefixed.indices.max(by: { isWorse(prefixed[$0], than: prefixed[$1]) }), isEnough(prefixed[p]) {
+                scores.append(prefixed[p])
+                bestIndex = scores.count - 1
+            }
+        }
         let best = scores[bestIndex]
-        let enough = isGiven
-            ? best.matched > 0
-            : best.matched > 0 && ((best.matched + best.otherEvents) * 2 >= lines.count || best.matched >= 3)
-        guard enough else { throw noFit(scores, firstLine: firstLine, count: lines.count, path: path) }
+        guard isEnough(best) else { throw noFit(scores, firstLine: firstLine, count: lines.count, path: path) }
 
         var tail: TailInference.Outcome?
         if best.trailing > 0, best.candidate.format.dialect == .nginx || best.candidate.format.dialect == .apache {
@@ -115,6 +123,48 @@ public enum FormatDetector {
             reason += (reason.isEmpty ? "" : "; ") + "the fields after '\(best.candidate.format.name)' read as \(tail.summary)"
         }
         return Result(candidate: winner.candidate, matched: winner.matched, sampled: lines.count, reason: reason, tail: tail)
+    }
+
+    // MARK: - A leading field
+
+    /// `combined`, `main` and `common` behind one leading field whose shape names it over the
+    /// sample: addresses or nothing (`$server_addr`), host names (`$host`), a quoted list of
+    /// addresses (`"$http_x_forwarded_for"`). Tried only when no candidate fits.
+    static func prefixedPresets(_ lines: [[UInt8]]) -> [FormatCandidate] {
+        var values: [String] = []
+        var quoted = 0
+        for line in lines {
+            if line.first == UInt8(ascii: "\"") {
+                guard let close = line.dropFirst().firstIndex(of: UInt8(ascii: "\"")) else { return [] }
+                values.append(String(decoding: line[1..<close], as: UTF8.self))
+                quoted += 1
+            } else {
+                let end = line.firstIndex(of: UInt8(ascii: " ")) ?? line.count
+                values.append(String(decoding: line[0..<end], as: UTF8.self))
+            }
+        }
+        guard quoted == 0 || quoted == lines.count else { return [] }
+        let shapes = TailInference.shapes(values)
+        let field: String
+        var servers: [LogServer]? = [.nginx]
+        if quoted > 0 {
+            guard shapes.isSubset(of: [.ip]) else { return [] }
+            field = #""$http_x_forwarded_for""#
+        } else if shapes.isSubset(of: [.ip]) {
+            field = "$server_addr"
+        } else if shapes.isSubset(of: [.ip, .hostName]) {
+            field = "$host"
+            servers = nil
+        } else {
+            return []
+        }
+        return ["combined", "main", "common"].compactMap { name in
+            guard let definition = TailInference.baseSpellings[name]?.nginx,
+                  var format = try? LogFormat.nginx(field + " " + definition, name: name + "+prefix", allowsTrailingText: true)
+            else { return nil }
+            format.servers = servers ?? (LogFormat.preset(named: name)?.servers ?? [.nginx])
+            return FormatCandidate(format)
+        }
     }
 
     // MARK: - Scoring

@@ -309,14 +309,14 @@ public enum TailInference {
             } else if s.isSubset(of: [.decimal, .integer]), s.contains(.decimal), !sawUpstreamTime {
                 sawUpstreamTime = true
                 set("$upstream_response_time", nil, "upstream response time (by shape)", .upstreamResponseTime)
-            } else if s == [.status], !taken.contains(.upstreamStatus) {
+            } else if s.isSubset(of: [.integer, .status]), !isList, isPortColumn(values) {
+                // Few distinct port numbers: a port ($server_port), not a duration nor a status.
+                set("$server_port", "%p", "server port (by shape)", .ignored)
+            } else if s == [.status], !taken.contains(.upstreamStatus),
+                      values.contains(where: { Self.commonStatuses.contains($0) }) || isList {
                 set("$upstream_status", nil, "upstream status (by shape)", .upstreamStatus)
             } else if s == [.hostPort], !taken.contains(.upstreamAddr) {
                 set("$upstream_addr", nil, "upstream address (by shape)", .upstreamAddr)
-            } else if s.isSubset(of: [.integer, .status]), !isList, values.count >= 16,
-                      Set(values).count <= 8, values.allSatisfy({ (Int($0) ?? 70000) < 65536 }) {
-                // Few distinct small numbers over many lines: a port ($server_port), not a duration.
-                set("$server_port", "%p", "server port (by shape)", .ignored)
             } else if s.isSubset(of: [.integer, .status]), !isList, !sawTime, !hasDecimal {
                 sawTime = true
                 let numbers = values.compactMap { Int($0) }
@@ -334,6 +334,16 @@ public enum TailInference {
                 apache = "%{field\(index + 1)}e"
                 meaning = "field \(index + 1) (not understood)"
             }
+        }
+
+        static let commonStatuses: Set<String> = ["200", "201", "204", "206", "301", "302", "304", "400", "401",
+                                                  "403", "404", "429", "499", "500", "502", "503", "504"]
+        static let wellKnownPorts: Set<String> = ["80", "443", "8080", "8443", "8000", "8888", "445", "22", "21", "25", "3389"]
+
+        /// Port numbers: few distinct values below 65536, over many lines or all well known.
+        private func isPortColumn(_ values: [String]) -> Bool {
+            guard values.allSatisfy({ (Int($0) ?? 70000) < 65536 }), Set(values).count <= 8 else { return false }
+            return values.count >= 16 || values.allSatisfy { Self.wellKnownPorts.contains($0) }
         }
 
         private func fits(_ kind: FieldKind, _ values: [String]) -> Bool {
