@@ -82,7 +82,7 @@ struct ErrorLogCorpusTests {
         let result = try CLI.run(["--format", "json", path])
         let report = try CLI.json(result.stdout)
         let input = report.list("inputs").first ?? [:]
-        #expect(input.int("records") + input.int("malformed") + input.int("error_log_lines") + input.int("blank") == input.int("lines"))
+        #expect(input.int("records") + input.int("malformed") + input.int("error_log_lines") + input.int("other_lines") + input.int("blank") == input.int("lines"))
         #expect(input.int("error_log_lines") == 2)
         #expect(report.object("error_log").list("inputs").first?["interleaved"] as? Bool == true)
     }
