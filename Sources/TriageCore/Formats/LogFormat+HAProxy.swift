@@ -111,7 +111,7 @@ extension LogFormat {
                 if !pendingCaptures {
                     // One field for every capture in a row; it ends where the next literal starts.
                     flushLiteral()
-                    elements.append(.field(FormatField(kind: .ignored, name: "%hr %hs (header captures)")))
+                    elements.append(.field(FormatField(kind: .ignored, name: "%hr %hs (header captures)", mayHoldSpaces: true)))
                     pendingCaptures = true
                 }
                 continue
@@ -121,7 +121,8 @@ extension LogFormat {
             }
             if quoted { literal.append("\"") }
             flushLiteral()
-            elements.append(.field(FormatField(kind: kind, name: written)))
+            // A sample fetch (`%[req.hdr(…)]`) is free text: it may hold spaces.
+            elements.append(.field(FormatField(kind: kind, name: written, mayHoldSpaces: written.hasPrefix("%["))))
             if quoted { literal.append("\"") }
         }
         flushLiteral()
