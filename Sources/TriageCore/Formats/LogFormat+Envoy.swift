@@ -99,7 +99,9 @@ extension LogFormat {
             }
             if !literal.isEmpty { elements.append(.literal(Array(literal.utf8))) }
             literal = ""
-            elements.append(.field(FormatField(kind: kind, name: written)))
+            // Headers are free text: they may hold spaces even unquoted.
+            let isHeader = ["REQ(", "RESP(", "TRAILER("].contains { command.hasPrefix($0) }
+            elements.append(.field(FormatField(kind: kind, name: written, mayHoldSpaces: isHeader)))
             i = j + 1
         }
         if !literal.isEmpty { elements.append(.literal(Array(literal.utf8))) }

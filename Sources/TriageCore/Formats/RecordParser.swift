@@ -166,8 +166,9 @@ public final class RecordParser {
             var end = n
             if format.allowsTrailingText, !step.isQuoted {
                 end = tokenEnd(step, from: position, line)
-            } else if step.isToken, tokenEnd(step, from: position, line) < n {
-                // A token cannot take the rest of a line that has more fields.
+            } else if step.isToken, step.kind != .ignored, tokenEnd(step, from: position, line) < n {
+                // A token cannot take the rest of a line that has more fields (an ignored last
+                // field, such as Istio's trailing operators, takes whatever is left).
                 return invalid(index, position, n)
             }
             guard store(index, step, position, end, line, &record) else { return false }
