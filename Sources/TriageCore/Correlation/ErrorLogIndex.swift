@@ -51,6 +51,9 @@ final class ErrorLogIndex: @unchecked Sendable {
     /// Entries not kept because the index was full.
     private(set) var untracked = 0
     private var occupancy: [UInt64] = []
+    /// One bit per client key (mod 2^16) of the kept lines: most requests in a busy second come
+    /// from clients no error line names, and are let go after hashing the client alone.
+    private var clientFilter = [UInt64](repeating: 0, count: 1 << 10)
     private var firstSecond: Int64 = .max
     private var lastSecond: Int64 = .min
 
@@ -81,6 +84,7 @@ final class ErrorLogIndex: @unchecked Sendable {
             requestKey = Self.requestKey(client: client, method: method, target: target, escapingLikeNginx: true)
         }
         let clientKey = client.count > 0 ? Self.clientKey(client) : 0
+        if clientKey != 0 { clientFilter[Int(clientKey >> 6) & 1023] |= 1 << (clientKey & 63) }
         var upstream: Int32 = -1
         if parsed.upstream.isPresent, let u = upstreamNames.index(of: parsed.upstream.bytes(in: line), make: { () }) {
             upstream = Int32(u)
@@ -128,6 +132,12 @@ final class ErrorLogIndex: @unchecked Sendable {
         let bit = wallTime - (firstSecond - tolerance)
         guard bit >= 0, bit < Int64(occupancy.count) * 64 else { return false }
         return occupancy[Int(bit >> 6)] & (1 << UInt64(bit & 63)) != 0
+    }
+
+    /// False when no kept line names this client (``clientKey(_:)``): its request need not be hashed.
+    @inline(__always)
+    func mayName(clientKey: UInt64) -> Bool {
+        clientFilter[Int(clientKey >> 6) & 1023] & (1 << (clientKey & 63)) != 0
     }
 
     /// Calls `body` with each entry (and its index) under `key`, newest first, that is within the

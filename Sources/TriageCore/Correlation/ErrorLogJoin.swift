@@ -71,7 +71,8 @@ final class ErrorLogJoin {
             }
         }
         let client = ErrorLogIndex.firstAddress(record.remoteAddr.bytes(in: line))
-        if client.count > 0 {
+        let clientKey = client.count > 0 ? ErrorLogIndex.clientKey(client) : 0
+        if clientKey != 0, index.mayName(clientKey: clientKey) {
             var method = record.method.bytes(in: line), target = record.target.bytes(in: line)
             if !record.method.isPresent, record.request.isPresent {
                 (method, target) = ErrorLogIndex.split(requestLine: record.request.bytes(in: line))
@@ -80,7 +81,7 @@ final class ErrorLogJoin {
                 index.forEach(key: ErrorLogIndex.requestKey(client: client, method: method, target: target), near: wall, consider)
             }
             if index.hasClientOnlyEntries {
-                index.forEach(key: ErrorLogIndex.clientKey(client), near: wall) { i, e in
+                index.forEach(key: clientKey, near: wall) { i, e in
                     if e.requestKey == 0 { consider(i, e) }
                 }
             }
