@@ -61,7 +61,7 @@ public struct AnalysisOptions: Sendable {
     public var errorLogs: [String] = []
     /// How far (seconds) an error-log line's time may be from its request's access-log time.
     public var errorTimeTolerance: Int64 = 2
-    /// Error-log lines with a cause kept for joining (56 bytes each); the rest are counted as untracked.
+    /// Error-log lines with a cause kept for joining (64 bytes each); the rest are counted as untracked.
     public var errorLogLimit = 500_000
     /// Recognise error logs among the inputs (an input whose first lines are error-log lines).
     public var detectsErrorLogs = true
@@ -159,6 +159,8 @@ public final class Analyzer {
     /// Analyses `paths` (`-` is standard input) and returns the outcome.
     public func run(paths: [String]) -> AnalysisOutcome {
         var ordered = RotatedSet.oldestFirst(paths)
+        // An input also given with --error-log is read once, as the error log it is.
+        ordered.removeAll { options.errorLogs.contains($0) }
         let (detected, interleaved) = options.detectsErrorLogs ? detectErrorLogs(ordered) : ([], [])
         ordered.removeAll { detected.contains($0) }
         interleavedPaths = Set(interleaved)

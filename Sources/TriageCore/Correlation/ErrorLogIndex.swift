@@ -6,7 +6,7 @@
 /// is `retried_ok`), and the class feeds every aggregate — routes, upstreams,
 /// the timeline, incidents and deploys — as the line is counted. An error log
 /// has one line per failure, not per request, and only lines with a cause of
-/// the table (``ErrorCause``) are kept, each as one ``Entry`` of 56 bytes, at
+/// the table (``ErrorCause``) are kept, each as one ``Entry`` of 64 bytes, at
 /// most ``limit`` (the rest are counted as `untracked`).
 ///
 /// Entries are found by three keys: client and request line (nginx writes both),
@@ -24,8 +24,11 @@ final class ErrorLogIndex: @unchecked Sendable {
         var requestKey: UInt64
         /// ``ErrorLogIndex/clientKey`` of the client, 0 without one.
         var clientKey: UInt64
-        /// Hash of the `host:` the error line names, 0 without one.
+        /// Hashes of the `host:` (the request's Host header) and `server:` (the matched
+        /// `server_name`) the error line names, 0 without one: an access log's host field may
+        /// hold either (`$host`, `$server_name`).
         var hostKey: UInt64
+        var serverKey: UInt64
         /// Index into ``upstreamNames``, -1 without an upstream.
         var upstream: Int32
         var cause: ErrorCause
@@ -90,8 +93,9 @@ final class ErrorLogIndex: @unchecked Sendable {
             upstream = Int32(u)
         }
         let hostKey = parsed.host.hasValue(in: line) ? ByteKeyTable<Void>.hash(parsed.host.bytes(in: line)) : 0
+        let serverKey = parsed.server.hasValue(in: line) ? ByteKeyTable<Void>.hash(parsed.server.bytes(in: line)) : 0
         var entry = Entry(wallTime: parsed.wallTime, requestKey: requestKey, clientKey: clientKey, hostKey: hostKey,
-                          upstream: upstream, cause: cause, input: input, line: Int32(clamping: number))
+                          serverKey: serverKey, upstream: upstream, cause: cause, input: input, line: Int32(clamping: number))
         let index = Int32(entries.count)
         let key = requestKey != 0 ? requestKey : clientKey
         if key != 0 {

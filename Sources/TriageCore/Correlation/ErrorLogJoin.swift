@@ -60,7 +60,8 @@ final class ErrorLogJoin {
         var bestTime = Int64.min
         let hostKey = record.host.hasValue(in: line) ? ByteKeyTable<Void>.hash(record.host.bytes(in: line)) : 0
         func consider(_ i: Int, _ e: ErrorLogIndex.Entry) {
-            if e.hostKey != 0 && hostKey != 0 && e.hostKey != hostKey { return }
+            // A different virtual host is a different request (when both logs name one).
+            if hostKey != 0 && (e.hostKey != 0 || e.serverKey != 0) && e.hostKey != hostKey && e.serverKey != hostKey { return }
             let score = Self.score(e.cause, status: status)
             guard score > 0 else { return }
             markMatched(i)

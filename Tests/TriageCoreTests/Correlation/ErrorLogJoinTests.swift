@@ -107,6 +107,19 @@ import Testing
         #expect(s.classes[.proxyError] == 1)
     }
 
+    @Test("the server joins: an access log's host field may be the Host header or the server_name; another virtual host does not join")
+    func server() throws {
+        var options = AnalysisOptions()
+        options.format = .fixed(try LogFormat.nginx(#"$host $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent"#))
+        let line = { (host: String) in #"\#(host) 203.0.113.9 - - [20/Nov/2026:13:30:02 +0100] "GET /api/x HTTP/1.1" 502 5"# }
+        let error = Self.error("13:30:01", "connect() failed (111: Connection refused) while connecting to upstream", request: "GET /api/x")
+        // The error line names server "shop" and host "shop": both a $host and a $server_name of "shop" join.
+        let same = try Self.run(access: [line("shop")], errors: [error], options: options)
+        #expect(same.errorLog?.explainedServerErrors == 1)
+        let other = try Self.run(access: [line("admin.example")], errors: [error], options: options)
+        #expect(other.errorLog?.explainedServerErrors == 0)
+    }
+
     @Test("the tolerance is a setting: 10 s joins what 2 s does not")
     func tolerance() throws {
         var options = AnalysisOptions()

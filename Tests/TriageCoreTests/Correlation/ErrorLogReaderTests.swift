@@ -59,6 +59,11 @@ import Testing
         #expect(ErrorLogReader.kind(of: [error, access]) == .interleaved)
     }
 
+    @Test("a kept line costs 64 bytes, as Docs/Correlation.md and Design.md say")
+    func entrySize() {
+        #expect(MemoryLayout<ErrorLogIndex.Entry>.stride == 64)
+    }
+
     @Test("the index keeps at most its limit and counts the rest as untracked")
     func bounded() {
         let index = ErrorLogIndex(limit: 2)
