@@ -17,7 +17,7 @@ nginx records after everything else with random streams of their own:
 import json
 import os
 
-from . import apache, deploys, errorlog, haproxy, nginx, payments, rails, story, truth
+from . import apache, deploys, errorlog, haproxy, nginx, nginx_kv, payments, rails, story, truth
 from .common import OUT, full_path, write
 from .readme import readme
 
@@ -32,6 +32,8 @@ def main():
     expected["nginx_error_log"] = errorlog.write_logs(records)
     # ---- the same nginx requests as HAProxy logs them (same classes: the ground truth is nginx's)
     expected["haproxy"] = haproxy.write_logs(records)
+    # ---- the same nginx requests with a key=value tail of other names and order (read without options)
+    expected["nginx_kv"] = nginx_kv.write_logs(records)
 
     # ---- application logs (after everything above, from streams of their own)
     rails_lines, rails_truth = rails.write_log(records)
@@ -44,7 +46,8 @@ def main():
     for path, _, _ in nginx.NGINX_FILES:
         sizes[path] = os.path.getsize(full_path(path))
     sizes[apache.APACHE_FILE] = os.path.getsize(full_path(apache.APACHE_FILE))
-    for path in (rails.RAILS_LOG, payments.PAYMENTS_LOG, errorlog.ERROR_LOG, errorlog.COMBINED_LOG, haproxy.HAPROXY_LOG):
+    for path in (rails.RAILS_LOG, payments.PAYMENTS_LOG, errorlog.ERROR_LOG, errorlog.COMBINED_LOG, haproxy.HAPROXY_LOG,
+                 nginx_kv.KV_LOG):
         sizes[path] = os.path.getsize(full_path(path))
     extra = dict(rails_truth, dashed_ids=pay_truth["dashed_ids"], silent_504=pay_truth["silent_504"],
                  payments_uncompressed=len(("\n".join(pay_lines) + "\n").encode("utf-8")))
@@ -55,6 +58,7 @@ def main():
     apache.check(apache_section)
     errorlog.check(expected["nginx_error_log"], records)
     haproxy.check(expected["haproxy"])
+    nginx_kv.check(expected["nginx_kv"])
     five = truth.server_errors_by_key(records)
     rails_stats, rails_explained = rails.check(five, rails_truth)
     pay_stats, pay_explained = payments.check(five)

@@ -35,6 +35,15 @@ found to be `retried_ok`. `expected.json` has it as `nginx_error_log`.
 state, `<NOSRV>` and the retry count say what the nginx upstream fields say,
 so `triage SampleLogs/haproxy/haproxy.log`, with no options, finds the same
 classes. `expected.json` has it as `haproxy`.
+
+`nginx-kv/access.log.gz` holds the same valid requests as an nginx whose
+`log_format` is `combined` followed by key=value fields of its own names and
+order (`request_id=… host=… request_time=… upstream_status=502, 200
+upstream_addr=… upstream_connect_time=… upstream_header_time=…
+upstream_response_time=… cache=…`, unquoted). No preset matches it:
+`triage SampleLogs/nginx-kv/access.log.gz`, with no options, reads the tail
+by key name and finds the classes, 5xx and request IDs of the nginx files.
+`expected.json` has it as `nginx_kv`.
 """
 
 APP_README = """## Application logs (`--app-log`)
