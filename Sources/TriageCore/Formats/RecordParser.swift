@@ -552,7 +552,7 @@ func isAddressList(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
         switch b {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, UInt8(ascii: "."), UInt8(ascii: ":"), UInt8(ascii: "-"),
              UInt8(ascii: "_"), UInt8(ascii: "%"), UInt8(ascii: "*"):
-            // `*`: addresses masked by the one who shared the log (`162.***.***.45`).
+            // `*`: addresses masked by the one who shared the log (`203.0.***.7`).
             break
         case UInt8(ascii: "["):
             // `[v6]` or `[v6]:port`: a bracket opens only an element.

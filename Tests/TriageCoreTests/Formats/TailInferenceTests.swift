@@ -117,6 +117,36 @@ import Testing
     }
 }
 
+/// A field before the preset, and tails read by place.
+@Suite struct PrefixAndPlaceTests {
+    func sample(_ lines: [String]) -> [[UInt8]] { lines.map { Array($0.utf8) } }
+
+    @Test("a leading $server_addr, empty on some lines, before combined; a port after it")
+    func leadingServerAddress() throws {
+        let lines = (0..<20).map { i in
+            (i % 3 == 0 ? "" : "192.0.2.10") + #" 198.51.100.\#(i) - - [20/Nov/2026:06:27:07 +0000] "GET / HTTP/1.1" 403 208 "-" "-" \#(i % 2 == 0 ? 80 : 443)"#
+        }
+        let result = try FormatDetector.detect(sample(lines), path: "t")
+        #expect(result.format.name == "combined+prefix+tail")
+        #expect(result.format.definition.hasPrefix("$server_addr $remote_addr"))
+        #expect(result.format.definition.hasSuffix(" $server_port"))
+        let r = parse(lines[0], result.format)
+        #expect(r.ok)
+        #expect(r.text(r.record.remoteAddr) == "198.51.100.0")
+        #expect(r.record.requestMicros == -1)
+    }
+
+    @Test("common + $request_length $request_time + referer and agent, with a masked client")
+    func lengthTimeThenRefererAgent() throws {
+        let line = #"203.0.***.7 - - [07/Jun/2026:11:02:16 +0430] "GET / HTTP/1.1" 400 166 0 0.250 "-" "curl/8""#
+        let result = try FormatDetector.detect(sample([line]), path: "t")
+        #expect(result.format.definition.hasSuffix(#"$body_bytes_sent $request_length $request_time "$http_referer" "$http_user_agent""#))
+        let r = parse(line, result.format)
+        #expect(r.record.requestMicros == 250_000)
+        #expect(r.text(r.record.userAgent) == "curl/8")
+    }
+}
+
 /// Detection never bends another format's line to fit, and reads files that mix shapes.
 @Suite struct DetectionHonestyTests {
     func sample(_ lines: [String]) -> [[UInt8]] { lines.map { Array($0.utf8) } }
