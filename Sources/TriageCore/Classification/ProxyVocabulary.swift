@@ -16,6 +16,9 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
     /// AWS ALB and classic ELB: the load balancer's status against the target's (`-`: no
     /// answer), and ALB's `error_reason`.
     case awsLoadBalancer
+    /// Traefik's CLF: only the client's status and the service URL (`-` when no
+    /// service was chosen); the origin's status is not in this format.
+    case traefikCLF
 
     /// One entry of a flag table: the signal a code sets, and where and why.
     public struct Entry: Sendable {
@@ -48,6 +51,7 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         let status = record.status
         guard hasUpstreamFields else { return FailureFacts(status: status, hasProxyEvidence: false) }
         if self == .awsLoadBalancer { return Self.loadBalancerFacts(record, line: line, attempts: attempts) }
+        if self == .traefikCLF { return Self.traefikFacts(record, line: line) }
         guard record.proxyFlags.isPresent else {
             return Self.attemptFacts(status: status, attempts: attempts, line: line)
         }
@@ -60,6 +64,8 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
             return Self.haproxyFacts(record, line: line)
         case .awsLoadBalancer:
             return Self.loadBalancerFacts(record, line: line, attempts: attempts)
+        case .traefikCLF:
+            return Self.traefikFacts(record, line: line)
         }
     }
 
@@ -119,6 +125,19 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
             // The upstream answered below 500 but the client got a 5xx: the proxy failed the response.
             facts.note(.localReply, cause: .upstreamAnsweredBelow500)
         }
+    }
+
+    // MARK: - Traefik CLF
+
+    /// A 5xx without a service (`"-"`) was made by Traefik itself; with one, the
+    /// CLF line cannot tell the origin's answer from Traefik's (no `OriginStatus`),
+    /// so the status decides alone, marked `status_only`.
+    static func traefikFacts(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>) -> FailureFacts {
+        if record.status >= 500 && record.status <= 599 && !record.upstreamAddr.hasValue(in: line) {
+            return FailureFacts(status: record.status, hasProxyEvidence: true, signals: .localReply,
+                                cause: .noUpstreamAttempted)
+        }
+        return FailureFacts(status: record.status, hasProxyEvidence: false)
     }
 
     // MARK: - Envoy

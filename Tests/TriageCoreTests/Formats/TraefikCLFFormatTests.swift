@@ -1,0 +1,36 @@
+import Testing
+@testable import TriageCore
+
+/// Traefik's CLF access log: combined plus request count, router, service URL and `Nms`.
+@Suite struct TraefikCLFFormatTests {
+    static let line = #"192.168.33.1 - - [02/Oct/2017:20:22:07 +0000] "GET /ui/favicons/favicon-16x16.png HTTP/1.1" 502 0 "http://example.com/login" "Mozilla/5.0 (X11; Linux x86_64)" 262 "Host-host-1" "http://172.19.0.3:5601" 2ms"#
+
+    @Test("the service URL and the Nms duration are read, and the line is Traefik's, not combined")
+    func parses() throws {
+        let format = try #require(LogFormat.preset(named: "traefik-clf"))
+        let r = parse(Self.line, format)
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.text(r.record.upstreamAddr) == "http://172.19.0.3:5601")
+        #expect(r.record.requestMicros == 2000)
+        #expect(try FormatDetector.detect([Array(Self.line.utf8)], path: "t").format.name == "traefik-clf")
+    }
+
+    @Test("5xx: by status alone with a service, proxy_error without one", arguments: [
+        ("\"http://172.19.0.3:5601\"", FailureClass.upstreamUnreachable, Confidence.statusOnly),
+        ("\"-\"", .proxyError, .upstreamFields),
+    ])
+    func classes(service: String, expected: FailureClass, confidence: Confidence) throws {
+        let format = try #require(LogFormat.preset(named: "traefik-clf"))
+        let text = Self.line.replacingOccurrences(of: "\"http://172.19.0.3:5601\"", with: service)
+        let bytes = Array(text.utf8)
+        let parser = format.makeDecoder()
+        var record = AccessRecord()
+        let decision: Classifier.Decision? = try bytes.withUnsafeBufferPointer { buffer in
+            try #require(parser.parse(buffer, into: &record))
+            return Classifier.decide(format.vocabulary.facts(record, line: buffer, attempts: UpstreamAttempts(record: record, line: buffer),
+                                                             hasUpstreamFields: true))
+        }
+        #expect(decision?.failureClass == expected)
+        #expect(decision?.confidence == confidence)
+    }
+}
