@@ -17,6 +17,8 @@ import Testing
         #expect(input["format"] as? String == "haproxy")
         #expect((input["format_source"] as? String)?.contains("read as UTC") == true)
         #expect(input.int("records") == truth.int("requests"))
+        #expect(input.int("other_lines") == truth.int("other_lines"))
+        #expect(input.int("malformed") == 0)
         let classes = report.object("classes").compactMapValues { ($0 as? NSNumber)?.intValue }
         let expected = truth.object("classes").compactMapValues { ($0 as? NSNumber)?.intValue }
         #expect(classes == expected)

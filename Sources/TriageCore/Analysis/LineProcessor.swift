@@ -88,12 +88,12 @@ final class LineProcessor {
         } else if isInOpenErrorEntry {
             errorLogLines += 1
             if ErrorLogLine.find(Self.clientMarker, in: bytes, from: 0) != nil { isInOpenErrorEntry = false }
-        } else if let reason = parser.otherShapeReason(bytes) {
+        } else if let reason = parser.otherShapeReason(payload) {
             other += 1
             if let entry = otherReasons[reason] {
                 otherReasons[reason] = (entry.count + 1, entry.example)
             } else {
-                otherReasons[reason] = (1, example(number, reason: parser.describeFailure(in: bytes), bytes))
+                otherReasons[reason] = (1, example(number, reason: parser.describeFailure(in: payload), bytes))
             }
         } else {
             // Columns count from the start of what the format read (inside any envelope).

@@ -34,6 +34,41 @@ public enum OtherLine {
         },
     ]
 
+    /// Lines a dialect's own stream carries besides requests, whatever field failed:
+    /// HAProxy's TCP-mode lines (three timers, a 2-character state: not HTTP) and its
+    /// own events (`Proxy www started.`, `SSL handshake failure`, `Server app/web1 is DOWN`).
+    public static func dialectShape(_ line: UnsafeBufferPointer<UInt8>, format: LogFormat) -> String? {
+        guard format.dialect == .haproxy else { return nil }
+        // client:port [date] frontend backend/server Tw/Tc/Tt bytes ts …: the fifth token has two slashes.
+        var token = 0, slashes = 0, i = 0
+        while i < line.count && token <= 4 {
+            let b = line[i]
+            if b == UInt8(ascii: " ") {
+                if token == 4 { break }
+                token += 1
+            } else if token == 4 && b == UInt8(ascii: "/") {
+                slashes += 1
+            }
+            i += 1
+        }
+        if token == 4 && slashes == 2 && line.count > 0 && line[0] != UInt8(ascii: "[") {
+            return "HAProxy TCP-mode line (not HTTP)"
+        }
+        for prefix in haproxyEventPrefixes where startsWith(line, 0, prefix) { return "HAProxy event (not a request)" }
+        if find(UInt8(ascii: "S"), line, 0) != nil, contains(line, sslFailure) { return "HAProxy event (not a request)" }
+        return nil
+    }
+
+    private static let haproxyEventPrefixes: [[UInt8]] = ["Proxy ", "Server ", "Backend ", "backend ", "Health check",
+                                                         "Connect from ", "Stopping ", "Pausing "].map { Array($0.utf8) }
+    private static let sslFailure: [UInt8] = Array("SSL handshake failure".utf8)
+
+    private static func contains(_ line: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard needle.count <= line.count else { return false }
+        for i in 0...(line.count - needle.count) where startsWith(line, i, needle) { return true }
+        return false
+    }
+
     /// Why `line` is not a record of `format`.
     public static func reason(_ line: UnsafeBufferPointer<UInt8>, format: LogFormat) -> String {
         knownShape(line, format: format) ?? "not a line of format '\(format.name)'"

@@ -488,6 +488,7 @@ public final class RecordParser {
     /// shape; one whose first value is wrong has another shape when ``OtherLine`` knows it
     /// (an error-log line), and is a malformed line of the format otherwise.
     public func otherShapeReason(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+        if failure.reason != .emptyLine, let reason = OtherLine.dialectShape(line, format: format) { return reason }
         guard failure.step <= 0, failure.reason != .emptyLine else { return nil }
         if failure.step == 0 && failure.reason == .invalidValue {
             return OtherLine.knownShape(line, format: format)

@@ -108,6 +108,20 @@ import Testing
         #expect(decision?.failureClass == row.expected)
     }
 
+    @Test("TCP-mode lines and HAProxy's own events are other lines, each with its reason")
+    func otherLines() throws {
+        let format = try haproxy()
+        func shape(_ s: String) -> String? {
+            Array(s.utf8).withUnsafeBufferPointer { OtherLine.dialectShape($0, format: format) }
+        }
+        #expect(shape("10.0.1.2:33313 [06/Feb/2009:12:12:51.443] fnt bck/srv1 0/0/5007 212 -- 0/0/0/0/3 0/0")
+                == "HAProxy TCP-mode line (not HTTP)")
+        #expect(shape("Proxy www started.") == "HAProxy event (not a request)")
+        #expect(shape("95.216.197.33:56224 [25/Feb/2019:16:20:10.111] prod_http_in/sktst2: SSL handshake failure")
+                == "HAProxy event (not a request)")
+        #expect(shape(Self.line()) == nil)
+    }
+
     @Test("haproxy:FORMAT compiles a user's log-format")
     func userDialect() throws {
         let format = try LogFormat.parse(specification: "haproxy:%ci [%tr] %ST %tsc %[unique-id] %{+Q}r")
