@@ -791,12 +791,14 @@ public final class Analyzer {
     // MARK: - Server error logs
 
     /// Inputs given as access logs whose first lines are error-log lines: wholly (read only as
-    /// error logs) or interleaved with access lines (read by both passes). Standard input is not
-    /// looked at: it cannot be read twice.
+    /// error logs) or interleaved with access lines (read by both passes). Only regular files
+    /// are looked at: standard input, a pipe or `<(zcat …)` cannot be read twice.
     func detectErrorLogs(_ paths: [String]) -> (errorLogs: [String], interleaved: [String]) {
         var errorLogs: [String] = [], interleaved: [String] = []
         for path in paths where path != "-" {
-            guard let input = try? InputOpener.open(path, engine: options.inflateEngine) else { continue }
+            guard let file = try? FileDescriptorSource.open(path), file.regularFileSize != nil,
+                  let input = try? InputOpener.wrap(source: file, displayPath: path, engine: options.inflateEngine)
+            else { continue }
             var sample: [[UInt8]] = []
             let reader = LineReader(source: input.source, maxLineLength: options.maxLineLength)
             struct Enough: Error {}
