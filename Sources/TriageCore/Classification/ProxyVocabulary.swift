@@ -19,6 +19,8 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
     /// Traefik's CLF: only the client's status and the service URL (`-` when no
     /// service was chosen); the origin's status is not in this format.
     case traefikCLF
+    /// Heroku's router: `at=error code=H12 desc="…"` (the error code), `dyno=` (the upstream).
+    case heroku
 
     /// One entry of a flag table: the signal a code sets, and where and why.
     public struct Entry: Sendable {
@@ -52,6 +54,7 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         guard hasUpstreamFields else { return FailureFacts(status: status, hasProxyEvidence: false) }
         if self == .awsLoadBalancer { return Self.loadBalancerFacts(record, line: line, attempts: attempts) }
         if self == .traefikCLF { return Self.traefikFacts(record, line: line) }
+        if self == .heroku { return Self.herokuFacts(record, line: line) }
         guard record.proxyFlags.isPresent else {
             return Self.attemptFacts(status: status, attempts: attempts, line: line)
         }
@@ -66,6 +69,8 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
             return Self.loadBalancerFacts(record, line: line, attempts: attempts)
         case .traefikCLF:
             return Self.traefikFacts(record, line: line)
+        case .heroku:
+            return Self.herokuFacts(record, line: line)
         }
     }
 

@@ -37,6 +37,9 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     case remoteAddrWithPort
     /// A duration in seconds with a fraction, `-1` when there was none (AWS `*_processing_time`): checked, not stored.
     case timerSeconds
+    /// logfmt values, quoted or bare (`path="/a b"`, `path=/a`): the request target,
+    /// the client (`fwd=`, first of a list), and milliseconds with an `ms` suffix, maybe empty.
+    case logfmtTarget, logfmtClient, logfmtMillis
 
     /// nginx and proxies write several attempts as `a, b` or `a : b`.
     var isList: Bool {
@@ -90,6 +93,8 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
         case .statusOrNone: return "a 3-digit HTTP status or -1"
         case .timerMillis, .requestTimeMillisLoose: return "milliseconds or -1"
         case .timerSeconds: return "seconds or -1"
+        case .logfmtMillis: return "milliseconds like 30000ms, or nothing"
+        case .logfmtClient: return "a client address, quoted or bare"
         case .bytesSentLoose: return "a byte count"
         case .retries: return "a retry count (+N when redispatched)"
         case .portNumber: return "a port number"

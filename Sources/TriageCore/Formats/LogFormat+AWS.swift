@@ -51,6 +51,7 @@ extension LogFormat {
         var format = LogFormat(name: name, dialect: .aws, definition: definition, elements: elements,
                                allowsTrailingText: allowsTrailingText)
         format.vocabulary = .awsLoadBalancer
+        format.servers = [name == "alb" ? .alb : .elb]
         return format
     }
 }

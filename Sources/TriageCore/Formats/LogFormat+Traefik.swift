@@ -15,6 +15,7 @@ extension LogFormat {
         format = LogFormat(name: "traefik-clf", dialect: .nginx, definition: traefikCLF, elements: elements,
                            allowsTrailingText: false)
         format.vocabulary = .traefikCLF
+        format.servers = [.traefik]
         return [format]
     }
 }

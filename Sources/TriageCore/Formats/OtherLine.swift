@@ -38,6 +38,12 @@ public enum OtherLine {
     /// HAProxy's TCP-mode lines (three timers, a 2-character state: not HTTP) and its
     /// own events (`Proxy www started.`, `SSL handshake failure`, `Server app/web1 is DOWN`).
     public static func dialectShape(_ line: UnsafeBufferPointer<UInt8>, format: LogFormat) -> String? {
+        if format.dialect == .heroku {
+            // One `heroku logs` stream: the router's lines, the app's output, the platform's events.
+            if contains(line, herokuApp) { return "application output (not a router line)" }
+            if contains(line, herokuPlatform) { return "Heroku platform event (not a router line)" }
+            return nil
+        }
         guard format.dialect == .haproxy else { return nil }
         // client:port [date] frontend backend/server Tw/Tc/Tt bytes ts …: the fifth token has two slashes.
         var token = 0, slashes = 0, i = 0
@@ -61,6 +67,8 @@ public enum OtherLine {
 
     private static let haproxyEventPrefixes: [[UInt8]] = ["Proxy ", "Server ", "Backend ", "backend ", "Health check",
                                                          "Connect from ", "Stopping ", "Pausing "].map { Array($0.utf8) }
+    private static let herokuApp: [UInt8] = Array(" app[".utf8)
+    private static let herokuPlatform: [UInt8] = Array(" heroku[".utf8)
     private static let sslFailure: [UInt8] = Array("SSL handshake failure".utf8)
 
     private static func contains(_ line: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {

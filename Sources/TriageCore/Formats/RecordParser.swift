@@ -356,6 +356,30 @@ public final class RecordParser {
         case .retries:
             guard let count = signedMillis(line, start, end), count >= 0 else { return invalid(index, start, end) }
             record.retries = Int32(clamping: count)
+        case .logfmtTarget, .logfmtClient:
+            var a = start, b = end
+            if b - a >= 2 && line[a] == UInt8(ascii: "\"") && line[b - 1] == UInt8(ascii: "\"") {
+                a += 1
+                b -= 1
+            }
+            if step.kind == .logfmtTarget {
+                guard b > a else { return invalid(index, start, end) }
+                record.target = FieldRange(a, b)
+            } else {
+                // `fwd` may hold the whole X-Forwarded-For list: the client is its first entry.
+                var c = a
+                while c < b && line[c] != UInt8(ascii: ",") { c += 1 }
+                if c > a {
+                    guard isAddressList(line, a, c) else { return invalid(index, start, end) }
+                    record.remoteAddr = FieldRange(a, c)
+                }
+            }
+        case .logfmtMillis:
+            if end > start {
+                guard end - start > 2, line[end - 2] == UInt8(ascii: "m"), line[end - 1] == UInt8(ascii: "s"),
+                      let micros = decimalMicros(line, start, end - 2, scale: 1000) else { return invalid(index, start, end) }
+                record.requestMicros = micros
+            }
         case .remoteAddrWithPort:
             var colon = end - 1
             while colon > start && line[colon] != UInt8(ascii: ":") { colon -= 1 }

@@ -1,0 +1,41 @@
+extension LogFormat {
+    /// Heroku router lines as `heroku logs` prints them [Heroku Dev Center, "HTTP Routing"
+    /// and "Error Codes"]: `TIME heroku[router]: at=info method=… path=… host=…
+    /// request_id=… fwd=… dyno=… connect=…ms service=…ms status=… bytes=… [protocol=…]`;
+    /// on errors `at=error code=H12 desc="Request timeout"` before `method=`.
+    ///
+    /// The key order is fixed by the router, so the line is a field program: the
+    /// `at=` field takes the optional `code=`/`desc=` with it (read as the proxy flags),
+    /// values may be quoted or bare, and absent values are empty (`dyno= connect=`).
+    /// Keys after `bytes=` (`protocol=`, newer ones) are left unread.
+    public static var herokuPresets: [LogFormat] {
+        let current = herokuFields
+        // Lines from before `request_id=` was logged (Heroku's own 2010-era examples).
+        let older = herokuFields.filter { $0.0 != " request_id=" }
+        return [heroku(name: "heroku-router", fields: current), heroku(name: "heroku-router-old", fields: older)]
+    }
+
+    static let herokuFields: [(String, FieldKind, String)] = [
+            ("", .timeISO8601, "TIME"), (" heroku[router]: at=", .proxyFlags, "at (code, desc)"),
+            (" method=", .method, "method"), (" path=", .logfmtTarget, "path"), (" host=", .host, "host"),
+            (" request_id=", .requestID, "request_id"), (" fwd=", .logfmtClient, "fwd"), (" dyno=", .upstreamAddr, "dyno"),
+            (" connect=", .ignored, "connect"), (" service=", .logfmtMillis, "service"), (" status=", .status, "status"),
+            (" bytes=", .ignored, "bytes"),
+    ]
+
+    static func heroku(name: String, fields: [(String, FieldKind, String)]) -> LogFormat {
+        var elements: [FormatElement] = []
+        for (literal, kind, name) in fields {
+            if !literal.isEmpty { elements.append(.literal(Array(literal.utf8))) }
+            // `at=error code=H12 desc="Request timeout"` and quoted paths hold spaces.
+            let spaced = kind == .proxyFlags || kind == .logfmtTarget
+            elements.append(.field(FormatField(kind: kind, name: name, mayHoldSpaces: spaced)))
+        }
+        let keys = fields.dropFirst(2).map { $0.0.dropFirst() }.joined(separator: " ")
+        var format = LogFormat(name: name, dialect: .heroku,
+                               definition: "TIME heroku[router]: at= [code= desc=] " + keys + " …",
+                               elements: elements, allowsTrailingText: true)
+        format.vocabulary = .heroku
+        return format
+    }
+}
