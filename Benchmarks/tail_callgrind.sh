@@ -31,8 +31,9 @@ with open(d + "/upstream.log") as src, open(d + "/kv.log", "w") as kv, open(d + 
                  "upstream_header_time=%s upstream_response_time=%s\n" % (head, rid, rt, us, ua, uct, uht, urt))
         ap.write("%s %d %s\n" % (head, int(float(rt) * 1e6), uuid.UUID(int=n * 7919 + 1)))
 PY
-printf '| log | format detected | bytes | lines | instructions | per byte | vs upstream |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n'
+printf '| log | format detected | bytes | lines | instructions | per byte | vs upstream | per line | vs upstream |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
 base=""
+baseLine=""
 for name in upstream kv apache; do
     file="$dir/$name.log"
     format=$("$bin" --threads 1 --format json "$file" | python3 -c 'import json,sys; print(json.load(sys.stdin)["inputs"][0]["format"])')
@@ -42,5 +43,8 @@ for name in upstream kv apache; do
     per=$(python3 -c "print('%.1f' % ($ir / $bytes))")
     [ -z "$base" ] && base="$per"
     ratio=$(python3 -c "print('%.2f×' % ($per / $base))")
-    printf '| %s | `%s` | %s | %s | %s | %s | %s |\n' "$name" "$format" "$bytes" "$lines" "$ir" "$per" "$ratio"
+    perLine=$(python3 -c "print(round($ir / $lines))")
+    [ -z "$baseLine" ] && baseLine="$perLine"
+    lineRatio=$(python3 -c "print('%.2f×' % ($perLine / $baseLine))")
+    printf '| %s | `%s` | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$format" "$bytes" "$lines" "$ir" "$per" "$ratio" "$perLine" "$lineRatio"
 done
