@@ -333,7 +333,7 @@ public struct HTMLRenderer: Sendable {
             if input.skipped > 0 { notes.append("\(Format.count(input.skipped)) lines skipped") }
             if input.blank > 0 { notes.append("\(Format.count(input.blank)) blank") }
             if let error = input.error { notes.append("<strong class=\"error\">error: \(HTMLText.escape(error))</strong>") }
-            notes += Format.inputNotes(input).map(HTMLText.escape)
+            notes += Format.inputNotes(input, text: HTMLText.escape, code: HTMLText.code)
             return row([
                 cell(HTMLText.code(input.path)), cell(HTMLText.escape(input.format), nowrap: true), number(input.lines),
                 number(input.records), number(input.malformed), cell(notes.filter { !$0.isEmpty }.joined(separator: "; ")),

@@ -216,7 +216,7 @@ public struct MarkdownRenderer: Sendable {
             if input.skipped > 0 { notes.append("\(Format.count(input.skipped)) lines skipped") }
             if input.blank > 0 { notes.append("\(Format.count(input.blank)) blank") }
             if let error = input.error { notes.append("**error:** " + MarkdownText.text(error)) }
-            notes += Format.inputNotes(input).map(MarkdownText.text)
+            notes += Format.inputNotes(input, text: MarkdownText.text, code: { MarkdownText.code($0) })
             out.append(MarkdownText.row([
                 MarkdownText.code(input.path), MarkdownText.text(input.format), Format.count(input.lines),
                 Format.count(input.records), Format.count(input.malformed),

@@ -153,12 +153,16 @@ public enum Format {
         return text
     }
 
-    /// Notes on one access-log input beyond its counts: other lines, fields left unread.
-    public static func inputNotes(_ input: TriageSummary.Input) -> [String] {
+    /// Notes on one access-log input beyond its counts: other lines, fields left unread, and
+    /// the `--log-format` that reads them (given to `code` so that it can be shown as code).
+    public static func inputNotes(_ input: TriageSummary.Input, text: (String) -> String = { $0 },
+                                  code: (String) -> String = { $0 }) -> [String] {
         var notes: [String] = []
-        if input.otherLines > 0 { notes.append("\(count(input.otherLines)) other lines") }
-        if let unread = input.unreadFields { notes.append(unread) }
-        if let suggestion = input.suggestedLogFormat { notes.append("to read every field: --log-format '\(suggestion)'") }
+        if input.otherLines > 0 { notes.append(text("\(count(input.otherLines)) other lines")) }
+        if let unread = input.unreadFields { notes.append(text(unread)) }
+        if let suggestion = input.suggestedLogFormat {
+            notes.append(text("to read every field: ") + code("--log-format '\(suggestion)'"))
+        }
         return notes
     }
 

@@ -77,6 +77,21 @@ import Testing
         #expect(r.text(r.record.requestID) == "29b09826-f8b3-445c-ac5d-b4974654b0cb")
     }
 
+    @Test("Tomcat AccessLogValve common + %D is read as Apache's shape; Tomcat's config speaks in the hints")
+    func tomcatCommonWithDuration() throws {
+        let lines = [
+            #"192.0.2.4 - - [20/Nov/2026:10:00:07 +0000] "GET /shop/cart HTTP/1.1" 200 5120 18342"#,
+            #"192.0.2.5 - alice [20/Nov/2026:10:00:08 +0000] "POST /shop/order HTTP/1.1" 500 - 912377"#,
+        ]
+        let result = try detect(lines)
+        #expect(result.format.definition == #"%h %l %u %t "%r" %>s %b %D"#)
+        #expect(result.format.servers.contains(.tomcat))
+        #expect(ConfigHints.requestID(.tomcat)?.contains("AccessLogValve") == true)
+        let r = try #require(read(lines[1], result.format))
+        #expect(r.record.status == 500)
+        #expect(r.record.requestMicros == 912_377)
+    }
+
     @Test("an integer that is mostly 0 is %T (whole seconds), not %D")
     func wholeSeconds() throws {
         let lines = (0..<8).map { Self.head + " \($0 == 3 ? 2 : 0)" }
