@@ -13,7 +13,7 @@ public enum ConfigHints {
         case .tomcat:
             return nil // Tomcat is the application itself: its 5xx are the origin's.
         case .caddy:
-            return "Caddy: in the site block, log_append upstream_host {rp.upstream.hostport} and log_append upstream_duration_ms {rp.upstream.duration_ms}"
+            return nil // Caddy's access log has no upstream fields triage reads (Docs/Formats.md).
         case .envoy:
             return "Envoy: keep %RESPONSE_FLAGS% and %UPSTREAM_HOST% in the access log format (both are in the default format)"
         case .haproxy:
