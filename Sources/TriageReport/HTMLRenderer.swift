@@ -19,7 +19,7 @@ public struct HTMLRenderer: Sendable {
     }
 
     public func render(_ s: TriageSummary) -> String {
-        let sections = [timeline(s), deploys(s), incidents(s), signatures(s), classes(s), routes(s), upstreams(s), inputs(s),
+        let sections = [timeline(s), deploys(s), incidents(s), signatures(s), classes(s), routes(s), upstreams(s), hosts(s), inputs(s),
                         appLogs(s), errorLogs(s), malformed(s), notes(s)]
             .compactMap { $0 }
         var out: [String] = []
@@ -323,6 +323,19 @@ public struct HTMLRenderer: Sendable {
         var body = table(["address", "attempts", "failed", "classes", "sample request IDs"], numeric: [1, 2], rows: rows)
         body.append("<p class=\"note\">Sorted by failed attempts. Failed: a 5xx or no response that was retried or ended the request in a 5xx.</p>")
         return Section(id: "upstreams", title: "Upstreams", body: body)
+    }
+
+    private func hosts(_ s: TriageSummary) -> Section? {
+        guard !s.hosts.isEmpty else { return nil }
+        let rows = s.hosts.map { host in
+            row([
+                cell(HTMLText.code(host.name), nowrap: true), number(host.requests), number(host.serverErrors),
+                cell(Format.percent(host.serverErrors, of: s.serverErrors)), cell(HTMLText.escape(HostShares.describe(host, in: s))),
+            ])
+        }
+        var body = table(["host", "requests", "5xx", "share of 5xx", "5xx per class (share of the class)"], numeric: [1, 2], rows: rows)
+        body.append("<p class=\"note\">\(HostShares.note)</p>")
+        return Section(id: "hosts", title: "Hosts", body: body)
     }
 
     private func inputs(_ s: TriageSummary) -> Section? {

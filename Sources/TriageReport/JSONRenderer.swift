@@ -315,6 +315,16 @@ public struct JSONRenderer: Sendable {
         }
         w.endArray()
         if let offset = s.logUTCOffset { w.int("log_utc_offset_seconds", offset) } else { w.null("log_utc_offset_seconds") }
+        w.beginArray("hosts")
+        for host in s.hosts {
+            w.beginObject()
+            w.string("name", host.name)
+            w.int("requests", host.requests)
+            w.int("server_errors", host.serverErrors)
+            writeClasses(&w, "classes", host.classes)
+            w.endObject()
+        }
+        w.endArray()
         w.endObject()
         return w.text + "\n"
     }

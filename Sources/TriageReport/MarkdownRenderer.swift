@@ -29,6 +29,7 @@ public struct MarkdownRenderer: Sendable {
         out += signatures(s)
         out += routes(s)
         out += upstreams(s)
+        out += hosts(s)
         out += inputs(s)
         out += appLogs(s)
         out += errorLogs(s)
@@ -203,6 +204,21 @@ public struct MarkdownRenderer: Sendable {
         }
         out.append("")
         out.append("Attempts are counted per upstream address; failed means a 5xx or no response that was retried or ended the request in a 5xx.")
+        return out
+    }
+
+    private func hosts(_ s: TriageSummary) -> [String] {
+        guard !s.hosts.isEmpty else { return [] }
+        var out = ["", "## Hosts", ""]
+        out += MarkdownText.header(["host", "requests", "5xx", "share of 5xx", "5xx per class (share of the class)"], numeric: [1, 2, 3])
+        for host in s.hosts {
+            out.append(MarkdownText.row([
+                MarkdownText.code(host.name), Format.count(host.requests), Format.count(host.serverErrors),
+                Format.percent(host.serverErrors, of: s.serverErrors), MarkdownText.text(HostShares.describe(host, in: s)),
+            ]))
+        }
+        out.append("")
+        out.append(HostShares.note)
         return out
     }
 

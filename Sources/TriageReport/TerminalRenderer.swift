@@ -66,6 +66,7 @@ public struct TerminalRenderer: Sendable {
         out.append(contentsOf: signatures(s))
         out.append(contentsOf: routes(s))
         out.append(contentsOf: upstreams(s))
+        out.append(contentsOf: hosts(s))
         out.append(contentsOf: samples(s))
         if s.serverErrors > 0 {
             out.append("")
@@ -321,6 +322,17 @@ public struct TerminalRenderer: Sendable {
         }
         if failing.contains(where: { $0.failureCountError != nil }) {
             out.append(contentsOf: wrap(style("≈ tracked after the route table filled up: counts are lower bounds.", "2"), indent: "  ", first: "  "))
+        }
+        return out
+    }
+
+    /// Merged reports only: which host (partial) had which share of each class's 5xx.
+    private func hosts(_ s: TriageSummary) -> [String] {
+        guard !s.hosts.isEmpty else { return [] }
+        var out = [""] + wrap(heading("Hosts") + "  by 5xx (merged from partials)", indent: "  ", first: "")
+        for host in s.hosts {
+            let head = "\(LogText.sanitize(host.name)): \(Format.counted(host.requests, "request")), \(Format.count(host.serverErrors)) 5xx (\(Format.percent(host.serverErrors, of: s.serverErrors)))"
+            out.append(contentsOf: wrap(head + "; " + HostShares.describe(host, in: s), indent: "      ", first: "  "))
         }
         return out
     }

@@ -138,10 +138,12 @@ func terminalWidth() -> Int {
 /// - Returns: false when it could not be written whole (`> /dev/full`, a closed
 ///   pipe, a disk error); the reason is then on standard error, and the caller
 ///   exits 2 as for `-o`. A closed pipe (`| head`) is not worth a message.
-func writeStandardOutput(_ text: String) -> Bool {
-    var text = text
+func writeStandardOutput(_ text: String) -> Bool { writeStandardOutput(Array(text.utf8)) }
+
+/// Writes bytes (a report's text, or a partial) to standard output; see ``writeStandardOutput(_:)``.
+func writeStandardOutput(_ bytes: [UInt8]) -> Bool {
     var failure: Int32 = 0
-    text.withUTF8 { buffer in
+    bytes.withUnsafeBufferPointer { buffer in
         guard let base = buffer.baseAddress else { return }
         var offset = 0
         while offset < buffer.count {

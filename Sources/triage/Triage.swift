@@ -28,7 +28,7 @@ struct Triage: ParsableCommand {
             Every option of the report (formats, deploys, --since, --state, -o …): triage report --help
             """,
         version: TriageVersion.current,
-        subcommands: [Report.self, Check.self],
+        subcommands: [Report.self, Check.self, Merge.self],
         defaultSubcommand: Report.self
     )
 
@@ -63,8 +63,12 @@ struct Report: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(name: .customLong("format"), help: "Report format: terminal, json, markdown or html.")
+    @Option(name: .customLong("format"),
+            help: "Report format: terminal, json, markdown, html, or partial (a summary for 'triage merge'; needs -o, - for standard output).")
     var reportFormat: ReportFormat = .terminal
+
+    @Option(help: ArgumentHelp("With --format partial: this host's name in a merged report (default: the machine's name).", valueName: "name"))
+    var host: String?
 
     @Option(name: [.customShort("o"), .customLong("output")],
             help: ArgumentHelp("Write the report to this file, atomically (a crash never leaves half a report in place of the last good one).", valueName: "file"))
@@ -151,6 +155,10 @@ struct Report: ParsableCommand {
                 throw ValidationError("--app-id-pattern: \(error.description)")
             }
         }
+        if reportFormat == .partial && output == nil {
+            throw ValidationError("--format partial is binary: give -o FILE, or -o - to write it to standard output")
+        }
+        if host != nil && reportFormat != .partial { throw ValidationError("--host names a partial: use it with --format partial") }
         guard stateWait >= 0 else { throw ValidationError("--state-wait must be 0 or more seconds") }
         if state != nil && (input.files.contains("-") || input.files.isEmpty) {
             throw ValidationError("--state needs files: standard input has no position to resume from")
@@ -199,26 +207,8 @@ struct Report: ParsableCommand {
             writeStandardError("triage: \(locked.description)\n")
             throw ExitCode(75)
         }
-        let text: String
-        switch reportFormat {
-        case .terminal:
-            let useColor = output == nil && color.isEnabled()
-            text = TerminalRenderer(color: useColor, width: output == nil ? terminalWidth() : 100).render(outcome.summary)
-        case .json: text = JSONRenderer().render(outcome.summary)
-        case .markdown: text = MarkdownRenderer().render(outcome.summary)
-        case .html: text = HTMLRenderer().render(outcome.summary)
-        }
-        var written = true
-        if let output {
-            do {
-                try AtomicFile.write(text, to: output)
-            } catch let error as TriageError {
-                writeStandardError("triage: \(error.description)\n")
-                written = false
-            }
-        } else {
-            written = writeStandardOutput(text)
-        }
+        let written = writeReport(reportFormat, analyzer: analyzer, summary: outcome.summary, output: output,
+                                  color: color, host: host)
         for warning in outcome.warnings { writeStandardError("triage: warning: \(warning)\n") }
         for error in outcome.errors {
             writeStandardError("triage: \(error.description)\n")
@@ -228,5 +218,102 @@ struct Report: ParsableCommand {
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case terminal, json, markdown, html
+    case terminal, json, markdown, html, partial
+}
+
+/// Renders `summary` (or, for `partial`, the analyzer's state) and writes it to `output`
+/// (atomically) or standard output (`nil`, or `-` for a partial). Returns false, having
+/// said why on standard error, when it could not be written.
+func writeReport(_ format: ReportFormat, analyzer: Analyzer, summary: TriageSummary, output: String?,
+                 color: ColorChoice, host: String?) -> Bool {
+    let toStandardOutput = output == nil || (format == .partial && output == "-")
+    var bytes: [UInt8]
+    switch format {
+    case .terminal:
+        let useColor = output == nil && color.isEnabled()
+        bytes = Array(TerminalRenderer(color: useColor, width: output == nil ? terminalWidth() : 100).render(summary).utf8)
+    case .json: bytes = Array(JSONRenderer().render(summary).utf8)
+    case .markdown: bytes = Array(MarkdownRenderer().render(summary).utf8)
+    case .html: bytes = Array(HTMLRenderer().render(summary).utf8)
+    case .partial:
+        do {
+            bytes = try analyzer.partial(host: host ?? machineName())
+        } catch let error as TriageError {
+            writeStandardError("triage: \(error.description)\n")
+            return false
+        } catch {
+            return false
+        }
+    }
+    if toStandardOutput { return writeStandardOutput(bytes) }
+    guard let output else { return false }
+    do {
+        try bytes.withUnsafeBufferPointer { try AtomicFile.write(bytes: $0, to: output) }
+        return true
+    } catch let error as TriageError {
+        writeStandardError("triage: \(error.description)\n")
+        return false
+    } catch {
+        return false
+    }
+}
+
+/// The machine's host name, the default label of its partial.
+func machineName() -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard gethostname(&buffer, buffer.count - 1) == 0 else { return "host" }
+    let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return name.isEmpty ? "host" : name
+}
+
+/// `triage merge`: the report of many hosts from their partials.
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Merge partial summaries (written with --format partial on each host) into one report, or into one partial.",
+        discussion: """
+            The merged report equals one run over all the hosts' logs (Docs/ScaleOut.md), whatever \
+            the order of the partials. A merge may write a partial itself (--format partial -o FILE), so \
+            merges can form a tree. Deploys are counted as lines are read: give --deploy/--deploys to \
+            every 'triage --format partial'; partials written with other deploys or limits are left out \
+            and named. Exit status: 0 merged; 2 a partial could not be read or merged (the report covers \
+            the others); 64 usage error.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Partials (plain or gzip); - reads one from standard input.", valueName: "partial"))
+    var partials: [String] = []
+
+    @Option(name: .customLong("format"), help: "Report format: terminal, json, markdown, html or partial.")
+    var reportFormat: ReportFormat = .terminal
+
+    @Option(name: [.customShort("o"), .customLong("output")],
+            help: ArgumentHelp("Write the report to this file, atomically.", valueName: "file"))
+    var output: String?
+
+    @Option(help: "Colour: auto (only on a terminal, honours NO_COLOR), always or never.")
+    var color: ColorChoice = .auto
+
+    @Option(help: "Length of the top lists (routes, upstreams).")
+    var top: Int = 10
+
+    mutating func validate() throws {
+        guard !partials.isEmpty else { throw ValidationError("give one or more partials (written by 'triage --format partial -o FILE')") }
+        if partials.filter({ $0 == "-" }).count > 1 { throw ValidationError("'-' (standard input) can be read only once") }
+        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        if reportFormat == .partial && output == nil {
+            throw ValidationError("--format partial is binary: give -o FILE, or -o - to write it to standard output")
+        }
+    }
+
+    func run() throws {
+        var options = AnalysisOptions()
+        options.top = top
+        let (analyzer, errors) = Analyzer.merge(partials: partials, options: options)
+        let summary = analyzer.finish()
+        let written = writeReport(reportFormat, analyzer: analyzer, summary: summary, output: output, color: color,
+                                  host: nil)
+        for error in errors { writeStandardError("triage: \(error.description)\n") }
+        if !errors.isEmpty || !written { throw ExitCode(2) }
+    }
 }

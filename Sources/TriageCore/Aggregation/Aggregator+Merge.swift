@@ -82,8 +82,9 @@ extension Aggregator {
         for i in classFirst.indices {
             classFirst[i] = Self.earlier(classFirst[i], other.classFirst[i])
             classLast[i] = Self.later(classLast[i], other.classLast[i])
-            for id in other.classSamples[i] where classSamples[i].count < limits.samplesPerGroup { classSamples[i].append(id) }
+            classSamples[i].merge(other.classSamples[i], limit: limits.samplesPerGroup)
         }
+        let myFirst = firstTime, otherFirst = other.firstTime
         firstTime = Self.earlier(firstTime, other.firstTime)
         lastTime = Self.later(lastTime, other.lastTime)
         for (minute, stats) in other.minutes {
@@ -105,7 +106,10 @@ extension Aggregator {
         clientsOverflowed = clientsOverflowed || other.clientsOverflowed
         serverErrorsWithRequestID += other.serverErrorsWithRequestID
         ledger.merge(other.ledger, route: route)
-        if logUTCOffset == nil { logUTCOffset = other.logUTCOffset }
+        // The offset of the earliest line, whichever side holds it (merges of partials are order-free).
+        if logUTCOffset == nil || (other.logUTCOffset != nil && (otherFirst ?? .max) < (myFirst ?? .max)) {
+            logUTCOffset = other.logUTCOffset ?? logUTCOffset
+        }
         if !deploysResolved && other.deploysResolved {
             deploysResolved = true
             for i in deploys.indices { deploys[i].time = other.deploys[i].time }
@@ -143,7 +147,7 @@ extension Aggregator.GroupStats {
         serverErrors += other.serverErrors
         failures += other.failures
         classes.add(other.classes)
-        for id in other.samples where samples.count < sampleLimit { samples.append(id) }
+        samples.merge(other.samples, limit: sampleLimit)
     }
 }
 

@@ -24,7 +24,7 @@ public final class Aggregator {
         var serverErrors = 0
         var failures = 0
         var classes = ClassCounts()
-        var samples: [String] = []
+        var samples = SampleSet()
     }
 
     struct MinuteStats {
@@ -75,7 +75,7 @@ public final class Aggregator {
     var errorJoin: ErrorLogJoin?
     var classFirst = [Int64?](repeating: nil, count: FailureClass.allCases.count)
     var classLast = [Int64?](repeating: nil, count: FailureClass.allCases.count)
-    var classSamples = [[String]](repeating: [], count: FailureClass.allCases.count)
+    var classSamples = [SampleSet](repeating: SampleSet(), count: FailureClass.allCases.count)
     var firstTime: Int64?
     var lastTime: Int64?
     var minutes: [Int64: MinuteStats] = [:]
@@ -181,21 +181,19 @@ public final class Aggregator {
             }
             if hasRequestID {
                 if isServerError { serverErrorsWithRequestID += 1 }
-                if classSamples[c.rawValue].count < limits.samplesPerGroup, let id = requestID() {
-                    classSamples[c.rawValue].append(id)
-                }
+                classSamples[c.rawValue].offer(time: time, limit: limits.samplesPerGroup, requestID)
             }
             if isServerError, record.remoteAddr.hasValue(in: line) { noteClient(record.remoteAddr.bytes(in: line)) }
         }
 
         let routeIndex = addRoute(record, line: line, decision: decision, isServerError: isServerError,
-                                  requestID: requestID)
+                                  time: time, requestID: requestID)
         if isServerError && time != .min { current.routeErrors[routeIndex, default: 0] += 1 }
         if isServerError, let decision, decision.failureClass.isServerError {
             ledger.add(requestID: hasRequestID ? record.requestID.bytes(in: line) : nil, time: time, route: routeIndex,
                        failureClass: decision.failureClass, upstreamStatus: attempts.last?.status ?? 0, cause: cause)
         }
-        if hasUpstreamFields { addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID, timed: time != .min) }
+        if hasUpstreamFields { addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID, time: time) }
         if !deploys.isEmpty && time != .min {
             addToDeployWindows(time: time, decision: decision, isServerError: isServerError, routeIndex: routeIndex)
         }
@@ -256,7 +254,7 @@ public final class Aggregator {
 
     /// Counts the record under its route; returns the route's index (-1 for the overflow route).
     private func addRoute(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, decision: Classifier.Decision?,
-                          isServerError: Bool, requestID: () -> String?) -> Int32 {
+                          isServerError: Bool, time: Int64, requestID: () -> String?) -> Int32 {
         // Key: METHOD, a space, the normalised route.
         var length = 0
         if record.hasValidRequestLine {
@@ -276,8 +274,8 @@ public final class Aggregator {
         }
         let key = UnsafeBufferPointer(start: keyBuffer, count: length)
         if let index = routes.index(of: key, make: { GroupStats() }) {
-            routes.values[index].record(decision: decision, isServerError: isServerError, requestID: requestID,
-                                        sampleLimit: limits.samplesPerGroup)
+            routes.values[index].record(decision: decision, isServerError: isServerError, time: time,
+                                        requestID: requestID, sampleLimit: limits.samplesPerGroup)
             return Int32(index)
         }
         // The table is full: failing routes compete for the sketch; the rest is "(other routes)".
@@ -290,13 +288,14 @@ public final class Aggregator {
             slot = admitted.slot
         }
         guard let slot else {
-            routeOverflow.record(decision: decision, isServerError: isServerError, requestID: requestID,
+            routeOverflow.record(decision: decision, isServerError: isServerError, time: time, requestID: requestID,
                                  sampleLimit: limits.samplesPerGroup)
             return -1
         }
         if decision != nil { heavyHitters.addFailure(slot: slot) }
         heavyHitters.update(slot: slot) {
-            $0.record(decision: decision, isServerError: isServerError, requestID: requestID, sampleLimit: limits.samplesPerGroup)
+            $0.record(decision: decision, isServerError: isServerError, time: time, requestID: requestID,
+                      sampleLimit: limits.samplesPerGroup)
         }
         return heavyHitters.entries[slot].id
     }
@@ -318,7 +317,8 @@ public final class Aggregator {
     // MARK: - Upstreams
 
     private func addUpstreams(_ attempts: UpstreamAttempts, line: UnsafeBufferPointer<UInt8>, finalStatus: Int,
-                              requestID: () -> String?, timed: Bool) {
+                              requestID: () -> String?, time: Int64) {
+        let timed = time != .min
         guard attempts.count > 0 else { return }
         for i in 0..<attempts.count {
             let attempt = attempts[i]
@@ -336,9 +336,7 @@ public final class Aggregator {
                 if timed { current.upstreamFailures[Int32(index), default: 0] += 1 }
                 let c = Classifier.attemptClass(status: attempt.status, finalStatus: isLast ? finalStatus : 502)
                 upstreams.values[index].classes[c] += 1
-                if upstreams.values[index].samples.count < limits.samplesPerGroup, let id = requestID() {
-                    upstreams.values[index].samples.append(id)
-                }
+                upstreams.values[index].samples.offer(time: time, limit: limits.samplesPerGroup, requestID)
             } else if gaveUp {
                 upstreams.values[index].classes[.clientClosed] += 1
             }
@@ -366,7 +364,7 @@ public final class Aggregator {
         s.classDetails = FailureClass.allCases.map { c in
             TriageSummary.ClassDetail(failureClass: c, count: classes[c], statusOnly: statusOnly[c],
                                       firstSeen: classFirst[c.rawValue], lastSeen: classLast[c.rawValue],
-                                      sampleRequestIDs: classSamples[c.rawValue])
+                                      sampleRequestIDs: classSamples[c.rawValue].ids)
         }
         s.firstTime = firstTime
         s.lastTime = lastTime
@@ -379,7 +377,7 @@ public final class Aggregator {
             let method = String(text[..<space])
             let route = space < text.endIndex ? String(text[text.index(after: space)...]) : ""
             routeList.append(.init(method: method, route: route, requests: v.requests, serverErrors: v.serverErrors,
-                                   classes: v.classes, sampleRequestIDs: v.samples))
+                                   classes: v.classes, sampleRequestIDs: v.samples.ids))
         }
         for entry in heavyHitters.entries where entry.stats.requests > 0 {
             let text = LogText.display(entry.key)
@@ -387,14 +385,14 @@ public final class Aggregator {
             var route = TriageSummary.Route(method: String(text[..<space]),
                                             route: space < text.endIndex ? String(text[text.index(after: space)...]) : "",
                                             requests: entry.stats.requests, serverErrors: entry.stats.serverErrors,
-                                            classes: entry.stats.classes, sampleRequestIDs: entry.stats.samples)
+                                            classes: entry.stats.classes, sampleRequestIDs: entry.stats.samples.ids)
             route.failureCountError = entry.error
             routeList.append(route)
         }
         if routeOverflow.requests > 0 {
             routeList.append(.init(method: "*", route: "(other routes)", requests: routeOverflow.requests,
                                    serverErrors: routeOverflow.serverErrors, classes: routeOverflow.classes,
-                                   sampleRequestIDs: routeOverflow.samples))
+                                   sampleRequestIDs: routeOverflow.samples.ids))
         }
         s.distinctRoutes = routes.count
         s.routesOverflowRequests = routeOverflow.requests
@@ -416,7 +414,7 @@ public final class Aggregator {
         for (index, key) in upstreams.keys.enumerated() {
             let v = upstreams.values[index]
             upstreamList.append(.init(address: LogText.display(key), requests: v.requests, failures: v.failures,
-                                      classes: v.classes, sampleRequestIDs: v.samples))
+                                      classes: v.classes, sampleRequestIDs: v.samples.ids))
         }
         upstreamList.sort { a, b in
             if a.failures != b.failures { return a.failures > b.failures }
@@ -530,12 +528,13 @@ public final class Aggregator {
 }
 
 extension Aggregator.GroupStats {
-    mutating func record(decision: Classifier.Decision?, isServerError: Bool, requestID: () -> String?, sampleLimit: Int) {
+    mutating func record(decision: Classifier.Decision?, isServerError: Bool, time: Int64, requestID: () -> String?,
+                         sampleLimit: Int) {
         requests += 1
         if isServerError { serverErrors += 1 }
         if let decision {
             classes[decision.failureClass] += 1
-            if samples.count < sampleLimit, let id = requestID() { samples.append(id) }
+            samples.offer(time: time, limit: sampleLimit, requestID)
         }
     }
 }

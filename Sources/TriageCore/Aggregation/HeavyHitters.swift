@@ -57,6 +57,13 @@ final class HeavyHitters {
 
     func addFailure(slot: Int) { entries[slot].count += 1 }
 
+    /// Puts back an entry read from a partial (``Partial``), as it was when written.
+    func restore(key: [UInt8], count: Int, error: Int, id: Int32, stats: Aggregator.GroupStats) {
+        let hash = key.withUnsafeBufferPointer { ByteKeyTable<Int>.hash($0) }
+        entries.append(Entry(key: key, hash: hash, count: count, error: error, id: id, stats: stats))
+        slotByHash[hash] = entries.count - 1
+    }
+
     /// Adds another sketch's counts for the same route (merging threads).
     func absorb(slot: Int, count: Int, error: Int, _ body: (inout Aggregator.GroupStats) -> Void) {
         entries[slot].count += count

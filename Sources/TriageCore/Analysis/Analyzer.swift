@@ -135,6 +135,8 @@ public final class Analyzer {
     private var interleavedPaths: Set<String> = []
     /// The candidate chosen for each input: each thread makes its own decoder from it.
     private var candidates: [String: FormatCandidate] = [:]
+    /// The hosts of the partials merged into this analyzer (empty for a run over logs).
+    private var hosts: [TriageSummary.Host] = []
 
     /// Called every ``progressInterval`` lines and at the end of each input; keep it cheap.
     public var onProgress: ((Progress) -> Void)?
@@ -146,14 +148,20 @@ public final class Analyzer {
     private var inputIndex = 0
     private var inputCount = 0
 
-    public init(options: AnalysisOptions = AnalysisOptions()) {
-        self.options = options
-        self.plausibleTimes = options.plausibleTimes ?? AnalysisOptions.defaultPlausibleTimes(now: options.now)
+    public convenience init(options: AnalysisOptions = AnalysisOptions()) {
         var limits = options.limits
         // Without application logs nothing is looked up by request ID: keep no table of them.
         if options.appLogs.isEmpty { limits.failedRequests = 0 }
-        self.aggregator = Aggregator(limits: limits, routeRules: options.routeRules, deploys: options.deploys,
-                                     deployWindow: options.deployWindow, now: options.now)
+        self.init(options: options, aggregator: Aggregator(limits: limits, routeRules: options.routeRules,
+                                                           deploys: options.deploys,
+                                                           deployWindow: options.deployWindow, now: options.now))
+    }
+
+    /// An analyzer counting into `aggregator` (``merge(partials:options:)`` gives one built from a partial).
+    init(options: AnalysisOptions, aggregator: Aggregator) {
+        self.options = options
+        self.plausibleTimes = options.plausibleTimes ?? AnalysisOptions.defaultPlausibleTimes(now: options.now)
+        self.aggregator = aggregator
     }
 
     /// Analyses `paths` (`-` is standard input) and returns the outcome.
@@ -846,6 +854,119 @@ public final class Analyzer {
         aggregator.errorJoin = ErrorLogJoin(index: index)
     }
 
+    // MARK: - Partials
+
+    /// Everything analysed so far as a partial (`--format partial`): the file's bytes.
+    ///
+    /// - Parameter host: the label of this host's share in a merged report.
+    /// - Throws: ``TriageError/partial(path:reason:)`` when the run read what a partial
+    ///   cannot carry yet (application or server error logs: see Docs/ScaleOut.md).
+    public func partial(host: String) throws -> [UInt8] {
+        if !options.appLogs.isEmpty || !errorLogInputs.isEmpty {
+            throw TriageError.partial(path: host, reason: "a partial does not carry application-log signatures or server error-log causes yet: write it without --app-log and --error-log (and without error logs among the inputs)")
+        }
+        var p = Partial(aggregator: aggregator)
+        p.inputs = inputs.map { input in
+            var input = input
+            if !hosts.isEmpty { return input }
+            input.path = "\(host):\(input.path)"
+            return input
+        }
+        p.lines = linesTotal
+        p.malformedTotal = malformedTotal
+        p.malformedReasons = malformedReasons
+        p.malformedExamples = malformedExamples.map { example in
+            var example = example
+            if hosts.isEmpty { example.path = "\(host):\(example.path)" }
+            return example
+        }
+        p.otherTotal = otherTotal
+        p.otherReasons = otherReasons.mapValues { entry in
+            var entry = entry
+            if hosts.isEmpty { entry.example.path = "\(host):\(entry.example.path)" }
+            return entry
+        }
+        p.notes = notes
+        aggregator.flushCurrentMinute()
+        p.hosts = hosts.isEmpty
+            ? [TriageSummary.Host(name: host, requests: aggregator.requests, serverErrors: aggregator.serverErrors,
+                                  classes: aggregator.classes)]
+            : hosts
+        return PartialFile.bytes(p)
+    }
+
+    /// Reads the partials at `paths` and adds them up: the analyzer's ``finish()`` is then
+    /// the merged report, and ``partial(host:)`` the merged partial.
+    ///
+    /// A partial that cannot be read, or was written with other limits or deploys than the
+    /// first one read, is left out and named in the outcome's errors; the rest is merged.
+    /// The result does not depend on the order of `paths`.
+    public static func merge(partials paths: [String], options: AnalysisOptions) -> (analyzer: Analyzer, errors: [TriageError]) {
+        var errors: [TriageError] = []
+        var merged: Analyzer?
+        var reference: (path: String, partial: Partial)?
+        for path in paths {
+            let partial: Partial
+            do {
+                partial = try PartialFile.read(path)
+            } catch let error as TriageError {
+                errors.append(error)
+                continue
+            } catch {
+                errors.append(.partial(path: path, reason: "\(error)"))
+                continue
+            }
+            if let reference, let mismatch = partial.mismatch(with: reference.partial) {
+                errors.append(.partial(path: path, reason: "\(mismatch) than \(reference.path); left out of the merge (write every partial with the same options)"))
+                continue
+            }
+            let analyzer: Analyzer
+            if let merged { analyzer = merged } else {
+                var o = options
+                o.limits = partial.aggregator.limits
+                o.deploys = partial.aggregator.deploys.map(\.marker)
+                o.deployWindow = partial.aggregator.deployWindow
+                o.now = partial.aggregator.now
+                analyzer = Analyzer(options: o, aggregator: partial.aggregator.makeSibling())
+                merged = analyzer
+                reference = (path, partial)
+            }
+            analyzer.absorb(partial)
+        }
+        return (merged ?? Analyzer(options: options), errors)
+    }
+
+    /// Adds one partial's counts.
+    private func absorb(_ p: Partial) {
+        aggregator.merge(p.aggregator)
+        inputs += p.inputs
+        linesTotal += p.lines
+        malformedTotal += p.malformedTotal
+        for (reason, count) in p.malformedReasons { malformedReasons[reason, default: 0] += count }
+        for example in p.malformedExamples where malformedExamples.count < options.limits.malformedExamples {
+            malformedExamples.append(example)
+        }
+        otherTotal += p.otherTotal
+        for (reason, entry) in p.otherReasons {
+            if var known = otherReasons[reason] {
+                known.count += entry.count
+                otherReasons[reason] = known
+            } else {
+                otherReasons[reason] = entry
+            }
+        }
+        for note in p.notes where !notes.contains(note) { notes.append(note) }
+        for host in p.hosts {
+            if let i = hosts.firstIndex(where: { $0.name == host.name }) {
+                hosts[i].requests += host.requests
+                hosts[i].serverErrors += host.serverErrors
+                hosts[i].classes.add(host.classes)
+            } else {
+                hosts.append(host)
+            }
+        }
+    }
+
     /// The summary of everything analysed so far.
     public func finish() -> TriageSummary {
         var s = aggregator.summary(top: options.top)
@@ -869,6 +990,7 @@ public final class Analyzer {
             if s.errorLog == nil { e.serverErrors = s.serverErrors }
             s.errorLog = e
         }
+        s.hosts = hosts.sorted { ($0.serverErrors, $1.name) > ($1.serverErrors, $0.name) }
         s.correlation.hint = correlationHint(for: s)
         s.hints = notes + hints(for: s)
         return s

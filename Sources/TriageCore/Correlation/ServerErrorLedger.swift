@@ -54,19 +54,20 @@ final class ServerErrorLedger {
         var count = 0
         var firstTime: Int64?
         var lastTime: Int64?
-        var samples: [String] = []
+        /// The earliest request IDs (``SampleSet``: by time, then ID, whatever the reading order).
+        var samples = SampleSet()
 
-        /// Adds `count` 5xx; `sample` is called (a String made) only while the sample list has room.
+        /// Adds `count` 5xx; `sample` is called (a String made) only when it may enter the samples.
         mutating func add(count: Int, first: Int64?, last: Int64?, sampleLimit: Int, sample: () -> String?) {
             self.count += count
             firstTime = Aggregator.earlier(firstTime, first)
             lastTime = Aggregator.later(lastTime, last)
-            if samples.count < sampleLimit, let sample = sample(), !samples.contains(sample) { samples.append(sample) }
+            samples.offer(time: first ?? .min, limit: sampleLimit, sample)
         }
 
         mutating func merge(_ other: AccessStats, sampleLimit: Int) {
             add(count: other.count, first: other.firstTime, last: other.lastTime, sampleLimit: sampleLimit) { nil }
-            for sample in other.samples where samples.count < sampleLimit { samples.append(sample) }
+            samples.merge(other.samples, limit: sampleLimit)
         }
     }
 
@@ -218,7 +219,7 @@ extension ServerErrorLedger {
             var last: Int64?
             var routes: [Int32: Int] = [:]
             var classes = ClassCounts()
-            var samples: [String] = []
+            var samples = SampleSet()
         }
         var appGroups: [Int32: Group] = [:]
         var access = self.access
@@ -232,7 +233,7 @@ extension ServerErrorLedger {
                 g.last = Aggregator.later(g.last, last)
                 g.routes[entry.route, default: 0] += entry.count
                 g.classes[entry.failureClass] += entry.count
-                if g.samples.count < sampleLimit { g.samples.append(displayID) }
+                g.samples.insert(time: first ?? .min, id: displayID, limit: sampleLimit)
                 appGroups[entry.signature] = g
             } else {
                 access[entry.accessKey, default: AccessStats()].add(count: entry.count, first: first, last: last,
@@ -246,7 +247,7 @@ extension ServerErrorLedger {
                 .prefix(5).map { routeName($0.key) }
             list.append(.init(id: c.signature.id, title: c.signature.title, source: .appLog, count: g.count,
                               firstSeen: g.first, lastSeen: g.last, routes: routes, classes: g.classes,
-                              sampleRequestIDs: g.samples, exceptionType: c.signature.exceptionType.isEmpty ? nil : c.signature.exceptionType,
+                              sampleRequestIDs: g.samples.ids, exceptionType: c.signature.exceptionType.isEmpty ? nil : c.signature.exceptionType,
                               message: c.exampleMessage, stack: c.exampleStack, frames: c.signature.frames,
                               location: c.location, upstreamStatus: nil, cause: nil))
         }
@@ -261,7 +262,7 @@ extension ServerErrorLedger {
             classes[k.failureClass] = v.count
             list.append(.init(id: id, title: "\(k.failureClass.identifier) on \(route)\(upstream)", source: .accessLog,
                               count: v.count, firstSeen: v.firstTime, lastSeen: v.lastTime, routes: [route],
-                              classes: classes, sampleRequestIDs: v.samples, exceptionType: nil, message: nil, stack: [],
+                              classes: classes, sampleRequestIDs: v.samples.ids, exceptionType: nil, message: nil, stack: [],
                               frames: [], location: nil, upstreamStatus: k.upstreamStatus > 0 ? k.upstreamStatus : nil,
                               cause: cause))
         }

@@ -300,6 +300,25 @@ public struct TriageSummary: Sendable {
     public var errorLog: ErrorLog?
     /// The UTC offset (seconds) of the log's times; zoneless deploy times were read in it.
     public var logUTCOffset: Int?
+    /// In a report merged from partials (`triage merge`): what each host (partial) counted,
+    /// most 5xx first, so "it was only web-7" is one glance away. Empty for a single run.
+    public var hosts: [Host] = []
+
+    /// One host's share of a merged report (see Docs/ScaleOut.md).
+    public struct Host: Sendable {
+        /// The label the partial was written with (`--host`, default the machine's name).
+        public var name: String
+        public var requests: Int
+        public var serverErrors: Int
+        public var classes: ClassCounts
+
+        public init(name: String, requests: Int, serverErrors: Int, classes: ClassCounts) {
+            self.name = name
+            self.requests = requests
+            self.serverErrors = serverErrors
+            self.classes = classes
+        }
+    }
 
     public init() {}
 

@@ -12,6 +12,12 @@ import Darwin
 /// temporary file.
 public enum AtomicFile {
     public static func write(_ text: String, to path: String) throws {
+        var text = text
+        try text.withUTF8 { try write(bytes: $0, to: path) }
+    }
+
+    /// Writes bytes (a partial, which is binary) the same way.
+    public static func write(bytes: UnsafeBufferPointer<UInt8>, to path: String) throws {
         let temporary = path + ".tmp.\(getpid())"
         let cleanup = TemporaryFileGuard(temporary)
         defer { cleanup.release() }
@@ -20,17 +26,15 @@ public enum AtomicFile {
             let reason = String(cString: strerror(errno))
             throw TriageError.writeFailed(path: path, reason: "\(reason) (creating a temporary file in its directory)")
         }
-        var text = text
         var failure: Int32 = 0
-        text.withUTF8 { buffer in
-            guard let base = buffer.baseAddress else { return }
+        if let base = bytes.baseAddress {
             var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, base + offset, buffer.count - offset)
+            while offset < bytes.count {
+                let n = Glibc.write(fd, base + offset, bytes.count - offset)
                 if n < 0 && errno == EINTR { continue }
                 if n <= 0 {
                     failure = n < 0 ? errno : ENOSPC
-                    return
+                    break
                 }
                 offset += n
             }

@@ -22,6 +22,8 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
     case routeRule(String)
     /// The report (or the state file) could not be written to `path`.
     case writeFailed(path: String, reason: String)
+    /// A partial summary (`triage merge`) that cannot be read or merged, or cannot be written.
+    case partial(path: String, reason: String)
     /// The --state file cannot be used.
     case state(path: String, reason: String)
     /// Another run holds the --state file's lock (exit 75: try again later).
@@ -52,6 +54,7 @@ public enum TriageError: Error, Equatable, CustomStringConvertible {
         case let .regex(pattern, message): return "invalid regular expression '\(pattern)': \(message)"
         case let .routeRule(reason): return "--route-rule \(reason)"
         case let .writeFailed(path, reason): return "\(path): cannot write: \(reason)"
+        case let .partial(path, reason): return "\(path): partial: \(reason)"
         case let .deploys(origin, reason): return "\(origin): \(reason)"
         case let .onlyOverlongLines(path, lines, limit):
             return "\(path): every line with text (\(lines)) is over \(limit) bytes (--max-line-length), so none could be read: counted as malformed"
