@@ -25,6 +25,10 @@ extension RecordParser: LineDecoder {}
 extension LogFormat {
     /// A decoder for this format, for one thread.
     public func makeDecoder() -> LineDecoder {
-        dialect == .json ? JSONRecordDecoder(format: self) : RecordParser(format: self)
+        switch dialect {
+        case .json: return JSONRecordDecoder(format: self)
+        case .logfmt: return LogfmtRecordDecoder(format: self)
+        default: return RecordParser(format: self)
+        }
     }
 }

@@ -1,5 +1,5 @@
 extension LogFormat {
     /// The proxies' own access-log formats (HAProxy, Envoy, AWS load balancers), in
     /// detection order; each compiles to the shared field program.
-    public static var dialectPresets: [LogFormat] { haproxyPresets + envoyPresets + awsPresets + traefikPresets + herokuPresets }
+    public static var dialectPresets: [LogFormat] { haproxyPresets + envoyPresets + awsPresets + traefikPresets + herokuPresets + logfmtPresets }
 }

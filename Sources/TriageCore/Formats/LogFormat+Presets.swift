@@ -35,7 +35,7 @@ extension LogFormat {
         case .nginx: format = try? nginx(entry.definition, name: entry.name, allowsTrailingText: true)
         case .apache: format = try? apache(entry.definition, name: entry.name, allowsTrailingText: true)
         case .json: return jsonPreset(named: entry.name)
-        case .haproxy, .envoy, .aws, .heroku: return nil
+        case .haproxy, .envoy, .aws, .heroku, .logfmt: return nil
         }
         if let servers = presetServers[name] { format?.servers = servers }
         return format

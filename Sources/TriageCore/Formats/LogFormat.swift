@@ -26,7 +26,7 @@ public enum FormatElement: Equatable, Sendable {
 /// It is a sequence of literals and fields; ``RecordParser`` runs it over the
 /// bytes of each line.
 public struct LogFormat: Equatable, Sendable {
-    public enum Dialect: String, Sendable { case nginx, apache, json, haproxy, envoy, aws, heroku }
+    public enum Dialect: String, Sendable { case nginx, apache, json, haproxy, envoy, aws, heroku, logfmt }
 
     /// For the JSON dialect: which dotted path (`request.method`) holds which field.
     public struct JSONField: Equatable, Sendable {
@@ -76,7 +76,7 @@ public struct LogFormat: Equatable, Sendable {
         case .haproxy: servers = [.haproxy]
         case .envoy: servers = [.envoy]
         case .heroku: servers = [.heroku]
-        case .json, .aws: servers = []
+        case .json, .aws, .logfmt: servers = []
         }
     }
 

@@ -1,0 +1,170 @@
+/// Reads generic logfmt access lines (`time=… method=GET path=/a status=502
+/// duration=1.2ms request_id=…`, keys in any order), as Go and Ruby middlewares
+/// (lograge, slog, go-kit) write them.
+///
+/// The keys are not in a fixed order, so this is not a field program: the line
+/// is walked once, pair by pair, and each key is looked up in a small table by
+/// its bytes. Values are quoted (Go escapes) or bare; nothing is allocated per
+/// line. A line without `status=` is another event of the same stream (an
+/// application log line), counted as an other line.
+final class LogfmtRecordDecoder: LineDecoder {
+    enum Failure { case none, noPairs, noStatus, badValue(key: String, start: Int, end: Int) }
+
+    let format: LogFormat
+    let hasUpstreamFields: Bool
+    private var failure = Failure.none
+    private var failureColumn = 0
+
+    /// Keys with a meaning, by their bytes [go-logfmt, lograge `key_value.rb`, slog].
+    static let keys: [(key: [UInt8], kind: FieldKind)] = ([
+        ("status", .status), ("status_code", .status), ("method", .method), ("path", .requestURI), ("uri", .requestURI),
+        ("url", .requestURI), ("duration", .logfmtMillis), ("latency", .logfmtMillis), ("request_id", .requestID),
+        ("requestId", .requestID), ("req_id", .requestID), ("reqid", .requestID), ("trace_id", .requestID),
+        ("remote_ip", .remoteAddr), ("remote_addr", .remoteAddr), ("client_ip", .remoteAddr), ("ip", .remoteAddr),
+        ("host", .host), ("time", .timeAuto), ("ts", .timeAuto), ("timestamp", .timeAuto), ("bytes", .bytesSent),
+        ("size", .bytesSent), ("user_agent", .userAgent), ("upstream", .upstreamAddr), ("upstream_addr", .upstreamAddr),
+    ] as [(String, FieldKind)]).map { (Array($0.0.utf8), $0.1) }
+
+    init(format: LogFormat) {
+        self.format = format
+        self.hasUpstreamFields = false
+    }
+
+    var failurePosition: Int { failureColumn }
+
+    func parse(_ line: UnsafeBufferPointer<UInt8>, into record: inout AccessRecord) -> Bool {
+        record = AccessRecord()
+        failure = .none
+        failureColumn = 0
+        var i = 0
+        var pairs = 0
+        var hasStatus = false
+        let n = line.count
+        while i < n {
+            while i < n && line[i] == UInt8(ascii: " ") { i += 1 }
+            let keyStart = i
+            while i < n && line[i] != UInt8(ascii: "=") && line[i] != UInt8(ascii: " ") { i += 1 }
+            guard i < n, line[i] == UInt8(ascii: "="), i > keyStart else {
+                // A line must start with a pair: `TIME heroku[router]: at=…` is another format's.
+                if pairs == 0 {
+                    failure = .noPairs
+                    return false
+                }
+                // A word without `=` between pairs: skipped.
+                while i < n && line[i] != UInt8(ascii: " ") { i += 1 }
+                continue
+            }
+            let keyEnd = i
+            i += 1
+            var valueStart = i, valueEnd = i
+            if i < n && line[i] == UInt8(ascii: "\"") {
+                i += 1
+                valueStart = i
+                while i < n && line[i] != UInt8(ascii: "\"") { i += line[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                valueEnd = min(i, n)
+                i += 1
+            } else {
+                while i < n && line[i] != UInt8(ascii: " ") { i += 1 }
+                valueEnd = i
+            }
+            pairs += 1
+            let key = UnsafeBufferPointer(rebasing: line[keyStart..<keyEnd])
+            guard let entry = Self.keys.first(where: { $0.key.elementsEqual(key) }) else { continue }
+            if !store(entry.kind, valueStart, valueEnd, line, &record) {
+                failure = .badValue(key: String(decoding: key, as: UTF8.self), start: valueStart, end: valueEnd)
+                failureColumn = valueStart
+                return false
+            }
+            if entry.kind == .status { hasStatus = true }
+        }
+        guard pairs >= 2 else {
+            failure = .noPairs
+            return false
+        }
+        guard hasStatus else {
+            failure = .noStatus
+            failureColumn = n
+            return false
+        }
+        if record.method.isPresent && record.target.isPresent {
+            record.hasValidRequestLine = record.target.count > 0
+        }
+        return true
+    }
+
+    private func store(_ kind: FieldKind, _ start: Int, _ end: Int, _ line: UnsafeBufferPointer<UInt8>,
+                       _ record: inout AccessRecord) -> Bool {
+        let range = FieldRange(start, end)
+        switch kind {
+        case .status:
+            guard let v = integerOrDash(line, start, end), v >= 100, v <= 999 else { return false }
+            record.status = Int(v)
+        case .logfmtMillis:
+            record.requestMicros = Self.durationMicros(line, start, end) ?? -1
+        case .timeAuto:
+            if let t = Timestamp.parseAny(range.bytes(in: line)) { record.time = t }
+        case .bytesSent:
+            if let v = integerOrDash(line, start, end) { record.bytesSent = v }
+        default:
+            if end > start { _ = record.setRange(kind, range) }
+        }
+        return true
+    }
+
+    /// `1.5ms`, `2s`, `350µs`/`350us`, `12ns`, `1m2.5s` is not read; a bare number is ms (lograge).
+    static func durationMicros(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
+        var numberEnd = start
+        while numberEnd < end, line[numberEnd] == UInt8(ascii: ".") || (line[numberEnd] >= 0x30 && line[numberEnd] <= 0x39) {
+            numberEnd += 1
+        }
+        guard numberEnd > start else { return nil }
+        let unit = UnsafeBufferPointer(rebasing: line[numberEnd..<end])
+        let scale: Int64
+        switch String(decoding: unit, as: UTF8.self) {
+        case "", "ms": scale = 1000
+        case "s": scale = 1_000_000
+        case "us", "µs": scale = 1
+        case "ns": return decimalMicros(line, start, numberEnd, scale: 1).map { $0 / 1000 }
+        default: return nil
+        }
+        return decimalMicros(line, start, numberEnd, scale: scale)
+    }
+
+    func describeFailure(in line: UnsafeBufferPointer<UInt8>) -> String {
+        switch failure {
+        case .none: return "no failure"
+        case .noPairs: return "not key=value pairs"
+        case .noStatus: return "key=value pairs without status=: not an access-log entry"
+        case let .badValue(key, start, end):
+            let shown = LogText.display(UnsafeBufferPointer(rebasing: line[start..<min(end, start + 40)]))
+            return "\(key)= at column \(start + 1): expected a 3-digit status, found '\(shown)'"
+        }
+    }
+
+    var failedFieldName: String {
+        switch failure {
+        case let .badValue(key, _, _): return key
+        case .noStatus: return "status"
+        default: return "logfmt"
+        }
+    }
+
+    func otherShapeReason(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+        switch failure {
+        case .noPairs: return OtherLine.reason(line, format: format)
+        case .noStatus: return "logfmt event without status= (not an access-log entry)"
+        default: return nil
+        }
+    }
+}
+
+extension LogFormat {
+    /// Generic logfmt access lines (keys in any order), read by ``LogfmtRecordDecoder``.
+    public static var logfmtPresets: [LogFormat] {
+        var format = LogFormat(name: "logfmt", dialect: .logfmt,
+                               definition: "status= method= path= duration= request_id= … (logfmt, any order)",
+                               elements: [.field(FormatField(kind: .status, name: "status="))], allowsTrailingText: false)
+        format.servers = [.generic]
+        return [format]
+    }
+}

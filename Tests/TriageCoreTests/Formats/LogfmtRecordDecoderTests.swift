@@ -1,0 +1,48 @@
+import Testing
+@testable import TriageCore
+
+/// Generic logfmt access lines: keys in any order, quoted or bare values.
+@Suite struct LogfmtRecordDecoderTests {
+    func format() throws -> LogFormat { try #require(LogFormat.preset(named: "logfmt")) }
+
+    @Test("slog-style and lograge-style lines, keys in any order")
+    func parses() throws {
+        let slog = parse(#"time=2026-11-20T10:00:00Z level=INFO msg="request done" method=GET path="/api/orders/12" status=502 duration=1.5ms request_id=abc123 remote_ip=10.0.0.9"#, try format())
+        #expect(slog.ok, "\(slog.failure)")
+        #expect(slog.record.status == 502)
+        #expect(slog.text(slog.record.target) == "/api/orders/12")
+        #expect(slog.text(slog.record.requestID) == "abc123")
+        #expect(slog.record.requestMicros == 1500)
+        #expect(slog.record.time == 1_795_168_800)
+        let lograge = parse("status=500 method=POST path=/api/pay format=json controller=Pay action=create duration=89.57 view=0.61", try format())
+        #expect(lograge.ok, "\(lograge.failure)")
+        #expect(lograge.record.requestMicros == 89_570)
+        #expect(lograge.text(lograge.record.method) == "POST")
+    }
+
+    @Test("durations: ms, s, us, ns, bare (lograge's ms)", arguments: [
+        ("2s", Int64(2_000_000)), ("350us", 350), ("1500ns", 1), ("12.5", 12_500), ("1.25ms", 1250),
+    ])
+    func durations(value: String, micros: Int64) {
+        let bytes = Array(value.utf8)
+        #expect(bytes.withUnsafeBufferPointer { LogfmtRecordDecoder.durationMicros($0, 0, $0.count) } == micros)
+    }
+
+    @Test("events without status= are other lines; a line starting with another format's words is not logfmt")
+    func otherLines() throws {
+        let decoder = try format().makeDecoder()
+        var record = AccessRecord()
+        for (text, reason) in [(#"time=2026-11-20T10:00:01Z level=INFO msg="cache warm""#, "logfmt event without status= (not an access-log entry)"),
+                               ("2018-04-10T03:30:53Z heroku[router]: at=info method=GET status=200", nil as String?)] {
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                #expect(!decoder.parse(buffer, into: &record))
+                if let reason { #expect(decoder.otherShapeReason(buffer) == reason) }
+            }
+        }
+        let lines = ["time=2026-11-20T10:00:00Z method=GET path=/a status=200 duration=3ms",
+                     #"time=2026-11-20T10:00:01Z level=INFO msg="cache warm""#,
+                     "time=2026-11-20T10:00:02Z method=GET path=/b status=503 duration=3ms"].map { Array($0.utf8) }
+        #expect(try FormatDetector.detect(lines, path: "t").format.name == "logfmt")
+    }
+}
