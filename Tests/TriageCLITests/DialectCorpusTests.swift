@@ -39,6 +39,9 @@ struct DialectCorpusTests {
         .init(file: "elastic-beats-fixtures/aws-alb-docs-examples.NOT-REAL.log", format: "alb",
               awk: #"$1 ~ /^(http|https|h2|grpcs|ws|wss)$/ && $0 !~ /"-"[0-9]/ { c[$9]++ }"#,
               classes: ["upstream_unreachable": 1]),
+        // ALB lines among NLB TLS and ALB connection-log lines (those are other lines).
+        .init(file: "elastic-integrations-fixtures/aws-alb-nlb-connlog-mixed.log", format: "alb",
+              awk: #"$1 ~ /^(http|https|h2|grpcs|ws|wss)$/ { c[$9]++ }"#),
         // Classic ELB: time elb client backend 3 timings ELB_STATUS: field 8.
         .init(file: "elastic-beats-fixtures/aws-elb-classic-http.log", format: "elb",
               awk: #"$1 ~ /^[0-9]{4}-/ && NF > 8 { c[$8]++ }"#),

@@ -44,6 +44,19 @@ public enum OtherLine {
             if contains(line, herokuPlatform) { return "Heroku platform event (not a router line)" }
             return nil
         }
+        if format.dialect == .aws {
+            // Network Load Balancer TLS logs (`tls 2.0 <time> net/…`) and ALB connection logs
+            // (`<time> <client ip> <port> <listener port> <TLS protocol> …`) share S3 buckets with access logs.
+            if startsWith(line, 0, nlbPrefix) { return "NLB TLS log line (not HTTP)" }
+            // The third token is a bare client port (an access log has `ip:port` there).
+            if line.count > 28, line[4] == UInt8(ascii: "-"), line[10] == UInt8(ascii: "T"),
+               let first = find(UInt8(ascii: " "), line, 0), let second = find(UInt8(ascii: " "), line, first + 1),
+               let third = find(UInt8(ascii: " "), line, second + 1), third > second + 1,
+               isDigits(line, second + 1, third - second - 1) {
+                return "ALB connection log line (not a request)"
+            }
+            return nil
+        }
         guard format.dialect == .haproxy else { return nil }
         // client:port [date] frontend backend/server Tw/Tc/Tt bytes ts …: the fifth token has two slashes.
         var token = 0, slashes = 0, i = 0
@@ -67,6 +80,7 @@ public enum OtherLine {
 
     private static let haproxyEventPrefixes: [[UInt8]] = ["Proxy ", "Server ", "Backend ", "backend ", "Health check",
                                                          "Connect from ", "Stopping ", "Pausing "].map { Array($0.utf8) }
+    private static let nlbPrefix: [UInt8] = Array("tls 2.0 ".utf8)
     private static let herokuApp: [UInt8] = Array(" app[".utf8)
     private static let herokuPlatform: [UInt8] = Array(" heroku[".utf8)
     private static let sslFailure: [UInt8] = Array("SSL handshake failure".utf8)

@@ -32,6 +32,18 @@ import Testing
         #expect(try FormatDetector.detect([Array(Self.alb().utf8)], path: "t").format.name == "alb")
     }
 
+    @Test("NLB TLS lines and ALB connection-log lines are other lines; access lines are not")
+    func otherLines() throws {
+        let format = try #require(LogFormat.preset(named: "alb"))
+        func shape(_ s: String) -> String? { Array(s.utf8).withUnsafeBufferPointer { OtherLine.dialectShape($0, format: format) } }
+        #expect(shape("tls 2.0 2018-12-20T02:59:40 net/my-network-loadbalancer/c6e77e28c25b2234 g3d4b5e8bb8464cd 192.168.131.39:2817 10.0.0.1:80 5 2 98 246 -")
+                == "NLB TLS log line (not HTTP)")
+        #expect(shape(#"2024-10-04T17:05:15.514108Z 192.168.131.39 36280 443 TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 4.036 "CN=example.com" - FEF257372D5C14D4 Success"#)
+                == "ALB connection log line (not a request)")
+        #expect(shape(Self.alb()) == nil)
+        #expect(shape(Self.elbLine) == nil)
+    }
+
     struct Row: CustomTestStringConvertible, Sendable {
         var name: String
         var line: String
