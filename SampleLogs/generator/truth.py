@@ -6,6 +6,7 @@ with the application logs, and the cross-file self-checks. Everything here
 is computed from the records that were written, never from the plan.
 """
 
+import math
 from datetime import datetime
 
 from .common import SEED, minute_of, request_key, rfc3339
@@ -64,6 +65,35 @@ def status_only_class(s):
 
 # --------------------------------------------------------------------------- summaries
 
+def percentiles(values):
+    """Exact nearest-rank p50, p95, p99 and max (seconds), as triage's histogram approximates them."""
+    v = sorted(values)
+    n = len(v)
+
+    def rank(q):
+        return v[max(1, math.ceil(q * n)) - 1]
+    return {"count": n, "p50": rank(0.5), "p95": rank(0.95), "p99": rank(0.99), "max": v[-1]}
+
+
+def latency_summary(records):
+    """Request time ($request_time as logged, 3 decimals) overall and per route; upstream
+    response time per attempt, overall and per upstream address."""
+    rt = [float("%.3f" % r["rt"]) for r in records]
+    by_route, by_upstream, urt = {}, {}, []
+    for r, t in zip(records, rt):
+        key = r["route"] if r.get("method") else None
+        if key:
+            by_route.setdefault(key, []).append(t)
+        for a in r["attempts"]:
+            if a["urt"] != "-":
+                by_upstream.setdefault(a["addr"], []).append(float(a["urt"]))
+                urt.append(float(a["urt"]))
+    return {"request_time": percentiles(rt),
+            "request_time_by_route": {k: percentiles(by_route[k]) for k in sorted(by_route)},
+            "upstream_response_time": percentiles(urt),
+            "upstream_response_time_by_upstream": {k: percentiles(by_upstream[k]) for k in sorted(by_upstream)}}
+
+
 def summarise(records, classify, has_upstream):
     status_counts, classes = {}, {c: 0 for c in CLASSES}
     origin_by_route, errors_by_route = {}, {}
@@ -108,6 +138,7 @@ def summarise(records, classify, has_upstream):
         "server_errors_by_route": desc(errors_by_route),
     }
     if has_upstream:
+        out["latency"] = latency_summary(records)
         out["top_failing_upstream"] = desc(up_fail)
         out["upstream_failures_by_class"] = {k: dict(sorted(up_fail_classes[k].items())) for k in desc(up_fail)}
         out["upstream_attempts"] = {k: up_attempts[k] for k in sorted(up_attempts)}

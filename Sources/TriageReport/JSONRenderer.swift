@@ -51,6 +51,9 @@ public struct JSONRenderer: Sendable {
         w.int("server_errors_with_request_id", s.serverErrorsWithRequestID)
         w.optionalString("first_time", s.firstTime.map(Timestamp.rfc3339))
         w.optionalString("last_time", s.lastTime.map(Timestamp.rfc3339))
+        Self.writeLatency(&w, "latency", s.latency)
+        Self.writeLatency(&w, "upstream_latency", s.upstreamLatency)
+        w.double("latency_relative_error", (LatencyHistogram.relativeError * 10_000).rounded() / 10_000)
         w.endObject()
 
         w.beginObject("status_counts")
@@ -69,6 +72,7 @@ public struct JSONRenderer: Sendable {
             writeStrings(&w, "sample_request_ids", detail.sampleRequestIDs)
             w.int("error_log", detail.errorLog)
             Self.writeCauses(&w, "causes", detail.causes)
+            Self.writeLatency(&w, "latency", s.classLatency[detail.failureClass])
             w.endObject()
         }
         w.endArray()
@@ -89,6 +93,7 @@ public struct JSONRenderer: Sendable {
             writeStrings(&w, "sample_request_ids", route.sampleRequestIDs)
             w.bool("approximate", route.failureCountError != nil)
             w.int("failure_count_error", route.failureCountError ?? 0)
+            Self.writeLatency(&w, "latency", route.latency)
             w.endObject()
         }
         w.endArray()
@@ -114,6 +119,7 @@ public struct JSONRenderer: Sendable {
                 w.endObject()
             }
             w.endArray()
+            Self.writeLatency(&w, "latency", upstream.latency)
             w.endObject()
         }
         w.endArray()
@@ -425,5 +431,20 @@ public struct JSONRenderer: Sendable {
         w.beginArray(name)
         for value in values { w.string(nil, value) }
         w.endArray()
+    }
+}
+
+extension JSONRenderer {
+    /// `{"count": n, "p50": s, "p95": s, "p99": s, "max": s}` in seconds, or null.
+    static func writeLatency(_ w: inout JSONWriter, _ name: String, _ latency: TriageSummary.Latency?) {
+        guard let latency else { return w.null(name) }
+        let seconds = { (micros: Int64) in Double(micros) / 1_000_000 }
+        w.beginObject(name)
+        w.int("count", latency.count)
+        w.double("p50", seconds(latency.p50))
+        w.double("p95", seconds(latency.p95))
+        w.double("p99", seconds(latency.p99))
+        w.double("max", seconds(latency.max))
+        w.endObject()
     }
 }

@@ -65,6 +65,7 @@ public struct TerminalRenderer: Sendable {
         out.append(contentsOf: incidents(s))
         out.append(contentsOf: signatures(s))
         out.append(contentsOf: routes(s))
+        out.append(contentsOf: latency(s))
         out.append(contentsOf: upstreams(s))
         out.append(contentsOf: hosts(s))
         out.append(contentsOf: samples(s))
@@ -323,6 +324,32 @@ public struct TerminalRenderer: Sendable {
         if failing.contains(where: { $0.failureCountError != nil }) {
             out.append(contentsOf: wrap(style("≈ tracked after the route table filled up: counts are lower bounds.", "2"), indent: "  ", first: "  "))
         }
+        return out
+    }
+
+    /// Percentiles of the request time (all requests, each 5xx class, the routes with 5xx)
+    /// and of the upstream response time, when the log has them.
+    private func latency(_ s: TriageSummary) -> [String] {
+        guard s.latency != nil || s.upstreamLatency != nil else { return [] }
+        var out = [""] + wrap(heading("Latency") + "  p50, p95, p99 within \(Format.percentOf(LatencyHistogram.relativeError)); max exact",
+                              indent: "  ", first: "")
+        func row(_ name: String, _ l: TriageSummary.Latency) {
+            let numbers = "p50 \(Format.duration(l.p50)), p95 \(Format.duration(l.p95)), p99 \(Format.duration(l.p99)), max \(Format.duration(l.max)) (\(Format.count(l.count)))"
+            out.append(contentsOf: wrap(Format.fit(name, 24) + numbers, indent: String(repeating: " ", count: 26), first: "  "))
+        }
+        if let l = s.latency {
+            row("request time", l)
+            out.append("  by class")
+            for c in FailureClass.allCases where s.classes[c] > 0 {
+                if let l = s.classLatency[c] { row("  " + c.identifier, l) }
+            }
+            let routes = s.routesBy5xx.prefix(5).filter { $0.latency != nil }
+            if !routes.isEmpty { out.append("  routes with the most 5xx") }
+            for route in routes {
+                if let l = route.latency { row("  " + route.method + " " + route.route, l) }
+            }
+        }
+        if let l = s.upstreamLatency { row("upstream response", l) }
         return out
     }
 

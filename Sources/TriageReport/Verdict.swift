@@ -116,6 +116,32 @@ public enum Format {
 
     static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
+    /// `0.2 ms`, `54 ms`, `1.25 s`, `60.0 s`: a duration in microseconds, three significant digits at most.
+    public static func duration(_ micros: Int64) -> String {
+        if micros == 0 { return "0 ms" }
+        if micros < 10 { return "<0.01 ms" }
+        let ms = Double(micros) / 1000
+        func digits(_ v: Double, _ places: Int) -> String {
+            var scale = 1.0
+            for _ in 0..<places { scale *= 10 }
+            let n = Int64((v * scale).rounded())
+            guard places > 0 else { return String(n) }
+            let whole = n / Int64(scale), fraction = String(n % Int64(scale))
+            return "\(whole)." + String(repeating: "0", count: places - fraction.count) + fraction
+        }
+        if ms < 1 { return digits(ms, 2) + " ms" }
+        if ms < 10 { return digits(ms, 1) + " ms" }
+        if ms < 1000 { return digits(ms, 0) + " ms" }
+        let s = ms / 1000
+        return (s < 10 ? digits(s, 2) : s < 100 ? digits(s, 1) : digits(s, 0)) + " s"
+    }
+
+    /// `1%`, `0.5%`: a fraction as a short percentage.
+    public static func percentOf(_ fraction: Double) -> String {
+        let tenths = Int((fraction * 1000).rounded())
+        return tenths % 10 == 0 ? "\(tenths / 10)%" : "\(tenths / 10).\(tenths % 10)%"
+    }
+
     /// `1 request`, `2 requests`: a count with its noun in the right number.
     public static func counted(_ n: Int, _ singular: String, plural: String? = nil) -> String {
         "\(count(n)) " + (n == 1 ? singular : plural ?? singular + "s")

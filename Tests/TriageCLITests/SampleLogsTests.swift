@@ -55,6 +55,37 @@ import Testing
         #expect(malformed == expectedMalformed)
     }
 
+    @Test("latency: p50, p95, p99 of request and upstream response time, overall, per route and per upstream, within the stated error of the ground truth; max exact")
+    func latency() throws {
+        let truth = try expected().object("nginx").object("latency")
+        let result = try CLI.run(["--format", "json"] + nginxPaths())
+        let report = try CLI.json(result.stdout)
+        let totals = report.object("totals")
+        let tolerance = (totals["latency_relative_error"] as? Double ?? 0) + 1e-6
+        func check(_ got: [String: Any], _ want: [String: Any], _ what: String) {
+            #expect(got.int("count") == want.int("count"), "\(what) count")
+            for key in ["p50", "p95", "p99"] {
+                let g = got[key] as? Double ?? -1, w = want[key] as? Double ?? -2
+                #expect(abs(g - w) <= w * tolerance + 0.0000005, "\(what) \(key): \(g) vs exact \(w)")
+            }
+            #expect(abs((got["max"] as? Double ?? -1) - (want["max"] as? Double ?? -2)) < 0.0000005, "\(what) max")
+        }
+        check(totals.object("latency"), truth.object("request_time"), "request time")
+        check(totals.object("upstream_latency"), truth.object("upstream_response_time"), "upstream response time")
+        let byRoute = truth.object("request_time_by_route")
+        for route in report.list("routes") {
+            let key = "\(route["method"] as? String ?? "") \(route["route"] as? String ?? "")"
+            guard let want = byRoute[key] as? [String: Any] else { continue }
+            check(route.object("latency"), want, key)
+        }
+        let byUpstream = truth.object("upstream_response_time_by_upstream")
+        #expect(report.list("upstreams").count == byUpstream.count)
+        for upstream in report.list("upstreams") {
+            let address = upstream["address"] as? String ?? ""
+            check(upstream.object("latency"), byUpstream.object(address), address)
+        }
+    }
+
     @Test("Apache file with an explicit LogFormat: status-only classification matches the ground truth")
     func apache() throws {
         let truth = try expected().object("apache")

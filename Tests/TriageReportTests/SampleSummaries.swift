@@ -98,6 +98,10 @@ enum SampleSummaries {
                   classes: classes([(.retriedOK, s.classes[.retriedOK])]), sampleRequestIDs: [requestID(5000)]),
         ]
         s.distinctRoutes = 57
+        s.latency = .init(count: 19_000, p50: 54_000, p95: 489_000, p99: 851_000, max: 60_003_000)
+        s.upstreamLatency = .init(count: 17_000, p50: 60_000, p95: 550_000, p99: 851_000, max: 60_001_000)
+        s.classLatency[.upstreamTimeout] = .init(count: 45, p50: 60_000_000, p95: 60_000_000, p99: 60_001_000, max: 60_001_000)
+        s.routes[0].latency = .init(count: 2_412, p50: 120_000, p95: 204_000, p99: 226_000, max: 251_000)
         s.upstreams = [
             .init(address: "10.0.1.12:8080", requests: 4_921, failures: 180,
                   classes: classes([(.originError, 120), (.upstreamUnreachable, 60)]),

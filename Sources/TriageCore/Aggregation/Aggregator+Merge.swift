@@ -73,6 +73,11 @@ extension Aggregator {
 
         requests += other.requests
         serverErrors += other.serverErrors
+        latency.merge(other.latency)
+        for i in classLatency.indices { classLatency[i].merge(other.classLatency[i]) }
+        upstreamLatency.merge(other.upstreamLatency)
+        // Each thread kept to the budget; merged, the groups are at most threads × budget.
+        latencyGroups += other.latencyGroups
         upstreamOverflowAttempts += other.upstreamOverflowAttempts
         for i in statusCounts.indices { statusCounts[i] += other.statusCounts[i] }
         classes.add(other.classes)
@@ -148,6 +153,7 @@ extension Aggregator.GroupStats {
         failures += other.failures
         classes.add(other.classes)
         samples.merge(other.samples, limit: sampleLimit)
+        latency.merge(other.latency)
     }
 }
 

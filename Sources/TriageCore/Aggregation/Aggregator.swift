@@ -16,6 +16,9 @@ public final class Aggregator {
         /// 0 keeps none (the analyzer's choice when no application log is given).
         public var failedRequests = 200_000
         public var malformedExamples = 20
+        /// Routes and upstreams that get a latency histogram (at most 4.7 KB each, about
+        /// 2 KB for typical spreads); later ones report no latency.
+        public var latencyGroups = 2_000
         public init() {}
     }
 
@@ -25,6 +28,8 @@ public final class Aggregator {
         var failures = 0
         var classes = ClassCounts()
         var samples = SampleSet()
+        /// Request time (routes) or upstream response time (upstreams); empty past the latency budget.
+        var latency = LatencyHistogram()
     }
 
     struct MinuteStats {
@@ -66,6 +71,13 @@ public final class Aggregator {
 
     var requests = 0
     var serverErrors = 0
+    /// Request time of every request that logged one, and per class.
+    var latency = LatencyHistogram()
+    var classLatency = [LatencyHistogram](repeating: LatencyHistogram(), count: FailureClass.allCases.count)
+    /// Upstream response time of every attempt that logged one.
+    var upstreamLatency = LatencyHistogram()
+    /// Route and upstream histograms started so far (bounded by `limits.latencyGroups`).
+    var latencyGroups = 0
     var statusCounts = [Int](repeating: 0, count: 1000)
     var classes = ClassCounts()
     var statusOnly = ClassCounts()
@@ -189,6 +201,13 @@ public final class Aggregator {
         let routeIndex = addRoute(record, line: line, decision: decision, isServerError: isServerError,
                                   time: time, requestID: requestID)
         if isServerError && time != .min { current.routeErrors[routeIndex, default: 0] += 1 }
+        if record.requestMicros >= 0 {
+            latency.record(record.requestMicros)
+            if let decision { classLatency[decision.failureClass.rawValue].record(record.requestMicros) }
+            if routeIndex >= 0 && Int(routeIndex) < routes.count {
+                recordLatency(record.requestMicros, into: &routes.values[Int(routeIndex)].latency)
+            }
+        }
         if isServerError, let decision, decision.failureClass.isServerError {
             ledger.add(requestID: hasRequestID ? record.requestID.bytes(in: line) : nil, time: time, route: routeIndex,
                        failureClass: decision.failureClass, upstreamStatus: attempts.last?.status ?? 0, cause: cause)
@@ -314,6 +333,16 @@ public final class Aggregator {
 
     static let invalidRequestKey: [UInt8] = Array("- (invalid request)".utf8)
 
+    /// Records into a group's histogram, starting one only while the latency budget lasts.
+    @inline(__always)
+    private func recordLatency(_ micros: Int64, into histogram: inout LatencyHistogram) {
+        if histogram.isEmpty {
+            guard latencyGroups < limits.latencyGroups else { return }
+            latencyGroups += 1
+        }
+        histogram.record(micros)
+    }
+
     // MARK: - Upstreams
 
     private func addUpstreams(_ attempts: UpstreamAttempts, line: UnsafeBufferPointer<UInt8>, finalStatus: Int,
@@ -331,6 +360,10 @@ public final class Aggregator {
                 continue
             }
             upstreams.values[index].requests += 1
+            if attempt.responseMicros >= 0 {
+                upstreamLatency.record(attempt.responseMicros)
+                recordLatency(attempt.responseMicros, into: &upstreams.values[index].latency)
+            }
             if failed {
                 upstreams.values[index].failures += 1
                 if timed { current.upstreamFailures[Int32(index), default: 0] += 1 }
@@ -368,6 +401,9 @@ public final class Aggregator {
         }
         s.firstTime = firstTime
         s.lastTime = lastTime
+        s.latency = TriageSummary.Latency(latency)
+        for c in FailureClass.allCases { s.classLatency[c] = TriageSummary.Latency(classLatency[c.rawValue]) }
+        s.upstreamLatency = TriageSummary.Latency(upstreamLatency)
 
         var routeList: [TriageSummary.Route] = []
         for (index, key) in routes.keys.enumerated() {
@@ -377,7 +413,7 @@ public final class Aggregator {
             let method = String(text[..<space])
             let route = space < text.endIndex ? String(text[text.index(after: space)...]) : ""
             routeList.append(.init(method: method, route: route, requests: v.requests, serverErrors: v.serverErrors,
-                                   classes: v.classes, sampleRequestIDs: v.samples.ids))
+                                   classes: v.classes, sampleRequestIDs: v.samples.ids, latency: .init(v.latency)))
         }
         for entry in heavyHitters.entries where entry.stats.requests > 0 {
             let text = LogText.display(entry.key)
@@ -414,7 +450,7 @@ public final class Aggregator {
         for (index, key) in upstreams.keys.enumerated() {
             let v = upstreams.values[index]
             upstreamList.append(.init(address: LogText.display(key), requests: v.requests, failures: v.failures,
-                                      classes: v.classes, sampleRequestIDs: v.samples.ids))
+                                      classes: v.classes, sampleRequestIDs: v.samples.ids, latency: .init(v.latency)))
         }
         upstreamList.sort { a, b in
             if a.failures != b.failures { return a.failures > b.failures }

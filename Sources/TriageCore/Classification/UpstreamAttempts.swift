@@ -17,9 +17,11 @@ public struct UpstreamAttempt: Sendable {
 /// At most ``capacity`` attempts are kept (the first ones and the last one).
 ///
 /// A class so the aggregator fills one instance per line in place: the hot
-/// path neither allocates nor copies the attempt array. Timings are read only
-/// when the log has no `$upstream_status` (then they count the attempts): the
-/// decision table needs statuses and addresses, not durations.
+/// path neither allocates nor copies the attempt array. Connect and header times
+/// are read only when the log has no `$upstream_status` (then they count the
+/// attempts): the decision table needs statuses and addresses, not durations.
+/// Response times are always read, for latency, but with statuses they fill only
+/// the attempts the statuses and addresses made.
 public final class UpstreamAttempts {
     public static let capacity = 8
     public private(set) var count = 0
@@ -72,6 +74,13 @@ public final class UpstreamAttempts {
             }
             forEachItem(record.upstreamResponseTime, line) { index, start, end in
                 storage[claim(index)].responseMicros = decimalMicros(line, start, end, scale: 1_000_000) ?? -1
+            }
+        } else {
+            // With statuses, the response times are only latency: they never add attempts.
+            let known = count
+            forEachItem(record.upstreamResponseTime, line) { index, start, end in
+                guard index < known, index < Self.capacity else { return }
+                storage[index].responseMicros = decimalMicros(line, start, end, scale: 1_000_000) ?? -1
             }
         }
         // A single "-" everywhere means no upstream was contacted at all.

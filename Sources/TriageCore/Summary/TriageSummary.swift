@@ -43,6 +43,27 @@ public struct TriageSummary: Sendable {
         public var example: MalformedExample
     }
 
+    /// Percentiles of durations (microseconds) from a ``LatencyHistogram``: each within
+    /// ``LatencyHistogram/relativeError`` of the exact value; `max` is exact.
+    public struct Latency: Sendable, Equatable {
+        /// Durations counted.
+        public var count: Int
+        public var p50: Int64
+        public var p95: Int64
+        public var p99: Int64
+        public var max: Int64
+
+        public init(count: Int, p50: Int64, p95: Int64, p99: Int64, max: Int64) {
+            (self.count, self.p50, self.p95, self.p99, self.max) = (count, p50, p95, p99, max)
+        }
+
+        /// Nil for an empty histogram.
+        public init?(_ h: LatencyHistogram) {
+            guard let p50 = h.quantile(0.5), let p95 = h.quantile(0.95), let p99 = h.quantile(0.99) else { return nil }
+            self.init(count: h.count, p50: p50, p95: p95, p99: p99, max: h.max)
+        }
+    }
+
     public struct Route: Sendable {
         public var method: String
         public var route: String
@@ -54,6 +75,9 @@ public struct TriageSummary: Sendable {
         /// how many failures it may have had before it was tracked; its counts
         /// are lower bounds. Nil for exactly counted routes.
         public var failureCountError: Int? = nil
+        /// Request time (`$request_time`, `%D`…) of the route's requests; nil when not
+        /// logged or past the latency budget.
+        public var latency: Latency? = nil
 
         /// The 5xx class with the most requests on this route (ties: the first in
         /// ``FailureClass`` order); nil when the route had no 5xx.
@@ -73,6 +97,8 @@ public struct TriageSummary: Sendable {
         public var sampleRequestIDs: [String]
         /// What the server error logs said of the requests to this upstream (`--error-log`), most first.
         public var causes: [UpstreamCause] = []
+        /// Response time of the attempts sent here (`$upstream_response_time`); nil when not logged.
+        public var latency: Latency? = nil
     }
 
     /// Requests to one upstream that an error-log line explained with one cause.
@@ -268,6 +294,12 @@ public struct TriageSummary: Sendable {
     public var classDetails: [ClassDetail] = []
     public var firstTime: Int64?
     public var lastTime: Int64?
+    /// Request time of every request that logged one; nil when the log has none.
+    public var latency: Latency?
+    /// Request time per class (requests of that class that logged one).
+    public var classLatency: [FailureClass: Latency] = [:]
+    /// Upstream response time of every attempt that logged one.
+    public var upstreamLatency: Latency?
     public var routes: [Route] = []
     /// Distinct routes seen, and how many requests fell in `(other routes)` once the table was full.
     public var distinctRoutes = 0

@@ -1,0 +1,94 @@
+import Foundation
+
+/// Durations in logarithmic buckets: percentiles within 1% of the exact value, any
+/// two histograms merge exactly, and memory depends on the spread of the values,
+/// never on how many there are.
+///
+/// Bucket `i` holds durations `d` (microseconds) with `γ^(i-1) < d ≤ γ^i`, γ = 1.02
+/// (the DDSketch layout with fixed buckets). A percentile reports its bucket's
+/// value `2γ^i / (γ + 1)`, at most `(γ - 1) / (γ + 1)` = 0.99% from any duration in
+/// the bucket, clamped to the exact minimum and maximum. Durations of 0 and 1 µs share
+/// bucket 0; the last bucket (≈ 2.8 hours) takes everything longer.
+///
+/// Only the buckets between the smallest and largest index seen are stored (4 bytes
+/// each): 1 ms to 60 s is 556 buckets, 2.2 KB; the whole range is at most 4.7 KB.
+/// An empty histogram allocates nothing. See Docs/Reports.md for why this and not
+/// HdrHistogram.
+public struct LatencyHistogram: Sendable, Equatable {
+    public static let gamma = 1.02
+    /// The relative error bound of every percentile: (γ - 1) / (γ + 1).
+    public static let relativeError = (gamma - 1) / (gamma + 1)
+    static let logGamma = log(gamma)
+    /// 10^10 µs (≈ 2.8 h) and beyond go in the last bucket.
+    static let maxIndex = Int((log(1e10) / logGamma).rounded(.up))
+
+    /// Counts of buckets `offset ..< offset + counts.count`; saturates at `UInt32.max`.
+    private var counts: [UInt32] = []
+    private var offset = 0
+    public private(set) var count = 0
+    public private(set) var min: Int64 = .max
+    public private(set) var max: Int64 = .min
+
+    public init() {}
+
+    public var isEmpty: Bool { count == 0 }
+
+    static func index(_ micros: Int64) -> Int {
+        guard micros > 1 else { return 0 }
+        let i = Int((log(Double(micros)) / logGamma).rounded(.up))
+        return Swift.min(i, maxIndex)
+    }
+
+    /// Adds one duration in microseconds; negative durations (unknown) are ignored.
+    public mutating func record(_ micros: Int64) {
+        guard micros >= 0 else { return }
+        add(bucket: Self.index(micros), times: 1)
+        count += 1
+        if micros < min { min = micros }
+        if micros > max { max = micros }
+    }
+
+    private mutating func add(bucket i: Int, times: UInt32) {
+        if counts.isEmpty {
+            offset = i
+            counts = [0]
+        } else if i < offset {
+            counts.insert(contentsOf: repeatElement(0, count: offset - i), at: 0)
+            offset = i
+        } else if i >= offset + counts.count {
+            counts.append(contentsOf: repeatElement(0, count: i - offset - counts.count + 1))
+        }
+        let (sum, overflow) = counts[i - offset].addingReportingOverflow(times)
+        counts[i - offset] = overflow ? .max : sum
+    }
+
+    /// Adds every duration `other` holds, as if recorded here.
+    public mutating func merge(_ other: LatencyHistogram) {
+        guard !other.isEmpty else { return }
+        for (k, c) in other.counts.enumerated() where c > 0 { add(bucket: other.offset + k, times: c) }
+        count += other.count
+        min = Swift.min(min, other.min)
+        max = Swift.max(max, other.max)
+    }
+
+    /// The duration (µs) at quantile `q` (0…1) by nearest rank, within ``relativeError``;
+    /// nil when empty.
+    public func quantile(_ q: Double) -> Int64? {
+        guard count > 0 else { return nil }
+        if q >= 1 { return max }
+        let rank = Swift.max(1, Int((q * Double(count)).rounded(.up)))
+        var seen = 0
+        for (k, c) in counts.enumerated() {
+            seen += Int(c)
+            if seen >= rank {
+                let i = offset + k
+                let value = i == 0 ? 1 : 2 * pow(Self.gamma, Double(i)) / (Self.gamma + 1)
+                return Swift.min(max, Swift.max(min, Int64(value.rounded())))
+            }
+        }
+        return max
+    }
+
+    /// Bytes held by the buckets (for the memory measurement in the docs and tests).
+    public var storedBuckets: Int { counts.count }
+}
