@@ -89,6 +89,28 @@ public struct LatencyHistogram: Sendable, Equatable {
         return max
     }
 
+    /// The stored form (for partials): first bucket, bucket counts, count, min, max.
+    public var wire: (offset: Int, counts: [Int], count: Int, min: Int64, max: Int64) {
+        (offset, counts.map(Int.init), count, min, max)
+    }
+
+    /// Rebuilds a histogram from ``wire``; nil when the parts cannot come from one.
+    public init?(offset: Int, counts: [Int], count: Int, min: Int64, max: Int64) {
+        guard count > 0 else {
+            self.init()
+            return
+        }
+        guard offset >= 0, offset + counts.count - 1 <= Self.maxIndex, !counts.isEmpty,
+              counts.allSatisfy({ $0 >= 0 && $0 <= Int(UInt32.max) }), min >= 0, min <= max,
+              counts.reduce(0, +) <= count else { return nil }
+        self.init()
+        self.offset = offset
+        self.counts = counts.map { UInt32($0) }
+        self.count = count
+        self.min = min
+        self.max = max
+    }
+
     /// Bytes held by the buckets (for the memory measurement in the docs and tests).
     public var storedBuckets: Int { counts.count }
 }

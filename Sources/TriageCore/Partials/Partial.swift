@@ -72,8 +72,12 @@ extension Partial {
                 m.optionalTime(2, a.classFirst[c.rawValue])
                 m.optionalTime(3, a.classLast[c.rawValue])
                 m.message(4) { Self.write(a.classSamples[c.rawValue], into: &$0) }
+                if !a.classLatency[c.rawValue].isEmpty { m.message(5) { Self.write(a.classLatency[c.rawValue], into: &$0) } }
             }
         }
+        if !a.latency.isEmpty { w.message(30) { Self.write(a.latency, into: &$0) } }
+        if !a.upstreamLatency.isEmpty { w.message(31) { Self.write(a.upstreamLatency, into: &$0) } }
+        if a.latencyGroups > 0 { w.message(32) { $0.uint(1, a.latencyGroups) } }
         for (index, key) in a.routes.keys.enumerated() {
             w.message(8) { m in m.bytes(1, key); m.message(2) { Self.write(a.routes.values[index], into: &$0) } }
         }
@@ -185,6 +189,36 @@ extension Partial {
         m.uint(3, g.failures)
         m.packed(4, counts(g.classes))
         m.message(5) { write(g.samples, into: &$0) }
+        if !g.latency.isEmpty { m.message(6) { write(g.latency, into: &$0) } }
+    }
+
+    static func write(_ h: LatencyHistogram, into m: inout PartialWriter) {
+        let wire = h.wire
+        m.uint(1, wire.offset)
+        m.packed(2, wire.counts)
+        m.uint(3, wire.count)
+        m.sint(4, wire.min)
+        m.sint(5, wire.max)
+    }
+
+    static func readLatency(_ value: PartialReader.Value) throws -> LatencyHistogram {
+        var m = try value.reader()
+        var offset = 0, counts: [Int] = [], count = 0
+        var low: Int64 = 0, high: Int64 = 0
+        try m.forEach { f, v in
+            switch f {
+            case 1: offset = try v.int()
+            case 2: counts = try v.packed()
+            case 3: count = try v.int()
+            case 4: low = try v.int64()
+            case 5: high = try v.int64()
+            default: break
+            }
+        }
+        guard let h = LatencyHistogram(offset: offset, counts: counts, count: count, min: low, max: high) else {
+            throw PartialDecodingError(reason: "a latency histogram is inconsistent")
+        }
+        return h
     }
 
     static func write(_ example: TriageSummary.MalformedExample, into e: inout PartialWriter) {
@@ -352,6 +386,11 @@ extension Partial {
                     throw PartialDecodingError(reason: "status \(status) is out of range")
                 }
                 a.statusCounts[status] += count
+            case 30: a.latency = try readLatency(value)
+            case 31: a.upstreamLatency = try readLatency(value)
+            case 32:
+                var m = try value.reader()
+                try m.forEach { f, v in if f == 1 { a.latencyGroups = try v.int() } }
             case 4: a.classes = try readClasses(value)
             case 5: a.statusOnly = try readClasses(value)
             case 6: a.errorLogDecided = try readClasses(value)
@@ -360,16 +399,19 @@ extension Partial {
                 var c = -1
                 var first: Int64?, last: Int64?
                 var samples = SampleSet()
+                var classLatency = LatencyHistogram()
                 try m.forEach { f, v in
                     switch f {
                     case 1: c = try v.int() - 1
                     case 2: first = try v.int64()
                     case 3: last = try v.int64()
                     case 4: samples = try readSamples(v, limit: limits.samplesPerGroup)
+                    case 5: classLatency = try readLatency(v)
                     default: break
                     }
                 }
                 guard c >= 0 && c < classCount else { throw PartialDecodingError(reason: "class \(c + 1) is unknown to this triage") }
+                a.classLatency[c] = classLatency
                 a.classFirst[c] = first
                 a.classLast[c] = last
                 a.classSamples[c] = samples
@@ -547,6 +589,7 @@ extension Partial {
             case 3: g.failures = try v.int()
             case 4: g.classes = try readClasses(v)
             case 5: g.samples = try readSamples(v, limit: limit)
+            case 6: g.latency = try readLatency(v)
             default: break
             }
         }
