@@ -121,7 +121,8 @@ def main(argv=None):
     files = sc.binaryFiles(",".join(args.paths), minPartitions=args.partitions or None)
     if args.partitions:
         files = files.repartition(args.partitions)
-    partials = files.mapPartitions(partials_of_files(args.triage, args.triage_arg))
+    # Cached: counting the partials must not run triage a second time when they are merged.
+    partials = files.mapPartitions(partials_of_files(args.triage, args.triage_arg)).cache()
 
     # Executors merge FAN_IN partials a task until few are left.
     count = partials.count()
