@@ -1,0 +1,8 @@
+import FuzzDriver
+import TriageCore
+
+// nginx.conf text and --log-format / --field specifications (first line), run over
+// the remaining lines with the access-log oracles.
+runFuzzer { bytes in
+    for summary in _FuzzEntry.formatSpec(bytes) { checkRenderers(summary) }
+}
