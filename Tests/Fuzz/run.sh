@@ -21,9 +21,9 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1:symbolize=1}
 
 # The configuration that ships (release, with TriageCore's flags from Package.swift),
 # plus coverage and ASan for every module.
-swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -g >/tmp/triage-fuzz-build.log 2>&1 || {
+swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld >/tmp/triage-fuzz-build.log 2>&1 || {
     cat /tmp/triage-fuzz-build.log; echo "fuzz: build failed" >&2; exit 1; }
-bin=$(swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -g --show-bin-path)
+bin=$(swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld --show-bin-path)
 
 # Seeds: pieces of the sample logs, never the shared corpus (it stays outside the repo).
 seed() {
