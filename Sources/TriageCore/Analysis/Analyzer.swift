@@ -863,7 +863,7 @@ public final class Analyzer {
     ///   cannot carry yet (application or server error logs: see Docs/ScaleOut.md).
     public func partial(host: String) throws -> [UInt8] {
         if !options.appLogs.isEmpty || !errorLogInputs.isEmpty {
-            throw TriageError.partial(path: host, reason: "a partial does not carry application-log signatures or server error-log causes yet: write it without --app-log and --error-log (and without error logs among the inputs)")
+            throw TriageError.partial(path: "--format partial", reason: "it does not carry application-log signatures or server error-log causes yet: write it without --app-log and --error-log (and without error logs among the inputs)")
         }
         var p = Partial(aggregator: aggregator)
         p.inputs = inputs.map { input in
