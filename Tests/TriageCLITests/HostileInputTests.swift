@@ -24,6 +24,29 @@ import Glibc
         return out
     }
 
+    // MARK: - Found by the fuzzer
+
+    @Test("fuzz: a trailing field holding NUL and ESC bytes is shown escaped in every report's unread-fields note")
+    func unreadFieldExampleIsEscaped() throws {
+        var text = ""
+        for i in 0..<8 {
+            text += #"203.0.113.7 - - [21/Nov/2026:10:00:0\#(i) +0000] "GET /a HTTP/1.1" 500 5 "-" "ua" 37"#
+                + "\u{0}\u{0}\u{1B}]0;owned\u{7}" + " 159 29b09826-f8b3-445c-ac5d-b4974654b0cb\n"
+        }
+        let file = try CLI.temporaryFile(Data(text.utf8), name: "access.log")
+        for format in ["terminal", "markdown", "html", "json"] {
+            let out = file.deletingLastPathComponent().appendingPathComponent("report.\(format)")
+            let result = try CLI.run(["--format", format, "-q", "-o", out.path, file.path])
+            #expect(result.status == 0)
+            let bytes = try Data(contentsOf: out)
+            let raw = bytes.filter { ($0 < 0x20 && $0 != 0x0A) || $0 == 0x7F }
+            #expect(raw.isEmpty, "\(format): \(raw.count) raw control bytes")
+            if format == "terminal" {
+                #expect(String(decoding: bytes, as: UTF8.self).contains("not understood"))
+            }
+        }
+    }
+
     // MARK: - 1. Memory follows traffic, not the time span
 
     @Test("#10.1: lines dated 1970 and 9999 are malformed as implausible times, and the run ends")

@@ -529,10 +529,10 @@ public final class Analyzer {
             if !tail.unknown.isEmpty {
                 let fields = tail.unknown.map { "\($0.name) (e.g. '\($0.example)')" }.joined(separator: ", ")
                 stats.unreadFields = "\(tail.unknown.count) field\(tail.unknown.count == 1 ? "" : "s") at the end of each line not understood: \(fields)"
-                stats.suggestedLogFormat = tail.suggestion
+                stats.suggestedLogFormat = tail.suggestion.map(LogText.sanitize)
             }
         } else {
-            stats.suggestedLogFormat = tail.suggestion
+            stats.suggestedLogFormat = tail.suggestion.map(LogText.sanitize)
         }
     }
 

@@ -404,7 +404,8 @@ public enum TailInference {
             case .double: definition += "\"" + field + "\""
             case .bracket: definition += "[" + field + "]"
             }
-            if column.isUnknown { unknown.append((field, rows.first.map { $0[i].value } ?? "")) }
+            // The example is log text: it reaches reports, so it is made safe here.
+            if column.isUnknown { unknown.append((field, LogText.sanitize(rows.first.map { $0[i].value } ?? ""))) }
         }
         let summary = columns.map(\.meaning).joined(separator: ", ")
         guard nginxOK || apacheOK else {
