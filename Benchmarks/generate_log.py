@@ -17,7 +17,11 @@ Paths carry numeric ids, so there are many distinct paths.
 The output depends only on --size-mb and --seed. Writes PATH, then (with
 --gzip) PATH.gz with `pigz -k` when available, else `gzip -k`.
 
-Usage: generate_log.py --size-mb 1000 --out bench-data/access.log [--gzip]
+With --json the same requests are written as nginx `escape=json` lines
+(`"status": 502` a number, every other variable a string, plus keys no report
+field reads), the shape of the JSON rows in run.sh.
+
+Usage: generate_log.py --size-mb 1000 --out bench-data/access.log [--gzip] [--json]
 """
 
 import argparse
@@ -93,7 +97,22 @@ def time_local(epoch):
                                                   t.tm_hour, t.tm_min, t.tm_sec)
 
 
-def generate(size_bytes, out_path, seed):
+def json_line(client, epoch, method, path, status, size, ref, ua_str, rt, uct, uht, urt, us, ua, rid):
+    """The same request as an nginx `log_format ... escape=json` line (the shape of
+    nginx's documented JSON example: every variable quoted except status and sizes),
+    with a few keys no report field reads (remote_user, server_name, ssl_*, x_forwarded_for)."""
+    iso = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(epoch))
+    return ('{"time_iso8601":"%s","remote_addr":"%s","remote_user":"","request":"%s %s HTTP/1.1",'
+            '"status": %d,"body_bytes_sent": %d,"request_time":"%s","http_referer":"%s",'
+            '"http_user_agent":"%s","http_x_forwarded_for":"","server_name":"shop.example.com",'
+            '"ssl_protocol":"TLSv1.3","ssl_cipher":"TLS_AES_256_GCM_SHA384",'
+            '"upstream_connect_time":"%s","upstream_header_time":"%s","upstream_response_time":"%s",'
+            '"upstream_status":"%s","upstream_addr":"%s","request_id":"%s"}\n'
+            % (iso, client, method, path, status, size, rt, "" if ref == "-" else ref, ua_str,
+               uct, uht, urt, us, ua, rid))
+
+
+def generate(size_bytes, out_path, seed, shape="upstream"):
     rng = random.Random(seed)
     rand = rng.random
     randrange = rng.randrange
@@ -246,6 +265,11 @@ def generate(size_bytes, out_path, seed):
                         us = str(status)
                         ua = up
 
+                if shape == "json":
+                    line = json_line(client, sec, method, path, status, size, ref, ua_str, rt, uct, uht, urt, us, ua, rid)
+                    chunk_bytes += len(line)
+                    append(line)
+                    continue
                 line = ('%s - - [%s] "%s %s HTTP/1.1" %d %d "%s" "%s" rt=%s uct="%s" uht="%s" urt="%s" us="%s" ua="%s" rid=%s\n'
                         % (client, ts_cache, method, path, status, size, ref, ua_str, rt, uct, uht, urt, us, ua, rid))
                 chunk_bytes += len(line)
@@ -274,12 +298,15 @@ def main():
     ap.add_argument("--size-mb", type=float, default=1000, help="target size in MB (10^6 bytes), default 1000")
     ap.add_argument("--out", default="bench-data/access-upstream.log", help="output path")
     ap.add_argument("--seed", type=int, default=20261120, help="random seed (default 20261120)")
+    ap.add_argument("--json", action="store_true",
+                    help="write nginx escape=json lines (the nginx-json preset) instead of the upstream text preset")
     ap.add_argument("--gzip", action="store_true", help="also write OUT.gz (pigz -k, else gzip -k)")
     args = ap.parse_args()
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     t0 = time.time()
-    n = generate(int(args.size_mb * 1_000_000), args.out, args.seed)
+    n = generate(int(args.size_mb * 1_000_000), args.out, args.seed,
+                 "json" if args.json else "upstream")
     print("wrote %s: %d bytes in %.1fs" % (args.out, n, time.time() - t0), file=sys.stderr)
     if args.gzip:
         t0 = time.time()

@@ -5,14 +5,19 @@ import TriageCore
 
 /// The fast paths (plain files read in chunks on several threads; gzip
 /// inflated by ISA-L on a second thread) must give exactly the report of the
-/// plain path (one pass, zlib): the same JSON, byte for byte.
+/// plain path (one pass, zlib): the same JSON, byte for byte. JSON lines also
+/// take the flat-object scanner on the fast side and the general one on the
+/// plain side.
 @Suite struct FastPathEquivalenceTests {
     static let repo = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static func report(_ paths: [String], fast: Bool, format: LogFormat? = nil, deploys: Bool = false) throws -> String {
         var options = AnalysisOptions()
-        if let format { options.format = .fixed(format) }
+        if var format {
+            if format.dialect == .json { format.jsonFlatFastPath = fast }
+            options.format = .fixed(format)
+        }
         if deploys { options.deploys = try DeployFile.read(path: repo.appendingPathComponent("SampleLogs/deploys.txt").path) }
         options.threads = fast ? 3 : 1
         options.parallelThreshold = 0
@@ -22,12 +27,18 @@ import TriageCore
 
     static var cases: [(name: String, paths: [String], format: String?)] {
         let samples = repo.appendingPathComponent("SampleLogs").path
+        let corpus = repo.deletingLastPathComponent().appendingPathComponent("shared/corpus")
         var list: [(String, [String], String?)] = [
             ("nginx sample set", ["access.log", "access.log.1", "access.log.2.gz"].map { "\(samples)/nginx/\($0)" }, nil),
             ("apache sample", ["\(samples)/apache/access_log"],
              #"apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D %{X-Request-ID}i"#),
         ]
-        let corpus = repo.deletingLastPathComponent().appendingPathComponent("shared/corpus")
+        list.append(("generated nginx escape=json", [jsonLog], "nginx-json"))
+        for (file, flavour) in [("elastic-integrations-fixtures/traefik-json-access.log", "traefik"),
+                                ("elastic-integrations-fixtures/istio-envoy-json-access.log", "envoy")] {
+            let path = corpus.appendingPathComponent(file).path
+            if FileManager.default.fileExists(atPath: path) { list.append((file, [path], flavour)) }
+        }
         for file in ["elastic-examples/apache_logs.log", "slowlybomb-hakathon-wap/access.log.gz",
                      "poufy-nginx-behind-elb/access.log.1", "meade-apache2logviewer/access.log.gz",
                      "elastic-beats-fixtures/nginx-ingress-upstreaminfo.log"] {
@@ -37,10 +48,35 @@ import TriageCore
         return list
     }
 
+    /// A JSON log written once per test process: flat nginx escape=json lines with
+    /// 5xx of each kind, escapes, nulls, booleans, plus lines the fast path
+    /// hands back (nested values) and lines that fail (each failure counted the same way).
+    static let jsonLog: String = {
+        var text = ""
+        let statuses = [200, 200, 201, 304, 404, 500, 502, 503, 504, 499]
+        for i in 0..<3000 {
+            let status = statuses[i % statuses.count]
+            let second = 10 + i / 60
+            let upstream = status == 503 ? "-" : "10.0.1.\(i % 4 + 11):8080"
+            let us = status == 503 ? "-" : (i % 97 == 0 ? "502, \(status)" : "\(status)")
+            text += #"{"time_iso8601":"2026-11-21T10:"# + String(format: "%02d:%02d", second / 60 % 60, second % 60)
+                + #"+00:00","remote_addr":"198.51.100.\#(i % 200)","request":"\#(i % 3 == 0 ? "POST" : "GET") /api/orders/\#(i * 7)?q=\"x\" HTTP/1.1","#
+                + #""status": \#(status),"body_bytes_sent": \#(i * 13 % 5000),"request_time":"0.\#(String(format: "%03d", i % 1000))","#
+                + #""http_user_agent":"Mozilla/5.0 (X11; Linux x86_64) caf\u00e9 \\ \#(i % 5)","http_referer":"","request_id":\#(i % 11 == 0 ? "null" : "\"r\(i)\"")"#
+                + #","upstream_status":"\#(us)","upstream_addr":"\#(upstream)","upstream_response_time":"0.\#(i % 10)00","ssl":true}"# + "\n"
+            if i % 250 == 0 { text += #"{"status":502,"upstream":{"addr":"10.0.0.9:80"},"request":"GET /nested HTTP/1.1"}"# + "\n" }
+            if i % 400 == 0 { text += #"{"status":"bad","request":"GET / HTTP/1.1"}"# + "\n" + #"{"status":500} tail"# + "\n" + "plain text line\n" }
+        }
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("triage-fastpath-\(ProcessInfo.processInfo.processIdentifier).jsonl")
+        try? text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }()
+
     @Test("chunked + ISA-L report equals one-pass + zlib report")
     func sameReports() throws {
         for c in Self.cases {
-            let format = try c.format.map { try LogFormat.parse(specification: $0) }
+            let format = try c.format.map { try LogFormat.jsonPreset(named: $0) ?? LogFormat.parse(specification: $0) }
             let slow = try Self.report(c.paths, fast: false, format: format, deploys: true)
             let fast = try Self.report(c.paths, fast: true, format: format, deploys: true)
             if slow != fast {

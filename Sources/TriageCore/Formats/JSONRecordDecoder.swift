@@ -16,10 +16,14 @@ final class JSONRecordDecoder: LineDecoder {
     let hasUpstreamFields: Bool
     private let scanner = JSONScanner()
     private let paths: ByteKeyTable<FieldKind>
+    /// The fast path for flat objects (``JSONFlatScanner``); nil when turned off
+    /// (tests compare both paths) or when a field's path is nested (Caddy's
+    /// `request.method`): such lines would always fall back.
+    private let flatKeys: JSONFlatKeys?
     private var failure = Failure.none
     private var failureColumn = 0
 
-    init(format: LogFormat) {
+    init(format: LogFormat, fastPath: Bool = true) {
         self.format = format
         self.hasUpstreamFields = format.hasUpstreamFields
         let table = ByteKeyTable<FieldKind>(limit: max(1, format.jsonFields.count))
@@ -29,6 +33,8 @@ final class JSONRecordDecoder: LineDecoder {
             }
         }
         self.paths = table
+        let nested = format.jsonFields.contains { $0.path.utf8.contains(UInt8(ascii: ".")) }
+        self.flatKeys = fastPath && !nested ? JSONFlatKeys(keys: table.keys) : nil
     }
 
     var failurePosition: Int { failureColumn }
@@ -49,6 +55,7 @@ final class JSONRecordDecoder: LineDecoder {
             failure = .noObject
             return false
         }
+        if let flatKeys, parseFlat(line, from: start, keys: flatKeys, into: &record) { return true }
         var hasStatus = false
         var bad: Failure?
         var out = record
@@ -86,6 +93,34 @@ final class JSONRecordDecoder: LineDecoder {
         }
         finishRequestLine(line, &out)
         record = out
+        return true
+    }
+
+    /// The fast path: true when the line is a flat, valid object with a status and
+    /// every value fits its field; otherwise false, `record` to be rebuilt, and the
+    /// general path decides (and explains any failure).
+    @inline(__always)
+    private func parseFlat(_ line: UnsafeBufferPointer<UInt8>, from start: Int, keys: JSONFlatKeys,
+                           into record: inout AccessRecord) -> Bool {
+        var hasStatus = false
+        let outcome = JSONFlatScanner.scan(line, from: start, keys: keys) { index, kind, vStart, vEnd in
+            if kind == .null { return true }
+            let fieldKind = paths.values[index]
+            guard store(fieldKind, kind, vStart, vEnd, line, &record) else { return false }
+            if fieldKind == .status { hasStatus = true }
+            return true
+        }
+        guard case let .done(end) = outcome, hasStatus else {
+            record = AccessRecord()
+            return false
+        }
+        var rest = end
+        while rest < line.count, line[rest] == 0x20 || line[rest] == 0x09 { rest += 1 }
+        guard rest == line.count else {
+            record = AccessRecord()
+            return false
+        }
+        finishRequestLine(line, &record)
         return true
     }
 

@@ -26,7 +26,7 @@ extension LogFormat {
     /// A decoder for this format, for one thread.
     public func makeDecoder() -> LineDecoder {
         switch dialect {
-        case .json: return JSONRecordDecoder(format: self)
+        case .json: return JSONRecordDecoder(format: self, fastPath: jsonFlatFastPath)
         case .logfmt: return LogfmtRecordDecoder(format: self)
         default: return RecordParser(format: self)
         }

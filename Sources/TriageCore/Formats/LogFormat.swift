@@ -51,6 +51,9 @@ public struct LogFormat: Equatable, Sendable {
     public var jsonFields: [JSONField] = [] {
         didSet { if jsonFields.contains(where: { $0.kind == .proxyFlags }) { vocabulary = .envoy } }
     }
+    /// For the JSON dialect: flat objects take ``JSONFlatScanner``'s fast path (tests turn
+    /// it off to check both paths give the same records and reports).
+    public var jsonFlatFastPath = true
     /// How the proxy that writes this format reports failures (what ``AccessRecord/proxyFlags`` means).
     public var vocabulary: ProxyVocabulary = .upstreamAttempts
     /// The envelope its lines arrive in (Docker json-file, CRI, syslog), peeled before parsing.
