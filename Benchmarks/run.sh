@@ -33,6 +33,10 @@ TRIAGE=$SCRATCH/release/triage
 DATA_DIR=bench-data
 WORK=$DATA_DIR/work-${SIZE_MB}mb
 MAWK_PROG='$9>=500{c[$9" "$7]++} END{for(k in c)print c[k],k}'
+# The JSON reference: split each line at "status": and count the 5xx by status
+# (no other field read; the issue's "status-split one-liner").
+JSON_MAWK_PROG='{s=$2+0} s>=500{c[s]++} END{for(k in c)print c[k],k}'
+JQ_PROG='select(.status>=500) | "\(.status) \(.request)"'
 
 say() { printf '\n==> %s\n' "$*" >&2; }
 die() { printf '\nBENCHMARK FAILED: %s\n' "$*" >&2; exit 1; }
@@ -46,6 +50,10 @@ done
 HAVE_LNAV=0
 if command -v lnav >/dev/null; then HAVE_LNAV=1; else say "lnav not installed: skipped (apt-get install -y lnav)"; fi
 if command -v pigz >/dev/null; then GZIP_TOOL=pigz; else GZIP_TOOL=gzip; fi
+HAVE_JQ=0
+if command -v jq >/dev/null; then HAVE_JQ=1; else say "jq not installed: its JSON row is skipped (apt-get install -y jq)"; fi
+HAVE_IGZIP=0
+if command -v igzip >/dev/null; then HAVE_IGZIP=1; else say "igzip not installed: its row is skipped (apt-get install -y isal)"; fi
 
 # --- build -------------------------------------------------------------------
 say "building triage (release) into $SCRATCH"
@@ -74,6 +82,20 @@ else
     $GEN_CMD
     echo "$want_stamp" > "$STAMP"
 fi
+JSON=$DATA_DIR/access-json-${SIZE_MB}mb.log
+JSON_GZ=$JSON.gz
+JSON_STAMP=$JSON.stamp
+JSON_GEN_CMD="python3 Benchmarks/generate_log.py --json --size-mb $SIZE_MB --out $JSON --gzip"
+if [ -f "$JSON" ] && [ -f "$JSON_GZ" ] && [ -f "$JSON_STAMP" ] && [ "$(cat "$JSON_STAMP")" = "$want_stamp" ]; then
+    say "reusing $JSON and $JSON_GZ"
+else
+    say "generating $JSON ($SIZE_MB MB, nginx escape=json) and $JSON_GZ"
+    rm -f "$JSON" "$JSON_GZ" "$JSON_STAMP"
+    $JSON_GEN_CMD
+    echo "$want_stamp" > "$JSON_STAMP"
+fi
+JSON_BYTES=$(stat -c %s "$JSON")
+JSON_LINES=$(wc -l < "$JSON")
 PLAIN_BYTES=$(stat -c %s "$PLAIN")
 GZ_BYTES=$(stat -c %s "$GZ")
 LINES=$(wc -l < "$PLAIN")
@@ -111,6 +133,16 @@ printf '  triage gz    server_errors %s  lines %s  malformed %s  peak RSS %s kB 
 [ "$TL_PLAIN" = "$LINES" ] && [ "$TL_GZ" = "$LINES" ] || die "triage totals.lines (plain $TL_PLAIN, gz $TL_GZ) != wc -l $LINES"
 [ "$MAL_PLAIN" = 0 ] && [ "$MAL_GZ" = 0 ] || say "WARNING: triage counted malformed lines (plain $MAL_PLAIN, gz $MAL_GZ) in generated data"
 say "correctness OK: $SE_PLAIN server errors in $LINES lines"
+
+say "correctness (JSON lines): triage server_errors (plain, gz) vs mawk"
+JSON_MAWK_5XX=$(mawk -F'"status":' "$JSON_MAWK_PROG" "$JSON" | mawk '{s+=$1} END{print s+0}')
+triage_check "$JSON" json;       SE_JSON=$SE;    TL_JSON=$TL;    RSS_JSON=$RSS_KB
+triage_check "$JSON_GZ" json-gz; SE_JSON_GZ=$SE; TL_JSON_GZ=$TL; RSS_JSON_GZ=$RSS_KB
+printf '  JSON: mawk 5xx %s; triage plain %s (peak RSS %s kB), gz %s (peak RSS %s kB); lines %s\n' \
+    "$JSON_MAWK_5XX" "$SE_JSON" "$RSS_JSON" "$SE_JSON_GZ" "$RSS_JSON_GZ" "$JSON_LINES" >&2
+[ "$SE_JSON" = "$SE_JSON_GZ" ] && [ "$SE_JSON" = "$JSON_MAWK_5XX" ] \
+    || die "JSON: triage server_errors (plain $SE_JSON, gz $SE_JSON_GZ) != mawk's $JSON_MAWK_5XX"
+[ "$TL_JSON" = "$JSON_LINES" ] && [ "$TL_JSON_GZ" = "$JSON_LINES" ] || die "JSON: triage totals.lines != wc -l $JSON_LINES"
 
 # --- commands ----------------------------------------------------------------
 # Each benchmarked command: name, command line, uncompressed bytes it reads,
@@ -170,6 +202,24 @@ add "zcat | mawk"    "zcat $GZ | mawk '$MAWK_PROG' > /dev/null"          "$PLAIN
 add "zcat"           "zcat $GZ > /dev/null"                              "$PLAIN_BYTES" 1 ""
 add "triage (plain)" "$TRIAGE --format json $PLAIN > /dev/null"          "$PLAIN_BYTES" 1 ""
 add "triage (gz)"    "$TRIAGE --format json $GZ > /dev/null"             "$PLAIN_BYTES" 1 ""
+[ "$HAVE_IGZIP" = 1 ] && add "igzip -dc" "igzip -dc $GZ > /dev/null"     "$PLAIN_BYTES" 1 ""
+# JSON rows: compared with triage on the JSON file (report.py: names starting "json:").
+# Scale = plain bytes / JSON bytes, so the "full" column is per the same
+# amount of log data as the text rows' (GB/s stays per byte actually read).
+JSON_SCALE=$(python3 -c "print($PLAIN_BYTES / $JSON_BYTES)")
+add "json: mawk status-split"    "mawk -F'\"status\":' '$JSON_MAWK_PROG' $JSON > /dev/null"          "$JSON_BYTES" "$JSON_SCALE" ""
+add "json: zcat | mawk"          "zcat $JSON_GZ | mawk -F'\"status\":' '$JSON_MAWK_PROG' > /dev/null" "$JSON_BYTES" "$JSON_SCALE" ""
+add "json: triage (plain)"       "$TRIAGE --format json $JSON > /dev/null"                         "$JSON_BYTES" "$JSON_SCALE" ""
+add "json: triage (gz)"          "$TRIAGE --format json $JSON_GZ > /dev/null"                      "$JSON_BYTES" "$JSON_SCALE" ""
+if [ "$HAVE_JQ" = 1 ]; then
+    # jq parses every value of every line: on a slice (1/20), its time scaled linearly.
+    JQ_SLICE=$WORK/json-slice.log
+    [ -f "$JQ_SLICE" ] || head -n $(( JSON_LINES / 20 + 1 )) "$JSON" > "$JQ_SLICE"
+    JQ_BYTES=$(stat -c %s "$JQ_SLICE")
+    add "json: jq (slice)" "jq -r '$JQ_PROG' $JQ_SLICE > /dev/null" "$JQ_BYTES" \
+        "$(python3 -c "print($PLAIN_BYTES / $JQ_BYTES)")" \
+        "first 1/20 of the JSON input ($JQ_BYTES bytes), time scaled ×$(python3 -c "print(round($PLAIN_BYTES / $JQ_BYTES, 2))") to the text input's size"
+fi
 say "probing the slow references"
 add_slow "goaccess" "goaccess {} $GOACCESS_ARGS > /dev/null" plain
 if [ "$HAVE_LNAV" = 1 ]; then
@@ -233,4 +283,7 @@ python3 Benchmarks/report.py \
     --meta generate="$GEN_CMD" \
     --meta server_errors="$SE_PLAIN" \
     --meta rss_plain_kb="$RSS_PLAIN" --meta rss_gz_kb="$RSS_GZ" \
+    --meta json="$JSON" --meta json_bytes="$JSON_BYTES" --meta json_lines="$JSON_LINES" \
+    --meta json_server_errors="$SE_JSON" --meta json_generate="$JSON_GEN_CMD" \
+    --meta rss_json_kb="$RSS_JSON" --meta rss_json_gz_kb="$RSS_JSON_GZ" \
     --meta run_json="$STEM.json"
