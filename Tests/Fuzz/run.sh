@@ -6,6 +6,7 @@
 #
 #   Tests/Fuzz/run.sh 30            every target for 30 s (what .ci/run does)
 #   Tests/Fuzz/run.sh 600 FuzzGzip  one target for 10 minutes
+#   FUZZ_SEED=1 Tests/Fuzz/run.sh 30  a fixed libFuzzer seed (CI), so a crash reproduces
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-30}
@@ -73,7 +74,7 @@ for target in "${targets[@]}"; do
     max_len=16384
     [ "$target" = FuzzGzip ] && max_len=65536
     echo "fuzz: $target for ${seconds}s"
-    "$bin/$target" "corpus/$target" -max_total_time="$seconds" -max_len="$max_len" -timeout=20 \
+    "$bin/$target" "corpus/$target" -seed="${FUZZ_SEED:-0}" -max_total_time="$seconds" -max_len="$max_len" -timeout=20 \
         -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="artifacts/$target/" \
         >"artifacts/$target.log" 2>&1
     status=$?

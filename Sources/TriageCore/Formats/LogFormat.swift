@@ -68,7 +68,9 @@ public struct LogFormat: Equatable, Sendable {
 
     public init(name: String, dialect: Dialect, definition: String, elements: [FormatElement],
                 allowsTrailingText: Bool) {
-        self.name = name
+        // A name can come from a user's nginx.conf (`log_format NAME`), whose bytes are
+        // as untrusted as a log's; reports show it, so it is made safe here.
+        self.name = LogText.sanitize(name)
         self.dialect = dialect
         self.definition = definition
         self.elements = Self.mergingLiterals(elements)

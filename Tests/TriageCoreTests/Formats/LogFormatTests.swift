@@ -107,3 +107,14 @@ import Testing
         }
     }
 }
+
+@Suite struct LogFormatNameTests {
+    @Test("fuzz: a log_format name from nginx.conf with control bytes is escaped before any report shows it")
+    func nameFromConfigIsEscaped() throws {
+        let conf = "http { log_format m\u{11}\u{1B}[31mx '$remote_addr [$time_local] \"$request\" $status'; }"
+        let definition = try #require(try NginxConfig.logFormats(in: conf, path: "nginx.conf").first)
+        let format = try LogFormat.nginx(definition.definition, name: definition.name)
+        #expect(!format.name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F })
+        #expect(format.name.contains("\\x11"))
+    }
+}
