@@ -33,22 +33,15 @@ final class AppLogCorrelator {
         var stats = TriageSummary.AppLogInput(path: path, isGzip: false, lines: 0, events: 0, errorEvents: 0,
                                               errorEventsWithRequestID: 0, matchedEvents: 0, timeMismatches: 0, error: nil)
         let input: OpenedInput
-        do {
-            input = try InputOpener.open(path, engine: engine)
-        } catch let error as TriageError {
+        switch InputOpener.openReportingErrors(path, engine: engine) {
+        case .success(let opened): input = opened
+        case .failure(let error):
             stats.error = error.description
             return (stats, error)
-        } catch {
-            stats.error = "\(error)"
-            return (stats, .readFailed(path: path, reason: "\(error)"))
         }
         stats.isGzip = input.isGzip
         stats.path = input.displayPath
-        var report: ((Int) -> Void)?
-        if let progress {
-            let raw = input.raw, size = input.fileSize
-            report = { progress(raw.consumedBytes, size, $0) }
-        }
+        let report = input.lineProgress(progress)
         let failure = read(input.source, path: input.displayPath, into: &stats, progress: report)
         report?(stats.lines)
         stats.error = failure?.description

@@ -32,22 +32,15 @@ final class ErrorLogReader {
         stats.isDetected = isDetected
         stats.isInterleaved = isInterleaved
         let input: OpenedInput
-        do {
-            input = try InputOpener.open(path, engine: engine)
-        } catch let error as TriageError {
+        switch InputOpener.openReportingErrors(path, engine: engine) {
+        case .success(let opened): input = opened
+        case .failure(let error):
             stats.error = error.description
             return (stats, error)
-        } catch {
-            stats.error = "\(error)"
-            return (stats, .readFailed(path: path, reason: "\(error)"))
         }
         stats.isGzip = input.isGzip
         stats.path = input.displayPath
-        var report: ((Int) -> Void)?
-        if let progress {
-            let raw = input.raw, size = input.fileSize
-            report = { progress(raw.consumedBytes, size, $0) }
-        }
+        let report = input.lineProgress(progress)
         let failure = read(input.source, path: input.displayPath, isInterleaved: isInterleaved, into: &stats,
                            progress: report)
         report?(stats.lines)

@@ -8,6 +8,13 @@ public struct OpenedInput {
     public let displayPath: String
     /// Size of the file (compressed for gzip), when it is a regular file.
     public var fileSize: Int64? = nil
+
+    /// A per-line progress callback that also reports the file bytes read so far and the size.
+    func lineProgress(_ progress: ((_ bytesRead: Int64, _ size: Int64?, _ lines: Int) -> Void)?) -> ((Int) -> Void)? {
+        guard let progress else { return nil }
+        let raw = self.raw, size = fileSize
+        return { progress(raw.consumedBytes, size, $0) }
+    }
 }
 
 /// Opens files (or `-` for stdin) and detects gzip from the stream's first bytes.
@@ -19,6 +26,18 @@ public enum InputOpener {
     public static func open(_ path: String, engine: InflateEngine = .isal) throws -> OpenedInput {
         let file = try FileDescriptorSource.open(path)
         return try wrap(source: file, displayPath: file.path, engine: engine)
+    }
+
+    /// Opens `path` as ``open(_:engine:)`` does, with every failure as a ``TriageError``:
+    /// the form the side logs (application and error logs) record in their stats.
+    static func openReportingErrors(_ path: String, engine: InflateEngine) -> Result<OpenedInput, TriageError> {
+        do {
+            return .success(try open(path, engine: engine))
+        } catch let error as TriageError {
+            return .failure(error)
+        } catch {
+            return .failure(.readFailed(path: path, reason: "\(error)"))
+        }
     }
 
     /// Sniffs `file`'s first bytes and decodes gzip when they are its magic.
