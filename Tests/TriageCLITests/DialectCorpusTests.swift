@@ -13,6 +13,7 @@ struct DialectCorpusTests {
         /// Prints `status count` per status; written from the format's documentation, not from triage.
         var awk: String
         var classes: [String: Int] = [:]
+        var otherLines: Int?
         var testDescription: String { file }
     }
 
@@ -27,7 +28,9 @@ struct DialectCorpusTests {
               awk: #"$1 ~ /^\[/ { c[$5]++ }"#,
               classes: ["upstream_unavailable": 2, "upstream_unreachable": 1, "client_closed": 1]),
         .init(file: "github-snippets/envoy-istio-text-kubefrog.log", format: "istio", awk: #"$1 ~ /^\[/ { c[$5]++ }"#),
-        .init(file: "elastic-beats-fixtures/envoy-default-format.log", format: "envoy-text", awk: #"$1 ~ /^\[/ { c[$5]++ }"#),
+        // A TCP proxy line (`"- - -"`, status 0) is not a request: an other line.
+        .init(file: "elastic-beats-fixtures/envoy-default-format.log", format: "envoy-text",
+              awk: #"$1 ~ /^\[/ && $0 !~ /\] "- - -" / { c[$5]++ }"#, otherLines: 1),
         // The same line inside a Kubernetes JSON wrapper after `ACCESS `: the status follows the escaped quote.
         .init(file: "elastic-beats-fixtures/envoy-in-docker-json.log", format: "envoy-text",
               awk: #"match($0, /HTTP\/[0-9.]+\\" [0-9]+ /) { s = substr($0, RSTART, RLENGTH); n = split(s, a, " "); c[a[n]]++ }"#),
@@ -44,7 +47,7 @@ struct DialectCorpusTests {
               awk: #"$1 ~ /^(http|https|h2|grpcs|ws|wss)$/ { c[$9]++ }"#),
         // Classic ELB: time elb client backend 3 timings ELB_STATUS: field 8.
         .init(file: "elastic-beats-fixtures/aws-elb-classic-http.log", format: "elb",
-              awk: #"$1 ~ /^[0-9]{4}-/ && NF > 8 { c[$8]++ }"#),
+              awk: #"$1 ~ /^[0-9][0-9][0-9][0-9]-/ && NF > 8 { c[$8]++ }"#),
     ]
 
     static func awkCounts(_ program: String, _ path: String) throws -> [String: Int] {
@@ -79,5 +82,6 @@ struct DialectCorpusTests {
         #expect(seen == expected)
         let classes = report.object("classes")
         for (name, count) in c.classes { #expect(classes.int(name) == count, "class \(name)") }
+        if let other = c.otherLines { #expect(input.int("other_lines") == other) }
     }
 }

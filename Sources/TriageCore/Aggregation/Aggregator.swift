@@ -147,7 +147,7 @@ public final class Aggregator {
         // (text formats always have their fields, as `-` at worst).
         let hasUpstreamFields = hasUpstreamFields && (record.upstreamStatus.isPresent || record.upstreamAddr.isPresent
             || record.upstreamResponseTime.isPresent || record.upstreamConnectTime.isPresent
-            || record.upstreamHeaderTime.isPresent || record.proxyFlags.isPresent)
+            || record.upstreamHeaderTime.isPresent || record.proxyFlags.isPresent || record.proxyDetails.isPresent)
         let attempts = self.attempts
         if hasUpstreamFields { attempts.read(record: record, line: line) } else { attempts.reset() }
         var facts = vocabulary.facts(record, line: line, attempts: attempts, hasUpstreamFields: hasUpstreamFields)

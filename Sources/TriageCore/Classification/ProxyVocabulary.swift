@@ -55,7 +55,7 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         if self == .awsLoadBalancer { return Self.loadBalancerFacts(record, line: line, attempts: attempts) }
         if self == .traefikCLF { return Self.traefikFacts(record, line: line) }
         if self == .heroku { return Self.herokuFacts(record, line: line) }
-        guard record.proxyFlags.isPresent else {
+        guard record.proxyFlags.isPresent || record.proxyDetails.isPresent else {
             return Self.attemptFacts(status: status, attempts: attempts, line: line)
         }
         switch self {
@@ -181,17 +181,20 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         Entry("NFCF", .localReply),                                  // no filter config found
     ]
 
-    /// Facts from Envoy's flags. Without a failure flag, a 5xx that reached an
-    /// upstream (`%UPSTREAM_HOST%` set) is the application's: Envoy logs no
-    /// upstream status of its own.
+    /// Facts from Envoy's flags and response code details. Without a failure flag or
+    /// detail, a 5xx that reached an upstream (`%UPSTREAM_HOST%` set, or `via_upstream`)
+    /// is the application's: Envoy logs no upstream status of its own.
     static func envoyFacts(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>,
                            attempts: UpstreamAttempts) -> FailureFacts {
         var facts = FailureFacts(status: record.status, hasProxyEvidence: true)
         noteCodes(record.proxyFlags.bytes(in: line), separator: UInt8(ascii: ","), table: envoyFlags, into: &facts)
+        noteEnvoyDetails(record.proxyDetails.bytes(in: line), into: &facts)
         let failures: FailureFacts.Signals = [.noHealthyUpstream, .timedOut, .connectFailed, .upstreamReset,
                                               .rateLimited, .localReply]
         if facts.signals.isDisjoint(with: failures) {
-            if !record.upstreamStatus.isPresent, record.upstreamAddr.hasValue(in: line) {
+            if facts.has(.originAnswered) {
+                return facts
+            } else if !record.upstreamStatus.isPresent, record.upstreamAddr.hasValue(in: line) {
                 facts.note(.originAnswered)
             } else {
                 // An upstream status in the line (a user mapping) still speaks, as nginx's would.

@@ -65,6 +65,8 @@ public struct AccessRecord: Sendable {
     /// Proxy response flags (Envoy), termination state (HAProxy), error code (Heroku),
     /// error reason (ALB); what they mean is the format's ``ProxyVocabulary``.
     public var proxyFlags = FieldRange.absent
+    /// The proxy's words for why it gave the status (Envoy's response code details).
+    public var proxyDetails = FieldRange.absent
     /// Upstream connection retries the proxy made (HAProxy `%rc`); -1 when not logged.
     public var retries: Int32 = -1
     /// False when the request line is not `METHOD target [HTTP/x]` (TLS bytes, `""`, `-`).
@@ -98,6 +100,7 @@ public struct AccessRecord: Sendable {
         case .userAgent: userAgent = range
         case .host: host = range
         case .proxyFlags: proxyFlags = range
+        case .proxyDetails: proxyDetails = range
         default: return false
         }
         return true
@@ -107,7 +110,7 @@ public struct AccessRecord: Sendable {
     public var filledFieldCount: Int {
         let ranges = [request, method, target, protocolVersion, remoteAddr, remoteUser, referer, userAgent, host,
                       requestID, upstreamAddr, upstreamStatus, upstreamConnectTime, upstreamHeaderTime,
-                      upstreamResponseTime, proxyFlags]
+                      upstreamResponseTime, proxyFlags, proxyDetails]
         return ranges.filter(\.isPresent).count + (time != .min ? 1 : 0) + (bytesSent >= 0 ? 1 : 0)
             + (requestMicros >= 0 ? 1 : 0) + (status > 0 ? 1 : 0)
     }

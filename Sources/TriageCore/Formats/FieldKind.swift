@@ -40,6 +40,9 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     /// logfmt values, quoted or bare (`path="/a b"`, `path=/a`): the request target,
     /// the client (`fwd=`, first of a list), and milliseconds with an `ms` suffix, maybe empty.
     case logfmtTarget, logfmtClient, logfmtMillis
+    /// Why the proxy gave its status, in words (Envoy's `%RESPONSE_CODE_DETAILS%`:
+    /// `via_upstream`, `upstream_reset_before_response_started{connection_failure}`).
+    case proxyDetails
 
     /// nginx and proxies write several attempts as `a, b` or `a : b`.
     var isList: Bool {
@@ -70,7 +73,8 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
 
     var isUpstream: Bool {
         switch self {
-        case .upstreamAddr, .upstreamStatus, .upstreamConnectTime, .upstreamHeaderTime, .upstreamResponseTime, .proxyFlags:
+        case .upstreamAddr, .upstreamStatus, .upstreamConnectTime, .upstreamHeaderTime, .upstreamResponseTime, .proxyFlags,
+             .proxyDetails:
             return true
         default: return false
         }

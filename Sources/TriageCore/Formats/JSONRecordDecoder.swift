@@ -147,7 +147,7 @@ final class JSONRecordDecoder: LineDecoder {
             if isAbsent { return true }
             guard let seconds = Timestamp.parseAny(range.bytes(in: line)) else { return false }
             record.time = seconds
-        case .upstreamStatus, .proxyFlags:
+        case .upstreamStatus, .proxyFlags, .proxyDetails:
             // Traefik's OriginStatus 0 is nginx's "-" (no answer); Envoy's "-" flags mean
             // "no flags", itself evidence: both are kept as they are.
             _ = record.setRange(field, range)

@@ -20,7 +20,8 @@ extension LogFormat {
             ("request_User-Agent", .userAgent), ("request_Referer", .referer), ("request_X-Request-Id", .requestID),
         ]),
         ("envoy", [
-            ("response_code", .status), ("response_flags", .proxyFlags), ("upstream_host", .upstreamAddr),
+            ("response_code", .status), ("response_flags", .proxyFlags), ("response_code_details", .proxyDetails),
+            ("upstream_host", .upstreamAddr),
             ("method", .method), ("path", .requestURI), ("protocol", .protocolVersion), ("authority", .host),
             ("downstream_remote_address", .remoteAddr), ("start_time", .timeAuto), ("duration", .requestTimeMillis),
             ("bytes_sent", .bytesSent), ("user_agent", .userAgent), ("request_id", .requestID),
@@ -66,7 +67,7 @@ extension LogFormat {
         "request": .request, "client": .remoteAddr, "remote_addr": .remoteAddr, "request_id": .requestID,
         "upstream_addr": .upstreamAddr, "upstream_status": .upstreamStatus, "duration": .requestTimeSeconds,
         "duration_ms": .requestTimeMillis, "duration_us": .requestTimeMicros, "duration_ns": .requestTimeNanos,
-        "user_agent": .userAgent, "referer": .referer, "host": .host, "response_flags": .proxyFlags,
+        "user_agent": .userAgent, "referer": .referer, "host": .host, "response_flags": .proxyFlags, "response_code_details": .proxyDetails,
         "bytes": .bytesSent,
     ]
 

@@ -49,7 +49,7 @@ public struct LogFormat: Equatable, Sendable {
     public var allowsTrailingText: Bool
     /// For the JSON dialect: the paths read; later entries win over earlier ones for the same field.
     public var jsonFields: [JSONField] = [] {
-        didSet { if jsonFields.contains(where: { $0.kind == .proxyFlags }) { vocabulary = .envoy } }
+        didSet { if jsonFields.contains(where: { $0.kind == .proxyFlags || $0.kind == .proxyDetails }) { vocabulary = .envoy } }
     }
     /// For the JSON dialect: flat objects take ``JSONFlatScanner``'s fast path (tests turn
     /// it off to check both paths give the same records and reports).

@@ -15,6 +15,10 @@ public enum OtherLine {
         }
     }
 
+    /// Envoy's TCP proxy writes its connections in the HTTP access-log format with a
+    /// `"- - -"` request and status 0: a line of the format that is not a request.
+    public static let envoyTCPProxy = "not HTTP: TCP proxy line"
+
     public static let shapes: [Shape] = [
         // 2026/11/20 10:00:00 [error] 123#123: *45 …
         Shape(reason: "nginx error-log line") { line in

@@ -13,6 +13,8 @@ public struct ParseFailure: Sendable {
         case trailingText
         case emptyLine
         case tooAmbiguous
+        /// The line is of the format but not an HTTP request (Envoy's TCP proxy lines, `"- - -"`).
+        case notHTTP
     }
     /// Index of the step (field) being matched, or -1 for the leading literal.
     public var step: Int
@@ -54,6 +56,9 @@ public final class RecordParser {
     public let format: LogFormat
     /// Cached from the format: computed once, read per line.
     public let hasUpstreamFields: Bool
+    /// Envoy writes its TCP proxy's connections in the HTTP format, with `"- - -"`
+    /// for the request: those are not requests.
+    private let marksTCPProxyLines: Bool
     let leading: [UInt8]
     private let steps: UnsafeMutableBufferPointer<Step>
     private let stepNames: [String]
@@ -74,6 +79,7 @@ public final class RecordParser {
     public init(format: LogFormat) {
         self.format = format
         self.hasUpstreamFields = format.hasUpstreamFields
+        self.marksTCPProxyLines = format.dialect == .envoy && format.has(.method) && format.has(.protocolVersion)
         var leading: [UInt8] = []
         var steps: [Step] = []
         var names: [String] = []
@@ -141,7 +147,16 @@ public final class RecordParser {
         alternativeDepth = 0
         guard match(step: 0, from: leading.count, line, &record) else { return false }
         finishRequestLine(line, &record)
+        if marksTCPProxyLines, isDash(record.method, line), isDash(record.protocolVersion, line), isDash(record.target, line) {
+            failure = ParseFailure(step: 0, position: 0, reason: .notHTTP, valueEnd: 0)
+            return false
+        }
         return true
+    }
+
+    @inline(__always)
+    private func isDash(_ range: FieldRange, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        range.count == 1 && line[Int(range.start)] == UInt8(ascii: "-")
     }
 
     // MARK: - Matching
@@ -487,6 +502,8 @@ public final class RecordParser {
         switch f.reason {
         case .emptyLine:
             return "empty line"
+        case .notHTTP:
+            return "a TCP proxy connection (request \"- - -\"), not an HTTP request"
         case .tooAmbiguous:
             return "too many ways to split the line near column \(column); giving up"
         case .trailingText:
@@ -512,6 +529,7 @@ public final class RecordParser {
     /// shape; one whose first value is wrong has another shape when ``OtherLine`` knows it
     /// (an error-log line), and is a malformed line of the format otherwise.
     public func otherShapeReason(_ line: UnsafeBufferPointer<UInt8>) -> String? {
+        if failure.reason == .notHTTP { return OtherLine.envoyTCPProxy }
         if failure.reason != .emptyLine, let reason = OtherLine.dialectShape(line, format: format) { return reason }
         guard failure.step <= 0, failure.reason != .emptyLine else { return nil }
         if failure.step == 0 && failure.reason == .invalidValue {

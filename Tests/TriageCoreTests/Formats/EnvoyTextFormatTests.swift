@@ -63,6 +63,81 @@ import Testing
         #expect(decision?.failureClass == expected)
     }
 
+    /// The class of an Istio line with `status flags details` and an upstream host or `-`.
+    func istioClass(_ status: String, _ flags: String, _ details: String, host: String = "10.124.2.14:9080") throws
+        -> Classifier.Decision? {
+        let line = Self.istioLine.replacingOccurrences(of: "503 UH no_healthy_upstream", with: "\(status) \(flags) \(details)")
+            .replacingOccurrences(of: #""35.232.196.88" "-""#, with: #""35.232.196.88" "\#(host)""#)
+        let bytes = Array(line.utf8)
+        let format = try preset("istio")
+        let parser = format.makeDecoder()
+        var record = AccessRecord()
+        return try bytes.withUnsafeBufferPointer { buffer in
+            try #require(parser.parse(buffer, into: &record), "\(parser.describeFailure(in: buffer))")
+            #expect(String(decoding: record.proxyDetails.bytes(in: buffer), as: UTF8.self) == details)
+            let attempts = UpstreamAttempts(record: record, line: buffer)
+            return Classifier.decide(format.vocabulary.facts(record, line: buffer, attempts: attempts, hasUpstreamFields: true))
+        }
+    }
+
+    @Test("%RESPONSE_CODE_DETAILS% alone (no flag) decides the class", arguments: [
+        ("503", "no_healthy_upstream", FailureClass?.some(.upstreamUnavailable)),
+        ("503", "maintenance_mode", .upstreamUnavailable),
+        ("504", "upstream_response_timeout", .upstreamTimeout),
+        ("504", "upstream_per_try_timeout", .upstreamTimeout),
+        ("503", "upstream_reset_before_response_started{connection_termination}", .upstreamUnreachable),
+        ("503", "upstream_reset_before_response_started{remote_reset}", .upstreamUnreachable),
+        ("503", "upstream_reset_before_response_started{connection_failure,delayed_connect_error:_111}", .upstreamUnreachable),
+        ("503", "upstream_reset_before_response_started{remote_connection_failure|TLS_error:_268435581}", .upstreamUnreachable),
+        ("503", "upstream_reset_before_response_started{connection_timeout}", .upstreamTimeout),
+        ("503", "upstream_reset_before_response_started{overflow}", .upstreamUnavailable),
+        ("502", "upstream_reset_before_response_started{protocol_error}", .upstreamUnreachable),
+        ("503", "upstream_reset_before_response_started{local_reset}", .upstreamUnreachable),
+        ("500", "upstream_reset_after_response_started{remote_reset}", .upstreamUnreachable),
+        ("503", "via_upstream", .originError),
+        ("500", "via_upstream", .originError),
+        ("503", "cluster_not_found", .proxyError),
+        ("503", "route_not_found", .proxyError),
+        ("500", "direct_response", .proxyError),
+        ("503", "local_rate_limited", .proxyError),
+        ("503", "request_overall_timeout", .proxyError),
+        ("503", "http1.codec_error", .proxyError),
+        ("0", "http2.remote_reset", .clientClosed),
+        ("0", "downstream_remote_disconnect", .clientClosed),
+        ("200", "via_upstream", nil),
+    ])
+    func details(status: String, details: String, expected: FailureClass?) throws {
+        // With an upstream host: the host alone would make every 5xx the application's.
+        #expect(try istioClass(status, "-", details)?.failureClass == expected)
+    }
+
+    @Test("details with the reset reason say more than the flag: UF with a connect timeout is a timeout")
+    func detailsRefineFlags() throws {
+        #expect(try istioClass("503", "UF", "upstream_reset_before_response_started{connection_timeout}", host: "-")?
+            .failureClass == .upstreamTimeout)
+        #expect(try istioClass("503", "UF", "upstream_reset_before_response_started{connection_failure}", host: "-")?
+            .failureClass == .upstreamUnreachable)
+        // Older Envoy kept the spaces of the reason.
+        #expect(try istioClass("503", "-", "upstream_reset_before_response_started{connection_timeout}")?
+            .failureClass == .upstreamTimeout)
+    }
+
+    @Test("a TCP proxy line (\"- - -\", status 0) is an other line, not a record")
+    func tcpProxyLine() throws {
+        let format = try preset("envoy-text")
+        let parser = format.makeDecoder()
+        var record = AccessRecord()
+        let tcp = Array(#"[2019-04-06T06:20:05.972Z] "- - -" 0 UF,URX 0 0 0 - "-" "-" "-" "-" "127.0.0.1:9200""#.utf8)
+        tcp.withUnsafeBufferPointer { buffer in
+            #expect(!parser.parse(buffer, into: &record))
+            #expect(parser.otherShapeReason(buffer) == "not HTTP: TCP proxy line")
+        }
+        // Istio's `"- - HTTP/1.1"` (a request Envoy could not parse) stays an HTTP record.
+        let dpe = Array(#"[2022-09-01T09:36:33.553Z] "- - HTTP/1.1" 400 DPE http1.codec_error - "-" 0 11 46 - "-" "-" "-" "-" "-" - - 10.124.2.10:8080 10.128.0.60:51643 - -"#.utf8)
+        let istio = try preset("istio").makeDecoder()
+        dpe.withUnsafeBufferPointer { buffer in #expect(istio.parse(buffer, into: &record)) }
+    }
+
     @Test("envoy:FORMAT compiles a user's %COMMAND% format")
     func userDialect() throws {
         let format = try LogFormat.parse(specification: #"envoy:%START_TIME% %RESPONSE_CODE% %RESPONSE_FLAGS% "%REQ(:METHOD)% %REQ(:PATH)%" %REQ(X-REQUEST-ID):36% %UPSTREAM_HOST%\n"#)
