@@ -16,6 +16,8 @@ struct AccessCorpusTests {
         /// quoted request (`] "…" NNN `). Written from the format, not from triage.
         var lines: String
         var otherLines = 0
+        /// Lines of the format that are damaged (counted as malformed), counted by hand.
+        var malformed = 0
         var testDescription: String { file }
     }
 
@@ -27,7 +29,8 @@ struct AccessCorpusTests {
 
     static let cases: [Case] = [
         // combined; one line really ends inside the user agent (malformed, not counted by either).
-        .init(file: "elastic-examples/apache_logs.log", format: "combined", lines: "/" + combined + "$/"),
+        .init(file: "elastic-examples/apache_logs.log", format: "combined", lines: "/" + combined + "$/",
+              malformed: 1),
         .init(file: "meade-apache2logviewer/access.log.gz", format: "combined", lines: "/" + combined + "$/"),
         .init(file: "slowlybomb-hakathon-wap/access.log.gz", format: "combined", lines: "/" + combined + "$/"),
         // Two formats interleaved (combined, and main's X-Forwarded-For on half the lines).
@@ -61,6 +64,10 @@ struct AccessCorpusTests {
         // docker logs of the nextcloud image: entrypoint text and Apache error lines around combined lines.
         .init(file: "github-snippets/apache-docker-nextcloud-stdout.log", format: "combined", lines: "/" + combined + "$/",
               otherLines: 7),
+        // Traefik v1 CLF: combined + `count "frontend" "backend URL" Nms`. The second line lost the
+        // frontend's closing quote (`"Host-host1 "http://…"`): a damaged Traefik line, malformed.
+        .init(file: "elastic-beats-fixtures/traefik-v1-clf.log", format: "traefik-clf",
+              lines: "/" + combined + #" [0-9]+ "# + q + " " + q + #" [0-9]+ms$/"#, malformed: 1),
     ]
 
     static func awkCounts(_ pattern: String, _ path: String) throws -> [String: Int] {
@@ -91,6 +98,7 @@ struct AccessCorpusTests {
         let input = report.list("inputs").first ?? [:]
         #expect(input["format"] as? String == c.format, "\(result.stderr)")
         #expect(input.int("other_lines") == c.otherLines)
+        #expect(input.int("malformed") == c.malformed)
         let expected = try Self.awkCounts(c.lines, path)
         #expect(!expected.isEmpty)
         let statuses = report.object("status_counts")

@@ -85,6 +85,14 @@ public enum FormatDetector {
                 bestIndex = scores.count - 1
             }
         }
+        var damagedReason = ""
+        if !isGiven, let longer = longerFormatWithDamagedLines(scores, best: scores[bestIndex], count: lines.count) {
+            let damaged = scores[longer].outcomes.filter { $0 == .failed }.count
+            damagedReason = "'\(scores[longer].candidate.format.name)' reads \(scores[longer].exact) sample lines whole; "
+                + "'\(scores[bestIndex].candidate.format.name)' reads the \(damaged) it fails only with text left over, "
+                + "so they are damaged lines of it"
+            bestIndex = longer
+        }
         let best = scores[bestIndex]
         guard isEnough(best) else { throw noFit(scores, firstLine: firstLine, count: lines.count, path: path) }
 
@@ -119,6 +127,7 @@ public enum FormatDetector {
                 reason = "'\(second.candidate.format.name)' matched as many; '\(winner.candidate.format.name)' reads more fields"
             }
         }
+        if !damagedReason.isEmpty { reason = damagedReason }
         if let tail, tail.format != nil, winner.candidate.format.name != best.candidate.format.name {
             reason += (reason.isEmpty ? "" : "; ") + "the fields after '\(best.candidate.format.name)' read as \(tail.summary)"
         }
@@ -167,6 +176,25 @@ public enum FormatDetector {
         }
     }
 
+    // MARK: - Damaged lines of a longer format
+
+    /// A candidate that reads at least half the sample whole, where every line it fails is
+    /// one `best` reads only with text left after its last field: the longer format is the
+    /// file's, and those lines are its damaged lines (a quote lost in Traefik's
+    /// `"RouterName"`), not lines of the shorter one. A line the longer format fails that
+    /// `best` reads whole (nginx `main` over `combined` on a file that interleaves both)
+    /// keeps the shorter format.
+    static func longerFormatWithDamagedLines(_ scores: [Score], best: Score, count: Int) -> Int? {
+        guard best.trailing > 0, best.outcomes.count == count else { return nil }
+        var chosen: Int?
+        for (index, s) in scores.enumerated() where s.candidate.format.name != best.candidate.format.name {
+            guard s.exact * 2 >= count, s.exact > 0, s.matched < best.matched, s.outcomes.count == count else { continue }
+            let fits = zip(s.outcomes, best.outcomes).allSatisfy { mine, theirs in mine != .failed || theirs == .trailing }
+            if fits, chosen.map({ isWorse(scores[$0], than: s) }) ?? true { chosen = index }
+        }
+        return chosen
+    }
+
     // MARK: - Scoring
 
     struct Score {
@@ -182,7 +210,11 @@ public enum FormatDetector {
         var otherEvents = 0
         var furthest = Int.max
         var message = ""
+        /// Per sample line: how this candidate read it.
+        var outcomes: [Outcome] = []
     }
+
+    enum Outcome: UInt8 { case failed, exact, trailing }
 
     static func score(_ candidate: FormatCandidate, _ lines: [[UInt8]]) -> Score {
         let parser = candidate.makeDecoder()
@@ -190,6 +222,7 @@ public enum FormatDetector {
         var record = AccessRecord()
         for line in lines {
             let ok = line.withUnsafeBufferPointer { parser.parse($0, into: &record) }
+            s.outcomes.append(!ok ? .failed : record.hasTrailingText ? .trailing : .exact)
             if ok {
                 s.matched += 1
                 if record.hasTrailingText { s.trailing += 1 } else { s.exact += 1 }

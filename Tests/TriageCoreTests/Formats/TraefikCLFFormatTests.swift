@@ -15,6 +15,31 @@ import Testing
         #expect(try FormatDetector.detect([Array(Self.line.utf8)], path: "t").format.name == "traefik-clf")
     }
 
+    @Test("a line whose router quote was lost is a damaged Traefik line, not a reason to read the file as combined")
+    func damagedLineKeepsTraefik() throws {
+        // elastic/beats' fixture: `"Host-host1 "http://…"` lost the router's closing quote.
+        let damaged = #"85.181.35.98 - - [02/Oct/2017:20:22:08 +0000] "GET /ui/favicons/favicon.ico HTTP/1.1" 304 0 "http://example.com/login" "Mozilla/5.0" 271 "Host-host1 "http://172.19.0.3:5601" 3ms"#
+        let result = try FormatDetector.detect([Array(Self.line.utf8), Array(damaged.utf8)], path: "t")
+        #expect(result.format.name == "traefik-clf")
+        #expect(result.matched == 1)
+        let parser = result.format.makeDecoder()
+        var record = AccessRecord()
+        Array(damaged.utf8).withUnsafeBufferPointer { buffer in
+            #expect(!parser.parse(buffer, into: &record))
+            // A malformed line of the format, with the field that failed, not an other line.
+            #expect(parser.otherShapeReason(buffer) == nil)
+        }
+    }
+
+    @Test("a file interleaving combined and main lines stays combined: main's failures are whole combined lines")
+    func interleavedShorterFormatStays() throws {
+        let combined = #"172.31.1.5 - - [20/Nov/2026:10:00:00 +0000] "GET /health HTTP/1.1" 200 2 "-" "ELB-HealthChecker/2.0""#
+        let main = combined + #" "203.0.113.9""#
+        let result = try FormatDetector.detect([main, combined, main, combined].map { Array($0.utf8) }, path: "t")
+        #expect(result.format.name.hasPrefix("combined"))
+        #expect(result.matched == 4)
+    }
+
     @Test("5xx: by status alone with a service, proxy_error without one", arguments: [
         ("\"http://172.19.0.3:5601\"", FailureClass.upstreamUnreachable, Confidence.statusOnly),
         ("\"-\"", .proxyError, .upstreamFields),
