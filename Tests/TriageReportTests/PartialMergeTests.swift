@@ -113,6 +113,16 @@ import _TriageTestSupport
         return describe(value)
     }
 
+    /// The clients as a merge must reproduce them: everything but their retry storms (per host).
+    static func clientView(_ s: TriageSummary) -> String {
+        let clients = s.clients.map { c in
+            "\(c.address) \(c.requests) \(c.serverErrors) \(FailureClass.allCases.map { c.classes[$0] }) \(c.userAgent ?? "-") \(c.serverErrorCountError ?? -1)"
+        }
+        let routes = s.routes.map { "\($0.method) \($0.route) \(String(describing: $0.topClient))" }
+        let classes = s.classDetails.map { String(describing: $0.topClient) }
+        return (clients + routes + classes + ["\(s.clientCounts)"]).joined(separator: "\n")
+    }
+
     static func describe(_ v: JSONValue) -> String {
         switch v {
         case .null: return "null"
@@ -140,7 +150,8 @@ import _TriageTestSupport
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try write(lines, to: dir + "/whole.log")
-        let expected = try comparable(direct(dir + "/whole.log", limits: limits))
+        let single = direct(dir + "/whole.log", limits: limits)
+        let expected = try comparable(single)
 
         var random = Random(state: seed)
         for deal in ["round-robin", "random"] {
@@ -149,9 +160,13 @@ import _TriageTestSupport
                 hosts[deal == "round-robin" ? i % 3 : Int.random(in: 0..<3, using: &random)].append(line)
             }
             var partials: [String] = []
+            var hostStorms = TriageSummary.RetryStorms()
             for (h, hostLines) in hosts.enumerated() {
                 try write(hostLines, to: "\(dir)/\(deal)-web-\(h).log")
                 partials.append(try partial("\(dir)/\(deal)-web-\(h).log", host: "web-\(h)", limits: limits))
+                let own = direct("\(dir)/\(deal)-web-\(h).log", limits: limits).retryStorms
+                hostStorms.storms += own.storms
+                hostStorms.requests += own.requests
             }
             for trial in 0..<3 {
                 let order = partials.shuffled(using: &random)
@@ -160,6 +175,10 @@ import _TriageTestSupport
                 #expect(got == expected, "\(name), \(deal) deal, order \(trial): \(firstDifference(expected, got))")
                 #expect(flat.hosts.map(\.name).sorted() == ["web-0", "web-1", "web-2"])
                 #expect(flat.hosts.reduce(0) { $0 + $1.serverErrors } == flat.serverErrors)
+                // Clients merge exactly; retry storms are found per host (a client's lines dealt
+                // to three hosts are three streams) and add up.
+                #expect(clientView(flat) == clientView(single), "\(name), \(deal) deal, order \(trial): clients differ")
+                #expect(flat.retryStorms.storms == hostStorms.storms && flat.retryStorms.requests == hostStorms.requests)
                 // A tree: two of them merged into a partial, then merged with the third.
                 let (_, inner) = try merge(Array(order.prefix(2)), into: "\(dir)/inner-\(deal)-\(trial).partial")
                 let (nested, _) = try merge([order[2], try #require(inner)].shuffled(using: &random))
@@ -185,6 +204,8 @@ import _TriageTestSupport
         limits.routes = 12
         limits.heavyHitterRoutes = 8
         limits.clients = 50
+        limits.clientTable = 20
+        limits.heavyHitterClients = 8
         let lines = Self.generatedLines(count: 3000)
         let dir = NSTemporaryDirectory() + "triage-partials-bounded-\(getpid())"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -214,5 +235,15 @@ import _TriageTestSupport
             // Space-Saving's bound: a tracked route's overestimate is at most (failures seen) / capacity.
             #expect(route.failureCountError ?? 0 <= merged.classes.total / limits.heavyHitterRoutes + 1)
         }
+        #expect(single.clientCounts.distinct == limits.clientTable && merged.clientCounts.distinct == limits.clientTable)
+        #expect(single.clientCounts.approximate > 0 && merged.clientCounts.approximate > 0)
+        #expect(merged.clientCounts.approximate <= limits.heavyHitterClients)
+        #expect(merged.clients.contains { $0.serverErrorCountError != nil })
+        for client in merged.clients {
+            // The same bound for clients, over 5xx.
+            #expect(client.serverErrorCountError ?? 0 <= merged.serverErrors / limits.heavyHitterClients + 1)
+        }
+        let clientRequests = { (s: TriageSummary) in s.clients.reduce(0) { $0 + $1.requests } }
+        #expect(clientRequests(merged) + merged.clientCounts.overflowRequests <= merged.requests)
     }
 }

@@ -41,7 +41,7 @@ extension Aggregator {
                 let hash = ByteKeyTable<Int>.hash(key)
                 var slot = heavyHitters.slot(of: key, hash: hash)
                 if slot == nil {
-                    let admitted = heavyHitters.admit(key, hash: hash, id: nextSketchID)
+                    let admitted = heavyHitters.admit(key, hash: hash, id: nextSketchID, empty: GroupStats())
                     nextSketchID &+= 1
                     if let evicted = admitted.evicted { routeOverflow.merge(evicted.stats, sampleLimit: limits.samplesPerGroup) }
                     slot = admitted.slot
@@ -110,6 +110,7 @@ extension Aggregator {
         }
         clientsOverflowed = clientsOverflowed || other.clientsOverflowed
         serverErrorsWithRequestID += other.serverErrorsWithRequestID
+        _ = clientTable.merge(other.clientTable, route: route)
         ledger.merge(other.ledger, route: route)
         // The offset of the earliest line, whichever side holds it (merges of partials are order-free).
         if logUTCOffset == nil || (other.logUTCOffset != nil && (otherFirst ?? .max) < (myFirst ?? .max)) {

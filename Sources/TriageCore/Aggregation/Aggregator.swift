@@ -11,6 +11,12 @@ public final class Aggregator {
         public var upstreams = 4_096
         /// Distinct 5xx clients counted exactly up to this many.
         public var clients = 1_000_000
+        /// Clients whose requests, 5xx and storms are counted exactly (``ClientTable``).
+        public var clientTable = 10_000
+        /// Clients tracked approximately (by 5xx) once the client table is full.
+        public var heavyHitterClients = 1_000
+        /// (client, route) pairs whose 5xx are counted, for the client behind a route's 5xx.
+        public var clientRoutePairs = 50_000
         public var samplesPerGroup = 5
         /// 5xx request IDs kept for matching application logs (about 160 bytes each);
         /// 0 keeps none (the analyzer's choice when no application log is given).
@@ -60,7 +66,7 @@ public final class Aggregator {
     /// Attempts to upstream addresses beyond the upstream table (counted, not listed).
     var upstreamOverflowAttempts = 0
     /// Failing routes beyond the route table, tracked approximately.
-    let heavyHitters: HeavyHitters
+    let heavyHitters: HeavyHitters<GroupStats>
     /// Next id for a route entering the sketch: ids ≥ `limits.routes` are sketch routes.
     var nextSketchID: Int32
     private let normalizer = RouteNormalizer()
@@ -94,6 +100,8 @@ public final class Aggregator {
     private var currentMinute: Int64 = .min
     private var current = MinuteStats()
     var clients = Set<UInt64>()
+    /// Requests, 5xx, user agents and retry storms per client.
+    let clientTable: ClientTable
     var clientsOverflowed = false
     var serverErrorsWithRequestID = 0
     /// The 5xx, by request ID where they have one, for signatures and application logs.
@@ -126,6 +134,8 @@ public final class Aggregator {
         heavyHitters = HeavyHitters(capacity: limits.heavyHitterRoutes)
         nextSketchID = Int32(clamping: limits.routes)
         upstreams = ByteKeyTable(limit: limits.upstreams)
+        clientTable = ClientTable(limit: limits.clientTable, sketchCapacity: limits.heavyHitterClients,
+                                  pairLimit: limits.clientRoutePairs)
         keyBuffer = .allocate(capacity: Self.keyCapacity)
         ledger = ServerErrorLedger(limit: limits.failedRequests, sampleLimit: limits.samplesPerGroup)
     }
@@ -201,6 +211,11 @@ public final class Aggregator {
         let routeIndex = addRoute(record, line: line, decision: decision, isServerError: isServerError,
                                   time: time, requestID: requestID)
         if isServerError && time != .min { current.routeErrors[routeIndex, default: 0] += 1 }
+        if record.remoteAddr.hasValue(in: line) {
+            clientTable.add(record.remoteAddr.bytes(in: line),
+                            userAgent: record.userAgent.hasValue(in: line) ? record.userAgent.bytes(in: line) : nil,
+                            failureClass: decision?.failureClass, isServerError: isServerError, time: time, route: routeIndex)
+        }
         if record.requestMicros >= 0 {
             latency.record(record.requestMicros)
             if let decision { classLatency[decision.failureClass.rawValue].record(record.requestMicros) }
@@ -301,7 +316,7 @@ public final class Aggregator {
         let hash = ByteKeyTable<Int>.hash(key)
         var slot = heavyHitters.slot(of: key, hash: hash)
         if slot == nil, decision != nil {
-            let admitted = heavyHitters.admit(key, hash: hash, id: nextSketchID)
+            let admitted = heavyHitters.admit(key, hash: hash, id: nextSketchID, empty: GroupStats())
             nextSketchID &+= 1
             if let evicted = admitted.evicted { routeOverflow.merge(evicted.stats, sampleLimit: limits.samplesPerGroup) }
             slot = admitted.slot
@@ -405,6 +420,8 @@ public final class Aggregator {
         for c in FailureClass.allCases { s.classLatency[c] = TriageSummary.Latency(classLatency[c.rawValue]) }
         s.upstreamLatency = TriageSummary.Latency(upstreamLatency)
 
+        clientTable.settleRuns()
+        let routeClients = clientTable.topClientByRoute()
         var routeList: [TriageSummary.Route] = []
         for (index, key) in routes.keys.enumerated() {
             let v = routes.values[index]
@@ -413,7 +430,8 @@ public final class Aggregator {
             let method = String(text[..<space])
             let route = space < text.endIndex ? String(text[text.index(after: space)...]) : ""
             routeList.append(.init(method: method, route: route, requests: v.requests, serverErrors: v.serverErrors,
-                                   classes: v.classes, sampleRequestIDs: v.samples.ids, latency: .init(v.latency)))
+                                   classes: v.classes, sampleRequestIDs: v.samples.ids, latency: .init(v.latency),
+                                   topClient: routeClients[Int32(index)]))
         }
         for entry in heavyHitters.entries where entry.stats.requests > 0 {
             let text = LogText.display(entry.key)
@@ -423,12 +441,13 @@ public final class Aggregator {
                                             requests: entry.stats.requests, serverErrors: entry.stats.serverErrors,
                                             classes: entry.stats.classes, sampleRequestIDs: entry.stats.samples.ids)
             route.failureCountError = entry.error
+            route.topClient = routeClients[entry.id]
             routeList.append(route)
         }
         if routeOverflow.requests > 0 {
             routeList.append(.init(method: "*", route: "(other routes)", requests: routeOverflow.requests,
                                    serverErrors: routeOverflow.serverErrors, classes: routeOverflow.classes,
-                                   sampleRequestIDs: routeOverflow.samples.ids))
+                                   sampleRequestIDs: routeOverflow.samples.ids, topClient: routeClients[-1]))
         }
         s.distinctRoutes = routes.count
         s.routesOverflowRequests = routeOverflow.requests
@@ -543,6 +562,7 @@ public final class Aggregator {
                 comparison.judge()
                 return comparison
             }.sorted { $0.time < $1.time }
+        clientTable.summarize(into: &s, top: top, routeName: routeName)
         s.clientsAffected = clients.count
         s.clientsAffectedIsLowerBound = clientsOverflowed
         s.serverErrorsWithRequestID = serverErrorsWithRequestID

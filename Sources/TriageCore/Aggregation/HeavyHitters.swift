@@ -1,4 +1,5 @@
-/// The routes that fail most among those the exact route table had no room for.
+/// The keys that fail most among those an exact table had no room for: routes
+/// (``Aggregator``) and clients (``ClientTable``), each with its own `Stats`.
 ///
 /// Space-Saving (Metwally, Agrawal, El Abbadi 2005) over failures: at most
 /// `capacity` routes are tracked; a failure of an untracked route takes the
@@ -8,7 +9,7 @@
 /// guaranteed to be tracked, so the top of the list is right. The evicted
 /// route's counts move to `(other routes)`, so no request vanishes. Lookups
 /// hash the bytes; nothing allocates except when a route enters the sketch.
-final class HeavyHitters {
+final class HeavyHitters<Stats> {
     struct Entry {
         var key: [UInt8]
         var hash: UInt64
@@ -18,7 +19,7 @@ final class HeavyHitters {
         var error: Int
         /// A route id unique for the aggregator's lifetime (see ``Aggregator``).
         var id: Int32
-        var stats: Aggregator.GroupStats
+        var stats: Stats
     }
 
     let capacity: Int
@@ -39,9 +40,9 @@ final class HeavyHitters {
     /// Tracks `key` for a failure, evicting the least-failing route when full.
     ///
     /// - Returns: the slot and, when a route was evicted, its entry.
-    func admit(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, id: Int32) -> (slot: Int, evicted: Entry?) {
+    func admit(_ key: UnsafeBufferPointer<UInt8>, hash: UInt64, id: Int32, empty: Stats) -> (slot: Int, evicted: Entry?) {
         if entries.count < capacity {
-            entries.append(Entry(key: Array(key), hash: hash, count: 0, error: 0, id: id, stats: Aggregator.GroupStats()))
+            entries.append(Entry(key: Array(key), hash: hash, count: 0, error: 0, id: id, stats: empty))
             slotByHash[hash] = entries.count - 1
             return (entries.count - 1, nil)
         }
@@ -50,7 +51,7 @@ final class HeavyHitters {
         let evicted = entries[minSlot]
         slotByHash.removeValue(forKey: evicted.hash)
         entries[minSlot] = Entry(key: Array(key), hash: hash, count: evicted.count, error: evicted.count, id: id,
-                                 stats: Aggregator.GroupStats())
+                                 stats: empty)
         slotByHash[hash] = minSlot
         return (minSlot, evicted)
     }
@@ -58,18 +59,18 @@ final class HeavyHitters {
     func addFailure(slot: Int) { entries[slot].count += 1 }
 
     /// Puts back an entry read from a partial (``Partial``), as it was when written.
-    func restore(key: [UInt8], count: Int, error: Int, id: Int32, stats: Aggregator.GroupStats) {
+    func restore(key: [UInt8], count: Int, error: Int, id: Int32, stats: Stats) {
         let hash = key.withUnsafeBufferPointer { ByteKeyTable<Int>.hash($0) }
         entries.append(Entry(key: key, hash: hash, count: count, error: error, id: id, stats: stats))
         slotByHash[hash] = entries.count - 1
     }
 
     /// Adds another sketch's counts for the same route (merging threads).
-    func absorb(slot: Int, count: Int, error: Int, _ body: (inout Aggregator.GroupStats) -> Void) {
+    func absorb(slot: Int, count: Int, error: Int, _ body: (inout Stats) -> Void) {
         entries[slot].count += count
         entries[slot].error += error
         body(&entries[slot].stats)
     }
 
-    func update(slot: Int, _ body: (inout Aggregator.GroupStats) -> Void) { body(&entries[slot].stats) }
+    func update(slot: Int, _ body: (inout Stats) -> Void) { body(&entries[slot].stats) }
 }

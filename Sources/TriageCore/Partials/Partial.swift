@@ -10,7 +10,7 @@ public struct Partial {
     /// The format's version: a reader refuses a newer major, and skips fields it
     /// does not know from a newer minor.
     public static let major = 1
-    public static let minor = 0
+    public static let minor = 1
     /// The first line of every partial (before the version): `triage-partial 1.0\n`.
     static let magic = Array("triage-partial ".utf8)
 
@@ -37,6 +37,8 @@ extension Partial {
     func encode() -> [UInt8] {
         let a = aggregator
         a.flushCurrentMinute()
+        // A partial carries its host's storms settled: `triage merge` adds them up (ClientTable).
+        a.clientTable.settleRuns()
         var w = PartialWriter()
         w.message(1) { m in
             m.uint(1, a.limits.routes)
@@ -46,6 +48,9 @@ extension Partial {
             m.uint(5, a.limits.samplesPerGroup)
             m.sint(6, a.deployWindow)
             m.sint(7, a.now)
+            m.uint(20, a.limits.clientTable)
+            m.uint(21, a.limits.heavyHitterClients)
+            m.uint(22, a.limits.clientRoutePairs)
         }
         w.message(2) { m in
             m.uint(1, a.requests)
@@ -115,6 +120,7 @@ extension Partial {
             for c in a.clients.sorted() { for k in 0..<8 { raw.append(UInt8(truncatingIfNeeded: c >> (8 * UInt64(k)))) } }
             w.bytes(13, raw)
         }
+        Self.write(a.clientTable, into: &w)
         for (key, stats) in a.ledger.access.sorted(by: { Self.order($0.key, $1.key) }) {
             w.message(14) { m in
                 m.sint(1, Int64(key.route))
@@ -190,6 +196,83 @@ extension Partial {
         m.packed(4, counts(g.classes))
         m.message(5) { write(g.samples, into: &$0) }
         if !g.latency.isEmpty { m.message(6) { write(g.latency, into: &$0) } }
+    }
+
+    /// The client table (fields 40–44); its runs must be settled.
+    static func write(_ t: ClientTable, into w: inout PartialWriter) {
+        for (index, key) in t.exact.keys.enumerated() {
+            w.message(40) { m in m.bytes(1, key); m.message(2) { write(t.exact.values[index], into: &$0) } }
+        }
+        for entry in t.sketch.entries {
+            w.message(41) { m in
+                m.bytes(1, entry.key)
+                m.uint(2, entry.count)
+                m.uint(3, entry.error)
+                m.sint(4, Int64(entry.id))
+                m.message(5) { write(entry.stats, into: &$0) }
+            }
+        }
+        w.message(42) { m in
+            write(t.overflow, into: &m)
+            m.bool(20, t.pairsOverflowed)
+        }
+        for (route, tally) in t.routeStorms.sorted(by: { $0.key < $1.key }) {
+            w.message(43) { m in
+                m.sint(1, Int64(route))
+                m.uint(2, tally.storms)
+                m.uint(3, tally.requests)
+                if let largest = tally.largest {
+                    m.message(4) { e in
+                        e.bytes(1, largest.client)
+                        e.uint(2, largest.requests)
+                        e.sint(3, largest.first)
+                        e.sint(4, largest.last)
+                    }
+                }
+            }
+        }
+        for (pair, count) in t.routeClientErrors.sorted(by: { $0.key < $1.key }) {
+            w.message(44) { m in
+                m.sint(1, Int64(Int32(truncatingIfNeeded: pair >> 32)))
+                m.sint(2, Int64(Int32(truncatingIfNeeded: pair & 0xFFFF_FFFF)))
+                m.uint(3, count)
+            }
+        }
+    }
+
+    static func write(_ c: ClientTable.Stats, into m: inout PartialWriter) {
+        m.uint(1, c.requests)
+        m.uint(2, c.serverErrors)
+        m.packed(3, counts(c.classes))
+        if c.userAgent.rank < 2 {
+            m.uint(4, Int(c.userAgent.rank) + 1)
+            m.sint(5, c.userAgent.time)
+            m.bytes(6, c.userAgent.bytes)
+        }
+        m.uint(7, c.storms)
+        m.uint(8, c.stormRequests)
+    }
+
+    static func readClient(_ value: PartialReader.Value) throws -> ClientTable.Stats {
+        var m = try value.reader()
+        var c = ClientTable.Stats()
+        var userAgentTime: Int64 = 0  // a zero is not written
+        try m.forEach { f, v in
+            switch f {
+            case 1: c.requests = try v.int()
+            case 2: c.serverErrors = try v.int()
+            case 3: c.classes = try readClasses(v)
+            case 4: c.userAgent.rank = UInt8(clamping: try v.int() - 1)
+            case 5: userAgentTime = try v.int64()
+            case 6: c.userAgent.bytes = Array(try v.bytes().prefix(ClientTable.userAgentCapacity))
+            case 7: c.storms = try v.int()
+            case 8: c.stormRequests = try v.int()
+            default: break
+            }
+        }
+        guard c.userAgent.rank <= 2 else { throw PartialDecodingError(reason: "a client's user-agent rank is unknown") }
+        if c.userAgent.rank < 2 { c.userAgent.time = userAgentTime }
+        return c
     }
 
     static func write(_ h: LatencyHistogram, into m: inout PartialWriter) {
@@ -298,6 +381,9 @@ extension Partial {
                     case 5: limits.samplesPerGroup = try v.int()
                     case 6: deployWindow = try v.int64()
                     case 7: now = try v.int64()
+                    case 20: limits.clientTable = try v.int()
+                    case 21: limits.heavyHitterClients = try v.int()
+                    case 22: limits.clientRoutePairs = try v.int()
                     default: break
                     }
                 }
@@ -341,7 +427,8 @@ extension Partial {
             default: break
             }
         }
-        guard limits.routes > 0, limits.heavyHitterRoutes > 0, limits.upstreams > 0, limits.samplesPerGroup >= 0 else {
+        guard limits.routes > 0, limits.heavyHitterRoutes > 0, limits.upstreams > 0, limits.samplesPerGroup >= 0,
+              limits.clientTable > 0, limits.heavyHitterClients > 0, limits.clientRoutePairs >= 0 else {
             throw PartialDecodingError(reason: "its limits are missing or zero")
         }
         limits.failedRequests = 0
@@ -483,6 +570,89 @@ extension Partial {
                     a.clients.insert(h)
                     i += 8
                 }
+            case 40:
+                var m = try value.reader()
+                var key: [UInt8] = []
+                var stats = ClientTable.Stats()
+                try m.forEach { f, v in
+                    if f == 1 { key = Array(try v.bytes()) } else if f == 2 { stats = try readClient(v) }
+                }
+                let table = a.clientTable.exact
+                guard table.count < table.limit else { throw PartialDecodingError(reason: "more clients than its own limit") }
+                let index = key.withUnsafeBufferPointer { k in table.index(of: k, make: { ClientTable.Stats() }) }
+                guard let index, index == table.count - 1 else {
+                    throw PartialDecodingError(reason: "a client is listed twice")
+                }
+                table.values[index] = stats
+            case 41:
+                var m = try value.reader()
+                var key: [UInt8] = [], count = 0, error = 0, id: Int64 = 0
+                var stats = ClientTable.Stats()
+                try m.forEach { f, v in
+                    switch f {
+                    case 1: key = Array(try v.bytes())
+                    case 2: count = try v.int()
+                    case 3: error = try v.int()
+                    case 4: id = try v.int64()
+                    case 5: stats = try readClient(v)
+                    default: break
+                    }
+                }
+                guard id >= Int64(limits.clientTable), id <= Int64(Int32.max) else {
+                    throw PartialDecodingError(reason: "an approximately tracked client has id \(id), inside the exact table")
+                }
+                guard a.clientTable.sketch.entries.count < a.clientTable.sketch.capacity else {
+                    throw PartialDecodingError(reason: "more approximately tracked clients than its own limit")
+                }
+                a.clientTable.sketch.restore(key: key, count: count, error: error, id: Int32(id), stats: stats)
+                a.clientTable.nextSketchID = max(a.clientTable.nextSketchID, Int32(id) &+ 1)
+            case 42:
+                a.clientTable.overflow = try readClient(value)
+                var m = try value.reader()
+                try m.forEach { f, v in if f == 20 { a.clientTable.pairsOverflowed = try v.bool() } }
+            case 43:
+                var m = try value.reader()
+                var route: Int64 = -1
+                var tally = ClientTable.StormTally()
+                try m.forEach { f, v in
+                    switch f {
+                    case 1: route = try v.int64()
+                    case 2: tally.storms = try v.int()
+                    case 3: tally.requests = try v.int()
+                    case 4:
+                        var e = try v.reader()
+                        var storm = ClientTable.LargestStorm(client: [], requests: 0, first: 0, last: 0)
+                        try e.forEach { f, v in
+                            switch f {
+                            case 1: storm.client = Array(try v.bytes())
+                            case 2: storm.requests = try v.int()
+                            case 3: storm.first = try v.int64()
+                            case 4: storm.last = try v.int64()
+                            default: break
+                            }
+                        }
+                        tally.largest = storm
+                    default: break
+                    }
+                }
+                a.clientTable.routeStorms[Int32(clamping: route), default: ClientTable.StormTally()].add(tally)
+            case 44:
+                var m = try value.reader()
+                var client: Int64 = -1, route: Int64 = -1, count = 0
+                try m.forEach { f, v in
+                    switch f {
+                    case 1: client = try v.int64()
+                    case 2: route = try v.int64()
+                    case 3: count = try v.int()
+                    default: break
+                    }
+                }
+                let key = ClientTable.pairKey(client: Int32(clamping: client), route: Int32(clamping: route))
+                guard a.clientTable.routeClientErrors.count < limits.clientRoutePairs
+                        || a.clientTable.routeClientErrors[key] != nil else {
+                    throw PartialDecodingError(reason: "more (client, route) pairs than its own limit")
+                }
+                a.clientTable.routeClientErrors[key, default: 0] += count
             case 14:
                 var m = try value.reader()
                 var route: Int64 = -1, c = -1, upstream = 0, cause = Int(ServerErrorLedger.AccessKey.noCause)
@@ -667,7 +837,8 @@ extension Partial {
     func mismatch(with other: Partial) -> String? {
         let a = aggregator.limits, b = other.aggregator.limits
         if a.routes != b.routes || a.heavyHitterRoutes != b.heavyHitterRoutes || a.upstreams != b.upstreams
-            || a.clients != b.clients || a.samplesPerGroup != b.samplesPerGroup {
+            || a.clients != b.clients || a.samplesPerGroup != b.samplesPerGroup || a.clientTable != b.clientTable
+            || a.heavyHitterClients != b.heavyHitterClients || a.clientRoutePairs != b.clientRoutePairs {
             return "written with other limits"
         }
         if aggregator.deployWindow != other.aggregator.deployWindow { return "written with another --deploy-window" }

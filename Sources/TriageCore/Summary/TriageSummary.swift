@@ -78,6 +78,8 @@ public struct TriageSummary: Sendable {
         /// Request time (`$request_time`, `%D`…) of the route's requests; nil when not
         /// logged or past the latency budget.
         public var latency: Latency? = nil
+        /// The client with the most 5xx on this route, if it had 5xx from a tracked client.
+        public var topClient: TopClient? = nil
 
         /// The 5xx class with the most requests on this route (ties: the first in
         /// ``FailureClass`` order); nil when the route had no 5xx.
@@ -139,6 +141,8 @@ public struct TriageSummary: Sendable {
         public var errorLog: Int = 0
         /// The error logs' causes for requests of this class, most first.
         public var causes: [(cause: ErrorCause, count: Int)] = []
+        /// The tracked client with the most requests of this class.
+        public var topClient: TopClient? = nil
     }
 
     /// One error signature: the 5xx one bug (or, without an application event, one
@@ -315,6 +319,10 @@ public struct TriageSummary: Sendable {
     /// True when the distinct-client count stopped being exact (memory cap reached).
     public var clientsAffectedIsLowerBound = false
     public var serverErrorsWithRequestID = 0
+    /// The top clients by 5xx (then requests), only clients with a 5xx.
+    public var clients: [Client] = []
+    public var clientCounts = ClientCounts()
+    public var retryStorms = RetryStorms()
     public var malformedExamples: [MalformedExample] = []
     /// Malformed lines per reason kind (field name or `overlong line`), most first.
     public var malformedByReason: [(reason: String, count: Int)] = []
