@@ -18,6 +18,8 @@ struct AccessCorpusTests {
         var otherLines = 0
         /// Lines of the format that are damaged (counted as malformed), counted by hand.
         var malformed = 0
+        /// What stands right before the status (a regular expression): by default the quoted request after the time.
+        var statusAfter = #"\] "# + AccessCorpusTests.q + " "
         var testDescription: String { file }
     }
 
@@ -68,10 +70,24 @@ struct AccessCorpusTests {
         // frontend's closing quote (`"Host-host1 "http://…"`): a damaged Traefik line, malformed.
         .init(file: "elastic-beats-fixtures/traefik-v1-clf.log", format: "traefik-clf",
               lines: "/" + combined + #" [0-9]+ "# + q + " " + q + #" [0-9]+ms$/"#, malformed: 1),
+        // Grafana's "Download logs" text: `YYYY-MM-DD hh:mm:ss.SSS<TAB>` before each line; SafeLine's
+        // format has a quoted host between the time and the request.
+        .init(file: "github-snippets/nginx-custom-loki-prefixed-safeline.log", format: "main",
+              lines: #"/^[0-9-]+ [0-9:.]+\t[^ ]+ - - \[[^]]+\] "# + q + " " + q + #" [0-9][0-9][0-9] /"#,
+              statusAfter: #"\] "# + q + " " + q + " "),
+        // Docker json-file around forego's coloured `nginx.1    | ` prefix around nginx-proxy's
+        // `$host $remote_addr - …` line (`$host` is `_`, the catch-all server); the quotes are escaped.
+        .init(file: "github-snippets/docker-jsonfile-nginx-proxy-tls.log", format: "combined+prefix",
+              lines: #"/^\{"log":".*\\" [0-9][0-9][0-9] [0-9-]+ \\"/"#, statusAfter: #"\\" "#),
+        // Tomcat access lines without a time, through syslog (`Mmm dd hh:mm:ss host tomcat.log: `),
+        // among other programs' lines: the time is the header's.
+        .init(file: "lnav/logfile_syslog_with_access_log.0", format: "common-untimed+tail",
+              lines: #"/^[A-Z][a-z][a-z] [ 0-9][0-9] [0-9:]+ [^ ]+ tomcat[^ ]*: [^ ]+ [^ ]+ [^ ]+ "# + q + " [0-9][0-9][0-9] /",
+              otherLines: 3, statusAfter: q + " "),
     ]
 
-    static func awkCounts(_ pattern: String, _ path: String) throws -> [String: Int] {
-        let program = pattern + #" { if (match($0, /\] "# + q + #" [0-9][0-9][0-9] /)) c[substr($0, RSTART + RLENGTH - 4, 3)]++ }"#
+    static func awkCounts(_ pattern: String, _ path: String, statusAfter: String = #"\] "# + q + " ") throws -> [String: Int] {
+        let program = pattern + " { if (match($0, /" + statusAfter + #"[0-9][0-9][0-9] /)) c[substr($0, RSTART + RLENGTH - 4, 3)]++ }"#
             + " END { for (k in c) print k, c[k] }"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -99,7 +115,7 @@ struct AccessCorpusTests {
         #expect(input["format"] as? String == c.format, "\(result.stderr)")
         #expect(input.int("other_lines") == c.otherLines)
         #expect(input.int("malformed") == c.malformed)
-        let expected = try Self.awkCounts(c.lines, path)
+        let expected = try Self.awkCounts(c.lines, path, statusAfter: c.statusAfter)
         #expect(!expected.isEmpty)
         let statuses = report.object("status_counts")
         var seen: [String: Int] = [:]

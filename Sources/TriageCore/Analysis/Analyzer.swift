@@ -510,6 +510,13 @@ public final class Analyzer {
         }
         explain(parser.format, stats: stats, path: path)
         if parser.format.envelope != .none { stats.formatSource += "; lines in a \(parser.format.envelope.description) envelope" }
+        if parser.format.linePrefix != .none { stats.formatSource += "; behind a \(parser.format.linePrefix.description)" }
+        if parser.format.timeFromEnvelope {
+            stats.formatSource += "; times from the envelope"
+            if parser.format.envelope == .syslog {
+                stats.formatSource += " (an RFC 3164 time, without year or zone, is read in \(parser.format.logTimeZone.name), in the latest year not after today)"
+            }
+        }
         if parser.format.hasZonelessTime {
             stats.formatSource += "; times without a zone read as \(parser.format.logTimeZone.name) (--log-timezone)"
         }
@@ -745,10 +752,13 @@ public final class Analyzer {
             guard let result else { continue }
             let format = result.format
             let parser = result.candidate.makeDecoder()
-            let peeler = EnvelopePeeler(kind: format.envelope)
+            let peeler = EnvelopePeeler(format: format) ?? EnvelopePeeler(kind: .none)
             var record = AccessRecord()
             for line in tail {
                 let ok = line.withUnsafeBufferPointer { parser.parse(peeler.peel($0).payload, into: &record) }
+                if ok, format.timeFromEnvelope, let time = peeler.envelopeTime(reference: max(options.now, Int64(time(nil))), zone: format.logTimeZone) {
+                    record.time = time.seconds
+                }
                 if ok, record.time != .min, plausibleTimes.contains(record.time),
                    newest.map({ record.time > $0 }) ?? true { newest = record.time }
             }

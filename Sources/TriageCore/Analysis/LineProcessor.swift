@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Turns one input's lines into records and feeds them to an aggregator.
 ///
 /// One per thread: it owns its parser (and its time cache) and counts what it
@@ -19,6 +25,12 @@ final class LineProcessor {
     private let vocabulary: ProxyVocabulary
     /// Peels the envelope the format's lines arrive in (Docker, CRI, syslog), if any.
     private let peeler: EnvelopePeeler?
+    /// The format's lines have no time: each record takes its envelope's (syslog header, CRI time…).
+    private let timeFromEnvelope: Bool
+    private let logTimeZone: LogTimeZone
+    /// The clock (or `--now`, if later): an RFC 3164 envelope time takes the latest year
+    /// that does not put it after this.
+    private let yearReference: Int64
 
     var lines = 0
     var records = 0
@@ -45,7 +57,10 @@ final class LineProcessor {
         self.plausibleTimes = plausibleTimes
         self.parser = parser
         self.vocabulary = parser.format.vocabulary
-        self.peeler = parser.format.envelope == .none ? nil : EnvelopePeeler(kind: parser.format.envelope)
+        self.peeler = EnvelopePeeler(format: parser.format)
+        self.timeFromEnvelope = parser.format.timeFromEnvelope
+        self.logTimeZone = parser.format.logTimeZone
+        self.yearReference = max(options.now, Int64(time(nil)))
         self.aggregator = aggregator
         self.path = path
         self.maxLineLength = options.maxLineLength
@@ -69,6 +84,10 @@ final class LineProcessor {
         let payload = peeler?.peel(bytes).payload ?? bytes
         if parser.parse(payload, into: &record) {
             isInOpenErrorEntry = false
+            if timeFromEnvelope, let time = peeler?.envelopeTime(reference: yearReference, zone: logTimeZone) {
+                record.time = time.seconds
+                record.utcOffset = time.offset
+            }
             if record.time != .min && !plausibleTimes.contains(record.time) {
                 // A line from 1970 or 9999 is damage or a hostile line, not traffic:
                 // counted with its reason, and kept out of the per-minute series.

@@ -48,14 +48,31 @@ public enum EnvelopeKind: String, Sendable, CaseIterable {
 /// mix wrapped and bare lines). Nothing is allocated per line.
 public final class EnvelopePeeler {
     public let kind: EnvelopeKind
+    /// What a viewer or process manager wrote before the line, inside the envelope.
+    public let prefix: LinePrefix
+    /// Keep the time the envelope or prefix carries (for a format whose lines have none).
+    public var keepsTime = false
+    /// The time text of the last peeled line's envelope or prefix, when ``keepsTime``:
+    /// valid until the next call, like the payload.
+    public private(set) var lastTime = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
+    /// The last time is an RFC 3164 `Mmm dd hh:mm:ss` (no year, no zone).
+    public private(set) var lastTimeIsBSD = false
     private let scanner = JSONScanner()
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
 
-    public init(kind: EnvelopeKind) {
+    public init(kind: EnvelopeKind, prefix: LinePrefix = .none) {
         self.kind = kind
+        self.prefix = prefix
         scratchCapacity = 4096
         scratch = .allocate(capacity: scratchCapacity)
+    }
+
+    /// The peeler for a format's lines, or nil when they arrive bare.
+    public convenience init?(format: LogFormat) {
+        guard format.envelope != .none || format.linePrefix != .none else { return nil }
+        self.init(kind: format.envelope, prefix: format.linePrefix)
+        keepsTime = format.timeFromEnvelope
     }
 
     deinit { scratch.deallocate() }
@@ -65,13 +82,63 @@ public final class EnvelopePeeler {
     public func peel(_ line: UnsafeBufferPointer<UInt8>) -> (payload: UnsafeBufferPointer<UInt8>, hadEnvelope: Bool) {
         var payload = line
         var had = false
+        if keepsTime { lastTime = UnsafeBufferPointer(start: nil, count: 0) }
         switch kind {
         case .none: break
         case .dockerJSON: if let p = peelDockerJSON(line) { (payload, had) = (p, true) }
-        case .cri: if let start = Self.criPayloadStart(line) { (payload, had) = (UnsafeBufferPointer(rebasing: line[start...]), true) }
-        case .syslog: if let start = Self.syslogPayloadStart(line) { (payload, had) = (UnsafeBufferPointer(rebasing: line[start...]), true) }
+        case .cri:
+            if let start = Self.criPayloadStart(line) {
+                (payload, had) = (UnsafeBufferPointer(rebasing: line[start...]), true)
+                if keepsTime, let space = find(UInt8(ascii: " "), line, 0) { keepTime(line, 0..<space, bsd: false) }
+            }
+        case .syslog:
+            if let start = Self.syslogPayloadStart(line) {
+                (payload, had) = (UnsafeBufferPointer(rebasing: line[start...]), true)
+                if keepsTime, let time = Self.syslogTime(line) { keepTime(line, time.range, bsd: time.isBSD) }
+            }
+        }
+        if prefix != .none, let inner = prefix.payloadStart(payload) {
+            if keepsTime, let time = inner.time { keepTime(payload, time, bsd: false) }
+            payload = UnsafeBufferPointer(rebasing: payload[inner.start...])
+            had = true
         }
         return (Self.strippingAccessPrefix(payload), had)
+    }
+
+    @inline(__always)
+    private func keepTime(_ p: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, bsd: Bool) {
+        lastTime = UnsafeBufferPointer(rebasing: p[range])
+        lastTimeIsBSD = bsd
+    }
+
+    /// The time of the last peeled line's envelope, in UTC seconds with the offset it was
+    /// written in; nil when it had none. An RFC 3164 time has no year and no zone: it is
+    /// read in `zone`, in the latest year that does not put it more than two days after
+    /// `reference` (a log read in January holds December's lines).
+    public func envelopeTime(reference: Int64, zone: LogTimeZone) -> (seconds: Int64, offset: Int32)? {
+        let t = lastTime
+        guard t.count > 0 else { return nil }
+        if lastTimeIsBSD {
+            guard t.count >= 15, let month = Timestamp.monthNumber(t[0], t[1], t[2]),
+                  let day = Timestamp.number(t, t[4] == UInt8(ascii: " ") ? 5 : 4, t[4] == UInt8(ascii: " ") ? 1 : 2),
+                  let hour = Timestamp.number(t, 7, 2), let minute = Timestamp.number(t, 10, 2),
+                  let second = Timestamp.number(t, 13, 2) else { return nil }
+            var year = Timestamp.civil(reference).year
+            for _ in 0..<2 {
+                if let local = Timestamp.seconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second) {
+                    let utc = zone.utc(fromLocal: local)
+                    if utc.seconds <= reference + 2 * 86_400 { return (utc.seconds, utc.offset) }
+                }
+                year -= 1 // also for 29 Feb in a year without it
+            }
+            return nil
+        }
+        guard let seconds = Timestamp.parseISO8601(t) else { return nil }
+        var offset: Int32 = 0
+        var i = t.count - 1
+        while i > 18 && t[i] != UInt8(ascii: "+") && t[i] != UInt8(ascii: "-") && t[i] != UInt8(ascii: "Z") { i -= 1 }
+        if i > 18, let zone = Timestamp.zoneOffset(t, i) { offset = Int32(zone.offset) }
+        return (seconds, offset)
     }
 
     // MARK: - Envoy's ACCESS prefix
@@ -219,11 +286,12 @@ public final class EnvelopePeeler {
 
     /// After an RFC 5424 header, or an RFC 3164 one (`[<PRI>]Mmm dd hh:mm:ss [host] tag[pid]: `).
     static func syslogPayloadStart(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
-        var i = 0
-        if p.count > 3 && p[0] == UInt8(ascii: "<") {
-            var j = 1
-            while j < p.count && j < 5 && isDigit(p[j]) { j += 1 }
-            guard j > 1, j < p.count, p[j] == UInt8(ascii: ">") else { return nil }
+        var i = octetCountEnd(p)
+        if p.count > i + 3 && p[i] == UInt8(ascii: "<") {
+            let open = i
+            var j = i + 1
+            while j < p.count && j < open + 5 && isDigit(p[j]) { j += 1 }
+            guard j > open + 1, j < p.count, p[j] == UInt8(ascii: ">") else { return nil }
             i = j + 1
             if i + 2 < p.count && p[i] == UInt8(ascii: "1") && p[i + 1] == UInt8(ascii: " ") {
                 return rfc5424PayloadStart(p, i + 2)
@@ -246,7 +314,57 @@ public final class EnvelopePeeler {
         return nil
     }
 
-    /// After `TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA `.
+    /// RFC 6587 octet counting (`83 <40>1 …`, as Heroku's syslog and HTTPS drains frame
+    /// each message): the length and its space, or 0.
+    @inline(__always)
+    static func octetCountEnd(_ p: UnsafeBufferPointer<UInt8>) -> Int {
+        var j = 0
+        while j < p.count && j < 6 && isDigit(p[j]) { j += 1 }
+        guard j > 0, j + 1 < p.count, p[j] == UInt8(ascii: " "), p[j + 1] == UInt8(ascii: "<") else { return 0 }
+        return j + 1
+    }
+
+    /// The program a syslog line comes from: RFC 3164's TAG without `[pid]`, RFC 5424's
+    /// APP-NAME; nil without a syslog header.
+    public static func syslogTag(_ p: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        guard let start = syslogPayloadStart(p), let time = syslogTime(p) else { return nil }
+        if !time.isBSD {
+            // TIMESTAMP HOSTNAME APP-NAME: the third token.
+            var i = time.range.upperBound + 1
+            guard let hostEnd = find(UInt8(ascii: " "), p, i) else { return nil }
+            i = hostEnd + 1
+            guard let appEnd = find(UInt8(ascii: " "), p, i), appEnd <= start else { return nil }
+            return Array(p[i..<appEnd])
+        }
+        // `… tag[pid]: MSG`: the token before the payload.
+        var end = start - 1
+        while end > 0 && p[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        guard end > 0, p[end - 1] == UInt8(ascii: ":") else { return nil }
+        end -= 1
+        var begin = end
+        while begin > 0 && p[begin - 1] != UInt8(ascii: " ") { begin -= 1 }
+        if let bracket = find(UInt8(ascii: "["), UnsafeBufferPointer(rebasing: p[begin..<end]), 0) { end = begin + bracket }
+        return end > begin ? Array(p[begin..<end]) : nil
+    }
+
+    /// The time of a syslog header: RFC 5424's TIMESTAMP, or RFC 3164's `Mmm dd hh:mm:ss`.
+    static func syslogTime(_ p: UnsafeBufferPointer<UInt8>) -> (range: Range<Int>, isBSD: Bool)? {
+        var i = octetCountEnd(p)
+        if i < p.count && p[i] == UInt8(ascii: "<") {
+            guard let close = find(UInt8(ascii: ">"), p, i), close - i <= 4 else { return nil }
+            i = close + 1
+            if i + 2 < p.count && p[i] == UInt8(ascii: "1") && p[i + 1] == UInt8(ascii: " ") {
+                guard let space = find(UInt8(ascii: " "), p, i + 2), space > i + 2 else { return nil }
+                return ((i + 2)..<space, false)
+            }
+        }
+        guard i + 15 <= p.count else { return nil }
+        return (i..<(i + 15), true)
+    }
+
+    /// After `TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA `. Heroku's Logplex
+    /// writes no STRUCTURED-DATA (`<158>1 … host heroku router - at=info …`): a MSG
+    /// that starts where it should stand is taken as such.
     private static func rfc5424PayloadStart(_ p: UnsafeBufferPointer<UInt8>, _ from: Int) -> Int? {
         var i = from
         for _ in 0..<5 {
@@ -254,6 +372,9 @@ public final class EnvelopePeeler {
             i = space + 1
         }
         guard i < p.count else { return nil }
+        if p[i] != UInt8(ascii: "-") && p[i] != UInt8(ascii: "[") {
+            return i
+        }
         if p[i] == UInt8(ascii: "-") {
             i += 1
         } else {

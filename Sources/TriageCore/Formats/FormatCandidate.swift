@@ -40,4 +40,10 @@ extension FormatCandidate {
     public static var detectionTable: [FormatCandidate] {
         LogFormat.presets.map(FormatCandidate.init)
     }
+
+    /// Candidates whose lines carry no time: tried besides the table on lines whose
+    /// envelope or prefix gives one (``LogFormat/untimedPresets``).
+    public static var untimedTable: [FormatCandidate] {
+        LogFormat.untimedPresets.map(FormatCandidate.init)
+    }
 }

@@ -45,23 +45,93 @@ public enum FormatDetector {
     ///   candidate and the field where it failed.
     public static func detect(_ sample: [[UInt8]], among candidates: [FormatCandidate] = FormatCandidate.detectionTable,
                               path: String, isGiven: Bool = false) throws -> Result {
-        // Lines in an envelope (Docker, CRI, syslog) are judged by what is inside it;
-        // the bare lines are tried too, and the better fit wins.
+        // Lines in an envelope (Docker, CRI, syslog), or behind a viewer's prefix (a compose
+        // `name | `, a time column), are judged by what is inside; the bare lines are tried
+        // too, and the best fit wins (on a tie, the more peeled reading).
         let envelope = EnvelopeKind.detect(sample)
-        guard envelope != .none else { return try detectBare(sample, among: candidates, path: path, isGiven: isGiven) }
-        let peeler = EnvelopePeeler(kind: envelope)
-        let peeled = sample.map { line in line.withUnsafeBufferPointer { Array(peeler.peel($0).payload) } }
-        let bare = try? detectBare(sample, among: candidates, path: path, isGiven: isGiven)
-        do {
-            var inside = try detectBare(peeled, among: candidates, path: path, isGiven: isGiven)
-            if let bare, bare.matched > inside.matched { return bare }
-            inside.format.envelope = envelope
-            inside.reason = "lines in a \(envelope.description) envelope" + (inside.reason.isEmpty ? "" : "; " + inside.reason)
-            return inside
-        } catch {
-            if let bare { return bare }
-            throw error
+        let outer = envelope == .none ? sample : peel(sample, EnvelopePeeler(kind: envelope))
+        let prefix = LinePrefix.detect(outer)
+        var readings: [(EnvelopeKind, LinePrefix)] = [(.none, .none)]
+        if envelope != .none { readings.append((envelope, .none)) }
+        if prefix != .none { readings.append((envelope, prefix)) }
+        var best: Result?
+        var firstError: Error?
+        for (kind, inner) in readings {
+            let peeled = kind == .none && inner == .none ? sample : peel(sample, EnvelopePeeler(kind: kind, prefix: inner))
+            // Lines whose wrapper carries a time may leave it out themselves.
+            let isTable = !isGiven && candidates.count > 1
+            let table = kind == .none && inner == .none || !isTable ? candidates : candidates + FormatCandidate.untimedTable
+            do {
+                var result: Result
+                do {
+                    result = try detectBare(peeled, among: table, path: path, isGiven: isGiven)
+                } catch where kind == .syslog {
+                    // One syslog stream carries many programs: the access log may be a few
+                    // of its lines. Judge it on the lines of one program (tag) at a time.
+                    guard let one = try bestProgram(sample, peeled, table, path: path, isGiven: isGiven) else { throw error }
+                    result = one
+                }
+                result.format.envelope = kind
+                result.format.linePrefix = inner
+                if result.format.timeFromEnvelope, kind == .none || !carriesTime(kind, inner, sample) { continue }
+                if let current = best, current.matched > result.matched { continue }
+                var wrappers: [String] = []
+                if kind != .none { wrappers.append("a \(kind.description) envelope") }
+                if inner != .none { wrappers.append("a \(inner.description)") }
+                if !wrappers.isEmpty {
+                    result.reason = "lines in " + wrappers.joined(separator: " and ") + (result.reason.isEmpty ? "" : "; " + result.reason)
+                }
+                best = result
+            } catch {
+                if firstError == nil { firstError = error }
+            }
         }
+        if let best { return best }
+        throw firstError ?? TriageError.noFormatFits(path: path, explanation: "no candidate formats")
+    }
+
+    /// The best detection over the lines of one syslog program, by its tag (RFC 3164
+    /// `tag[pid]:`, RFC 5424 APP-NAME); the other programs' lines become other lines.
+    private static func bestProgram(_ sample: [[UInt8]], _ peeled: [[UInt8]], _ table: [FormatCandidate], path: String,
+                                    isGiven: Bool) throws -> Result? {
+        var groups: [[UInt8]: [[UInt8]]] = [:]
+        var order: [[UInt8]] = []
+        for (line, payload) in zip(sample, peeled) {
+            guard let tag = line.withUnsafeBufferPointer({ EnvelopePeeler.syslogTag($0) }) else { continue }
+            if groups[tag] == nil { order.append(tag) }
+            groups[tag, default: []].append(payload)
+        }
+        var best: Result?
+        for tag in order where order.count > 1 {
+            guard let lines = groups[tag], let result = try? detectBare(lines, among: table, path: path, isGiven: isGiven)
+            else { continue }
+            if best.map({ result.matched > $0.matched }) ?? true {
+                best = result
+                best?.sampled = sample.filter { !$0.isEmpty }.count
+                best?.reason = "the lines of syslog program '\(LogText.sanitize(String(decoding: tag, as: UTF8.self)))'"
+                    + (result.reason.isEmpty ? "" : "; " + result.reason)
+            }
+        }
+        return best
+    }
+
+    private static func peel(_ lines: [[UInt8]], _ peeler: EnvelopePeeler) -> [[UInt8]] {
+        lines.map { line in line.withUnsafeBufferPointer { Array(peeler.peel($0).payload) } }
+    }
+
+    /// At least half the lines' wrappers give a time.
+    private static func carriesTime(_ kind: EnvelopeKind, _ prefix: LinePrefix, _ lines: [[UInt8]]) -> Bool {
+        let peeler = EnvelopePeeler(kind: kind, prefix: prefix)
+        peeler.keepsTime = true
+        var timed = 0, count = 0
+        for line in lines where !line.isEmpty {
+            count += 1
+            line.withUnsafeBufferPointer { buffer in
+                _ = peeler.peel(buffer)
+                if peeler.envelopeTime(reference: 4_102_444_800, zone: .utc) != nil { timed += 1 }
+            }
+        }
+        return count > 0 && timed * 2 >= count
     }
 
     static func detectBare(_ sample: [[UInt8]], among candidates: [FormatCandidate], path: String,
@@ -222,10 +292,13 @@ public enum FormatDetector {
         var record = AccessRecord()
         for line in lines {
             let ok = line.withUnsafeBufferPointer { parser.parse($0, into: &record) }
-            s.outcomes.append(!ok ? .failed : record.hasTrailingText ? .trailing : .exact)
+            // Heroku's router appends keys over the years (`protocol=`, …), left unread by
+            // design: text after its last field is not a sign of a longer format.
+            let isTrailing = record.hasTrailingText && candidate.format.dialect != .heroku
+            s.outcomes.append(!ok ? .failed : isTrailing ? .trailing : .exact)
             if ok {
                 s.matched += 1
-                if record.hasTrailingText { s.trailing += 1 } else { s.exact += 1 }
+                if isTrailing { s.trailing += 1 } else { s.exact += 1 }
                 s.filled += record.filledFieldCount
             } else if candidate.format.dialect == .json && parser.failedFieldName == "status" {
                 s.otherEvents += 1

@@ -23,7 +23,7 @@ extension LogFormat {
             (" bytes=", .ignored, "bytes"),
     ]
 
-    static func heroku(name: String, fields: [(String, FieldKind, String)]) -> LogFormat {
+    static func heroku(name: String, fields: [(String, FieldKind, String)], head: String = "TIME heroku[router]: ") -> LogFormat {
         var elements: [FormatElement] = []
         for (literal, kind, name) in fields {
             if !literal.isEmpty { elements.append(.literal(Array(literal.utf8))) }
@@ -31,9 +31,9 @@ extension LogFormat {
             let spaced = kind == .proxyFlags || kind == .logfmtTarget
             elements.append(.field(FormatField(kind: kind, name: name, mayHoldSpaces: spaced)))
         }
-        let keys = fields.dropFirst(2).map { $0.0.dropFirst() }.joined(separator: " ")
+        let keys = fields.drop(while: { $0.1 != .proxyFlags }).dropFirst().map { $0.0.dropFirst() }.joined(separator: " ")
         var format = LogFormat(name: name, dialect: .heroku,
-                               definition: "TIME heroku[router]: at= [code= desc=] " + keys + " …",
+                               definition: head + "at= [code= desc=] " + keys + " …",
                                elements: elements, allowsTrailingText: true)
         format.vocabulary = .heroku
         return format

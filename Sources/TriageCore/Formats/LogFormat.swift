@@ -58,6 +58,13 @@ public struct LogFormat: Equatable, Sendable {
     public var vocabulary: ProxyVocabulary = .upstreamAttempts
     /// The envelope its lines arrive in (Docker json-file, CRI, syslog), peeled before parsing.
     public var envelope: EnvelopeKind = .none
+    /// What a viewer or process manager wrote before each line inside the envelope
+    /// (`docker compose`'s `name | `, a time column), peeled with it.
+    public var linePrefix: LinePrefix = .none
+    /// The lines carry no time: each record takes its envelope's or prefix's.
+    public var timeFromEnvelope: Bool {
+        (envelope != .none || linePrefix != .none) && !fields.contains(where: { $0.kind.isTime })
+    }
     /// The zone of times written without one (`--log-timezone`); UTC unless the user says.
     public var logTimeZone: LogTimeZone = .utc
     /// True when a time field carries no zone, so the report says which zone was assumed.

@@ -203,6 +203,8 @@ public enum TailInference {
 
     static func shape(_ s: Substring) -> Shape {
         if s.isEmpty || s == "-" { return .dash }
+        // `$host` of nginx's catch-all server (`server_name _;`) when the request named no host.
+        if s == "_" { return .hostName }
         let bytes = Array(s.utf8)
         let digits = bytes.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
         if digits {
