@@ -198,6 +198,168 @@ import _TriageTestSupport
         try Self.checkDeals(Self.generatedLines(), name: "generated", seed: 2)
     }
 
+    // MARK: - Application and error logs
+
+    /// The lines of one file (plain or gzip) of the samples.
+    static func sampleFile(_ relative: String) throws -> [String] {
+        let input = try InputOpener.open(repo.appendingPathComponent(relative).path)
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try input.source.read(into: $0) }
+            if n == 0 { break }
+            data += chunk[0..<n]
+        }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// The request-ID keys a line holds (any token that normalizes to one).
+    static func keys(in line: String) -> [[UInt8]] {
+        line.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") })
+            .filter { $0.count >= 16 }
+            .compactMap { token in
+                var key: [UInt8] = []
+                let bytes = Array(token.utf8)
+                return bytes.withUnsafeBufferPointer { RequestID.normalize($0, into: &key) } ? key : nil
+            }
+    }
+
+    /// Splits an application log the way a fleet writes it: each event on the host that served
+    /// its request (continuation lines stay with their event), events of no served request dealt in turn.
+    static func splitAppLog(_ lines: [String], hostOf: [[UInt8]: Int]) -> [[String]] {
+        var hosts: [[String]] = [[], [], []]
+        var current = 0, turn = 0
+        for line in lines {
+            let startsEvent = line.first == "{" || (line.count > 3 && line.dropFirst().hasPrefix(", ["))
+            if startsEvent {
+                if let host = keys(in: line).lazy.compactMap({ hostOf[$0] }).first {
+                    current = host
+                } else {
+                    current = turn % 3
+                    turn += 1
+                }
+            }
+            hosts[current].append(line)
+        }
+        return hosts
+    }
+
+    /// Splits an nginx error log: a line goes to the host that served its client (the host
+    /// that wrote it); lines that name no client are dealt in turn.
+    static func splitErrorLog(_ lines: [String], hostOfClient: [String: Int]) -> [[String]] {
+        var hosts: [[String]] = [[], [], []]
+        var turn = 0
+        for line in lines {
+            let client = line.range(of: "client: ").map { String(line[$0.upperBound...].prefix { $0 != "," }) }
+            if let client, let host = hostOfClient[client] {
+                hosts[host].append(line)
+            } else {
+                hosts[turn % 3].append(line)
+                turn += 1
+            }
+        }
+        return hosts
+    }
+
+    /// The comparable report, also without the lists of application and error logs read
+    /// (each host lists its own files) and the signatures' example locations (a host's file and line).
+    static func comparableWithSideLogs(_ s: TriageSummary) throws -> String {
+        var value = try JSONValue.parse(JSONRenderer().render(s))
+        value = value.updating(["inputs"]) { _ in nil }
+        value = value.updating(["hosts"]) { _ in nil }
+        value = value.updating(["malformed", "examples"]) { _ in nil }
+        value = value.updating(["correlation", "app_logs"]) { _ in nil }
+        value = value.updating(["error_log", "inputs"]) { _ in nil }
+        if case let .array(signatures)? = value["signatures"] {
+            for i in signatures.indices { value = value.updating(["signatures", "\(i)", "location"]) { _ in nil } }
+        }
+        if case let .array(reasons)? = value["other_lines"]?["by_reason"] {
+            for i in reasons.indices { value = value.updating(["other_lines", "by_reason", "\(i)", "example"]) { _ in nil } }
+        }
+        return describe(value)
+    }
+
+    @Test("with application and error logs on each host, partials merge into the report of one run over all logs")
+    func sideLogs() throws {
+        let dir = NSTemporaryDirectory() + "triage-partials-side-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let access = try Self.sampleLines()
+        let appNames = ["production.log", "payments.log"]
+        let apps = [try Self.sampleFile("SampleLogs/app/production.log"), try Self.sampleFile("SampleLogs/app/payments.log.gz")]
+        // Plus lines about no logged request, inside the 11:15 incident: its error-log context.
+        let errors = try Self.sampleFile("SampleLogs/nginx/error.log") + (0..<3).map { i in
+            "2026/11/20 11:2\(i):00 [error] 2231#2231: *99000\(i) connect() failed (113: No route to host) while connecting to upstream, client: 192.0.2.25\(i), server: shop.example.com, request: \"GET /nowhere HTTP/1.1\", upstream: \"http://10.0.9.9:8080/nowhere\", host: \"shop.example.com\""
+        }
+        try Self.write(access, to: dir + "/whole.log")
+        for (name, lines) in zip(appNames, apps) { try Self.write(lines, to: "\(dir)/\(name)") }
+        try Self.write(errors, to: dir + "/error.log")
+        func options(app: [String], error: [String]) -> AnalysisOptions {
+            var o = Self.options(Aggregator.Limits())
+            o.appLogs = app
+            o.errorLogs = error
+            return o
+        }
+        let single = Analyzer(options: options(app: appNames.map { "\(dir)/\($0)" }, error: [dir + "/error.log"]))
+            .run(paths: [dir + "/whole.log"]).summary
+        // The sample logs exercise every part: signatures from both app logs, causes from the error log.
+        #expect(single.signatures.contains { $0.source == .appLog })
+        #expect(single.correlation.matched > 0)
+        #expect((single.errorLog?.explainedServerErrors ?? 0) > 0)
+        #expect(single.incidents.contains { !$0.context.isEmpty })
+        let expected = try Self.comparableWithSideLogs(single)
+
+        var random = Random(state: 3)
+        for deal in ["round-robin", "random"] {
+            // A load balancer with client affinity: one host serves all of a client's requests, so
+            // the error line about a request is on the host that has the request (an error line
+            // is joined by client, request line and second; one line can explain a client's retry).
+            var hostOfClient: [String: Int] = [:]
+            var dealt: [(line: String, host: Int)] = []
+            for line in access {
+                let client = String(line.prefix { $0 != " " })
+                let host = hostOfClient[client] ?? (deal == "round-robin" ? hostOfClient.count % 3 : Int.random(in: 0..<3, using: &random))
+                hostOfClient[client] = host
+                dealt.append((line, host))
+            }
+            var hostOf: [[UInt8]: Int] = [:]
+            for (line, host) in dealt { for key in Self.keys(in: line) where hostOf[key] == nil { hostOf[key] = host } }
+            let appShares = apps.map { Self.splitAppLog($0, hostOf: hostOf) }
+            let errorShares = Self.splitErrorLog(errors, hostOfClient: hostOfClient)
+            var partials: [String] = []
+            for h in 0..<3 {
+                let base = "\(dir)/\(deal)-web-\(h)"
+                try Self.write(dealt.filter { $0.host == h }.map(\.line), to: base + ".log")
+                for (name, shares) in zip(appNames, appShares) { try Self.write(shares[h], to: "\(base)-\(name)") }
+                try Self.write(errorShares[h], to: base + "-error.log")
+                let analyzer = Analyzer(options: options(app: appNames.map { "\(base)-\($0)" }, error: [base + "-error.log"]))
+                _ = analyzer.run(paths: [base + ".log"])
+                try Data(try analyzer.partial(host: "web-\(h)")).write(to: URL(fileURLWithPath: base + ".partial"))
+                partials.append(base + ".partial")
+            }
+            for trial in 0..<3 {
+                let order = partials.shuffled(using: &random)
+                let (flat, _) = try Self.merge(order)
+                let got = try Self.comparableWithSideLogs(flat)
+                #expect(got == expected, "\(deal) deal, order \(trial): \(Self.firstDifference(expected, got))")
+                // The logs read add up to the one run's, per kind.
+                let appTotals = { (s: TriageSummary) in
+                    s.correlation.appLogs.reduce(into: [0, 0, 0, 0]) { t, i in
+                        t[0] += i.lines; t[1] += i.events; t[2] += i.errorEvents; t[3] += i.matchedEvents
+                    }
+                }
+                #expect(appTotals(flat) == appTotals(single))
+                let errorLines = { (s: TriageSummary) in s.errorLog?.inputs.reduce(0) { $0 + $1.lines } }
+                #expect(errorLines(flat) == errorLines(single))
+                #expect(flat.signatures.filter { $0.source == .appLog }.allSatisfy { $0.location?.hasPrefix("web-") ?? false })
+                let (_, inner) = try Self.merge(Array(order.prefix(2)), into: "\(dir)/inner-\(deal)-\(trial).partial")
+                let (nested, _) = try Self.merge([order[2], try #require(inner)].shuffled(using: &random))
+                let gotNested = try Self.comparableWithSideLogs(nested)
+                #expect(gotNested == expected, "\(deal) deal, nested \(trial): \(Self.firstDifference(expected, gotNested))")
+            }
+        }
+    }
+
     @Test("past the route and client limits, a merge says it is approximate, with the single run's bounds")
     func boundedStructures() throws {
         var limits = Aggregator.Limits()

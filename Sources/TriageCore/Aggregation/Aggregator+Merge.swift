@@ -83,7 +83,13 @@ extension Aggregator {
         classes.add(other.classes)
         statusOnly.add(other.statusOnly)
         errorLogDecided.add(other.errorLogDecided)
-        if let mine = errorJoin, let theirs = other.errorJoin { mine.merge(theirs) }
+        if let mine = errorJoin, let theirs = other.errorJoin, mine.index === theirs.index {
+            // Threads of one run: the same index, so the matched lines are a union, not a sum.
+            mine.merge(theirs)
+        } else if let theirs = other.errorLogTally() {
+            // Another host's partial: its own index, so its counts add.
+            if errorTally == nil { errorTally = theirs } else { errorTally?.merge(theirs) }
+        }
         for i in classFirst.indices {
             classFirst[i] = Self.earlier(classFirst[i], other.classFirst[i])
             classLast[i] = Self.later(classLast[i], other.classLast[i])

@@ -91,6 +91,8 @@ public final class Aggregator {
     var errorLogDecided = ClassCounts()
     /// The join with server error logs, when they were given (one per aggregator; the index is shared).
     var errorJoin: ErrorLogJoin?
+    /// What the error-log joins of merged partials counted (their indexes stayed on their hosts).
+    var errorTally: ErrorLogTally?
     var classFirst = [Int64?](repeating: nil, count: FailureClass.allCases.count)
     var classLast = [Int64?](repeating: nil, count: FailureClass.allCases.count)
     var classSamples = [SampleSet](repeating: SampleSet(), count: FailureClass.allCases.count)
@@ -401,6 +403,13 @@ public final class Aggregator {
         currentMinute = .min
     }
 
+    /// Everything the error-log joins counted: this run's join and the partials merged in; nil without error logs.
+    func errorLogTally() -> ErrorLogTally? {
+        guard var tally = errorTally ?? errorJoin?.tally() else { return nil }
+        if errorTally != nil, let errorJoin { tally.merge(errorJoin.tally()) }
+        return tally
+    }
+
     public func summary(top: Int) -> TriageSummary {
         flushCurrentMinute()
 
@@ -503,9 +512,9 @@ public final class Aggregator {
         }
         s.incidents = IncidentDetector.detect(series, routeName: routeName, upstreamName: upstreamName)
         s.logUTCOffset = logUTCOffset
-        if let errorJoin {
+        if let tally = errorLogTally() {
             for c in FailureClass.allCases { s.classDetails[c.rawValue].errorLog = errorLogDecided[c] }
-            errorJoin.summarize(into: &s, logUTCOffset: logUTCOffset ?? 0)
+            tally.summarize(into: &s, logUTCOffset: logUTCOffset ?? 0)
         }
         if !deploysResolved { resolveDeploys(utcOffset: 0) }
         s.deploys = deploys

@@ -868,14 +868,27 @@ public final class Analyzer {
 
     /// Everything analysed so far as a partial (`--format partial`): the file's bytes.
     ///
+    /// Application and server error logs were joined here, on the host that has them;
+    /// the partial carries what the joins found (Docs/ScaleOut.md).
+    ///
     /// - Parameter host: the label of this host's share in a merged report.
-    /// - Throws: ``TriageError/partial(path:reason:)`` when the run read what a partial
-    ///   cannot carry yet (application or server error logs: see Docs/ScaleOut.md).
     public func partial(host: String) throws -> [UInt8] {
-        if !options.appLogs.isEmpty || !errorLogInputs.isEmpty {
-            throw TriageError.partial(path: "--format partial", reason: "it does not carry application-log signatures or server error-log causes yet: write it without --app-log and --error-log (and without error logs among the inputs)")
-        }
         var p = Partial(aggregator: aggregator)
+        let prefix = hosts.isEmpty ? host : nil
+        p.hostPrefix = prefix
+        p.appLogs = appLogInputs.map { input in
+            var input = input
+            if let prefix { input.path = "\(prefix):\(input.path)" }
+            return input
+        }
+        p.errorLogs = errorLogInputs.map { input in
+            var input = input
+            if let prefix {
+                input.path = "\(prefix):\(input.path)"
+                for i in input.examples.indices { input.examples[i].path = "\(prefix):\(input.examples[i].path)" }
+            }
+            return input
+        }
         p.inputs = inputs.map { input in
             var input = input
             if !hosts.isEmpty { return input }
@@ -934,10 +947,14 @@ public final class Analyzer {
             if let merged { analyzer = merged } else {
                 var o = options
                 o.limits = partial.aggregator.limits
+                // Room for the 5xx by request ID of every partial that carries them, whichever comes first.
+                o.limits.failedRequests = max(o.limits.failedRequests, Aggregator.Limits().failedRequests)
                 o.deploys = partial.aggregator.deploys.map(\.marker)
                 o.deployWindow = partial.aggregator.deployWindow
                 o.now = partial.aggregator.now
-                analyzer = Analyzer(options: o, aggregator: partial.aggregator.makeSibling())
+                if let tally = partial.aggregator.errorTally { o.errorTimeTolerance = tally.toleranceSeconds }
+                analyzer = Analyzer(options: o, aggregator: Aggregator(limits: o.limits, deploys: o.deploys,
+                                                                       deployWindow: o.deployWindow, now: o.now))
                 merged = analyzer
                 reference = (path, partial)
             }
@@ -966,6 +983,8 @@ public final class Analyzer {
             }
         }
         for note in p.notes where !notes.contains(note) { notes.append(note) }
+        appLogInputs += p.appLogs
+        errorLogInputs += p.errorLogs
         for host in p.hosts {
             if let i = hosts.firstIndex(where: { $0.name == host.name }) {
                 hosts[i].requests += host.requests

@@ -71,12 +71,23 @@ final class ServerErrorLedger {
         }
     }
 
-    /// One application error signature and the first event that showed it.
+    /// One application error signature and its example: of the matched events that
+    /// showed it, the earliest by time, ties broken by message and stack text
+    /// (``precedes(_:)``), so that neither the reading order nor the split into
+    /// hosts' partials changes which one a report shows.
     struct CatalogEntry {
         var signature: ErrorSignature
         var exampleMessage: String
         var exampleStack: [String]
         var location: String
+        /// The example event's time, nil when it had none (it then comes after every timed one).
+        var time: Int64? = nil
+
+        func precedes(_ other: CatalogEntry) -> Bool {
+            if (time ?? .max) != (other.time ?? .max) { return (time ?? .max) < (other.time ?? .max) }
+            if exampleMessage != other.exampleMessage { return exampleMessage < other.exampleMessage }
+            return exampleStack.lexicographicallyPrecedes(other.exampleStack)
+        }
     }
 
     let requests: ByteKeyTable<Entry>
@@ -138,10 +149,14 @@ final class ServerErrorLedger {
         key.withUnsafeBufferPointer { requests.find($0) != nil }
     }
 
-    /// Adds `other`'s 5xx, mapping its route indexes to this aggregator's.
+    /// Adds `other`'s 5xx, mapping its route indexes to this aggregator's, and the
+    /// application signatures that explained them (another host's partial; threads
+    /// of one run merge before application logs are read, with empty catalogs).
     func merge(_ other: ServerErrorLedger, route: (Int32) -> Int32) {
         serverErrorsWithRequestID += other.serverErrorsWithRequestID
         untracked += other.untracked
+        catalogOverflow += other.catalogOverflow
+        let catalogMap = other.catalog.map { adopt($0) }
         for (k, v) in other.access {
             var mapped = k
             mapped.route = route(k.route)
@@ -162,28 +177,50 @@ final class ServerErrorLedger {
             }
             requests.values[index].count += value.count
             requests.values[index].cover(first: value.first, last: value.last)
+            // The better explanation of the two (an ID served by two hosts was explained on each).
+            if value.signature >= 0, Int(value.signature) < catalogMap.count, let mine = catalogMap[Int(value.signature)] {
+                choose(mine, rank: value.rank, for: index)
+            }
         }
     }
 
+    /// The index of `entry`'s signature in this catalog, its example the earlier of the two;
+    /// nil when the catalog is full.
+    private func adopt(_ entry: CatalogEntry) -> Int32? {
+        if let existing = catalogIndex[entry.signature.id] {
+            if entry.precedes(catalog[Int(existing)]) { catalog[Int(existing)] = entry }
+            return existing
+        }
+        guard catalog.count < Self.catalogLimit else {
+            catalogOverflow += 1
+            return nil
+        }
+        let index = Int32(catalog.count)
+        catalogIndex[entry.signature.id] = index
+        catalog.append(entry)
+        return index
+    }
+
+    /// Lets the catalogued signature `signature` explain the 5xx at `index` when it says more
+    /// than the one chosen so far (a higher rank), or as much with a smaller ID: the choice
+    /// does not depend on the order the events come in.
+    private func choose(_ signature: Int32, rank: Int, for index: Int) {
+        let current = requests.values[index]
+        if current.signature >= 0 {
+            guard rank > current.rank || (rank == current.rank
+                && catalog[Int(signature)].signature.id < catalog[Int(current.signature)].signature.id) else { return }
+        }
+        requests.values[index].signature = signature
+        requests.values[index].rank = rank
+    }
+
     /// Explains the 5xx at `index` (of `requests`) by an application event's signature,
-    /// if the event says more than the one chosen so far.
+    /// if the event says more than the one chosen so far (see ``choose(_:rank:for:)``).
+    /// Every matched event is offered to the catalog as its signature's example.
     func explain(_ index: Int, with signature: ErrorSignature, event: AppEvent) {
         let rank = (signature.exceptionType.isEmpty ? 0 : 2) + (signature.frames.isEmpty ? 0 : 1)
-        guard rank > requests.values[index].rank else { return }
-        let catalogued: Int32
-        if let existing = catalogIndex[signature.id] {
-            catalogued = existing
-        } else {
-            guard catalog.count < Self.catalogLimit else {
-                catalogOverflow += 1
-                return
-            }
-            catalogued = Int32(catalog.count)
-            catalogIndex[signature.id] = catalogued
-            catalog.append(Self.example(signature, event))
-        }
-        requests.values[index].signature = catalogued
-        requests.values[index].rank = rank
+        guard let catalogued = adopt(Self.example(signature, event)) else { return }
+        choose(catalogued, rank: rank, for: index)
     }
 
     private static func example(_ signature: ErrorSignature, _ event: AppEvent) -> CatalogEntry {
@@ -204,7 +241,7 @@ final class ServerErrorLedger {
         var trimmed = stack.prefix(12).map { cut($0, 200) }
         if stack.count > 12 { trimmed.append("… \(stack.count - 12 + event.droppedLines) more lines") }
         return CatalogEntry(signature: signature, exampleMessage: cut(message, 300), exampleStack: trimmed,
-                            location: "\(event.path):\(event.line)")
+                            location: "\(event.path):\(event.line)", time: event.time)
     }
 }
 

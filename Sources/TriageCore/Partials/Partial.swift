@@ -24,6 +24,12 @@ public struct Partial {
     var otherReasons: [String: TriageSummary.OtherLines] = [:]
     var notes: [String] = []
     var hosts: [TriageSummary.Host] = []
+    /// The application and server error logs the host read (their joins ran there).
+    var appLogs: [TriageSummary.AppLogInput] = []
+    var errorLogs: [TriageSummary.ErrorLogInput] = []
+    /// Prefixed to the file names the partial's own entries carry (a signature's example
+    /// location); nil for a merge, whose entries name their hosts already.
+    var hostPrefix: String?
     /// The version the partial was written with.
     public private(set) var version = (major: Partial.major, minor: Partial.minor)
 
@@ -51,6 +57,7 @@ extension Partial {
             m.uint(20, a.limits.clientTable)
             m.uint(21, a.limits.heavyHitterClients)
             m.uint(22, a.limits.clientRoutePairs)
+            m.uint(8, a.limits.failedRequests)
         }
         w.message(2) { m in
             m.uint(1, a.requests)
@@ -126,7 +133,7 @@ extension Partial {
                 m.sint(1, Int64(key.route))
                 m.uint(2, key.failureClass.rawValue + 1)
                 m.uint(3, key.upstreamStatus)
-                m.uint(4, Int(key.cause))
+                m.code(4, key.cause)
                 m.uint(5, stats.count)
                 m.optionalTime(6, stats.firstTime)
                 m.optionalTime(7, stats.lastTime)
@@ -176,6 +183,7 @@ extension Partial {
                 m.packed(4, Self.counts(host.classes))
             }
         }
+        encodeCorrelation(into: &w, host: hostPrefix)
         return Array("triage-partial \(Self.major).\(Self.minor)\n".utf8) + w.bytes
     }
 
@@ -364,6 +372,8 @@ extension Partial {
 
         // The limits and deploys come first: the aggregator is built from them.
         var limits = Aggregator.Limits()
+        // Written since 1.1; before, partials carried no 5xx by request ID.
+        limits.failedRequests = 0
         var deployWindow: Int64 = 1800, now: Int64 = 0
         var deploys: [(marker: DeployMarker, time: Int64, before: WindowCounts, after: WindowCounts,
                        signatures: [Int64: (before: Int, after: Int)])] = []
@@ -384,6 +394,7 @@ extension Partial {
                     case 20: limits.clientTable = try v.int()
                     case 21: limits.heavyHitterClients = try v.int()
                     case 22: limits.clientRoutePairs = try v.int()
+                    case 8: limits.failedRequests = try v.int()
                     default: break
                     }
                 }
@@ -431,7 +442,6 @@ extension Partial {
               limits.clientTable > 0, limits.heavyHitterClients > 0, limits.clientRoutePairs >= 0 else {
             throw PartialDecodingError(reason: "its limits are missing or zero")
         }
-        limits.failedRequests = 0
         let a = Aggregator(limits: limits, deploys: deploys.map(\.marker), deployWindow: deployWindow, now: now)
         for (i, d) in deploys.enumerated() {
             a.deploys[i].time = d.time
@@ -720,9 +730,11 @@ extension Partial {
                     }
                 }
                 partial.hosts.append(host)
+            case 21...26: try decodeCorrelation(field, value, into: &partial)
             default: break
             }
         }
+        try checkCorrelation(partial)
         return partial
     }
 

@@ -25,6 +25,13 @@ struct PartialWriter {
         varint(UInt64(truncatingIfNeeded: value))
     }
 
+    /// A raw value of an enumeration (an error-log cause); written even when 0, since 0 is a
+    /// case and absence means "none".
+    mutating func code(_ field: Int, _ value: UInt8) {
+        varint(UInt64(field << 3))
+        varint(UInt64(value))
+    }
+
     /// A signed number (zigzag); written even when 0, so "absent" and "zero" differ.
     mutating func sint(_ field: Int, _ value: Int64) {
         varint(UInt64(field << 3))

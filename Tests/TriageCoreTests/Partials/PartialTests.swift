@@ -25,7 +25,7 @@ import Glibc
     @Test("a partial starts with its version line and reads back into the same counts")
     func roundTrip() throws {
         let bytes = try Self.analyzer(lines: Self.lines).partial(host: "web-1")
-        #expect(bytes.starts(with: Array("triage-partial 1.1\n".utf8)))
+        #expect(bytes.starts(with: Array("triage-partial \(Partial.major).\(Partial.minor)\n".utf8)))
         let partial = try Partial.decode(bytes)
         #expect(partial.aggregator.requests == 30)
         #expect(partial.aggregator.serverErrors == 8)

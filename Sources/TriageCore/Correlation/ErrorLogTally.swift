@@ -1,0 +1,146 @@
+/// What the join with server error logs counted, in a form that adds up across hosts.
+///
+/// An ``ErrorLogJoin`` refers to its ``ErrorLogIndex`` (entries by position,
+/// upstreams by their place in the index's table, a bitmap of matched lines):
+/// none of that means anything on another machine. The tally keeps the same
+/// facts by value — upstreams by name, unmatched lines by their wall-clock
+/// second, upstream and cause — so the tallies of several hosts' partials add
+/// up to the tally of one run over all their logs (each host's error log holds
+/// the lines about the requests its own access log holds; Docs/ScaleOut.md).
+struct ErrorLogTally {
+    struct UpstreamCause: Hashable { var upstream: String; var cause: ErrorCause }
+    /// An error line that matched no request: kept for the incident it falls in (``ErrorLogJoin/context``).
+    struct Unmatched: Hashable { var wallTime: Int64; var upstream: String?; var cause: ErrorCause }
+
+    var toleranceSeconds: Int64 = 2
+    var causeLines = 0
+    var matchedLines = 0
+    var untracked = 0
+    var explainedServerErrors = 0
+    var explainedRetried = 0
+    var classCauses = [CauseCounts](repeating: CauseCounts(), count: FailureClass.allCases.count)
+    var upstreamCauses: [UpstreamCause: ErrorLogJoin.Span] = [:]
+    var minuteCauses: [Int64: [CauseCounts]] = [:]
+    var unmatched: [Unmatched: Int] = [:]
+
+    /// Adds another host's tally.
+    mutating func merge(_ other: ErrorLogTally) {
+        toleranceSeconds = other.toleranceSeconds
+        causeLines += other.causeLines
+        matchedLines += other.matchedLines
+        untracked += other.untracked
+        explainedServerErrors += other.explainedServerErrors
+        explainedRetried += other.explainedRetried
+        for c in FailureClass.allCases { classCauses[c.rawValue].add(other.classCauses[c.rawValue]) }
+        for (k, v) in other.upstreamCauses {
+            var span = upstreamCauses[k] ?? ErrorLogJoin.Span()
+            span.count += v.count
+            span.first = min(span.first, v.first)
+            span.last = max(span.last, v.last)
+            upstreamCauses[k] = span
+        }
+        for (minute, perClass) in other.minuteCauses {
+            var mine = minuteCauses[minute] ?? [CauseCounts](repeating: CauseCounts(), count: FailureClass.allCases.count)
+            for c in FailureClass.allCases { mine[c.rawValue].add(perClass[c.rawValue]) }
+            minuteCauses[minute] = mine
+        }
+        for (k, v) in other.unmatched { unmatched[k, default: 0] += v }
+    }
+
+    // MARK: - Summary
+
+    /// Adds the error logs' causes to the summary's classes, upstreams and incidents,
+    /// and the counts of `errorLog` (its inputs are the analyzer's to fill).
+    ///
+    /// - Parameter logUTCOffset: the access log's offset, to place the error lines' zoneless times.
+    func summarize(into s: inout TriageSummary, logUTCOffset: Int) {
+        var e = s.errorLog ?? TriageSummary.ErrorLog()
+        e.toleranceSeconds = toleranceSeconds
+        e.causeLines = causeLines
+        e.matchedLines = matchedLines
+        e.untracked = untracked
+        e.explainedServerErrors = explainedServerErrors
+        e.explainedRetried = explainedRetried
+        e.serverErrors = s.serverErrors
+        e.upstreamCauses = upstreamCauses.map { key, span in
+            TriageSummary.UpstreamCause(address: key.upstream, cause: key.cause, count: span.count,
+                                        firstSeen: span.first == .max ? nil : span.first,
+                                        lastSeen: span.last == .min ? nil : span.last)
+        }.sorted(by: Self.causeOrder)
+        s.errorLog = e
+
+        for c in FailureClass.allCases where c.rawValue < s.classDetails.count {
+            s.classDetails[c.rawValue].causes = classCauses[c.rawValue].sorted
+        }
+        for i in s.upstreams.indices {
+            s.upstreams[i].causes = e.upstreamCauses.filter { $0.address == s.upstreams[i].address }
+        }
+        for i in s.incidents.indices {
+            let incident = s.incidents[i]
+            var counts = CauseCounts()
+            var minute = incident.start
+            while minute < incident.end {
+                if let perClass = minuteCauses[minute] {
+                    for c in incident.anomalousClasses { counts.add(perClass[c.rawValue]) }
+                }
+                minute += 60
+            }
+            s.incidents[i].causes = counts.sorted
+            s.incidents[i].context = context(from: incident.start, to: incident.end, logUTCOffset: Int64(logUTCOffset))
+        }
+    }
+
+    /// Error lines in [start, end) (UTC) that matched no request, per upstream and cause.
+    func context(from start: Int64, to end: Int64, logUTCOffset: Int64) -> [TriageSummary.UpstreamCause] {
+        struct Key: Hashable { var upstream: String?; var cause: ErrorCause }
+        var groups: [Key: ErrorLogJoin.Span] = [:]
+        for (entry, count) in unmatched {
+            let time = entry.wallTime - logUTCOffset
+            guard time >= start && time < end else { continue }
+            var span = groups[Key(upstream: entry.upstream, cause: entry.cause)] ?? ErrorLogJoin.Span()
+            span.count += count
+            span.first = min(span.first, time)
+            span.last = max(span.last, time)
+            groups[Key(upstream: entry.upstream, cause: entry.cause)] = span
+        }
+        return groups.map { key, span in
+            TriageSummary.UpstreamCause(address: key.upstream ?? "-", cause: key.cause,
+                                        count: span.count, firstSeen: span.first, lastSeen: span.last)
+        }.sorted(by: Self.causeOrder)
+    }
+
+    static func causeOrder(_ a: TriageSummary.UpstreamCause, _ b: TriageSummary.UpstreamCause) -> Bool {
+        if a.count != b.count { return a.count > b.count }
+        if a.address != b.address { return a.address < b.address }
+        return a.cause < b.cause
+    }
+}
+
+extension ErrorLogJoin {
+    /// What this join counted, by value (see ``ErrorLogTally``).
+    func tally() -> ErrorLogTally {
+        var t = ErrorLogTally()
+        t.toleranceSeconds = index.tolerance
+        t.causeLines = index.entries.count
+        t.matchedLines = matched.reduce(0) { $0 + $1.nonzeroBitCount }
+        t.untracked = index.untracked
+        t.explainedServerErrors = explainedServerErrors
+        t.explainedRetried = explainedRetried
+        t.classCauses = classCauses
+        for (key, span) in upstreamCauses {
+            // An upstream the index could not name (its table was full) is not listed, as before.
+            guard let name = index.upstreamName(key.upstream) else { continue }
+            var known = t.upstreamCauses[.init(upstream: name, cause: key.cause)] ?? Span()
+            known.count += span.count
+            known.first = min(known.first, span.first)
+            known.last = max(known.last, span.last)
+            t.upstreamCauses[.init(upstream: name, cause: key.cause)] = known
+        }
+        t.minuteCauses = minuteCauses
+        for (i, entry) in index.entries.enumerated() where !isMatched(i) {
+            t.unmatched[.init(wallTime: entry.wallTime, upstream: index.upstreamName(entry.upstream), cause: entry.cause),
+                        default: 0] += 1
+        }
+        return t
+    }
+}
