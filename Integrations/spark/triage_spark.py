@@ -77,7 +77,7 @@ def partials_of_files(binary, extra):
     return task
 
 
-def merge_partials(binary, output_format, partials, output=None):
+def merge_partials(binary, output_format, partials, output=None, extra=()):
     """Runs `triage merge` over partials (bytes); returns the merged partial or report bytes."""
     scratch = tempfile.mkdtemp(prefix="triage-merge-")
     try:
@@ -87,7 +87,7 @@ def merge_partials(binary, output_format, partials, output=None):
             with open(path, "wb") as f:
                 f.write(data)
             paths.append(path)
-        command = [triage_binary(binary), "merge", "--format", output_format]
+        command = [triage_binary(binary), "merge", "--format", output_format] + list(extra)
         command += ["-o", output or "-"] if output_format == "partial" or output else []
         return run(command + paths)
     finally:
@@ -111,7 +111,9 @@ def main(argv=None):
     parser.add_argument("--fan-in", type=int, default=16, help="partials merged by one task (default 16)")
     parser.add_argument("--partitions", type=int, default=0, help="tasks that read the logs (default: Spark's choice)")
     parser.add_argument("--triage-arg", action="append", default=[],
-                        help="an option for every 'triage --format partial' (repeatable), e.g. --triage-arg=--deploys=deploys.txt")
+                        help="an option for every 'triage --format partial' (repeatable), e.g. --triage-arg=--app-log=app.log")
+    parser.add_argument("--merge-arg", action="append", default=[],
+                        help="an option for the driver's final 'triage merge' (repeatable), e.g. --merge-arg=--deploys=deploys.txt")
     args = parser.parse_args(argv)
     if args.fan_in < 2:
         parser.error("--fan-in must be at least 2")
@@ -137,7 +139,8 @@ def main(argv=None):
     if not last:
         sys.exit("triage_spark: no log files under %s" % ", ".join(args.paths))
     output = os.path.abspath(args.output)
-    merge_partials(args.triage or SparkFiles.get("triage"), args.format, last, output=output)
+    # Deploys are applied here, at the root of the tree, on the merged per-second series.
+    merge_partials(args.triage or SparkFiles.get("triage"), args.format, last, output=output, extra=args.merge_arg)
     spark.stop()
 
 

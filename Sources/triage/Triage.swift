@@ -189,6 +189,8 @@ struct Report: ParsableCommand {
         options.appTimeTolerance = appTimeTolerance?.seconds ?? 300
         options.errorLogs = errorLogs
         options.errorTimeTolerance = errorTimeTolerance?.seconds ?? 2
+        // A partial keeps the per-second series, so 'triage merge --deploy' can cut deploy windows.
+        options.recordsSecondSeries = reportFormat == .partial
         do {
             options.deploys = try deploys.map(DeployMarker.init(argument:))
             if let deploysFile { options.deploys += try DeployFile.read(path: deploysFile) }
@@ -274,10 +276,12 @@ struct Merge: ParsableCommand {
         discussion: """
             The merged report equals one run over all the hosts' logs (Docs/ScaleOut.md), whatever \
             the order of the partials. A merge may write a partial itself (--format partial -o FILE), so \
-            merges can form a tree. Deploys are counted as lines are read: give --deploy/--deploys to \
-            every 'triage --format partial'; partials written with other deploys or limits are left out \
-            and named. Exit status: 0 merged; 2 a partial could not be read or merged (the report covers \
-            the others); 64 usage error.
+            merges can form a tree. Deploys may be given here (--deploy, --deploys): they are compared on \
+            the merged per-second series, with the window the partials were written with (--deploy-window \
+            on the hosts, default 30m). Deploys given to 'triage --format partial' instead are counted as \
+            lines are read; partials written with other deploys or limits are left out and named. Exit \
+            status: 0 merged; 2 a partial could not be read or merged (the report covers the others), or \
+            a deploys file could not be read; 64 usage error.
             """
     )
 
@@ -297,6 +301,16 @@ struct Merge: ParsableCommand {
     @Option(help: "Length of the top lists (routes, upstreams).")
     var top: Int = 10
 
+    @Option(name: .customLong("deploys"),
+            help: ArgumentHelp("File of deploy markers: 'TIME LABEL' lines, JSON lines or CSV with a header.", valueName: "path"))
+    var deploysFile: String?
+
+    @Option(name: .customLong("deploy"), help: ArgumentHelp("A deploy marker (repeatable).", valueName: "TIME[=LABEL]"))
+    var deploys: [String] = []
+
+    @Option(help: ArgumentHelp("The reference for relative deploy times (now-30m): default the clock.", valueName: "time"))
+    var now: String?
+
     mutating func validate() throws {
         guard !partials.isEmpty else { throw ValidationError("give one or more partials (written by 'triage --format partial -o FILE')") }
         if partials.filter({ $0 == "-" }).count > 1 { throw ValidationError("'-' (standard input) can be read only once") }
@@ -309,6 +323,14 @@ struct Merge: ParsableCommand {
     func run() throws {
         var options = AnalysisOptions()
         options.top = top
+        options.now = try resolveNow(now)
+        do {
+            options.deploys = try deploys.map(DeployMarker.init(argument:))
+            if let deploysFile { options.deploys += try DeployFile.read(path: deploysFile) }
+        } catch let error as TriageError {
+            writeStandardError("triage: \(error.description)\n")
+            throw ExitCode(2)
+        }
         let (analyzer, errors) = Analyzer.merge(partials: partials, options: options)
         let summary = analyzer.finish()
         let written = writeReport(reportFormat, analyzer: analyzer, summary: summary, output: output, color: color,

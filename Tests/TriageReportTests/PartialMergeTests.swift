@@ -77,13 +77,18 @@ import _TriageTestSupport
     }
 
     /// The JSON report of one run over `path`.
-    static func direct(_ path: String, limits: Aggregator.Limits) -> TriageSummary {
-        Analyzer(options: options(limits)).run(paths: [path]).summary
+    static func direct(_ path: String, limits: Aggregator.Limits, deploys: [DeployMarker] = []) -> TriageSummary {
+        var o = options(limits)
+        o.deploys = deploys
+        return Analyzer(options: o).run(paths: [path]).summary
     }
 
-    /// Writes the partial of one run over `path`; returns the partial's path.
+    /// Writes the partial of one run over `path` (with the per-second series, as
+    /// `--format partial` does); returns the partial's path.
     static func partial(_ path: String, host: String, limits: Aggregator.Limits) throws -> String {
-        let analyzer = Analyzer(options: options(limits))
+        var o = options(limits)
+        o.recordsSecondSeries = true
+        let analyzer = Analyzer(options: o)
         _ = analyzer.run(paths: [path])
         let bytes = try analyzer.partial(host: host)
         let out = path + ".partial"
@@ -92,8 +97,12 @@ import _TriageTestSupport
     }
 
     /// Merges partials; with `intoPartial`, writes the merge as a partial and returns its path.
-    static func merge(_ paths: [String], into out: String? = nil) throws -> (TriageSummary, String?) {
-        let (analyzer, errors) = Analyzer.merge(partials: paths, options: AnalysisOptions())
+    /// `deploys` are given to the merge (`triage merge --deploy`).
+    static func merge(_ paths: [String], into out: String? = nil, deploys: [DeployMarker] = []) throws -> (TriageSummary, String?) {
+        var o = AnalysisOptions()
+        o.deploys = deploys
+        o.now = options(Aggregator.Limits()).now
+        let (analyzer, errors) = Analyzer.merge(partials: paths, options: o)
         #expect(errors.isEmpty, "merge errors: \(errors)")
         guard let out else { return (analyzer.finish(), nil) }
         try Data(try analyzer.partial(host: "unused")).write(to: URL(fileURLWithPath: out))
@@ -145,12 +154,15 @@ import _TriageTestSupport
 
     /// Deals `lines` to three hosts, writes their partials and checks every merge order and tree.
     static func checkDeals(_ lines: [String], name: String, limits: Aggregator.Limits = Aggregator.Limits(),
-                           seed: UInt64) throws {
+                           seed: UInt64, deploys: [DeployMarker] = []) throws {
         let dir = NSTemporaryDirectory() + "triage-partials-\(getpid())-\(name)-\(seed)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try write(lines, to: dir + "/whole.log")
-        let single = direct(dir + "/whole.log", limits: limits)
+        let single = direct(dir + "/whole.log", limits: limits, deploys: deploys)
+        // Deploys given to the merge are compared like deploys given to the one run: every one counted.
+        #expect(single.deploys.count == deploys.count)
+        #expect(single.deploys.allSatisfy { $0.before.requests > 0 && $0.after.requests > 0 })
         let expected = try comparable(single)
 
         var random = Random(state: seed)
@@ -170,7 +182,7 @@ import _TriageTestSupport
             }
             for trial in 0..<3 {
                 let order = partials.shuffled(using: &random)
-                let (flat, _) = try merge(order)
+                let (flat, _) = try merge(order, deploys: deploys)
                 let got = try comparable(flat)
                 #expect(got == expected, "\(name), \(deal) deal, order \(trial): \(firstDifference(expected, got))")
                 #expect(flat.hosts.map(\.name).sorted() == ["web-0", "web-1", "web-2"])
@@ -181,7 +193,7 @@ import _TriageTestSupport
                 #expect(flat.retryStorms.storms == hostStorms.storms && flat.retryStorms.requests == hostStorms.requests)
                 // A tree: two of them merged into a partial, then merged with the third.
                 let (_, inner) = try merge(Array(order.prefix(2)), into: "\(dir)/inner-\(deal)-\(trial).partial")
-                let (nested, _) = try merge([order[2], try #require(inner)].shuffled(using: &random))
+                let (nested, _) = try merge([order[2], try #require(inner)].shuffled(using: &random), deploys: deploys)
                 let gotNested = try comparable(nested)
                 #expect(gotNested == expected, "\(name), \(deal) deal, nested \(trial): \(firstDifference(expected, gotNested))")
             }
@@ -358,6 +370,35 @@ import _TriageTestSupport
                 #expect(gotNested == expected, "\(deal) deal, nested \(trial): \(Self.firstDifference(expected, gotNested))")
             }
         }
+    }
+
+    @Test("deploys given to 'triage merge' compare on the merged per-second series as in one run given them")
+    func mergeTimeDeploys() throws {
+        let sampleDeploys = try DeployFile.read(path: Self.repo.appendingPathComponent("SampleLogs/deploys.txt").path)
+        try Self.checkDeals(try Self.sampleLines(), name: "samples-deploys", seed: 4, deploys: sampleDeploys)
+        // Mid-minute and zoneless times: windows cut to the second, the zone of the earliest line.
+        let deploys = try ["2026-11-20T08:59:30Z=v2", "2026-11-20T09:40:17=v3"].map(DeployMarker.init(argument:))
+        try Self.checkDeals(Self.generatedLines(), name: "generated-deploys", seed: 5, deploys: deploys)
+    }
+
+    @Test("a partial without the per-second series is left out, and named, when the merge is given deploys")
+    func mergeTimeDeploysNeedTheSeries() throws {
+        let dir = NSTemporaryDirectory() + "triage-partials-noseries-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.write(Self.generatedLines(count: 300), to: dir + "/a.log")
+        let analyzer = Analyzer(options: Self.options(Aggregator.Limits()))
+        _ = analyzer.run(paths: [dir + "/a.log"])
+        try Data(try analyzer.partial(host: "old")).write(to: URL(fileURLWithPath: dir + "/old.partial"))
+        let withSeries = try Self.partial(dir + "/a.log", host: "new", limits: Aggregator.Limits())
+        var o = AnalysisOptions()
+        o.deploys = [try DeployMarker(argument: "2026-11-20T08:03:00Z=v2")]
+        let (merged, errors) = Analyzer.merge(partials: [dir + "/old.partial", withSeries], options: o)
+        #expect(errors.count == 1)
+        #expect(errors.first?.description.contains("old.partial") == true)
+        #expect(errors.first?.description.contains("per-second series") == true)
+        #expect(merged.finish().hosts.map(\.name) == ["new"])
+        #expect(merged.finish().deploys.first?.after.requests ?? 0 > 0)
     }
 
     @Test("past the route and client limits, a merge says it is approximate, with the single run's bounds")

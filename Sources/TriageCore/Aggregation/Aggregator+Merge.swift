@@ -4,6 +4,7 @@ extension Aggregator {
         let sibling = Aggregator(limits: limits, routeRules: routeRuleSpecifications, deploys: deploys.map(\.marker),
                                  deployWindow: deployWindow, now: now)
         sibling.errorJoin = errorJoin.map { ErrorLogJoin(index: $0.index) }
+        sibling.recordsSeconds = recordsSeconds
         return sibling
     }
 
@@ -107,6 +108,11 @@ extension Aggregator {
                 remapped.upstreamFailures[upstreamMap[Int(k)], default: 0] += v
             }
             minutes[minute, default: MinuteStats()].merge(remapped)
+        }
+        for (key, count) in other.secondFailures {
+            var mapped = key
+            if key.route != SecondFailure.noRoute { mapped.route = route(key.route) }
+            secondFailures[mapped, default: 0] += count
         }
         if clients.count + other.clients.count <= limits.clients {
             clients.formUnion(other.clients)

@@ -46,6 +46,9 @@ public final class Aggregator {
         var routeErrors: [Int32: Int] = [:]
         /// Failed attempts per upstream index.
         var upstreamFailures: [Int32: Int] = [:]
+        /// Requests per second of the minute, when the run keeps the series for partials
+        /// (``Aggregator/recordsSeconds``); empty otherwise.
+        var perSecond: [Int32] = []
     }
 
     /// Exact counts around one deploy, accumulated during the pass.
@@ -99,8 +102,12 @@ public final class Aggregator {
     var firstTime: Int64?
     var lastTime: Int64?
     var minutes: [Int64: MinuteStats] = [:]
-    private var currentMinute: Int64 = .min
-    private var current = MinuteStats()
+    var currentMinute: Int64 = .min
+    var current = MinuteStats()
+    /// Keep the per-second series (a run that writes a partial: deploys may be given at merge time).
+    var recordsSeconds = false
+    /// The series' decided and 5xx requests per second, class and route (``SecondFailure``).
+    var secondFailures: [SecondFailure: Int] = [:]
     var clients = Set<UInt64>()
     /// Requests, 5xx, user agents and retry storms per client.
     let clientTable: ClientTable
@@ -232,6 +239,9 @@ public final class Aggregator {
         if hasUpstreamFields { addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID, time: time) }
         if !deploys.isEmpty && time != .min {
             addToDeployWindows(time: time, decision: decision, isServerError: isServerError, routeIndex: routeIndex)
+        }
+        if recordsSeconds && time != .min {
+            recordSecond(time: time, decision: decision, isServerError: isServerError, routeIndex: routeIndex)
         }
     }
 
@@ -611,5 +621,10 @@ extension Aggregator.MinuteStats {
         classes.add(other.classes)
         for (k, v) in other.routeErrors { routeErrors[k, default: 0] += v }
         for (k, v) in other.upstreamFailures { upstreamFailures[k, default: 0] += v }
+        if !other.perSecond.isEmpty {
+            if perSecond.isEmpty { perSecond = other.perSecond } else {
+                for i in perSecond.indices where i < other.perSecond.count { perSecond[i] &+= other.perSecond[i] }
+            }
+        }
     }
 }

@@ -65,6 +65,9 @@ public struct AnalysisOptions: Sendable {
     public var errorLogLimit = 500_000
     /// Recognise error logs among the inputs (an input whose first lines are error-log lines).
     public var detectsErrorLogs = true
+    /// Keep the per-second series a partial carries, so that deploys can be given at merge time
+    /// (`--format partial`; see ``Aggregator/recordsSeconds``).
+    public var recordsSecondSeries = false
 
     public init() {}
 
@@ -162,6 +165,7 @@ public final class Analyzer {
         self.options = options
         self.plausibleTimes = options.plausibleTimes ?? AnalysisOptions.defaultPlausibleTimes(now: options.now)
         self.aggregator = aggregator
+        if options.recordsSecondSeries { aggregator.recordsSeconds = true }
     }
 
     /// Analyses `paths` (`-` is standard input) and returns the outcome.
@@ -924,8 +928,13 @@ public final class Analyzer {
     /// A partial that cannot be read, or was written with other limits or deploys than the
     /// first one read, is left out and named in the outcome's errors; the rest is merged.
     /// The result does not depend on the order of `paths`.
+    ///
+    /// `options.deploys` are deploys given at merge time: compared on the merged per-second
+    /// series (``Aggregator/applyDeploys(_:now:)``, relative times from `options.now`); a
+    /// partial written without that series (format 1.0) is left out when there are any.
     public static func merge(partials paths: [String], options: AnalysisOptions) -> (analyzer: Analyzer, errors: [TriageError]) {
         var errors: [TriageError] = []
+        let mergeDeploys = options.deploys
         var merged: Analyzer?
         var reference: (path: String, partial: Partial)?
         for path in paths {
@@ -937,6 +946,10 @@ public final class Analyzer {
                 continue
             } catch {
                 errors.append(.partial(path: path, reason: "\(error)"))
+                continue
+            }
+            if !mergeDeploys.isEmpty && !partial.aggregator.recordsSeconds {
+                errors.append(.partial(path: path, reason: "written without the per-second series (partial format \(partial.version.major).\(partial.version.minor)), which deploys given to 'triage merge' are compared on; left out of the merge (write it again with this triage, or give the deploys to 'triage --format partial')"))
                 continue
             }
             if let reference, let mismatch = partial.mismatch(with: reference.partial) {
@@ -955,11 +968,15 @@ public final class Analyzer {
                 if let tally = partial.aggregator.errorTally { o.errorTimeTolerance = tally.toleranceSeconds }
                 analyzer = Analyzer(options: o, aggregator: Aggregator(limits: o.limits, deploys: o.deploys,
                                                                        deployWindow: o.deployWindow, now: o.now))
+                // A merge keeps the series only while every partial so far had it.
+                analyzer.aggregator.recordsSeconds = partial.aggregator.recordsSeconds
                 merged = analyzer
                 reference = (path, partial)
             }
+            if !partial.aggregator.recordsSeconds { analyzer.aggregator.recordsSeconds = false }
             analyzer.absorb(partial)
         }
+        if let merged, !mergeDeploys.isEmpty { merged.aggregator.applyDeploys(mergeDeploys, now: options.now) }
         return (merged ?? Analyzer(options: options), errors)
     }
 

@@ -58,6 +58,7 @@ extension Partial {
             m.uint(21, a.limits.heavyHitterClients)
             m.uint(22, a.limits.clientRoutePairs)
             m.uint(8, a.limits.failedRequests)
+            m.bool(9, a.recordsSeconds)
         }
         w.message(2) { m in
             m.uint(1, a.requests)
@@ -119,6 +120,7 @@ extension Partial {
                 for (upstream, count) in stats.upstreamFailures.sorted(by: { $0.key < $1.key }) {
                     m.message(6) { e in e.sint(1, Int64(upstream)); e.uint(2, count) }
                 }
+                if !stats.perSecond.isEmpty { m.packed(7, stats.perSecond.map(Int.init)) }
             }
         }
         if !a.clients.isEmpty {
@@ -184,6 +186,7 @@ extension Partial {
             }
         }
         encodeCorrelation(into: &w, host: hostPrefix)
+        if !a.secondFailures.isEmpty { w.packed(27, Self.flatten(a.secondFailures)) }
         return Array("triage-partial \(Self.major).\(Self.minor)\n".utf8) + w.bytes
     }
 
@@ -375,6 +378,7 @@ extension Partial {
         // Written since 1.1; before, partials carried no 5xx by request ID.
         limits.failedRequests = 0
         var deployWindow: Int64 = 1800, now: Int64 = 0
+        var recordsSeconds = false
         var deploys: [(marker: DeployMarker, time: Int64, before: WindowCounts, after: WindowCounts,
                        signatures: [Int64: (before: Int, after: Int)])] = []
         var scan = top
@@ -395,6 +399,7 @@ extension Partial {
                     case 21: limits.heavyHitterClients = try v.int()
                     case 22: limits.clientRoutePairs = try v.int()
                     case 8: limits.failedRequests = try v.int()
+                    case 9: recordsSeconds = try v.bool()
                     default: break
                     }
                 }
@@ -443,6 +448,7 @@ extension Partial {
             throw PartialDecodingError(reason: "its limits are missing or zero")
         }
         let a = Aggregator(limits: limits, deploys: deploys.map(\.marker), deployWindow: deployWindow, now: now)
+        a.recordsSeconds = recordsSeconds
         for (i, d) in deploys.enumerated() {
             a.deploys[i].time = d.time
             a.deploys[i].before = d.before
@@ -558,6 +564,12 @@ extension Partial {
                     case 2: stats.requests = try v.int()
                     case 3: stats.serverErrors = try v.int()
                     case 4: stats.classes = try readClasses(v)
+                    case 7:
+                        let counts = try v.packed()
+                        guard counts.count == 60, counts.allSatisfy({ $0 <= Int(Int32.max) }) else {
+                            throw PartialDecodingError(reason: "a minute's requests per second are not 60 counts")
+                        }
+                        stats.perSecond = counts.map(Int32.init)
                     case 5, 6:
                         var e = try v.reader()
                         var key: Int64 = 0, count = 0
@@ -731,6 +743,7 @@ extension Partial {
                 }
                 partial.hosts.append(host)
             case 21...26: try decodeCorrelation(field, value, into: &partial)
+            case 27: try readSecondFailures(value, into: a)
             default: break
             }
         }
@@ -859,5 +872,46 @@ extension Partial {
             return "written with other deploys (\(mine.map(\.label).joined(separator: ", ")))"
         }
         return nil
+    }
+}
+
+// MARK: - The per-second series
+
+extension Partial {
+    /// Field 27: the series' failures (``Aggregator/SecondFailure``) as one packed run of
+    /// five numbers each, ordered by time: the seconds since the previous one (the first:
+    /// since the epoch), the class (255: none), the route + 2 (0: none, 1: other routes),
+    /// 1 for a 5xx, and the count.
+    static func flatten(_ failures: [Aggregator.SecondFailure: Int]) -> [Int] {
+        let sorted = failures.sorted { a, b in
+            (a.key.time, a.key.failureClass, a.key.route, a.key.isServerError ? 1 : 0)
+                < (b.key.time, b.key.failureClass, b.key.route, b.key.isServerError ? 1 : 0)
+        }
+        var values: [Int] = []
+        values.reserveCapacity(sorted.count * 5)
+        var previous: Int64 = 0
+        for (key, count) in sorted {
+            values += [Int(key.time - previous), Int(key.failureClass), Int(key.route) + 2, key.isServerError ? 1 : 0, count]
+            previous = key.time
+        }
+        return values
+    }
+
+    static func readSecondFailures(_ value: PartialReader.Value, into a: Aggregator) throws {
+        let values = try value.packed()
+        guard values.count % 5 == 0 else { throw PartialDecodingError(reason: "the per-second failures are cut short") }
+        var time: Int64 = 0
+        var i = 0
+        while i < values.count {
+            let (next, overflow) = time.addingReportingOverflow(Int64(values[i]))
+            guard !overflow, values[i + 1] <= Int(UInt8.max), values[i + 2] <= Int(Int32.max) else {
+                throw PartialDecodingError(reason: "a per-second failure is out of range")
+            }
+            time = next
+            let key = Aggregator.SecondFailure(time: time, failureClass: UInt8(values[i + 1]),
+                                               route: Int32(values[i + 2]) - 2, isServerError: values[i + 3] != 0)
+            a.secondFailures[key, default: 0] += values[i + 4]
+            i += 5
+        }
     }
 }
