@@ -68,6 +68,9 @@ public struct AnalysisOptions: Sendable {
     /// Keep the per-second series a partial carries, so that deploys can be given at merge time
     /// (`--format partial`; see ``Aggregator/recordsSeconds``).
     public var recordsSecondSeries = false
+    /// Decode with every format's reference path instead of its fast paths
+    /// (``LogFormat/useReferenceDecoding()``): equivalence tests compare the two.
+    public var referenceDecoding = false
 
     public init() {}
 
@@ -499,6 +502,7 @@ public final class Analyzer {
                 result.format.logTimeZone = options.logTimeZone
                 stats.formatSource = "given (\(result.matched) of \(result.sampled) first lines match)"
             }
+            if options.referenceDecoding { result.format.useReferenceDecoding() }
             parser = result.candidate.makeDecoder()
             candidates[path] = result.candidate
             noteTail(result, stats: &stats, path: path)

@@ -54,6 +54,20 @@ public struct LogFormat: Equatable, Sendable {
     /// For the JSON dialect: flat objects take ``JSONFlatScanner``'s fast path (tests turn
     /// it off to check both paths give the same records and reports).
     public var jsonFlatFastPath = true
+    /// For text formats: ``RecordParser`` first tries every field's first split in one loop
+    /// (the backtracking matcher runs only when that fails), and finds where a token field
+    /// ends and where the next literal starts in one scan. Tests turn it off to check the
+    /// reference path (the matcher alone, two scans per token) gives the same records and reports.
+    public var textFastPath = true
+    /// Docker json-file envelopes of the usual shape are peeled without the general JSON
+    /// scanner (``EnvelopePeeler``); tests turn it off to compare.
+    public var envelopeFastPath = true
+    /// Turns every fast path off: the reference decoding, for equivalence tests.
+    public mutating func useReferenceDecoding() {
+        jsonFlatFastPath = false
+        textFastPath = false
+        envelopeFastPath = false
+    }
     /// How the proxy that writes this format reports failures (what ``AccessRecord/proxyFlags`` means).
     public var vocabulary: ProxyVocabulary = .upstreamAttempts
     /// The envelope its lines arrive in (Docker json-file, CRI, syslog), peeled before parsing.

@@ -51,6 +51,8 @@ public final class RecordParser {
         var isToken: Bool
         /// A token that may hold `[` `]` (IPv6 addresses).
         var allowsBrackets: Bool
+        /// Its position in the program: its row of `tokenStops`.
+        var index: Int
     }
 
     public let format: LogFormat
@@ -59,11 +61,16 @@ public final class RecordParser {
     /// Envoy writes its TCP proxy's connections in the HTTP format, with `"- - -"`
     /// for the request: those are not requests.
     private let marksTCPProxyLines: Bool
+    /// From the format (``LogFormat/textFastPath``): the first-split loop and the one-scan token search.
+    private let fastPath: Bool
     let leading: [UInt8]
     private let steps: UnsafeMutableBufferPointer<Step>
     private let stepNames: [String]
     private let stepLayouts: [TimeLayout?]
     private let literalPool: UnsafeMutablePointer<UInt8>
+    /// 256 bytes per step: non-zero for the bytes a token search stops at (the first byte
+    /// of the literal after the field, space, tab, and brackets unless the kind holds them).
+    private let tokenStops: UnsafeMutablePointer<UInt8>
     /// Where the last failed parse got furthest; meaningful after `parse` returns false.
     public private(set) var failure = ParseFailure(step: -1, position: 0, reason: .emptyLine, valueEnd: 0)
     private var budget = 0
@@ -80,6 +87,7 @@ public final class RecordParser {
         self.format = format
         self.hasUpstreamFields = format.hasUpstreamFields
         self.marksTCPProxyLines = format.dialect == .envoy && format.has(.method) && format.has(.protocolVersion)
+        self.fastPath = format.textFastPath
         var leading: [UInt8] = []
         var steps: [Step] = []
         var names: [String] = []
@@ -104,7 +112,7 @@ public final class RecordParser {
                 default: allowsBrackets = false
                 }
                 steps.append(Step(kind: field.kind, afterStart: pool.count, afterCount: after.count, isQuoted: isQuoted,
-                                  isToken: isToken, allowsBrackets: allowsBrackets))
+                                  isToken: isToken, allowsBrackets: allowsBrackets, index: steps.count))
                 pool += after
                 names.append(field.name)
                 layouts.append(field.timeLayout)
@@ -118,12 +126,25 @@ public final class RecordParser {
         self.literalPool = .allocate(capacity: max(1, pool.count))
         self.literalPool.initialize(from: pool, count: pool.count)
         self.timeCache = .allocate(capacity: Self.timeCacheCapacity)
+        self.tokenStops = .allocate(capacity: max(1, steps.count) * 256)
+        self.tokenStops.initialize(repeating: 0, count: max(1, steps.count) * 256)
+        for step in steps {
+            let row = tokenStops + step.index * 256
+            if step.afterCount > 0 { row[Int(pool[step.afterStart])] = 1 }
+            row[Int(UInt8(ascii: " "))] = 1
+            row[Int(UInt8(ascii: "\t"))] = 1
+            if !step.allowsBrackets {
+                row[Int(UInt8(ascii: "["))] = 1
+                row[Int(UInt8(ascii: "]"))] = 1
+            }
+        }
     }
 
     deinit {
         steps.deallocate()
         literalPool.deallocate()
         timeCache.deallocate()
+        tokenStops.deallocate()
     }
 
     @inline(__always)
@@ -143,9 +164,20 @@ public final class RecordParser {
             noteFailure(step: -1, position: 0, reason: .literalMismatch)
             return false
         }
-        budget = Self.attemptBudget
-        alternativeDepth = 0
-        guard match(step: 0, from: leading.count, line, &record) else { return false }
+        var matched = false
+        if fastPath && steps.count < Self.attemptBudget {
+            matched = matchFirstSplits(line, &record)
+            if !matched {
+                // Start again as if the loop had not run: the backtracking matcher decides and explains.
+                record = AccessRecord()
+                failure = ParseFailure(step: -1, position: 0, reason: .literalMismatch, valueEnd: 0)
+            }
+        }
+        if !matched {
+            budget = Self.attemptBudget
+            alternativeDepth = 0
+            guard match(step: 0, from: leading.count, line, &record) else { return false }
+        }
         finishRequestLine(line, &record)
         if marksTCPProxyLines, isDash(record.method, line), isDash(record.protocolVersion, line), isDash(record.target, line) {
             failure = ParseFailure(step: 0, position: 0, reason: .notHTTP, valueEnd: 0)
@@ -157,6 +189,43 @@ public final class RecordParser {
     @inline(__always)
     private func isDash(_ range: FieldRange, _ line: UnsafeBufferPointer<UInt8>) -> Bool {
         range.count == 1 && line[Int(range.start)] == UInt8(ascii: "-")
+    }
+
+    /// The split the backtracking matcher tries first, in one loop: every field ends at
+    /// the first place its next literal can start. Nearly every line matches so; when this
+    /// one does, ``match(step:from:_:_:)`` would have returned the same record (it tries
+    /// these splits first, and its budget cannot run out within fewer steps than it holds).
+    /// False when any field fails, without noting why: the caller then runs the matcher.
+    private func matchFirstSplits(_ line: UnsafeBufferPointer<UInt8>, _ record: inout AccessRecord) -> Bool {
+        let n = line.count
+        var position = leading.count
+        // Failures here are not the ones to report.
+        alternativeDepth = 1
+        defer { alternativeDepth = 0 }
+        for index in 0..<steps.count {
+            let step = steps[index]
+            let after = self.after(step)
+            if after.isEmpty {
+                var end = n
+                if format.allowsTrailingText, !step.isQuoted {
+                    end = tokenEnd(step, from: position, line)
+                } else if step.isToken, step.kind != .ignored, tokenEnd(step, from: position, line) < n {
+                    return false
+                }
+                guard store(index, step, position, end, line, &record) else { return false }
+                position = end
+                continue
+            }
+            var limit = n
+            let next = step.isToken ? nextTokenCandidate(step, from: position, line, limit: &limit)
+                : nextCandidate(step, from: position, line)
+            guard let end = next, end <= limit, store(index, step, position, end, line, &record) else { return false }
+            position = end + after.count
+        }
+        if position == n { return true }
+        guard format.allowsTrailingText else { return false }
+        record.trailingStart = Int32(truncatingIfNeeded: position)
+        return true
     }
 
     // MARK: - Matching
@@ -193,9 +262,15 @@ public final class RecordParser {
         var candidate = position
         var attempts = 0
         let maxAttempts = step.isQuoted ? 16 : 4
-        let limit = step.isToken ? tokenEnd(step, from: position, line) : n
+        // A token ends at its first space or bracket: one scan finds both where the next
+        // literal starts and where the token must end at the latest (`limit`), so a run of
+        // short tokens (HAProxy's `0/0/1/0/1`) does not rescan the rest of its word each.
+        // (The reference path, kept for the equivalence tests: `tokenEnd` first, then `nextCandidate`.)
+        var limit = step.isToken && !fastPath ? tokenEnd(step, from: position, line) : n
         while attempts < maxAttempts {
-            guard let end = nextCandidate(step, from: candidate, line), end <= limit else {
+            let next = step.isToken && fastPath ? nextTokenCandidate(step, from: candidate, line, limit: &limit)
+                : nextCandidate(step, from: candidate, line)
+            guard let end = next, end <= limit else {
                 // Only the first search explains the failure; running out of
                 // alternatives while backtracking says less than what failed first.
                 if attempts == 0 {
@@ -253,6 +328,43 @@ public final class RecordParser {
                 }
                 return i
             }
+            i += 1
+        }
+        return nil
+    }
+
+    /// For a token field: the next position ≥ `from` where its following literal starts,
+    /// before the token's end (see ``tokenEnd(_:from:_:)``); nil when the token ends first.
+    /// A candidate at the token's end itself (the literal starts with a space) sets `limit`
+    /// there, so no later candidate is taken: the same splits as `nextCandidate` bounded by
+    /// `tokenEnd`, in one pass.
+    @inline(__always)
+    private func nextTokenCandidate(_ step: Step, from: Int, _ line: UnsafeBufferPointer<UInt8>,
+                                    limit: inout Int) -> Int? {
+        // A candidate was taken at the token's end: nothing after it is in the token.
+        guard from <= limit else { return nil }
+        let after = self.after(step)
+        let first = after[0]
+        let n = line.count
+        // Bytes that may matter to this step: the literal's first byte, and those that may end the token.
+        let stops = tokenStops + step.index * 256
+        var i = from
+        while i < n {
+            while i < n && stops[Int(line[i])] == 0 { i += 1 }
+            guard i < n else { return nil }
+            let b = line[i]
+            var ends = false
+            if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") {
+                ends = !(step.kind.isList && b == UInt8(ascii: " ") && continuesList(line, at: i))
+            } else if (b == UInt8(ascii: "[") || b == UInt8(ascii: "]")) && !step.allowsBrackets {
+                ends = true
+            }
+            if b == first && (after.count == 1 || startsWith(line, i, after))
+                && !(step.kind.isList && continuesList(line, at: i, after: after)) {
+                if ends { limit = i }
+                return i
+            }
+            if ends { return nil }
             i += 1
         }
         return nil
@@ -412,8 +524,10 @@ public final class RecordParser {
             else { return invalid(index, start, end) }
         case .timeCLFLocal:
             // The seconds repeat on busy logs while the milliseconds do not: cache on the seconds.
-            guard end - start >= 20, Timestamp.parseCLFLocal(range.bytes(in: line)) != nil,
-                  let seconds = parseTime(.timeCLFLocal, index, UnsafeBufferPointer(rebasing: line[start..<(start + 20)]))
+            // The first 20 bytes are validated by parsing (or by the cache); the fraction here.
+            guard end - start >= 20,
+                  let seconds = parseTime(.timeCLFLocal, index, UnsafeBufferPointer(rebasing: line[start..<(start + 20)])),
+                  Timestamp.isCLFLocalFraction(UnsafeBufferPointer(rebasing: line[(start + 20)..<end]))
             else { return invalid(index, start, end) }
             record.time = seconds
             record.utcOffset = timeCacheOffset

@@ -143,10 +143,16 @@ public enum Timestamp {
               let second = number(p, 18, 2),
               let local = seconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         else { return nil }
-        if p.count == 20 { return local }
-        guard p[20] == UInt8(ascii: "."), p.count > 21, p.count <= 27 else { return nil }
-        for i in 21..<p.count where digit(p[i]) == nil { return nil }
-        return local
+        return isCLFLocalFraction(UnsafeBufferPointer(rebasing: p[20...])) ? local : nil
+    }
+
+    /// What may follow the seconds of a zoneless CLF time: nothing, or `.` and 1–6 digits.
+    @inline(__always)
+    static func isCLFLocalFraction(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        if p.isEmpty { return true }
+        guard p[0] == UInt8(ascii: "."), p.count > 1, p.count <= 7 else { return false }
+        for i in 1..<p.count where digit(p[i]) == nil { return false }
+        return true
     }
 
     /// `2026-11-21T10:00:00`, optional fraction, then `Z`, `±hh:mm`, `±hhmm` or

@@ -176,4 +176,38 @@ import Testing
         #expect(r.ok, "\(r.failure)")
         #expect(r.text(r.record.remoteAddr) == client)
     }
+
+    /// The fast path (first splits in one loop, token ends and literals found in one scan)
+    /// must give the reference matcher's answer on every line, including those that need
+    /// backtracking or fail: client lists, a quoted or bracketed first field, IPv6, a tab.
+    @Test("the first-split loop and one-scan tokens give the backtracking matcher's records and failures")
+    func fastPathMatchesReference() {
+        let lines = [
+            #"2001:db8::1, 10.0.0.17 10.2.2.121 - - [30/Dec/2016:06:47:09 +0000] "GET /t HTTP/1.1" 404 85 "-" "x""#,
+            #""10.5.1.2, 199.96.1.1" 10.2.1.185 - - [22/Jan/2016:13:18:29 +0000] "GET /a HTTP/1.1" 200 25 "-" "y""#,
+            #"10.0.0.2, 10.0.0.1, 127.0.0.1 - - [07/Dec/2016:11:05:07 +0100] "GET /o HTTP/1.1" 200 571 "-" "z""#,
+            #"203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "a" "-" rt=0.1 uct="0.001" uht="0.1" urt="0.1" us="502, 200" ua="10.0.0.1:80, 10.0.0.2:80" rid=abc"#,
+            #"203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "a" rt=0.1 uct="0.001 : 0.002" uht="-" urt="-" us="502 : 504" ua="a : b" rid=abc"#,
+            #"203.0.113.7 - [x] - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "a""#,
+            "203.0.113.7\t- - [21/Nov/2026:10:00:00 +0000] \"GET / HTTP/1.1\" 200 1",
+            #"2001:db8::7:4711 [21/Nov/2026:10:00:00.123] www~ app/<NOSRV> 0/-1/-1/-1/0 503 212 - - SC-- 1/1/0/0/+3 0/0 "GET / HTTP/1.1""#,
+            #"198.51.100.9:5123 [21/Nov/2026:10:00:00.123] www~ app/web1 0/0/1/2/3 200 5 - - ---- 1/1/0/0/0 0/0 {a b|c} {} "GET / HTTP/1.1""#,
+            #"[2026-11-21T10:00:00.000Z] "GET / HTTP/1.1" 503 UF,URX 0 91 2 - "10.0.0.1, 10.0.0.2" "-" "id" "h" "10.0.0.9:80""#,
+            #"vhost:80 203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "a""#,
+            #"203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 2000 1"#,
+            "",
+        ]
+        let formats = LogFormat.presets.filter { $0.dialect != .json && $0.dialect != .logfmt }
+        #expect(formats.count > 10)
+        for format in formats {
+            var reference = format
+            reference.useReferenceDecoding()
+            for line in lines {
+                let fast = parse(line, format), slow = parse(line, reference)
+                #expect(fast.ok == slow.ok && fast.failure == slow.failure
+                        && String(describing: fast.record) == String(describing: slow.record),
+                        "\(format.name): \(line)")
+            }
+        }
+    }
 }
