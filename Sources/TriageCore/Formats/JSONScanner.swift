@@ -10,15 +10,65 @@ public final class JSONScanner {
     public enum Kind: Sendable { case string, number, bool, null }
 
     public static let maxDepth = 64
-    private var path: [UInt8] = []
+    /// The dotted path of the current value, in a buffer reused for every line (grown when
+    /// a path is longer): appending and truncating it is pointer arithmetic, with none of an
+    /// array's uniqueness checks, retains and range replacement per key.
+    private var path: UnsafeMutablePointer<UInt8>
+    private var pathCount = 0
+    private var pathCapacity = 256
 
-    public init() { path.reserveCapacity(256) }
+    public init() { path = .allocate(capacity: pathCapacity) }
+
+    deinit { path.deallocate() }
+
+    @inline(__always)
+    private func appendPath(_ bytes: UnsafeBufferPointer<UInt8>) {
+        let needed = pathCount + bytes.count
+        if needed > pathCapacity { growPath(needed) }
+        if let base = bytes.baseAddress, bytes.count > 0 { (path + pathCount).update(from: base, count: bytes.count) }
+        pathCount = needed
+    }
+
+    @inline(__always)
+    private func appendPath(_ byte: UInt8) {
+        if pathCount == pathCapacity { growPath(pathCount + 1) }
+        path[pathCount] = byte
+        pathCount += 1
+    }
+
+    /// An array index in decimal, as `String(index)` writes it, without making the String.
+    private func appendIndex(_ index: Int) {
+        var digits = 1
+        var rest = index / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        if pathCount + digits > pathCapacity { growPath(pathCount + digits) }
+        var value = index
+        var k = pathCount + digits - 1
+        repeat {
+            path[k] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+            value /= 10
+            k -= 1
+        } while value > 0
+        pathCount += digits
+    }
+
+    private func growPath(_ needed: Int) {
+        let capacity = max(needed, pathCapacity * 2)
+        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        bigger.update(from: path, count: pathCount)
+        path.deallocate()
+        path = bigger
+        pathCapacity = capacity
+    }
 
     /// Scans the JSON value starting at `start`; returns the index after it,
     /// or nil when the bytes are not valid JSON.
     public func scan(_ p: UnsafeBufferPointer<UInt8>, from start: Int = 0,
                      _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ kind: Kind, _ value: Range<Int>) -> Void) -> Int? {
-        path.removeAll(keepingCapacity: true)
+        pathCount = 0
         return value(p, skipSpace(p, start), depth: 0, visit)
     }
 
@@ -37,13 +87,13 @@ public final class JSONScanner {
             if j < p.count && p[j] == UInt8(ascii: "}") { return j + 1 }
             while true {
                 guard j < p.count, p[j] == UInt8(ascii: "\""), let keyEnd = stringEnd(p, j + 1) else { return nil }
-                let mark = path.count
-                if !path.isEmpty { path.append(UInt8(ascii: ".")) }
-                path.append(contentsOf: UnsafeBufferPointer(rebasing: p[(j + 1)..<keyEnd]))
+                let mark = pathCount
+                if pathCount > 0 { appendPath(UInt8(ascii: ".")) }
+                appendPath(UnsafeBufferPointer(rebasing: p[(j + 1)..<keyEnd]))
                 j = skipSpace(p, keyEnd + 1)
                 guard j < p.count, p[j] == UInt8(ascii: ":") else { return nil }
                 guard let after = value(p, skipSpace(p, j + 1), depth: depth + 1, visit) else { return nil }
-                path.removeSubrange(mark...)
+                pathCount = mark
                 j = skipSpace(p, after)
                 guard j < p.count else { return nil }
                 if p[j] == UInt8(ascii: "}") { return j + 1 }
@@ -55,11 +105,11 @@ public final class JSONScanner {
             if j < p.count && p[j] == UInt8(ascii: "]") { return j + 1 }
             var index = 0
             while true {
-                let mark = path.count
-                if !path.isEmpty { path.append(UInt8(ascii: ".")) }
-                path.append(contentsOf: String(index).utf8)
+                let mark = pathCount
+                if pathCount > 0 { appendPath(UInt8(ascii: ".")) }
+                appendIndex(index)
                 guard let after = value(p, j, depth: depth + 1, visit) else { return nil }
-                path.removeSubrange(mark...)
+                pathCount = mark
                 j = skipSpace(p, after)
                 guard j < p.count else { return nil }
                 if p[j] == UInt8(ascii: "]") { return j + 1 }
@@ -98,20 +148,16 @@ public final class JSONScanner {
     }
 
     private func report(_ kind: Kind, _ range: Range<Int>, _ visit: (UnsafeBufferPointer<UInt8>, Kind, Range<Int>) -> Void) {
-        path.withUnsafeBufferPointer { visit($0, kind, range) }
+        visit(UnsafeBufferPointer(start: path, count: pathCount), kind, range)
     }
 
     /// Index of the closing quote of a string whose content starts at `i`.
+    /// The closing quote of a string whose content starts at `i`: a backslash escapes the
+    /// next byte, a raw control byte is invalid. ``JSONFlatScanner/stringEnd(_:_:)`` applies
+    /// exactly these rules 16 bytes at a time.
+    @inline(__always)
     private func stringEnd(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
-        var j = i
-        while j < p.count {
-            let b = p[j]
-            if b == UInt8(ascii: "\"") { return j }
-            if b == UInt8(ascii: "\\") { j += 2; continue }
-            if b < 0x20 { return nil }
-            j += 1
-        }
-        return nil
+        JSONFlatScanner.stringEnd(p, i)
     }
 
     private func literal(_ p: UnsafeBufferPointer<UInt8>, _ i: Int, _ word: StaticString) -> Bool {
