@@ -5,9 +5,12 @@ import TriageCore
 
 /// The fast paths (plain files read in chunks on several threads; gzip
 /// inflated by ISA-L on a second thread) must give exactly the report of the
-/// plain path (one pass, zlib): the same JSON, byte for byte. JSON lines also
-/// take the flat-object scanner on the fast side and the general one on the
-/// plain side.
+/// plain path (one pass, zlib): the same JSON, byte for byte. The decoders'
+/// own fast paths are on for the fast side and off for the plain side
+/// (``AnalysisOptions/referenceDecoding``): JSON lines take the flat-object
+/// scanner or the general one, text formats the one-scan token matcher or the
+/// two-scan one. Every format read without options is checked on the same
+/// requests (``DialectLogs``), detected as a user's file would be.
 @Suite struct FastPathEquivalenceTests {
     static let repo = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -15,9 +18,10 @@ import TriageCore
     static func report(_ paths: [String], fast: Bool, format: LogFormat? = nil, deploys: Bool = false) throws -> String {
         var options = AnalysisOptions()
         if var format {
-            if format.dialect == .json { format.jsonFlatFastPath = fast }
+            if !fast { format.useReferenceDecoding() }
             options.format = .fixed(format)
         }
+        options.referenceDecoding = !fast
         if deploys { options.deploys = try DeployFile.read(path: repo.appendingPathComponent("SampleLogs/deploys.txt").path) }
         options.threads = fast ? 3 : 1
         options.parallelThreshold = 0
@@ -34,6 +38,7 @@ import TriageCore
              #"apache:%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-Agent}i" %D %{X-Request-ID}i"#),
         ]
         list.append(("generated nginx escape=json", [jsonLog], "nginx-json"))
+        for kind in DialectLogs.kinds { list.append(("dialect \(kind)", [DialectLogs.file(kind)], nil)) }
         for (file, flavour) in [("elastic-integrations-fixtures/traefik-json-access.log", "traefik"),
                                 ("elastic-integrations-fixtures/istio-envoy-json-access.log", "envoy")] {
             let path = corpus.appendingPathComponent(file).path
@@ -72,6 +77,20 @@ import TriageCore
         try? text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
     }()
+
+    /// Each dialect file is read as its format, every line a record: otherwise the
+    /// equivalence above would compare two reports of a misread file.
+    @Test("every dialect's generated file is detected and read whole")
+    func dialectFilesReadWhole() throws {
+        for kind in DialectLogs.kinds {
+            var options = AnalysisOptions()
+            options.threads = 1
+            let summary = Analyzer(options: options).run(paths: [DialectLogs.file(kind)]).summary
+            let input = try #require(summary.inputs.first)
+            #expect(input.records == 1500, "\(kind): \(input.format) read \(input.records) of 1500 lines")
+            #expect(summary.serverErrors > 0, "\(kind): no 5xx counted")
+        }
+    }
 
     @Test("chunked + ISA-L report equals one-pass + zlib report")
     func sameReports() throws {
