@@ -65,9 +65,13 @@ def main():
     by_name = {r["name"]: r for r in rows}
     for r in rows:
         gz = "gz" in r["name"] or "zcat" in r["name"]
-        # JSON rows compare with triage on the JSON file, the others with the text file.
+        # JSON rows compare with triage on the JSON file, `fmt:` rows (the same requests
+        # in another format) with the nginx prefix they were rewritten from, the others
+        # with the text file.
         family = "json: " if r["name"].startswith("json:") else ""
         label = family + ("triage (gz)" if gz else "triage (plain)")
+        if r["name"].startswith("fmt:"):
+            label = "fmt: nginx"
         r["vs"] = r["full"] / by_name[label]["full"]
         r["vs_label"] = label
 
@@ -119,6 +123,13 @@ def main():
                      f"`json:` rows are scaled to the text input's size (×{full_bytes / int(meta['json_bytes']):.2f}) "
                      f"and compared with triage on the JSON file")
         print(json_note.replace("`", ""))
+    format_note = None
+    if "formats" in meta:
+        format_note = (f"`fmt:` rows: the input's first {fmt_int(meta['format_lines'])} requests rewritten in each format "
+                       f"(`Benchmarks/convert_dialect.py`, in `{meta['formats']}`), each file read whole with the same 5xx count; "
+                       f"times scaled to the full input's requests; `time ÷ triage` is per request against `fmt: nginx` "
+                       f"(the `upstream` preset), GB/s per byte of each format's own file")
+        print(format_note.replace("`", ""))
     print(f"Raw hyperfine JSON: {meta['run_json']}")
 
     if not args.docs:
@@ -136,6 +147,8 @@ def main():
     lines.append(f"- Peak RSS (`/usr/bin/time -v`): triage plain {rss_p:.1f} MiB, triage gz {rss_g:.1f} MiB")
     if json_note:
         lines.append(f"- {json_note}")
+    if format_note:
+        lines.append(f"- {format_note}")
     lines.append(f"- hyperfine `--warmup 1 --runs {meta['runs']}`, page cache warm, CPUs {meta['busy_before']} busy just before; "
                  f"{interference}; raw results "
                  f"[`{os.path.basename(meta['run_json'])}`](../{meta['run_json']})")

@@ -15,6 +15,9 @@
 #   BENCH_IDLE_WAIT_SECONDS how long to wait for other work on the machine to
 #                          finish before timing, default 300
 #   BENCH_NO_DOCS=1        do not append the results to Docs/Benchmarks.md
+#   BENCH_FORMAT_MB        size of the input's prefix rewritten in every other format
+#                          for the `fmt:` rows (Benchmarks/convert_dialect.py), default 50
+#   BENCH_TRIAGE           a triage binary already built (skips the release build)
 #
 # Writes: bench-data/ (inputs, gitignored), Benchmarks/runs/<date>-<host>.json
 # (raw hyperfine JSON) and .md (hyperfine's markdown table), and appends a dated
@@ -56,13 +59,19 @@ HAVE_IGZIP=0
 if command -v igzip >/dev/null; then HAVE_IGZIP=1; else say "igzip not installed: its row is skipped (apt-get install -y isal)"; fi
 
 # --- build -------------------------------------------------------------------
-say "building triage (release) into $SCRATCH"
-built=0
-for attempt in $(seq 1 "$BUILD_RETRIES"); do
-    if swift build -c release --scratch-path "$SCRATCH" >&2; then built=1; break; fi
-    [ "$attempt" -lt "$BUILD_RETRIES" ] && { say "build failed (attempt $attempt/$BUILD_RETRIES), retrying in 60 s"; sleep 60; }
-done
-[ "$built" = 1 ] && [ -x "$TRIAGE" ] || die "swift build failed $BUILD_RETRIES times"
+if [ -n "${BENCH_TRIAGE:-}" ]; then
+    TRIAGE=$BENCH_TRIAGE
+    [ -x "$TRIAGE" ] || die "BENCH_TRIAGE=$TRIAGE is not an executable"
+    say "using $TRIAGE (BENCH_TRIAGE)"
+else
+    say "building triage (release) into $SCRATCH"
+    built=0
+    for attempt in $(seq 1 "$BUILD_RETRIES"); do
+        if swift build -c release --scratch-path "$SCRATCH" >&2; then built=1; break; fi
+        [ "$attempt" -lt "$BUILD_RETRIES" ] && { say "build failed (attempt $attempt/$BUILD_RETRIES), retrying in 60 s"; sleep 60; }
+    done
+    [ "$built" = 1 ] && [ -x "$TRIAGE" ] || die "swift build failed $BUILD_RETRIES times"
+fi
 TRIAGE_VERSION=$("$TRIAGE" --version 2>/dev/null || echo unknown)
 GIT_REV=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [ -n "$(git status --porcelain -- Sources Package.swift 2>/dev/null)" ]; then GIT_REV="$GIT_REV + uncommitted changes in Sources/"; fi
@@ -144,6 +153,31 @@ printf '  JSON: mawk 5xx %s; triage plain %s (peak RSS %s kB), gz %s (peak RSS %
     || die "JSON: triage server_errors (plain $SE_JSON, gz $SE_JSON_GZ) != mawk's $JSON_MAWK_5XX"
 [ "$TL_JSON" = "$JSON_LINES" ] && [ "$TL_JSON_GZ" = "$JSON_LINES" ] || die "JSON: triage totals.lines != wc -l $JSON_LINES"
 
+# Every other format: the same requests (a prefix of the input) rewritten by
+# Benchmarks/convert_dialect.py, one line per request, so `fmt:` rows compare
+# formats per request (time ÷ the `fmt: nginx` row, the prefix itself) and per
+# byte (GB/s). Each file must be read whole, with the prefix's 5xx count.
+FORMAT_MB=${BENCH_FORMAT_MB:-50}
+FORMAT_KINDS="kv apache haproxy haproxy-bare envoy istio alb elb heroku traefik logfmt tomcat nginx-json caddy envoy-json docker cri syslog"
+FORMAT_DIR=$WORK/formats-${FORMAT_MB}mb
+mkdir -p "$FORMAT_DIR"
+FORMAT_LINES=$(( LINES * FORMAT_MB / SIZE_MB )); [ "$FORMAT_LINES" -lt 1 ] && FORMAT_LINES=1
+[ -f "$FORMAT_DIR/nginx.log" ] || head -n "$FORMAT_LINES" "$PLAIN" > "$FORMAT_DIR/nginx.log"
+FORMAT_BASE_BYTES=$(stat -c %s "$FORMAT_DIR/nginx.log")
+FORMAT_BASE_LINES=$(wc -l < "$FORMAT_DIR/nginx.log")
+say "formats: the first $FORMAT_BASE_LINES requests rewritten in $(echo $FORMAT_KINDS | wc -w) formats"
+triage_check "$FORMAT_DIR/nginx.log" fmt-nginx; SE_FMT=$SE
+for kind in $FORMAT_KINDS; do
+    file=$FORMAT_DIR/$kind.log
+    if [ ! -f "$file" ] || [ Benchmarks/convert_dialect.py -nt "$file" ]; then
+        python3 Benchmarks/convert_dialect.py "$kind" "$FORMAT_DIR/nginx.log" "$file"
+    fi
+    triage_check "$file" "fmt-$kind"
+    [ "$SE" = "$SE_FMT" ] && [ "$TL" = "$FORMAT_BASE_LINES" ] && [ "$MAL" = 0 ] \
+        || die "$kind: triage server_errors $SE (nginx $SE_FMT), lines $TL (of $FORMAT_BASE_LINES), malformed $MAL"
+done
+say "formats OK: $SE_FMT server errors in every format"
+
 # --- commands ----------------------------------------------------------------
 # Each benchmarked command: name, command line, uncompressed bytes it reads,
 # scale (full bytes / bytes read: >1 when run on a prefix), note.
@@ -220,6 +254,13 @@ if [ "$HAVE_JQ" = 1 ]; then
         "$(python3 -c "print($PLAIN_BYTES / $JQ_BYTES)")" \
         "first 1/20 of the JSON input ($JQ_BYTES bytes), time scaled ×$(python3 -c "print(round($PLAIN_BYTES / $JQ_BYTES, 2))") to the text input's size"
 fi
+# Per format: time scaled from the prefix's requests to the whole input's.
+FORMAT_SCALE=$(python3 -c "print($LINES / $FORMAT_BASE_LINES)")
+add "fmt: nginx" "$TRIAGE --format json $FORMAT_DIR/nginx.log > /dev/null" "$FORMAT_BASE_BYTES" "$FORMAT_SCALE" ""
+for kind in $FORMAT_KINDS; do
+    add "fmt: $kind" "$TRIAGE --format json $FORMAT_DIR/$kind.log > /dev/null" \
+        "$(stat -c %s "$FORMAT_DIR/$kind.log")" "$FORMAT_SCALE" ""
+done
 say "probing the slow references"
 add_slow "goaccess" "goaccess {} $GOACCESS_ARGS > /dev/null" plain
 if [ "$HAVE_LNAV" = 1 ]; then
@@ -286,4 +327,5 @@ python3 Benchmarks/report.py \
     --meta json="$JSON" --meta json_bytes="$JSON_BYTES" --meta json_lines="$JSON_LINES" \
     --meta json_server_errors="$SE_JSON" --meta json_generate="$JSON_GEN_CMD" \
     --meta rss_json_kb="$RSS_JSON" --meta rss_json_gz_kb="$RSS_JSON_GZ" \
+    --meta formats="$FORMAT_DIR" --meta format_lines="$FORMAT_BASE_LINES" \
     --meta run_json="$STEM.json"
