@@ -236,7 +236,10 @@ public final class Aggregator {
             ledger.add(requestID: hasRequestID ? record.requestID.bytes(in: line) : nil, time: time, route: routeIndex,
                        failureClass: decision.failureClass, upstreamStatus: attempts.last?.status ?? 0, cause: cause)
         }
-        if hasUpstreamFields { addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID, time: time) }
+        if hasUpstreamFields {
+            addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID, time: time,
+                         judgesAttempts: vocabulary == .upstreamAttempts, decision: decision)
+        }
         if !deploys.isEmpty && time != .min {
             addToDeployWindows(time: time, decision: decision, isServerError: isServerError, routeIndex: routeIndex)
         }
@@ -372,16 +375,35 @@ public final class Aggregator {
 
     // MARK: - Upstreams
 
+    /// Counts each attempt against its address.
+    ///
+    /// - Parameters:
+    ///   - judgesAttempts: the line logs nginx's status per attempt (`$upstream_status`,
+    ///     where nginx writes 502/504 for its own failed attempts): each attempt is judged
+    ///     by its own status. Otherwise (Envoy's `%UPSTREAM_HOST%`, HAProxy's server,
+    ///     Heroku's `dyno=`, Traefik's service, ALB's target, whose status is the target's
+    ///     real answer) the one upstream is judged by the request's decision: a 503
+    ///     `via_upstream` is the upstream's own error, a 504 `UT` its timeout.
+    ///   - decision: the request's class, when it needs one.
     private func addUpstreams(_ attempts: UpstreamAttempts, line: UnsafeBufferPointer<UInt8>, finalStatus: Int,
-                              requestID: () -> String?, time: Int64) {
+                              requestID: () -> String?, time: Int64, judgesAttempts: Bool = true,
+                              decision: Classifier.Decision? = nil) {
         let timed = time != .min
         guard attempts.count > 0 else { return }
+        let hasPerAttemptStatus = judgesAttempts
         for i in 0..<attempts.count {
             let attempt = attempts[i]
             guard attempt.address.isPresent else { continue }
             let isLast = i == attempts.count - 1
-            let failed = attempt.status >= 500 || (attempt.status == 0 && (!isLast || finalStatus >= 500))
-            let gaveUp = isLast && finalStatus == 499
+            var failed = attempt.status >= 500 || (attempt.status == 0 && (!isLast || finalStatus >= 500))
+            var failureClass: FailureClass?
+            if !hasPerAttemptStatus, isLast {
+                // The request's class is the upstream's: a failure when it is a 5xx the
+                // client got, whatever the proxy's words for it.
+                failed = finalStatus >= 500 && finalStatus <= 599 && decision.map { $0.failureClass != .clientClosed } ?? false
+                failureClass = decision?.failureClass
+            }
+            let gaveUp = isLast && (finalStatus == 499 || (!hasPerAttemptStatus && decision?.failureClass == .clientClosed))
             guard let index = upstreams.index(of: attempt.address.bytes(in: line), make: { GroupStats() }) else {
                 upstreamOverflowAttempts += 1
                 continue
@@ -394,7 +416,7 @@ public final class Aggregator {
             if failed {
                 upstreams.values[index].failures += 1
                 if timed { current.upstreamFailures[Int32(index), default: 0] += 1 }
-                let c = Classifier.attemptClass(status: attempt.status, finalStatus: isLast ? finalStatus : 502)
+                let c = failureClass ?? Classifier.attemptClass(status: attempt.status, finalStatus: isLast ? finalStatus : 502)
                 upstreams.values[index].classes[c] += 1
                 upstreams.values[index].samples.offer(time: time, limit: limits.samplesPerGroup, requestID)
             } else if gaveUp {

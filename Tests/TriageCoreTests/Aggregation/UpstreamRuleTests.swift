@@ -1,0 +1,68 @@
+import Testing
+@testable import TriageCore
+
+/// The per-upstream table: nginx's attempts are judged by their own statuses; a proxy that
+/// names one upstream without a verdict on it (Envoy, HAProxy, ALB, Heroku) has its
+/// upstream judged by the request's decision.
+@Suite struct UpstreamRuleTests {
+    func upstreams(_ lines: [String], format: String) throws -> [String: TriageSummary.Upstream] {
+        var options = AnalysisOptions()
+        options.format = .fixed(try LogFormat.parse(specification: format))
+        let analyzer = Analyzer(options: options)
+        analyzer.analyze(try InputOpener.wrap(source: MemorySource(Array(lines.joined(separator: "\n").utf8)), displayPath: "m"))
+        var byAddress: [String: TriageSummary.Upstream] = [:]
+        for u in analyzer.finish().upstreams { byAddress[u.address] = u }
+        return byAddress
+    }
+
+    static func istio(_ status: String, _ flags: String, _ details: String, host: String) -> String {
+        #"[2022-09-01T13:15:57.905Z] "GET /p HTTP/1.1" \#(status) \#(flags) \#(details) - "-" 0 19 0 - "10.128.0.60" "curl" "7c20db9a" "svc" "\#(host)" outbound|9080||p - 10.124.2.10:8080 10.128.0.60:0 - default"#
+    }
+
+    @Test("Envoy: the upstream host takes the request's class (503 via_upstream is the host's own error, 504 UT its timeout)")
+    func envoy() throws {
+        let u = try upstreams([Self.istio("503", "-", "via_upstream", host: "10.0.0.1:80"),
+                               Self.istio("504", "UT", "upstream_response_timeout", host: "10.0.0.1:80"),
+                               Self.istio("200", "-", "via_upstream", host: "10.0.0.1:80"),
+                               Self.istio("0", "DC", "downstream_remote_disconnect", host: "10.0.0.1:80")], format: "istio")
+        let host = try #require(u["10.0.0.1:80"])
+        #expect(host.requests == 4)
+        #expect(host.failures == 2)
+        #expect(host.classes[.originError] == 1)
+        #expect(host.classes[.upstreamTimeout] == 1)
+        #expect(host.classes[.upstreamUnavailable] == 0)
+        #expect(host.classes[.clientClosed] == 1)
+    }
+
+    @Test("ALB: the target is counted with each request's own class, whether the target or the load balancer answered")
+    func alb() throws {
+        func line(_ elb: String, _ target: String) -> String {
+            #"http 2026-11-20T10:00:00.000000Z app/lb/1 203.0.113.7:5000 10.0.0.5:80 0.001 0.002 0.000 \#(elb) \#(target) 100 200 "GET http://a.example:80/x HTTP/1.1" "curl" - - arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/t/1 "Root=1-a" "-" "-" 0 2026-11-20T10:00:00.000000Z "forward" "-" "-""#
+        }
+        var options = AnalysisOptions()
+        options.format = .fixed(try LogFormat.parse(specification: "alb"))
+        let analyzer = Analyzer(options: options)
+        let lines = [line("502", "502"), line("504", "-"), line("500", "500"), line("200", "200")]
+        analyzer.analyze(try InputOpener.wrap(source: MemorySource(Array(lines.joined(separator: "\n").utf8)), displayPath: "m"))
+        let summary = analyzer.finish()
+        let target = try #require(summary.upstreams.first { $0.address == "10.0.0.5:80" })
+        #expect(target.requests == 4)
+        #expect(target.failures == 3)
+        #expect(target.classes == summary.classes)
+        #expect(target.classes[.upstreamTimeout] == 1)
+        #expect(target.classes[.originError] == 1)
+    }
+
+    @Test("nginx: each attempt by its own status; a 502 attempt then a 200 is one failure of the first upstream")
+    func nginx() throws {
+        func line(_ status: String, _ us: String, _ ua: String) -> String {
+            #"10.0.0.9 - - [20/Nov/2026:10:00:00 +0000] "GET /a HTTP/1.1" \#(status) 5 "-" "curl" rt=0.1 uct="0.0" uht="0.1" urt="0.1" us="\#(us)" ua="\#(ua)" rid=1"#
+        }
+        let u = try upstreams([line("200", "502, 200", "10.0.0.1:80, 10.0.0.2:80"), line("500", "500", "10.0.0.2:80")],
+                              format: "upstream")
+        #expect(u["10.0.0.1:80"]?.failures == 1)
+        #expect(u["10.0.0.1:80"]?.classes[.upstreamUnreachable] == 1)
+        #expect(u["10.0.0.2:80"]?.requests == 2)
+        #expect(u["10.0.0.2:80"]?.classes[.originError] == 1)
+    }
+}
