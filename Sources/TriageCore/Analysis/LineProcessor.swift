@@ -58,6 +58,7 @@ final class LineProcessor {
         self.parser = parser
         self.vocabulary = parser.format.vocabulary
         self.peeler = EnvelopePeeler(format: parser.format)
+        self.peeler?.joinLimit = options.maxLineLength
         self.timeFromEnvelope = parser.format.timeFromEnvelope
         self.logTimeZone = parser.format.logTimeZone
         self.yearReference = max(options.now, Int64(time(nil)))
@@ -82,6 +83,19 @@ final class LineProcessor {
             return
         }
         let payload = peeler?.peel(bytes).payload ?? bytes
+        if let peeler, peeler.lastPiece != .whole {
+            switch peeler.lastPiece {
+            case .held:
+                // Counted as an other line: the request is the joined line, read at its last piece.
+                noteOther(number, reason: OtherLine.criPartialPiece, example: "a piece of a longer line, joined with the next", bytes)
+                return
+            case .joinedOverlong:
+                noteMalformed(number, kind: "overlong line",
+                              reason: "CRI pieces joined to over \(maxLineLength) bytes (--max-line-length)", bytes)
+                return
+            default: break
+            }
+        }
         if parser.parse(payload, into: &record) {
             isInOpenErrorEntry = false
             if timeFromEnvelope, let time = peeler?.envelopeTime(reference: yearReference, zone: logTimeZone) {
@@ -108,17 +122,21 @@ final class LineProcessor {
             errorLogLines += 1
             if ErrorLogLine.find(Self.clientMarker, in: bytes, from: 0) != nil { isInOpenErrorEntry = false }
         } else if let reason = parser.otherShapeReason(payload) {
-            other += 1
-            if let entry = otherReasons[reason] {
-                otherReasons[reason] = (entry.count + 1, entry.example)
-            } else {
-                otherReasons[reason] = (1, example(number, reason: parser.describeFailure(in: payload), bytes))
-            }
+            noteOther(number, reason: reason, example: parser.describeFailure(in: payload), bytes)
         } else {
             // Columns count from the start of what the format read (inside any envelope).
             var reason = parser.describeFailure(in: payload)
             if !isTerminated { reason = "last line has no line break (cut short?): " + reason }
             noteMalformed(number, kind: parser.failedFieldName, reason: reason, bytes)
+        }
+    }
+
+    private func noteOther(_ number: Int, reason: String, example text: String, _ bytes: UnsafeBufferPointer<UInt8>) {
+        other += 1
+        if let entry = otherReasons[reason] {
+            otherReasons[reason] = (entry.count + 1, entry.example)
+        } else {
+            otherReasons[reason] = (1, example(number, reason: text, bytes))
         }
     }
 

@@ -70,6 +70,18 @@ public final class EnvelopePeeler {
     private var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
 
+    /// What the last CRI line was: a whole line, a partial piece held back (`P`), or the
+    /// final piece that completes the pieces before it (`F` after `P`).
+    public enum Piece: Equatable, Sendable { case whole, held, joined, joinedOverlong }
+    /// Join CRI partial pieces up to this many bytes (`--max-line-length`); 0: read each as it is.
+    public var joinLimit = 0
+    public private(set) var lastPiece = Piece.whole
+    /// Held pieces per stream (stdout, stderr): a runtime splits each stream's long lines apart.
+    private var pending: [[UInt8]] = [[], []]
+    private var pendingOverlong = [false, false]
+    private var joined: UnsafeMutablePointer<UInt8>?
+    private var joinedCapacity = 0
+
     public init(kind: EnvelopeKind, prefix: LinePrefix = .none, fastPath: Bool = true) {
         self.kind = kind
         self.prefix = prefix
@@ -85,7 +97,10 @@ public final class EnvelopePeeler {
         keepsTime = format.timeFromEnvelope
     }
 
-    deinit { scratch.deallocate() }
+    deinit {
+        scratch.deallocate()
+        joined?.deallocate()
+    }
 
     /// The server's line inside `line`, and whether an envelope was there.
     @inline(__always)
@@ -105,6 +120,7 @@ public final class EnvelopePeeler {
             if let start = Self.criPayloadStart(line) {
                 (payload, had) = (UnsafeBufferPointer(rebasing: line[start...]), true)
                 if keepsTime, let space = find(UInt8(ascii: " "), line, 0) { keepTime(line, 0..<space, bsd: false) }
+                if joinLimit > 0 { payload = join(line, start: start, payload: payload) }
             }
         case .syslog:
             if let start = Self.syslogPayloadStart(line) {
@@ -312,6 +328,43 @@ public final class EnvelopePeeler {
     }
 
     // MARK: - Kubernetes CRI
+
+    /// Holds a `P` piece, or completes the held pieces of its stream with an `F` one. The
+    /// runtime splits a line longer than its buffer (16 KiB in containerd and CRI-O) into
+    /// `P` pieces and a last `F` piece [kubernetes/cri-api `LogTagPartial`]. A joined line
+    /// longer than `joinLimit` is cut there and reported overlong, as a plain line would be.
+    private func join(_ line: UnsafeBufferPointer<UInt8>, start: Int,
+                      payload: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        lastPiece = .whole
+        guard let space = find(UInt8(ascii: " "), line, 0), space + 8 < start else { return payload }
+        let stream = line[space + 4] == UInt8(ascii: "e") ? 1 : 0 // std(e)rr
+        let isPartial = line[space + 8] == UInt8(ascii: "P")
+        if isPartial {
+            append(payload, to: stream)
+            lastPiece = .held
+            return payload
+        }
+        guard !pending[stream].isEmpty || pendingOverlong[stream] else { return payload }
+        append(payload, to: stream)
+        let count = pending[stream].count
+        if count > joinedCapacity {
+            joined?.deallocate()
+            joinedCapacity = max(count, joinedCapacity * 2)
+            joined = .allocate(capacity: joinedCapacity)
+        }
+        guard let joined else { return payload }
+        pending[stream].withUnsafeBufferPointer { joined.update(from: $0.baseAddress!, count: count) }
+        lastPiece = pendingOverlong[stream] ? .joinedOverlong : .joined
+        pending[stream].removeAll(keepingCapacity: true)
+        pendingOverlong[stream] = false
+        return UnsafeBufferPointer(start: joined, count: count)
+    }
+
+    private func append(_ piece: UnsafeBufferPointer<UInt8>, to stream: Int) {
+        let room = joinLimit - pending[stream].count
+        if piece.count > room { pendingOverlong[stream] = true }
+        if room > 0 { pending[stream].append(contentsOf: piece.prefix(room)) }
+    }
 
     /// After `<RFC 3339 time> <stdout|stderr> <F|P>[:more tags] `; nil when the line has no such prefix.
     static func criPayloadStart(_ p: UnsafeBufferPointer<UInt8>) -> Int? {

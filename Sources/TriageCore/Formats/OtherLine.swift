@@ -18,6 +18,8 @@ public enum OtherLine {
     /// Envoy's TCP proxy writes its connections in the HTTP access-log format with a
     /// `"- - -"` request and status 0: a line of the format that is not a request.
     public static let envoyTCPProxy = "not HTTP: TCP proxy line"
+    /// A Kubernetes CRI `P` piece: part of a longer line, read once joined with the pieces after it.
+    public static let criPartialPiece = "Kubernetes CRI partial line (joined with the next piece)"
 
     public static let shapes: [Shape] = [
         // 2026/11/20 10:00:00 [error] 123#123: *45 …
