@@ -185,11 +185,18 @@ public final class LineReader {
 
     private func deliverUnterminated(lineStart: Int, isSkippingOverlong: Bool, lineNumber: inout Int,
                                      _ body: (Line) throws -> Void) throws {
-        guard !isSkippingOverlong, end > lineStart else { return }
+        guard end > lineStart else { return }
+        // A last '\r' at the end of the stream ends the line (a lone CR, or a CRLF cut
+        // short): nothing follows it, so it is a lone CR and counted as one, like the
+        // lone CRs before it, also when it ends an over-long line being skipped.
+        let endsInCR = buffer[end - 1] == 0x0D
+        if endsInCR { carriageReturnLines += 1 }
+        guard !isSkippingOverlong else {
+            if endsInCR { completeLinesEnd = bufferOffset + Int64(end) }
+            return
+        }
         lineNumber += 1
         var lineEnd = end
-        // A last '\r' at the end of the stream ends the line (a lone CR, or a CRLF cut short).
-        let endsInCR = buffer[lineEnd - 1] == 0x0D
         if endsInCR {
             lineEnd -= 1
             completeLinesEnd = bufferOffset + Int64(end)

@@ -108,4 +108,20 @@ import Testing
         try reader.forEachLine { _ in }
         #expect(reader.carriageReturnLines == 2)
     }
+
+    /// Lone CRs in `text`: every CR not followed by LF, the last byte included.
+    static func loneCRs(_ text: String) -> Int {
+        let bytes = Array(text.utf8)
+        return bytes.indices.filter { bytes[$0] == 0x0D && ($0 + 1 == bytes.count || bytes[$0 + 1] != 0x0A) }.count
+    }
+
+    @Test("a CR at the very end of the input is counted as a lone CR line end, for every chunk size",
+          arguments: LineReaderTests.chunkSizes)
+    func finalCRCounted(chunk: Int) throws {
+        for text in Self.texts + ["one\ntwo\r", "\r", String(repeating: "x", count: 40) + "\r"] {
+            let reader = LineReader(source: MemorySource(Array(text.utf8), chunkSize: chunk), maxLineLength: 16, readSize: 64)
+            try reader.forEachLine { _ in }
+            #expect(reader.carriageReturnLines == Self.loneCRs(text), "\(text.debugDescription) in chunks of \(chunk)")
+        }
+    }
 }
