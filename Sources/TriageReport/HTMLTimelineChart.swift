@@ -226,13 +226,16 @@ struct HTMLTimelineChart {
         let span = end - start
         let tick = Self.tickSteps.first { span / $0 < Int64(Self.maxTicks) } ?? (span / Int64(Self.maxTicks) / 86_400 + 1) * 86_400
         let spansDays = span > 86_400
+        // Traffic in several years (plausible times can be decades apart): a tick names its year.
+        let spansYears = Format.dateTime(start).prefix(4) != Format.dateTime(end - 1).prefix(4)
         var out = ["<g class=\"x-axis\" fill=\"#59636E\" text-anchor=\"middle\">"]
         out.append("<line x1=\"\(n(left))\" y1=\"\(n(baseline))\" x2=\"\(n(width - right))\" y2=\"\(n(baseline))\" stroke=\"#59636E\"/>")
         var t = Self.slotStart(start, tick)
         if t < start { t += tick }
         while t <= end {
             let xx = n(x(t))
-            let label = tick >= 86_400 ? String(Format.dateTime(t).dropFirst(5).prefix(5))
+            let label = tick >= 86_400 && spansYears ? String(Format.dateTime(t).prefix(10))
+                : tick >= 86_400 ? String(Format.dateTime(t).dropFirst(5).prefix(5))
                 : spansDays ? String(Format.dateTime(t).dropFirst(5)) : Format.clock(t)
             out.append("<line x1=\"\(xx)\" y1=\"\(n(baseline))\" x2=\"\(xx)\" y2=\"\(n(baseline + 10))\" stroke=\"#59636E\"/>")
             // A label at the right edge ends there, so it is not cut when the chart is narrow.

@@ -129,7 +129,19 @@ public struct TerminalRenderer: Sendable {
                                     indent: "  ", first: ""))
         var rowStart = firstBucket.start - ((firstBucket.start % rowSeconds) + rowSeconds) % rowSeconds
         let spansDays = Format.spansDays(s)
+        // Times that need their row: the columns with requests and the deploys, in order.
+        let marks = (Array(byColumn.keys) + s.deploys.map(\.time)).sorted()
+        var nextMark = 0
         while rowStart <= lastBucket.start {
+            while nextMark < marks.count && marks[nextMark] < rowStart { nextMark += 1 }
+            if nextMark < marks.count && marks[nextMark] >= rowStart + Self.foldedRows * rowSeconds {
+                // Three empty rows or more: one line for the gap, then the next mark's row.
+                let next = marks[nextMark]
+                let nextRow = next - ((next % rowSeconds) + rowSeconds) % rowSeconds
+                out.append("  " + style("⋮ no requests for \(Self.describeGap(nextRow - rowStart))", "2"))
+                rowStart = nextRow
+                continue
+            }
             var row = ""
             var rowErrors = 0
             for c in 0..<columns {
@@ -170,6 +182,23 @@ public struct TerminalRenderer: Sendable {
         }
         if color { out.append(contentsOf: wrap(style("colour: red = mostly origin errors, yellow = upstream, magenta = proxy", "2"), indent: "  ", first: "  ")) }
         return out
+    }
+
+    /// Runs of at least this many timeline rows without a request (or deploy) are folded
+    /// into one line: traffic years apart, both times plausible, would otherwise print a
+    /// row for every day between them.
+    static let foldedRows: Int64 = 3
+
+    /// `3 d`, `27 years 4 d`: the length of a run of empty timeline rows.
+    static func describeGap(_ seconds: Int64) -> String {
+        let days = seconds / 86_400
+        if days >= 365 {
+            let years = days / 365, rest = days % 365
+            return "\(years) year\(years == 1 ? "" : "s")" + (rest > 0 ? " \(rest) d" : "")
+        }
+        if days > 0 { return "\(days) d" + (seconds % 86_400 >= 3600 ? " \(seconds % 86_400 / 3600) h" : "") }
+        if seconds >= 3600 { return "\(seconds / 3600) h" }
+        return "\(seconds / 60) min"
     }
 
     private func deploys(_ s: TriageSummary) -> [String] {
