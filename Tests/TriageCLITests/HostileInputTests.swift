@@ -237,6 +237,25 @@ import Glibc
         #expect(logs.first?.int("id_pattern_limit_first_line") == 2)
     }
 
+    @Test("a --route-rule that hits PCRE2's match limit is counted, and warned of once with the rule and a line")
+    func routeRuleMatchLimit() throws {
+        // Two good lines, then three whose path makes the rule backtrack without end.
+        var text = HostileInputTests.line("21/Nov/2026:10:00:00 +0000") + HostileInputTests.line("21/Nov/2026:10:00:01 +0000")
+        let runaway = "/" + String(repeating: "a", count: 40) + "!"
+        for i in 0..<3 {
+            text += #"203.0.113.7 - - [21/Nov/2026:10:00:0\#(i) +0000] "GET \#(runaway) HTTP/1.1" 500 5 "-" "ua""# + "\n"
+        }
+        let rule = #"^/((\w+\s?)+)$=>/slow"#
+        let result = try CLI.run(["--format", "json", "-q", "--threads", "1", "--route-rule", rule, try Self.file(text).path])
+        #expect(result.status == 0)
+        let warnings = result.stderr.components(separatedBy: "\n").filter { $0.contains("match limit") }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.contains("--route-rule '\(rule)'") == true)
+        #expect(warnings.first?.contains("3 lines (first: line 3)") == true)
+        let notes = try CLI.json(result.stdout)["hints"] as? [String] ?? []
+        #expect(notes.contains { $0.contains("match limit on 3 lines") })
+    }
+
     // MARK: - 9. Reserved gzip header bits
 
     @Test("#10.9: a gzip member with reserved FLG bits is refused by ISA-L and zlib alike (RFC 1952)",

@@ -128,6 +128,11 @@ public final class Aggregator {
     private let routeRules: [(regex: Regex, route: [UInt8])]
     /// The rules as given, to build an aggregator for another thread.
     let routeRuleSpecifications: [RouteRule]
+    /// Targets on which each route rule gave up on PCRE2's match limit, by rule (in
+    /// order), and their sum: this aggregator's own, never merged (each
+    /// ``LineProcessor`` reads its aggregator's to count and name those lines).
+    private(set) var routeRuleLimitHits: [Int]
+    private(set) var routeRuleLimitTotal = 0
 
     public init(limits: Limits = Limits(), routeRules: [RouteRule] = [], deploys: [DeployMarker] = [],
                 deployWindow: Int64 = 1800, now: Int64 = 0) {
@@ -139,6 +144,7 @@ public final class Aggregator {
         self.routeRules = routeRules.compactMap { rule in
             (try? Regex(rule.pattern)).map { ($0, Array(rule.route.utf8)) }
         }
+        routeRuleLimitHits = [Int](repeating: 0, count: self.routeRules.count)
         routes = ByteKeyTable(limit: limits.routes)
         heavyHitters = HeavyHitters(capacity: limits.heavyHitterRoutes)
         nextSketchID = Int32(clamping: limits.routes)
@@ -358,7 +364,22 @@ public final class Aggregator {
             break
         }
         let path = UnsafeBufferPointer(rebasing: target[0..<end])
-        return routeRules.first { $0.regex.matches(path) }?.route
+        for (index, rule) in routeRules.enumerated() {
+            let hitsBefore = rule.regex.limitHits
+            if rule.regex.matches(path) { return rule.route }
+            // Gave up rather than ruled out: the next rule is tried, as for no match,
+            // but the line is counted so that a runaway rule is never silent.
+            if rule.regex.limitHits != hitsBefore {
+                routeRuleLimitHits[index] += 1
+                routeRuleLimitTotal += 1
+            }
+        }
+        return nil
+    }
+
+    /// The rule at `index` as the user wrote it (`REGEX=>ROUTE`).
+    func routeRuleText(_ index: Int) -> String {
+        "\(routeRuleSpecifications[index].pattern)=>\(routeRuleSpecifications[index].route)"
     }
 
     static let invalidRequestKey: [UInt8] = Array("- (invalid request)".utf8)

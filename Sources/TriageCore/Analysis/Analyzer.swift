@@ -569,7 +569,13 @@ public final class Analyzer {
     /// Their malformed-line numbers are made absolute by the lines before each chunk.
     private func add(_ processors: [LineProcessor], to stats: inout TriageSummary.Input) {
         var linesBefore = 0
+        var limitLines = 0, limitFirstLine: Int?, limitHits: [Int] = []
         for (index, p) in processors.enumerated() {
+            if p.routeRuleLimitLines > 0 {
+                limitLines += p.routeRuleLimitLines
+                if limitFirstLine == nil, let first = p.routeRuleLimitFirstLine { limitFirstLine = first + (index > 0 ? linesBefore : 0) }
+                limitHits = limitHits.isEmpty ? p.routeRuleLimitHits : zip(limitHits, p.routeRuleLimitHits).map(+)
+            }
             stats.lines += p.lines
             stats.records += p.records
             stats.malformed += p.malformed
@@ -596,6 +602,14 @@ public final class Analyzer {
                 malformedExamples.append(example)
             }
             linesBefore += p.lines
+        }
+        if limitLines > 0, let first = processors.first {
+            // As for --app-id-pattern: counted, and said once per input, naming the rules.
+            let rules = limitHits.indices.filter { limitHits[$0] > 0 }
+                .map { "--route-rule '\(LogText.sanitize(first.aggregator.routeRuleText($0)))'" }
+            let message = "\(stats.path): \(rules.joined(separator: " and ")) gave up on PCRE2's match limit on \(limitLines) line\(limitLines == 1 ? "" : "s") (first: line \(limitFirstLine ?? 0)); they were not renamed by \(rules.count == 1 ? "it" : "them"). Simplify the pattern: nested quantifiers such as (a+)+ backtrack without end."
+            warnings.append(message)
+            notes.append(message)
         }
     }
 

@@ -51,6 +51,12 @@ final class LineProcessor {
     /// The first malformed lines, with line numbers as this processor saw them.
     var examples: [TriageSummary.MalformedExample] = []
     var reasons: [String: Int] = [:]
+    /// Records on which a `--route-rule` gave up on PCRE2's match limit, the first
+    /// one's line (as this processor numbered it), and the hits by rule.
+    var routeRuleLimitLines = 0
+    var routeRuleLimitFirstLine: Int?
+    private let routeRuleLimitHitsBefore: [Int]
+    var routeRuleLimitHits: [Int] { zip(aggregator.routeRuleLimitHits, routeRuleLimitHitsBefore).map { $0 - $1 } }
 
     init(parser: LineDecoder, aggregator: Aggregator, path: String, options: AnalysisOptions, timeReference: Int64,
          plausibleTimes: ClosedRange<Int64>) {
@@ -63,6 +69,7 @@ final class LineProcessor {
         self.logTimeZone = parser.format.logTimeZone
         self.yearReference = max(options.now, Int64(time(nil)))
         self.aggregator = aggregator
+        self.routeRuleLimitHitsBefore = aggregator.routeRuleLimitHits
         self.path = path
         self.maxLineLength = options.maxLineLength
         self.exampleLimit = options.limits.malformedExamples
@@ -114,7 +121,12 @@ final class LineProcessor {
                 outsideTimeRange += 1
                 return
             }
+            let limitHitsBefore = aggregator.routeRuleLimitTotal
             aggregator.add(record, line: payload, hasUpstreamFields: parser.hasUpstreamFields, vocabulary: vocabulary)
+            if aggregator.routeRuleLimitTotal != limitHitsBefore {
+                routeRuleLimitLines += 1
+                if routeRuleLimitFirstLine == nil { routeRuleLimitFirstLine = number }
+            }
         } else if countsErrorLogLines, let entry = ErrorLogLine.parse(bytes) {
             errorLogLines += 1
             isInOpenErrorEntry = entry.isOpen
