@@ -43,7 +43,14 @@ extension LogFormat {
     public static var jsonPresetNames: [String] { jsonPresetDefinitions.map(\.name) + ["json"] }
 
     /// A JSON flavour by name; `json` is the generic one (nginx-json's key names).
-    public static func jsonPreset(named name: String) -> LogFormat? {
+    public static func jsonPreset(named name: String) -> LogFormat? { compiledJSONPresets[name] }
+
+    /// Every JSON preset by name, compiled once per process (see ``presets``).
+    private static let compiledJSONPresets: [String: LogFormat] = Dictionary(
+        jsonPresetNames.compactMap { name in compileJSONPreset(named: name).map { (name, $0) } },
+        uniquingKeysWith: { first, _ in first })
+
+    private static func compileJSONPreset(named name: String) -> LogFormat? {
         let key = name == "json" ? "nginx-json" : name
         guard let entry = jsonPresetDefinitions.first(where: { $0.name == key }) else { return nil }
         var format = try? json(name: name, fields: entry.fields.map { JSONField(path: $0.0, kind: $0.1) })
