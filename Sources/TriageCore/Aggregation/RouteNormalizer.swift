@@ -12,7 +12,6 @@
 public final class RouteNormalizer {
     public let maxLength: Int
     private let buffer: UnsafeMutablePointer<UInt8>
-    private var count = 0
 
     public init(maxLength: Int = 200) {
         self.maxLength = max(16, maxLength)
@@ -21,9 +20,33 @@ public final class RouteNormalizer {
 
     deinit { buffer.deallocate() }
 
+    /// The route being written: a value on the stack, passed `inout` to the steps.
+    ///
+    /// It used to be the class's own `count`, and every byte appended then paid a
+    /// dynamic exclusivity check (`swift_beginAccess`) on it: with Swift's checks
+    /// kept, that was the largest single cost of the release build (Docs/Benchmarks.md).
+    private struct Writer {
+        let buffer: UnsafeMutablePointer<UInt8>
+        /// Bytes written; never more than `capacity`, the buffer's `maxLength + 8` (+ 8 spare).
+        var count = 0
+        let capacity: Int
+
+        @inline(__always)
+        mutating func append(_ b: UInt8) {
+            if count < capacity {
+                buffer[count] = b
+                count &+= 1 // count < capacity, an Int well below Int.max
+            }
+        }
+
+        mutating func append(_ bytes: [UInt8]) {
+            for b in bytes { append(b) }
+        }
+    }
+
     /// Normalises `target` and returns the route bytes, valid until the next call.
     public func normalize(_ target: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        count = 0
+        var out = Writer(buffer: buffer, capacity: maxLength + 8)
         var start = 0
         var end = target.count
         // Drop query and fragment.
@@ -38,33 +61,31 @@ public final class RouteNormalizer {
             while i < end && target[i] != UInt8(ascii: "/") { i += 1 }
             start = i
             if start >= end {
-                append(UInt8(ascii: "/"))
-                return result
+                out.append(UInt8(ascii: "/"))
+                return UnsafeBufferPointer(start: buffer, count: out.count)
             }
         }
         guard start < end, target[start] == UInt8(ascii: "/") else {
-            if end - start == 1 && target[start] == UInt8(ascii: "*") { append(UInt8(ascii: "*")) } else { append(Self.invalid) }
-            return result
+            if end - start == 1 && target[start] == UInt8(ascii: "*") { out.append(UInt8(ascii: "*")) } else { out.append(Self.invalid) }
+            return UnsafeBufferPointer(start: buffer, count: out.count)
         }
         var i = start
         while i < end {
             // target[i] is '/'
-            append(UInt8(ascii: "/"))
+            out.append(UInt8(ascii: "/"))
             i += 1
             var segmentEnd = i
             while segmentEnd < end && target[segmentEnd] != UInt8(ascii: "/") { segmentEnd += 1 }
-            normalizeSegment(target, i, segmentEnd)
+            Self.normalizeSegment(target, i, segmentEnd, into: &out)
             i = segmentEnd
-            if count >= maxLength { break }
+            if out.count >= maxLength { break }
         }
-        if count > maxLength || (count >= maxLength && i < end) {
-            count = maxLength
-            append(Self.ellipsis)
+        if out.count > maxLength || (out.count >= maxLength && i < end) {
+            out.count = maxLength
+            out.append(Self.ellipsis)
         }
-        return result
+        return UnsafeBufferPointer(start: buffer, count: out.count)
     }
-
-    private var result: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: buffer, count: count) }
 
     private static let httpScheme: [UInt8] = Array("http://".utf8)
     private static let httpsScheme: [UInt8] = Array("https://".utf8)
@@ -74,22 +95,22 @@ public final class RouteNormalizer {
     private static let uuid: [UInt8] = Array("{uuid}".utf8)
     private static let hex: [UInt8] = Array("{hex}".utf8)
 
-    private func normalizeSegment(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+    private static func normalizeSegment(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: inout Writer) {
         if end - start == 36 && isUUID(t, start) {
-            append(Self.uuid)
+            out.append(Self.uuid)
             return
         }
         var i = start
         while i < end {
             var tokenEnd = i
             while tokenEnd < end && !isTokenSeparator(t[tokenEnd]) { tokenEnd += 1 }
-            appendToken(t, i, tokenEnd)
-            if tokenEnd < end { append(t[tokenEnd]) }
+            appendToken(t, i, tokenEnd, into: &out)
+            if tokenEnd < end { out.append(t[tokenEnd]) }
             i = tokenEnd + 1
         }
     }
 
-    private func appendToken(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+    private static func appendToken(_ t: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into out: inout Writer) {
         guard end > start else { return }
         var allDigits = true
         var allHex = true
@@ -102,16 +123,16 @@ public final class RouteNormalizer {
             if !isDigit && !isHexLetter { allHex = false }
         }
         if allDigits {
-            append(Self.id)
+            out.append(Self.id)
         } else if allHex && hasDigit && end - start >= 8 {
-            append(Self.hex)
+            out.append(Self.hex)
         } else {
-            for k in start..<end { append(t[k]) }
+            for k in start..<end { out.append(t[k]) }
         }
     }
 
     @inline(__always)
-    private func isTokenSeparator(_ b: UInt8) -> Bool {
+    private static func isTokenSeparator(_ b: UInt8) -> Bool {
         switch b {
         case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: ","), UInt8(ascii: ";"),
              UInt8(ascii: "~"), UInt8(ascii: "="):
@@ -121,7 +142,7 @@ public final class RouteNormalizer {
         }
     }
 
-    private func isUUID(_ t: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
+    private static func isUUID(_ t: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
         for k in 0..<36 {
             let b = t[start + k]
             if k == 8 || k == 13 || k == 18 || k == 23 {
@@ -135,17 +156,5 @@ public final class RouteNormalizer {
 
     private func hasSchemePrefix(_ t: UnsafeBufferPointer<UInt8>, _ start: Int) -> Bool {
         startsWith(t, start, Self.httpScheme) || startsWith(t, start, Self.httpsScheme)
-    }
-
-    @inline(__always)
-    private func append(_ b: UInt8) {
-        if count < maxLength + 8 {
-            buffer[count] = b
-            count += 1
-        }
-    }
-
-    private func append(_ bytes: [UInt8]) {
-        for b in bytes { append(b) }
     }
 }

@@ -73,7 +73,6 @@ public final class RecordParser {
     private let tokenStops: UnsafeMutablePointer<UInt8>
     /// Where the last failed parse got furthest; meaningful after `parse` returns false.
     public private(set) var failure = ParseFailure(step: -1, position: 0, reason: .emptyLine, valueEnd: 0)
-    private var budget = 0
     /// > 0 while matching a split other than the first candidate.
     private var alternativeDepth = 0
     private let timeCache: UnsafeMutablePointer<UInt8>
@@ -174,9 +173,12 @@ public final class RecordParser {
             }
         }
         if !matched {
-            budget = Self.attemptBudget
             alternativeDepth = 0
-            guard match(step: 0, from: leading.count, line, &record) else { return false }
+            // A local passed down, not a stored property: decremented at every step of
+            // every line, a property paid a dynamic exclusivity check each time
+            // (Docs/Benchmarks.md, "-Ounchecked").
+            var budget = Self.attemptBudget
+            guard match(step: 0, from: leading.count, line, &record, budget: &budget) else { return false }
         }
         finishRequestLine(line, &record)
         if marksTCPProxyLines, isDash(record.method, line), isDash(record.protocolVersion, line), isDash(record.target, line) {
@@ -231,7 +233,7 @@ public final class RecordParser {
     // MARK: - Matching
 
     private func match(step index: Int, from position: Int, _ line: UnsafeBufferPointer<UInt8>,
-                       _ record: inout AccessRecord) -> Bool {
+                       _ record: inout AccessRecord, budget: inout Int) -> Bool {
         if index == steps.count {
             if position == line.count { return true }
             if format.allowsTrailingText {
@@ -256,7 +258,7 @@ public final class RecordParser {
                 return invalid(index, position, n)
             }
             guard store(index, step, position, end, line, &record) else { return false }
-            return match(step: index + 1, from: end, line, &record)
+            return match(step: index + 1, from: end, line, &record, budget: &budget)
         }
 
         var candidate = position
@@ -288,7 +290,7 @@ public final class RecordParser {
             // most natural split explains a bad line best.
             if attempts > 1 { alternativeDepth += 1 }
             let matched = store(index, step, position, end, line, &record)
-                && match(step: index + 1, from: end + after.count, line, &record)
+                && match(step: index + 1, from: end + after.count, line, &record, budget: &budget)
             if attempts > 1 { alternativeDepth -= 1 }
             if matched { return true }
             candidate = end + 1
