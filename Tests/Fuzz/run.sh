@@ -7,6 +7,11 @@
 #   Tests/Fuzz/run.sh 30            every target for 30 s (what .ci/run does)
 #   Tests/Fuzz/run.sh 600 FuzzGzip  one target for 10 minutes
 #   FUZZ_SEED=1 Tests/Fuzz/run.sh 30  a fixed libFuzzer seed (CI), so a crash reproduces
+#   FUZZ_RUNS=10000000 FUZZ_PARALLEL=1 Tests/Fuzz/run.sh 7200
+#                                     the long campaign: every target at once, each
+#                                     stopping at 10 M executions or after SECONDS
+#   FUZZ_RENDER_EVERY=1 ...           render every access-log input's reports (default:
+#                                     one input in 8, picked by a hash of its bytes)
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-30}
@@ -68,23 +73,39 @@ seed() {
     esac
 }
 
-failed=()
-for target in "${targets[@]}"; do
-    seed "$target"
-    max_len=16384
+run() {
+    local target=$1 max_len=16384
     [ "$target" = FuzzGzip ] && max_len=65536
-    echo "fuzz: $target for ${seconds}s"
     "$bin/$target" "corpus/$target" -seed="${FUZZ_SEED:-0}" -max_total_time="$seconds" -max_len="$max_len" -timeout=20 \
-        -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="artifacts/$target/" \
+        -runs="${FUZZ_RUNS:--1}" -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="artifacts/$target/" \
         >"artifacts/$target.log" 2>&1
-    status=$?
-    grep -E "^(stat::|#[0-9]+ +DONE)" "artifacts/$target.log" | tr '\n' ' '; echo
-    if [ $status -ne 0 ]; then
+}
+
+report() {
+    local target=$1 status=$2
+    echo "fuzz: $target: $(grep -E "^(stat::|#[0-9]+ +DONE)" "artifacts/$target.log" | tr '\n' ' ')"
+    if [ "$status" -ne 0 ]; then
         failed+=("$target")
         echo "fuzz: $target FAILED (exit $status); the input is in Tests/Fuzz/artifacts/$target/:" >&2
         grep -E "ERROR|Fatal error|Precondition|failed" "artifacts/$target.log" | head -5 >&2
     fi
-done
+}
+
+failed=()
+for target in "${targets[@]}"; do seed "$target"; done
+if [ -n "${FUZZ_PARALLEL:-}" ]; then
+    # Every target at once: on a shared machine they get more of it together than in turn.
+    echo "fuzz: ${targets[*]} at once, for ${seconds}s each at most"
+    pids=()
+    for target in "${targets[@]}"; do run "$target" & pids+=($!); done
+    for i in "${!targets[@]}"; do wait "${pids[$i]}"; report "${targets[$i]}" $?; done
+else
+    for target in "${targets[@]}"; do
+        echo "fuzz: $target for ${seconds}s"
+        run "$target"
+        report "$target" $?
+    done
+fi
 if [ ${#failed[@]} -gt 0 ]; then
     echo "fuzz: crashes in ${failed[*]}" >&2
     exit 1

@@ -26,6 +26,26 @@ public func runFuzzer(_ target: @escaping ([UInt8]) -> Void) -> Never {
     exit(status)
 }
 
+/// One input in this many is rendered (`FUZZ_RENDER_EVERY`, default 8; 1 renders all).
+///
+/// Rendering the four reports is most of a small input's cost, while the count
+/// oracle, checked on every input, needs only the summary. Which inputs are
+/// rendered depends on the input's bytes alone (FNV-1a), so a crash in a renderer
+/// reproduces when its input is run again, and the renderers still see a steady
+/// share of every kind of input the fuzzer makes.
+let renderEvery: UInt64 = {
+    guard let text = getenv("FUZZ_RENDER_EVERY"), let n = UInt64(String(cString: text)), n > 0 else { return 8 }
+    return n
+}()
+
+/// Whether `bytes` is one of the inputs whose summaries are rendered.
+public func isRendered(_ bytes: [UInt8]) -> Bool {
+    guard renderEvery > 1 else { return true }
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+    return hash % renderEvery == 0
+}
+
 /// Renders `summary` with every renderer. Oracle: no raw control byte (anything
 /// below 0x20 but a line break, or DEL) in any report: log text is hostile, and a
 /// report must never carry it raw to a terminal, a browser or a JSON reader.
