@@ -73,6 +73,7 @@ public struct JSONRenderer: Sendable {
             w.int("error_log", detail.errorLog)
             Self.writeCauses(&w, "causes", detail.causes)
             Self.writeLatency(&w, "latency", s.classLatency[detail.failureClass])
+            Self.writeTopClient(&w, countKey: "count", detail.topClient)
             w.endObject()
         }
         w.endArray()
@@ -94,6 +95,7 @@ public struct JSONRenderer: Sendable {
             w.bool("approximate", route.failureCountError != nil)
             w.int("failure_count_error", route.failureCountError ?? 0)
             Self.writeLatency(&w, "latency", route.latency)
+            Self.writeTopClient(&w, countKey: "server_errors", route.topClient)
             w.endObject()
         }
         w.endArray()
@@ -124,6 +126,7 @@ public struct JSONRenderer: Sendable {
         }
         w.endArray()
         w.int("upstreams_overflow_attempts", s.upstreamsOverflowAttempts)
+        Self.writeClients(&w, s)
 
         w.beginObject("timeline")
         w.int("bucket_seconds", Int(s.timelineBucketSeconds))
