@@ -19,7 +19,7 @@ public struct HTMLRenderer: Sendable {
     }
 
     public func render(_ s: TriageSummary) -> String {
-        let sections = [timeline(s), deploys(s), incidents(s), signatures(s), classes(s), routes(s), upstreams(s), hosts(s), inputs(s),
+        let sections = [timeline(s), deploys(s), incidents(s), signatures(s), classes(s), routes(s), upstreams(s), clients(s), retryStorms(s), hosts(s), inputs(s),
                         appLogs(s), errorLogs(s), malformed(s), notes(s)]
             .compactMap { $0 }
         var out: [String] = []
@@ -323,6 +323,42 @@ public struct HTMLRenderer: Sendable {
         var body = table(["address", "attempts", "failed", "classes", "sample request IDs"], numeric: [1, 2], rows: rows)
         body.append("<p class=\"note\">Sorted by failed attempts. Failed: a 5xx or no response that was retried or ended the request in a 5xx.</p>")
         return Section(id: "upstreams", title: "Upstreams", body: body)
+    }
+
+    private func clients(_ s: TriageSummary) -> Section? {
+        let listed = s.clients.filter { $0.serverErrors > 0 }
+        guard !listed.isEmpty else { return nil }
+        let rows = listed.map { c in
+            row([
+                cell(HTMLText.code((c.serverErrorCountError != nil ? "≈" : "") + c.address), nowrap: true), number(c.requests),
+                number(c.serverErrors), cell(classList(c.classes.serverErrorsOnly, limit: 2)),
+                cell(c.userAgent.map(HTMLText.code) ?? "", className: "route"),
+                cell(c.retryStorms > 0 ? Format.count(c.retryStorms) : "", className: "num"),
+            ])
+        }
+        var body = table(["client", "requests", "5xx", "main 5xx classes", "user agent", "retry storms"], numeric: [1, 2, 5], rows: rows)
+        var note = "Clients by 5xx: the address in the log's client field (<code>$remote_addr</code>, <code>%h</code>); X-Forwarded-For is not read. The user agent is that of the client's earliest 5xx."
+        if let bounds = ClientText.boundsNote(s) { note += " " + HTMLText.escape(bounds) }
+        body.append("<p class=\"note\">\(note)</p>")
+        return Section(id: "clients", title: "Clients", body: body)
+    }
+
+    private func retryStorms(_ s: TriageSummary) -> Section? {
+        let r = s.retryStorms
+        guard r.storms > 0 else { return nil }
+        let withDate = Format.spansDays(s)
+        let rows = r.routes.map { route in
+            row([
+                cell(HTMLText.escape(route.method), nowrap: true), cell(HTMLText.code(route.route), className: "route"),
+                number(route.storms), number(route.requests),
+                cell(route.largest.map {
+                    HTMLText.code($0.client) + ", " + HTMLText.escape("\(ClientText.stormSize($0)) at \(Format.seen($0.first, $0.last, withDate: withDate))")
+                } ?? ""),
+            ])
+        }
+        var body = table(["method", "route", "storms", "failing requests", "largest storm"], numeric: [2, 3], rows: rows)
+        body.append("<p class=\"note\">\(HTMLText.escape("A retry storm is \(ClientText.stormDefinition(r)). \(Format.counted(r.storms, "storm")), \(Format.counted(r.requests, "failing request")), \(Format.counted(r.clients, "client"))."))</p>")
+        return Section(id: "retry-storms", title: "Retry storms", body: body)
     }
 
     private func hosts(_ s: TriageSummary) -> Section? {

@@ -29,6 +29,7 @@ public struct MarkdownRenderer: Sendable {
         out += signatures(s)
         out += routes(s)
         out += upstreams(s)
+        out += clients(s)
         out += hosts(s)
         out += inputs(s)
         out += appLogs(s)
@@ -53,7 +54,7 @@ public struct MarkdownRenderer: Sendable {
             let literal = line.hasPrefix("Worst route: ") ? worstRoute : line.hasPrefix("Worst upstream: ") ? worstUpstream
                 : line.hasPrefix("Top error: ") ? topError?.title : nil
             let route = line.hasPrefix("Top error: ") ? topError?.routes.first : nil
-            let text = prose(line, literals: [literal, route].compactMap { $0 }.filter { !$0.isEmpty })
+            let text = prose(line, literals: ([literal, route].compactMap { $0 } + (verdict.literals[line] ?? [])).filter { !$0.isEmpty })
             out.append(i == 0 ? "- **\(text)**" : "- \(text)")
         }
         if s.serverErrors > 0 {
@@ -204,6 +205,44 @@ public struct MarkdownRenderer: Sendable {
         }
         out.append("")
         out.append("Attempts are counted per upstream address; failed means a 5xx or no response that was retried or ended the request in a 5xx.")
+        return out
+    }
+
+    private func clients(_ s: TriageSummary) -> [String] {
+        let listed = s.clients.filter { $0.serverErrors > 0 }
+        var out: [String] = []
+        if !listed.isEmpty {
+            out += ["", "## Clients", ""]
+            out += MarkdownText.header(["client", "requests", "5xx", "main 5xx classes", "user agent", "retry storms"], numeric: [1, 2, 5])
+            for c in listed {
+                out.append(MarkdownText.row([
+                    MarkdownText.code((c.serverErrorCountError != nil ? "≈" : "") + c.address), Format.count(c.requests),
+                    Format.count(c.serverErrors), mainClasses(c.classes.serverErrorsOnly),
+                    c.userAgent.map { MarkdownText.code($0) } ?? "", c.retryStorms > 0 ? Format.count(c.retryStorms) : "",
+                ]))
+            }
+            out.append("")
+            var note = "Clients by 5xx: the address in the log's client field (`$remote_addr`, `%h`); X-Forwarded-For is not read. The user agent is that of the client's earliest 5xx."
+            if let bounds = ClientText.boundsNote(s) { note += " " + MarkdownText.text(bounds) }
+            out.append(note)
+        }
+        let r = s.retryStorms
+        if r.storms > 0 {
+            out += ["", "## Retry storms", ""]
+            out += MarkdownText.header(["method", "route", "storms", "failing requests", "largest storm"], numeric: [2, 3])
+            let withDate = Format.spansDays(s)
+            for route in r.routes {
+                let largest = route.largest.map {
+                    "\(MarkdownText.code($0.client)), \(ClientText.stormSize($0)) at \(Format.seen($0.first, $0.last, withDate: withDate))"
+                } ?? ""
+                out.append(MarkdownText.row([
+                    MarkdownText.text(route.method), MarkdownText.code(route.route), Format.count(route.storms),
+                    Format.count(route.requests), largest,
+                ]))
+            }
+            out.append("")
+            out.append(MarkdownText.text("A retry storm is \(ClientText.stormDefinition(r)). \(Format.counted(r.storms, "storm")), \(Format.counted(r.requests, "failing request")), \(Format.counted(r.clients, "client"))."))
+        }
         return out
     }
 

@@ -69,14 +69,8 @@ public struct TerminalRenderer: Sendable {
         out.append(contentsOf: upstreams(s))
         out.append(contentsOf: hosts(s))
         out.append(contentsOf: samples(s))
-        if s.serverErrors > 0 {
-            out.append("")
-            let bound = s.clientsAffectedIsLowerBound ? "at least " : ""
-            let got = s.clientsAffected == 1 && bound.isEmpty ? "1 client got a 5xx" : "\(bound)\(Format.count(s.clientsAffected)) distinct clients got a 5xx"
-            let carry = s.serverErrorsWithRequestID == 1 ? "carries" : "carry"
-            out.append(contentsOf: wrap(heading("Clients") + "  \(got); \(Format.count(s.serverErrorsWithRequestID)) of \(Format.count(s.serverErrors)) 5xx \(carry) a request ID.",
-                                        indent: "  ", first: ""))
-        }
+        out.append(contentsOf: clients(s))
+        out.append(contentsOf: retryStorms(s))
         out.append(contentsOf: inputs(s))
         out.append(contentsOf: appLogs(s))
         out.append(contentsOf: errorLogs(s))
@@ -352,6 +346,48 @@ public struct TerminalRenderer: Sendable {
         }
         if failing.contains(where: { $0.failureCountError != nil }) {
             out.append(contentsOf: wrap(style("≈ tracked after the route table filled up: counts are lower bounds.", "2"), indent: "  ", first: "  "))
+        }
+        return out
+    }
+
+    /// The top clients by 5xx, each with its main 5xx class, user agent and storms.
+    private func clients(_ s: TriageSummary) -> [String] {
+        guard s.serverErrors > 0 else { return [] }
+        let bound = s.clientsAffectedIsLowerBound ? "at least " : ""
+        let got = s.clientsAffected == 1 && bound.isEmpty ? "1 client got a 5xx" : "\(bound)\(Format.count(s.clientsAffected)) distinct clients got a 5xx"
+        let carry = s.serverErrorsWithRequestID == 1 ? "carries" : "carry"
+        var out = [""] + wrap(heading("Clients") + "  by 5xx; \(got); \(Format.count(s.serverErrorsWithRequestID)) of \(Format.count(s.serverErrors)) 5xx \(carry) a request ID.",
+                              indent: "  ", first: "")
+        let listed = s.clients.filter { $0.serverErrors > 0 }
+        guard !listed.isEmpty else { return out }
+        // requests 9, 5xx 6, two spaces, and room for "upstream_unavailable 9,999".
+        let clientWidth = max(16, width - 2 - 9 - 6 - 2 - 26)
+        out.append("  " + Format.fit("client", clientWidth) + Format.fit("requests", 9, alignRight: true)
+                   + Format.fit("5xx", 6, alignRight: true) + "  main 5xx class")
+        for client in listed {
+            let mark = client.serverErrorCountError != nil ? "≈" : ""
+            out.append("  " + Format.fit(mark + client.address, clientWidth) + Format.fit(Format.count(client.requests), 9, alignRight: true)
+                       + Format.fit(Format.count(client.serverErrors), 6, alignRight: true) + "  " + ClientText.mainClass(client))
+            var details: [String] = []
+            if let ua = client.userAgent { details.append(Format.truncate(ua, width - 4)) }
+            if client.retryStorms > 0 {
+                details.append("\(Format.counted(client.retryStorms, "retry storm")) (\(Format.counted(client.retryStormRequests, "request")))")
+            }
+            if !details.isEmpty { out.append(contentsOf: wrap(style(details.joined(separator: " · "), "2"), indent: "      ", first: "    ")) }
+        }
+        if let note = ClientText.boundsNote(s) { out.append(contentsOf: wrap(style(note, "2"), indent: "  ", first: "  ")) }
+        return out
+    }
+
+    /// Routes where clients repeated failing requests within seconds.
+    private func retryStorms(_ s: TriageSummary) -> [String] {
+        let r = s.retryStorms
+        guard r.storms > 0 else { return [] }
+        var out = [""] + wrap(heading("Retry storms") + "  \(ClientText.stormDefinition(r))", indent: "  ", first: "")
+        let withDate = Format.spansDays(s)
+        for route in r.routes {
+            out.append(contentsOf: wrap("\(route.method) \(route.route): " + ClientText.stormSummary(route, withDate: withDate),
+                                        indent: "      ", first: "  "))
         }
         return out
     }

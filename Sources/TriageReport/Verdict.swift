@@ -9,6 +9,8 @@ public struct Verdict: Sendable {
     public var timing: String?
     public var whereLines: [String] = []
     public var others: String?
+    /// Log-derived text (routes, clients, user agents) in some lines, by line: Markdown shows it as code.
+    public var literals: [String: [String]] = [:]
 
     public init(_ s: TriageSummary) {
         let pct = { (part: Int, whole: Int) in Format.percent(part, of: whole) }
@@ -58,6 +60,10 @@ public struct Verdict: Sendable {
         }
         if let top = s.signatures.first(where: { $0.source == .appLog }) {
             whereLines.append("Top error: \(top.title): \(Format.count(top.count)) 5xx (\(pct(top.count, s.serverErrors))) on \(top.routes.first ?? "-").")
+        }
+        for line in ClientText.verdictLines(s) {
+            whereLines.append(line.text)
+            literals[line.text] = line.literals
         }
         for d in s.deploys where d.verdict == .regression {
             let blame = d.upstreamLikelyUnrelated ? " (upstream failures; origin errors did not rise)" : ""

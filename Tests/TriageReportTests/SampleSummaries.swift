@@ -116,6 +116,25 @@ enum SampleSummaries {
         ]
         s.clientsAffected = 312
         s.serverErrorsWithRequestID = s.serverErrors - statusOnly.total
+        let proxy = s.classes[.proxyError]
+        let scraperUA = "python-requests/2.31.0"
+        s.routes[3].topClient = .init(address: "198.51.100.77", count: proxy, userAgent: scraperUA)
+        s.routes[0].topClient = .init(address: "203.0.113.9", count: 4, userAgent: "ShopApp/5.3.0 (Android 14; SM-S921B) okhttp/4.12.0")
+        s.classDetails[FailureClass.proxyError.rawValue].topClient = .init(address: "198.51.100.77", count: proxy, userAgent: scraperUA)
+        s.clients = [
+            .init(address: "198.51.100.77", requests: 611, serverErrors: proxy, classes: classes([(.proxyError, proxy)]),
+                  userAgent: scraperUA, retryStorms: 9, retryStormRequests: 88),
+            .init(address: "203.0.113.9", requests: 455, serverErrors: 7, classes: classes([(.originError, 4), (.upstreamTimeout, 3)]),
+                  userAgent: "ShopApp/5.3.0 (Android 14; SM-S921B) okhttp/4.12.0", retryStorms: 0, retryStormRequests: 0),
+            .init(address: "2001:db8:85a3::8a2e:370:7334", requests: 80, serverErrors: 3, classes: classes([(.upstreamUnreachable, 3)]),
+                  userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+                  retryStorms: 0, retryStormRequests: 0),
+        ]
+        s.clientCounts = .init(distinct: 347, approximate: 0, overflowRequests: 0, pairsOverflowed: false)
+        s.retryStorms = .init(storms: 9, requests: 88, clients: 1, routes: [
+            .init(method: "GET", route: "/api/search", storms: 9, requests: 88,
+                  largest: .init(client: "198.51.100.77", requests: 16, first: incidentStart + 320 * 60 + 4, last: incidentStart + 320 * 60 + 28)),
+        ])
 
         // Inputs split the requests by time, the way rotation would.
         let parts = [(0, 120), (120, 240), (240, 360)]
@@ -276,6 +295,19 @@ enum SampleSummaries {
         s.clientsAffected = 3
         s.clientsAffectedIsLowerBound = true
         s.serverErrorsWithRequestID = 8
+        s.routes[0].topClient = .init(address: "10.0.0.9|`x`", count: 3, userAgent: "\(script) *ua* | `tick`")
+        s.clients = [
+            .init(address: "10.0.0.9|`x`", requests: 12, serverErrors: 5, classes: classes([(.originError, 5)]),
+                  userAgent: "\(script) *ua* | `tick` \u{1B}[31mred\u{1B}[0m", retryStorms: 1, retryStormRequests: 5,
+                  serverErrorCountError: 2),
+            .init(address: "<b>client</b>", requests: 3, serverErrors: 2, classes: classes([(.originError, 2)]), userAgent: nil,
+                  retryStorms: 0, retryStormRequests: 0),
+        ]
+        s.clientCounts = .init(distinct: 10_000, approximate: 4, overflowRequests: 7, pairsOverflowed: true)
+        s.retryStorms = .init(storms: 1, requests: 5, clients: 1, routes: [
+            .init(method: "GET", route: "/search/\(script)", storms: 1, requests: 5,
+                  largest: .init(client: "10.0.0.9|`x`", requests: 5, first: t0 + 61, last: t0 + 65)),
+        ])
         s.inputs = [
             .init(path: "logs/\(script)|x`.log", format: "nginx `main`", formatSource: "given (*bold* _x_ <i>)", isGzip: true,
                   lines: 31, records: 26, malformed: 4, blank: 1, skipped: 0,
