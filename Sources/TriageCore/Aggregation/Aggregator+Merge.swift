@@ -72,6 +72,8 @@ extension Aggregator {
             upstreamMap.append(mapped.map(Int32.init) ?? -1)
         }
 
+        collapsedCauses += other.collapsedCauses
+
         requests += other.requests
         serverErrors += other.serverErrors
         latency.merge(other.latency)
@@ -99,15 +101,19 @@ extension Aggregator {
         let myFirst = firstTime, otherFirst = other.firstTime
         firstTime = Self.earlier(firstTime, other.firstTime)
         lastTime = Self.later(lastTime, other.lastTime)
+        // Client ids differ between the tables as route indexes do: the causes follow the merge's map.
+        let clientMap = clientTable.merge(other.clientTable, route: route)
         for (minute, stats) in other.minutes {
             var remapped = stats
-            remapped.routeErrors = [:]
-            for (k, v) in stats.routeErrors { remapped.routeErrors[route(k), default: 0] += v }
-            remapped.upstreamFailures = [:]
-            for (k, v) in stats.upstreamFailures where k >= 0 && Int(k) < upstreamMap.count && upstreamMap[Int(k)] >= 0 {
-                remapped.upstreamFailures[upstreamMap[Int(k)], default: 0] += v
+            remapped.causes = [:]
+            for (cell, count) in stats.causes {
+                var mapped = cell
+                mapped.route = cell.route == -1 ? -1 : route(cell.route)
+                mapped.upstream = cell.upstream >= 0 && Int(cell.upstream) < upstreamMap.count ? upstreamMap[Int(cell.upstream)] : -1
+                mapped.client = cell.client == -1 ? -1 : clientMap[cell.client] ?? -1
+                remapped.causes[mapped, default: 0] += count
             }
-            minutes[minute, default: MinuteStats()].merge(remapped)
+            mergeMinute(remapped, at: minute)
         }
         for (key, count) in other.secondFailures {
             var mapped = key
@@ -122,7 +128,6 @@ extension Aggregator {
         }
         clientsOverflowed = clientsOverflowed || other.clientsOverflowed
         serverErrorsWithRequestID += other.serverErrorsWithRequestID
-        _ = clientTable.merge(other.clientTable, route: route)
         ledger.merge(other.ledger, route: route)
         // The offset of the earliest line, whichever side holds it (merges of partials are order-free).
         if logUTCOffset == nil || (other.logUTCOffset != nil && (otherFirst ?? .max) < (myFirst ?? .max)) {

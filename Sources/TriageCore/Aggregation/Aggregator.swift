@@ -25,6 +25,10 @@ public final class Aggregator {
         /// Routes and upstreams that get a latency histogram (at most 4.7 KB each, about
         /// 2 KB for typical spreads); later ones report no latency.
         public var latencyGroups = 2_000
+        /// Causes of failures (class, status, route, upstream, client per minute) kept in all,
+        /// about 40 bytes each; past half of it a new cause loses its client, past it also its
+        /// route and upstream (see ``CauseCell``).
+        public var causes = 1_000_000
         public init() {}
     }
 
@@ -42,14 +46,13 @@ public final class Aggregator {
         var requests = 0
         var serverErrors = 0
         var classes = ClassCounts()
-        /// Server errors per route index (-1: overflow route), for incident top lists.
-        var routeErrors: [Int32: Int] = [:]
-        /// Failed attempts per upstream index.
-        var upstreamFailures: [Int32: Int] = [:]
         /// Requests per second of the minute, when the run keeps the series for partials
         /// (``Aggregator/recordsSeconds``); empty otherwise.
         var perSecond: [Int32] = []
+        /// Failures (every classified request) by cause, for per-cause incident detection.
+        var causes: [CauseCell: Int] = [:]
     }
+
 
     /// Exact counts around one deploy, accumulated during the pass.
     struct DeployAccumulator {
@@ -112,6 +115,9 @@ public final class Aggregator {
     /// Requests, 5xx, user agents and retry storms per client.
     let clientTable: ClientTable
     var clientsOverflowed = false
+    /// Failures whose cause lost detail to the budget (``CauseCell/add(_:_:to:budget:)``).
+    var collapsedCauses = 0
+    var causeBudget: CauseCell.Budget
     var serverErrorsWithRequestID = 0
     /// The 5xx, by request ID where they have one, for signatures and application logs.
     let ledger: ServerErrorLedger
@@ -151,6 +157,7 @@ public final class Aggregator {
         upstreams = ByteKeyTable(limit: limits.upstreams)
         clientTable = ClientTable(limit: limits.clientTable, sketchCapacity: limits.heavyHitterClients,
                                   pairLimit: limits.clientRoutePairs)
+        causeBudget = CauseCell.Budget(limit: limits.causes)
         keyBuffer = .allocate(capacity: Self.keyCapacity)
         ledger = ServerErrorLedger(limit: limits.failedRequests, sampleLimit: limits.samplesPerGroup)
     }
@@ -225,9 +232,9 @@ public final class Aggregator {
 
         let routeIndex = addRoute(record, line: line, decision: decision, isServerError: isServerError,
                                   time: time, requestID: requestID)
-        if isServerError && time != .min { current.routeErrors[routeIndex, default: 0] += 1 }
+        var client: Int32 = -1
         if record.remoteAddr.hasValue(in: line) {
-            clientTable.add(record.remoteAddr.bytes(in: line),
+            client = clientTable.add(record.remoteAddr.bytes(in: line),
                             userAgent: record.userAgent.hasValue(in: line) ? record.userAgent.bytes(in: line) : nil,
                             failureClass: decision?.failureClass, isServerError: isServerError, time: time, route: routeIndex)
         }
@@ -245,6 +252,23 @@ public final class Aggregator {
         if hasUpstreamFields {
             addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID, time: time,
                          judgesAttempts: vocabulary == .upstreamAttempts, decision: decision)
+        }
+        if let decision, time != .min {
+            let c = decision.failureClass
+            // The upstream a failure is blamed on: the attempt that failed (the first failed one
+            // when a retry succeeded), else the last attempt (a 499's).
+            var upstream: Int32 = -1
+            if hasUpstreamFields && attempts.count > 0 {
+                var chosen = attempts.count - 1
+                if c == .retriedOK {
+                    for i in 0..<attempts.count where attempts[i].status >= 500 || attempts[i].status == 0 { chosen = i; break }
+                }
+                let a = attempts[chosen]
+                if a.address.isPresent { upstream = upstreams.find(a.address.bytes(in: line)).map(Int32.init) ?? -1 }
+            }
+            let cell = CauseCell(failureClass: c, status: Int16(status.clamped(0, 999)), route: routeIndex,
+                                 upstream: upstream, client: client)
+            addCause(cell, 1, to: &current)
         }
         if !deploys.isEmpty && time != .min {
             addToDeployWindows(time: time, decision: decision, isServerError: isServerError, routeIndex: routeIndex)
@@ -290,11 +314,41 @@ public final class Aggregator {
 
     private func switchMinute(to minute: Int64) {
         if currentMinute != .min {
-            let finished = current
-            minutes[currentMinute, default: MinuteStats()].merge(finished)
+            store(current, at: currentMinute)
         }
         currentMinute = minute
         current = minutes.removeValue(forKey: minute) ?? MinuteStats()
+    }
+
+    /// Adds failures under a cause, within the per-minute bound.
+    func addCause(_ cell: CauseCell, _ count: Int, to minute: inout MinuteStats) {
+        collapsedCauses += CauseCell.add(cell, count, to: &minute.causes, budget: &causeBudget)
+    }
+
+    /// Puts a minute counted here back with the stored one (its causes are already in the budget).
+    func store(_ stats: MinuteStats, at minute: Int64) {
+        var target = minutes.removeValue(forKey: minute) ?? MinuteStats()
+        target.addCounts(stats)
+        for (cell, count) in stats.causes {
+            if let existing = target.causes[cell] {
+                target.causes[cell] = existing + count
+                causeBudget.used -= 1
+            } else {
+                target.causes[cell] = count
+            }
+        }
+        minutes[minute] = target
+    }
+
+    /// Adds a minute from another aggregator or a partial: its causes are new here, within the budget.
+    func mergeMinute(_ stats: MinuteStats, at minute: Int64) {
+        var target = minutes.removeValue(forKey: minute) ?? MinuteStats()
+        target.addCounts(stats)
+        // In key order, so that which causes lose detail past the budget does not depend on hashing.
+        for (cell, count) in stats.causes.sorted(by: { $0.key < $1.key }) {
+            collapsedCauses += CauseCell.add(cell, count, to: &target.causes, budget: &causeBudget)
+        }
+        minutes[minute] = target
     }
 
     private func noteClient(_ address: UnsafeBufferPointer<UInt8>) {
@@ -436,7 +490,6 @@ public final class Aggregator {
             }
             if failed {
                 upstreams.values[index].failures += 1
-                if timed { current.upstreamFailures[Int32(index), default: 0] += 1 }
                 let c = failureClass ?? Classifier.attemptClass(status: attempt.status, finalStatus: isLast ? finalStatus : 502)
                 upstreams.values[index].classes[c] += 1
                 upstreams.values[index].samples.offer(time: time, limit: limits.samplesPerGroup, requestID)
@@ -451,7 +504,7 @@ public final class Aggregator {
     /// The sorted, display-ready view of everything counted so far.
     /// Moves the minute being counted into `minutes`.
     func flushCurrentMinute() {
-        if currentMinute != .min { minutes[currentMinute, default: MinuteStats()].merge(current) }
+        if currentMinute != .min { store(current, at: currentMinute) }
         current = MinuteStats()
         currentMinute = .min
     }
@@ -559,11 +612,34 @@ public final class Aggregator {
         let series = minutes.keys.sorted().compactMap { minute in
             minutes[minute].map {
                 IncidentDetector.Minute(start: minute, requests: $0.requests, serverErrors: $0.serverErrors,
-                                        classes: $0.classes, routeErrors: $0.routeErrors,
-                                        upstreamFailures: $0.upstreamFailures)
+                                        classes: $0.classes, causes: $0.causes)
             }
         }
-        s.incidents = IncidentDetector.detect(series, routeName: routeName, upstreamName: upstreamName)
+        var sketchRequests: [Int32: Int] = [:]
+        for entry in heavyHitters.entries { sketchRequests[entry.id] = entry.stats.requests }
+        let clientTable = self.clientTable
+        let keys = IncidentDetector.Keys(
+            routeName: routeName, upstreamName: upstreamName,
+            clientName: { clientTable.name(of: $0) ?? "(other clients)" },
+            routeRequests: { [routes] index in
+                index >= 0 && Int(index) < routes.count ? routes.values[Int(index)].requests : sketchRequests[index] ?? 0
+            },
+            upstreamRequests: { [upstreams] index in
+                index >= 0 && Int(index) < upstreams.count ? upstreams.values[Int(index)].requests : 0
+            },
+            clientRequests: { clientTable.requests(of: $0) })
+        s.incidents = IncidentDetector.detect(series, keys: keys)
+        var approximations: [String] = []
+        if !clientTable.sketch.entries.isEmpty || clientTable.overflow.requests > 0 {
+            approximations.append("clients past the first \(limits.clientTable) are tracked approximately or under (other clients)")
+        }
+        if collapsedCauses > 0 {
+            approximations.append("past \(limits.causes / 2) causes kept, failures lost their client, past \(limits.causes) their route and upstream (\(collapsedCauses))")
+        }
+        if !heavyHitters.entries.isEmpty || routeOverflow.requests > 0 {
+            approximations.append("routes past the route table are approximate or under (other routes)")
+        }
+        s.incidentsApproximation = approximations.isEmpty ? nil : approximations.joined(separator: "; ")
         s.logUTCOffset = logUTCOffset
         if let tally = errorLogTally() {
             for c in FailureClass.allCases { s.classDetails[c.rawValue].errorLog = errorLogDecided[c] }
@@ -636,6 +712,7 @@ public final class Aggregator {
             signatures[i].followsDeploy = preceding?.label
         }
         s.signatures = Array(signatures.prefix(top))
+        IncidentDetector.attach(deploys: s.deploys, signatures: signatures, to: &s.incidents)
         s.correlation.distinctSignatures = signatures.count
         s.correlation.serverErrors = serverErrors
         s.correlation.withRequestID = ledger.serverErrorsWithRequestID
@@ -658,12 +735,11 @@ extension Aggregator.GroupStats {
 }
 
 extension Aggregator.MinuteStats {
-    mutating func merge(_ other: Aggregator.MinuteStats) {
+    /// Adds `other`'s counts, not its causes (the aggregator adds those within its budget).
+    mutating func addCounts(_ other: Aggregator.MinuteStats) {
         requests += other.requests
         serverErrors += other.serverErrors
         classes.add(other.classes)
-        for (k, v) in other.routeErrors { routeErrors[k, default: 0] += v }
-        for (k, v) in other.upstreamFailures { upstreamFailures[k, default: 0] += v }
         if !other.perSecond.isEmpty {
             if perSecond.isEmpty { perSecond = other.perSecond } else {
                 for i in perSecond.indices where i < other.perSecond.count { perSecond[i] &+= other.perSecond[i] }

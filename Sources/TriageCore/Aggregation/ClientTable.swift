@@ -355,6 +355,12 @@ final class ClientTable {
 
     // MARK: - Reading
 
+    /// The requests counted for a client id from ``add`` (0 when the id names no client now).
+    func requests(of id: Int32) -> Int {
+        if id >= 0 && Int(id) < exact.count { return exact.values[Int(id)].requests }
+        return sketch.entries.first { $0.id == id }?.stats.requests ?? 0
+    }
+
     /// The client's address as the log wrote it (made safe to display), for an id from ``add``.
     func name(of id: Int32) -> String? {
         if id >= 0 && Int(id) < exact.count { return LogText.display(exact.keys[Int(id)]) }

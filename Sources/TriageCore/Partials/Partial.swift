@@ -11,7 +11,7 @@ public struct Partial {
     /// does not know from a newer minor.
     public static let major = 1
     public static let minor = 1
-    /// The first line of every partial (before the version): `triage-partial 1.0\n`.
+    /// The first line of every partial (before the version): `triage-partial 1.1\n`.
     static let magic = Array("triage-partial ".utf8)
 
     let aggregator: Aggregator
@@ -59,6 +59,7 @@ extension Partial {
             m.uint(22, a.limits.clientRoutePairs)
             m.uint(8, a.limits.failedRequests)
             m.bool(9, a.recordsSeconds)
+            m.uint(41, a.limits.causes)
         }
         w.message(2) { m in
             m.uint(1, a.requests)
@@ -114,15 +115,20 @@ extension Partial {
                 m.uint(2, stats.requests)
                 m.uint(3, stats.serverErrors)
                 m.packed(4, Self.counts(stats.classes))
-                for (route, count) in stats.routeErrors.sorted(by: { $0.key < $1.key }) {
-                    m.message(5) { e in e.sint(1, Int64(route)); e.uint(2, count) }
-                }
-                for (upstream, count) in stats.upstreamFailures.sorted(by: { $0.key < $1.key }) {
-                    m.message(6) { e in e.sint(1, Int64(upstream)); e.uint(2, count) }
+                for (cell, count) in stats.causes.sorted(by: { $0.key < $1.key }) {
+                    m.message(40) { e in
+                        e.uint(1, cell.failureClass.rawValue + 1)
+                        e.uint(2, Int(cell.status))
+                        e.sint(3, Int64(cell.route))
+                        e.sint(4, Int64(cell.upstream))
+                        e.sint(5, Int64(cell.client))
+                        e.uint(6, count)
+                    }
                 }
                 if !stats.perSecond.isEmpty { m.packed(7, stats.perSecond.map(Int.init)) }
             }
         }
+        if a.collapsedCauses > 0 { w.message(45) { $0.uint(1, a.collapsedCauses) } }
         if !a.clients.isEmpty {
             var raw: [UInt8] = []
             raw.reserveCapacity(a.clients.count * 8)
@@ -400,6 +406,7 @@ extension Partial {
                     case 22: limits.clientRoutePairs = try v.int()
                     case 8: limits.failedRequests = try v.int()
                     case 9: recordsSeconds = try v.bool()
+                    case 41: limits.causes = try v.int()
                     default: break
                     }
                 }
@@ -489,6 +496,9 @@ extension Partial {
                     throw PartialDecodingError(reason: "status \(status) is out of range")
                 }
                 a.statusCounts[status] += count
+            case 45:
+                var m = try value.reader()
+                try m.forEach { f, v in if f == 1 { a.collapsedCauses = try v.int() } }
             case 30: a.latency = try readLatency(value)
             case 31: a.upstreamLatency = try readLatency(value)
             case 32:
@@ -570,18 +580,38 @@ extension Partial {
                             throw PartialDecodingError(reason: "a minute's requests per second are not 60 counts")
                         }
                         stats.perSecond = counts.map(Int32.init)
-                    case 5, 6:
+                    // 5 and 6 (1.0): 5xx per route and failed attempts per upstream, now read from the causes.
+                    case 40:
                         var e = try v.reader()
-                        var key: Int64 = 0, count = 0
-                        try e.forEach { f, v in if f == 1 { key = try v.int64() } else if f == 2 { count = try v.int() } }
-                        if f == 5 { stats.routeErrors[Int32(clamping: key), default: 0] += count } else {
-                            stats.upstreamFailures[Int32(clamping: key), default: 0] += count
+                        var c = -1, status = 0, count = 0
+                        var route: Int64 = -1, upstream: Int64 = -1, client: Int64 = -1
+                        try e.forEach { f, v in
+                            switch f {
+                            case 1: c = try v.int() - 1
+                            case 2: status = try v.int()
+                            case 3: route = try v.int64()
+                            case 4: upstream = try v.int64()
+                            case 5: client = try v.int64()
+                            case 6: count = try v.int()
+                            default: break
+                            }
                         }
+                        guard let failureClass = FailureClass(rawValue: c) else {
+                            throw PartialDecodingError(reason: "class \(c + 1) is unknown to this triage")
+                        }
+                        guard (0...999).contains(status), (-1...Int64(Int32.max)).contains(route),
+                              (-1...Int64(a.limits.upstreams)).contains(upstream),
+                              (-1...Int64(Int32.max)).contains(client) else {
+                            throw PartialDecodingError(reason: "a minute's cause is out of range")
+                        }
+                        let cell = CauseCell(failureClass: failureClass, status: Int16(status), route: Int32(route),
+                                             upstream: Int32(upstream), client: Int32(client))
+                        stats.causes[cell, default: 0] += count
                     default: break
                     }
                 }
                 guard let start, start % 60 == 0 else { throw PartialDecodingError(reason: "a minute that does not start on a minute") }
-                a.minutes[start, default: Aggregator.MinuteStats()].merge(stats)
+                a.mergeMinute(stats, at: start)
             case 13:
                 let raw = try value.bytes()
                 guard raw.count % 8 == 0 else { throw PartialDecodingError(reason: "the client hashes are cut short") }

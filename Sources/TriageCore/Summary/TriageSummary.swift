@@ -330,8 +330,11 @@ public struct TriageSummary: Sendable {
     public var hints: [String] = []
     /// One comparison per deploy marker, in time order.
     public var deploys: [DeployComparison] = []
-    /// Periods where failures departed from their baseline, in time order.
+    /// Problems: failures of one cause that departed from their baseline, most 5xx first
+    /// (``Incident/byImpact(_:_:)``); problems may overlap in time.
     public var incidents: [Incident] = []
+    /// Why the problems' causes are approximate (bounded memory), or nil when they are exact.
+    public var incidentsApproximation: String?
     /// The top signatures, most 5xx first (application-log signatures before
     /// access-log ones on ties). Every 5xx is under exactly one signature.
     public var signatures: [Signature] = []

@@ -219,12 +219,18 @@ import Glibc
         (0..<minutes).map { i in
             var c = ClassCounts()
             c[.originError] = errors(i)
-            return .init(start: 1_795_255_200 + Int64(i) * 60, requests: requests(i), serverErrors: errors(i), classes: c)
+            var causes: [CauseCell: Int] = [:]
+            if errors(i) > 0 {
+                causes[CauseCell(failureClass: .originError, status: 500, route: 0, upstream: -1, client: -1)] = errors(i)
+            }
+            return .init(start: 1_795_255_200 + Int64(i) * 60, requests: requests(i), serverErrors: errors(i), classes: c,
+                         causes: causes)
         }
     }
 
     func detect(_ s: [IncidentDetector.Minute]) -> [Incident] {
-        IncidentDetector.detect(s, routeName: { _ in "r" }, upstreamName: { _ in "u" })
+        IncidentDetector.detect(s, keys: .init(routeName: { _ in "r" }, upstreamName: { _ in "u" },
+                                               routeRequests: { _ in s.reduce(0) { $0 + $1.requests } }))
     }
 
     @Test("a sustained burst is one incident with its start, end and peak")
@@ -283,20 +289,20 @@ import Glibc
             c[.upstreamTimeout] = rng.next() % 13 == 0 ? Int(rng.next() % 30) : 0
             minutes.append(.init(start: t, requests: requests, serverErrors: c[.originError] + c[.upstreamTimeout], classes: c))
         }
-        let sparse = detect(minutes).map { [$0.start, $0.end] }
-        let dense = DenseReference.windows(minutes).map { [$0.start, $0.end] }
+        let sparse = IncidentDetector.classWindows(minutes).map { [$0.start, $0.end, Int64($0.failureClass.rawValue)] }
+        let dense = DenseReference.windows(minutes).map { [$0.start, $0.end, Int64($0.failureClass.rawValue)] }
         #expect(sparse == dense)
     }
 }
 
-/// The detector's windows as the dense scan over the whole span found them
+/// The detector's class-level windows as the dense scan over the whole span found them
 /// before #10.1: the oracle for the sparse scan.
 enum DenseReference {
-    static func windows(_ minutes: [IncidentDetector.Minute]) -> [(start: Int64, end: Int64)] {
+    static func windows(_ minutes: [IncidentDetector.Minute]) -> [(start: Int64, end: Int64, failureClass: FailureClass)] {
         guard let first = minutes.first, let last = minutes.last else { return [] }
         let span = last.start - first.start
         let blockSeconds: Int64 = span > 12 * 3600 ? 3600 : 600
-        var windows: [(start: Int64, end: Int64)] = []
+        var windows: [(start: Int64, end: Int64, failureClass: FailureClass)] = []
         let count = Int((last.start - first.start) / 60) + 1
         var requests = [Int](repeating: 0, count: count)
         var index: [Int: Int] = [:]
@@ -336,20 +342,11 @@ enum DenseReference {
                     if anomalous[probe] { endSlot = probe }
                     probe += 1
                 }
-                windows.append((first.start + Int64(slot) * 60, first.start + Int64(endSlot + 1) * 60))
+                windows.append((first.start + Int64(slot) * 60, first.start + Int64(endSlot + 1) * 60, c))
                 slot = endSlot + 1
             }
         }
-        windows.sort { $0.start < $1.start }
-        var merged: [(start: Int64, end: Int64)] = []
-        for w in windows {
-            if let lastWindow = merged.last, w.start <= lastWindow.end + IncidentDetector.joinGapMinutes * 60 {
-                merged[merged.count - 1].end = max(lastWindow.end, w.end)
-            } else {
-                merged.append(w)
-            }
-        }
-        return merged
+        return windows.sorted { ($0.start, $0.failureClass.rawValue) < ($1.start, $1.failureClass.rawValue) }
     }
 }
 
