@@ -137,22 +137,26 @@ public struct HTMLRenderer: Sendable {
 
     private func incidents(_ s: TriageSummary) -> Section? {
         guard !s.incidents.isEmpty else { return nil }
+        let withDate = Format.spansDays(s)
         let rows = s.incidents.map { i in
-            let entries = { (list: [Incident.Entry]) in
-                list.prefix(3).map { "<span class=\"nowrap\">\(HTMLText.code($0.name)) \(Format.count($0.count))</span>" }
-                    .joined(separator: "<br>")
+            let entry = { (list: [Incident.Entry]) in
+                list.first.map { "<span class=\"nowrap\">\(HTMLText.code($0.name)) \(Format.count($0.failures))</span>" } ?? "-"
             }
             return row([
-                cell(HTMLText.escape(HTMLTimelineChart.range(i.start, i.end)), className: "num"),
-                number(Int((i.end - i.start) / 60)), cell(i.peakServerErrors > 0 ? Format.clock(i.peak) + " (\(Format.count(i.peakServerErrors)))" : "-", className: "num"),
-                number(i.serverErrors), number(i.requests),
-                cell(i.anomalousClasses.map { "<span class=\"nowrap\">\(HTMLPalette.swatch($0))<code>\($0.identifier)</code></span>" }.joined(separator: " ")),
-                cell(entries(i.topRoutes)), cell(entries(i.topUpstreams)),
+                cell(HTMLText.escape(ProblemText.window(i, withDate: withDate)), className: "num"),
+                cell(HTMLPalette.swatch(i.dominantClass) + HTMLText.escape(ProblemText.what(i))),
+                cell(HTMLText.escape(ProblemText.peak(i, withDate: withDate)), className: "num"),
+                number(i.serverErrors), number(i.failures),
+                cell(entry(i.topRoutes)), cell(entry(i.topUpstreams)), cell(entry(i.topClients)),
+                cell(i.signatures.isEmpty ? "-" : i.signatures.map { HTMLText.code($0.title) }.joined(separator: "<br>")),
             ])
         }
-        var body = table(["window (UTC)", "minutes", "peak (5xx)", "5xx", "requests", "anomalous classes", "top routes", "top upstreams"],
-                         numeric: [0, 1, 2, 3, 4], rows: rows)
-        body.append("<p class=\"note\">Periods where a class's failure rate departed from its baseline.</p>")
+        var body = table(["window (UTC)", "problem", "peak", "5xx", "failures", "top route", "top upstream", "top client", "signatures"],
+                         numeric: [0, 2, 3, 4], rows: rows)
+        body.append("<p class=\"note\">Problems, most 5xx first: failures of one cause (a class on a route, an upstream or a client) that departed from their baseline; overlapping problems stay apart and each failure is in one problem.</p>")
+        if let approximation = s.incidentsApproximation {
+            body.append("<p class=\"note\">Approximate causes: \(HTMLText.escape(approximation)).</p>")
+        }
         return Section(id: "incidents", title: "Incidents", body: body)
     }
 

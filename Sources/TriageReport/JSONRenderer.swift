@@ -298,6 +298,7 @@ public struct JSONRenderer: Sendable {
         w.endArray()
 
         w.beginArray("incidents")
+        let withDate = Format.spansDays(s)
         for i in s.incidents {
             w.beginObject()
             w.string("start", Timestamp.rfc3339(i.start))
@@ -314,15 +315,53 @@ public struct JSONRenderer: Sendable {
                     w.beginObject()
                     w.string("name", e.name)
                     w.int("server_errors", e.count)
+                    w.int("failures", e.failures)
                     w.endObject()
                 }
                 w.endArray()
             }
             Self.writeCauses(&w, "causes", i.causes)
             Self.writeUpstreamCauses(&w, "error_log_context", i.context)
+            w.string("summary", ProblemText.line(i, withDate: withDate))
+            w.string("dominant_class", i.dominantClass.identifier)
+            w.int("failures", i.failures)
+            w.int("peak_failures", i.peakFailures)
+            w.beginArray("status_counts")
+            for sc in i.statusCounts {
+                w.beginObject()
+                w.int("status", sc.status)
+                w.int("count", sc.count)
+                w.endObject()
+            }
+            w.endArray()
+            w.beginArray("top_clients")
+            for e in i.topClients {
+                w.beginObject()
+                w.string("name", e.name)
+                w.int("server_errors", e.count)
+                w.int("failures", e.failures)
+                w.endObject()
+            }
+            w.endArray()
+            writeStrings(&w, "detected_by", i.detectedBy)
+            if let deploy = i.followsDeploy { w.string("follows_deploy", deploy) } else { w.null("follows_deploy") }
+            w.beginArray("signatures")
+            for sig in i.signatures {
+                w.beginObject()
+                w.string("id", sig.id)
+                w.string("title", sig.title)
+                w.int("count", sig.count)
+                w.endObject()
+            }
+            w.endArray()
             w.endObject()
         }
         w.endArray()
+        if let approximation = s.incidentsApproximation {
+            w.string("incidents_approximation", approximation)
+        } else {
+            w.null("incidents_approximation")
+        }
         if let offset = s.logUTCOffset { w.int("log_utc_offset_seconds", offset) } else { w.null("log_utc_offset_seconds") }
         w.beginArray("hosts")
         for host in s.hosts {

@@ -117,22 +117,27 @@ public struct MarkdownRenderer: Sendable {
 
     private func incidents(_ s: TriageSummary) -> [String] {
         guard !s.incidents.isEmpty else { return [] }
+        let withDate = Format.spansDays(s)
         var out = ["", "## Incidents", ""]
-        out += MarkdownText.header(["window (UTC)", "minutes", "peak", "5xx", "requests", "anomalous classes", "top routes", "top upstreams"],
-                                   numeric: [1, 3, 4])
+        out += MarkdownText.header(["window (UTC)", "problem", "peak", "5xx", "failures", "top route", "top upstream", "top client", "signatures"],
+                                   numeric: [3, 4])
         for i in s.incidents {
-            let entries = { (list: [Incident.Entry]) in
-                list.prefix(3).map { "\(MarkdownText.code($0.name)) \(Format.count($0.count))" }.joined(separator: ", ")
+            let entry = { (list: [Incident.Entry]) in
+                list.first.map { "\(MarkdownText.code($0.name)) \(Format.count($0.failures))" } ?? "-"
             }
             out.append(MarkdownText.row([
-                HTMLTimelineChart.range(i.start, i.end), Format.count(Int((i.end - i.start) / 60)),
-                i.peakServerErrors > 0 ? "\(Format.clock(i.peak)) (\(Format.count(i.peakServerErrors)))" : "-", Format.count(i.serverErrors), Format.count(i.requests),
-                i.anomalousClasses.map { MarkdownText.code($0.identifier) }.joined(separator: ", "),
-                entries(i.topRoutes), entries(i.topUpstreams),
+                ProblemText.window(i, withDate: withDate), MarkdownText.text(ProblemText.what(i)),
+                MarkdownText.text(ProblemText.peak(i, withDate: withDate)), Format.count(i.serverErrors), Format.count(i.failures),
+                entry(i.topRoutes), entry(i.topUpstreams), entry(i.topClients),
+                i.signatures.isEmpty ? "-" : i.signatures.map { MarkdownText.code($0.title) }.joined(separator: ", "),
             ]))
         }
         out.append("")
-        out.append("Periods where a class's failure rate departed from its baseline.")
+        out.append("Problems, most 5xx first: failures of one cause (a class on a route, an upstream or a client) that departed from their baseline; overlapping problems stay apart and each failure is in one problem.")
+        if let approximation = s.incidentsApproximation {
+            out.append("")
+            out.append("Approximate causes: " + MarkdownText.text(approximation) + ".")
+        }
         return out
     }
 

@@ -301,25 +301,30 @@ public struct TerminalRenderer: Sendable {
 
     private func incidents(_ s: TriageSummary) -> [String] {
         guard !s.incidents.isEmpty else { return [] }
-        var out = [""] + wrap(heading("Incidents") + "  periods where failures departed from their baseline rate", indent: "  ", first: "")
-        let spansDays = Format.spansDays(s)
-        let when = { (t: Int64) -> String in spansDays ? Format.dateTime(t) : Format.clock(t) }
+        var out = [""] + wrap(heading("Incidents") + "  problems, most 5xx first; each failure in one problem", indent: "  ", first: "")
+        let withDate = Format.spansDays(s)
         for i in s.incidents {
+            out.append(contentsOf: wrap(ProblemText.line(i, withDate: withDate), indent: "      ", first: "  "))
             let minutes = (i.end - i.start) / 60
-            let classes = FailureClass.allCases.filter { i.classes[$0] > 0 && $0 != .retriedOK }
-                .map { "\($0.identifier) \(i.classes[$0])" }.joined(separator: ", ")
-            let end = spansDays && Format.dateTime(i.start).prefix(10) != Format.dateTime(i.end).prefix(10) ? Format.dateTime(i.end) : Format.clock(i.end)
-            let peak = i.peakServerErrors > 0 ? ", peak \(Format.clock(i.peak)) with \(i.peakServerErrors) 5xx" : ""
-            out.append(contentsOf: wrap("\(when(i.start))–\(end) (\(minutes) min)\(peak): \(classes)", indent: "      ", first: "  "))
-            if let route = i.topRoutes.first {
-                out.append(contentsOf: wrap("top route: \(route.name) (\(route.count))" + (i.topUpstreams.first.map { "; top upstream: \($0.name) (\($0.count))" } ?? ""),
-                                            indent: "      ", first: "    "))
+            var detail = ["\(minutes) min, peak \(ProblemText.peak(i, withDate: withDate))"]
+            detail.append(i.anomalousClasses.map(\.identifier).joined(separator: ", "))
+            out.append(contentsOf: wrap(detail.joined(separator: "; "), indent: "      ", first: "    "))
+            var names: [String] = []
+            if let r = i.topRoutes.first { names.append("route \(r.name) (\(Format.count(r.failures)))") }
+            if let u = i.topUpstreams.first { names.append("upstream \(u.name) (\(Format.count(u.failures)))") }
+            if let c = i.topClients.first { names.append("client \(c.name) (\(Format.count(c.failures)))") }
+            if !names.isEmpty { out.append(contentsOf: wrap("top " + names.joined(separator: "; "), indent: "      ", first: "    ")) }
+            for sig in i.signatures {
+                out.append(contentsOf: wrap("signature: \(sig.title) (\(Format.count(sig.count)) 5xx in all)", indent: "      ", first: "    "))
             }
             if !i.causes.isEmpty { out.append(contentsOf: wrap("cause: " + ErrorLogText.causes(i.causes), indent: "      ", first: "    ")) }
             for c in i.context.prefix(3) {
                 out.append(contentsOf: wrap(style("error log, explaining no request: " + ErrorLogText.upstreamCause(c), "2"),
                                             indent: "      ", first: "    "))
             }
+        }
+        if let approximation = s.incidentsApproximation {
+            out.append(contentsOf: wrap(style("Approximate causes: " + approximation + ".", "2"), indent: "  ", first: "  "))
         }
         return out
     }

@@ -8,6 +8,8 @@ public struct Verdict: Sendable {
     public var split: String?
     public var timing: String?
     public var whereLines: [String] = []
+    /// One line per problem, most 5xx first (``ProblemText``).
+    public var problems: [String] = []
     public var others: String?
     /// Log-derived text (routes, clients, user agents) in some lines, by line: Markdown shows it as code.
     public var literals: [String: [String]] = [:]
@@ -47,6 +49,10 @@ public struct Verdict: Sendable {
             let t = { (time: Int64) in spansDays ? Format.dateTime(time) : Format.clock(time) }
             timing = "First 5xx \(t(first.start)) UTC, peak \(t(peak.start)) with \(peak.serverErrors)/min, last \(t(last.start)) UTC."
         }
+        problems = s.incidents.prefix(Self.maxProblems).map { "Problem: " + ProblemText.line($0, withDate: Format.spansDays(s)) + "." }
+        if s.incidents.count > Self.maxProblems {
+            problems.append("… and \(Format.counted(s.incidents.count - Self.maxProblems, "smaller problem")) (see Incidents).")
+        }
         if let route = s.routesBy5xx.first {
             let dominant = route.main5xxClass ?? .originError
             whereLines.append("Worst route: \(route.method) \(route.route): \(Format.count(route.serverErrors)) 5xx of \(Format.count(route.requests)), mostly \(dominant.identifier).")
@@ -77,8 +83,11 @@ public struct Verdict: Sendable {
         if !extra.isEmpty { others = "Also: " + extra.joined(separator: "; ") + "." }
     }
 
+    /// Problems the verdict lists; the Incidents section lists them all.
+    static let maxProblems = 6
+
     public var lines: [String] {
-        [headline] + [split, timing].compactMap { $0 } + whereLines + [others].compactMap { $0 }
+        [headline] + [split, timing].compactMap { $0 } + problems + whereLines + [others].compactMap { $0 }
     }
 }
 

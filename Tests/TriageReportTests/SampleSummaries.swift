@@ -161,13 +161,17 @@ enum SampleSummaries {
                    regressed: [], signatures: []),
         ]
         s.incidents = [
-            incident(from: 150, to: 250, anomalous: [.originError, .upstreamUnavailable, .upstreamUnreachable],
-                     routes: [("POST /api/orders", 291), ("GET /api/products/{id}", 70)],
-                     upstreams: [("10.0.1.12:8080", 180), ("10.0.1.11:8080", 131)]),
+            incident(from: 150, to: 250, anomalous: [.originError],
+                     routes: [("POST /api/orders", 291), ("GET /api/products/{id}", 11)],
+                     upstreams: [("10.0.1.11:8080", 131), ("10.0.1.12:8080", 120)]),
+            incident(from: 195, to: 210, anomalous: [.upstreamUnreachable], companions: [.retriedOK],
+                     routes: [("GET /api/products/{id}", 59), ("POST /api/orders", 1)],
+                     upstreams: [("10.0.1.12:8080", 60)]),
             incident(from: 281, to: 296, anomalous: [.upstreamTimeout, .clientClosed],
                      routes: [("GET /api/payments/{uuid}", 45)], upstreams: [("10.0.2.21:9000", 45)]),
             incident(from: 320, to: 325, anomalous: [.proxyError], routes: [("GET /api/search", 60)], upstreams: []),
-        ]
+        ].sorted(by: Incident.byImpact)
+        s.incidents[0].followsDeploy = "v2.14.0"
         s.logUTCOffset = 0
         s.malformedLines = 6
         s.malformedByReason = [(reason: "status", count: 3), (reason: "time", count: 2), (reason: "overlong line", count: 1)]
@@ -233,15 +237,33 @@ enum SampleSummaries {
                          timeWasZoneless: false)
     }
 
-    static func incident(from: Int, to: Int, anomalous: [FailureClass], routes: [(String, Int)], upstreams: [(String, Int)]) -> Incident {
-        let w = window(from: from, to: to)
+    /// A problem of the `anomalous` classes (and, when given, `companions`) within the window.
+    static func incident(from: Int, to: Int, anomalous: [FailureClass], companions: [FailureClass] = [],
+                         routes: [(String, Int)], upstreams: [(String, Int)]) -> Incident {
+        var w = window(from: from, to: to)
+        var own = ClassCounts()
+        for c in anomalous + companions { own[c] = w.classes[c] }
+        w.classes = own
+        w.serverErrors = FailureClass.allCases.filter(\.isServerError).reduce(0) { $0 + own[$1] }
         let buckets = incidentTimeline().filter { $0.start >= incidentStart + Int64(from) * 60 && $0.start < incidentStart + Int64(to) * 60 }
         let peak = buckets.max { $0.serverErrors < $1.serverErrors || ($0.serverErrors == $1.serverErrors && $0.start > $1.start) }
-        return Incident(start: incidentStart + Int64(from) * 60, end: incidentStart + Int64(to) * 60,
-                        peak: peak?.start ?? incidentStart, peakServerErrors: peak?.serverErrors ?? 0, requests: w.requests,
-                        serverErrors: w.serverErrors, classes: w.classes, anomalousClasses: anomalous,
-                        topRoutes: routes.map { .init(name: $0.0, count: $0.1) },
-                        topUpstreams: upstreams.map { .init(name: $0.0, count: $0.1) })
+        var i = Incident(start: incidentStart + Int64(from) * 60, end: incidentStart + Int64(to) * 60,
+                         peak: peak?.start ?? incidentStart, peakServerErrors: peak?.serverErrors ?? 0, requests: w.requests,
+                         serverErrors: w.serverErrors, classes: w.classes, anomalousClasses: anomalous,
+                         topRoutes: routes.map { .init(name: $0.0, count: $0.1, failures: $0.1) },
+                         topUpstreams: upstreams.map { .init(name: $0.0, count: $0.1, failures: $0.1) })
+        i.peakFailures = peak?.serverErrors ?? 0
+        // The retries hidden by companions were sent to the first upstream too.
+        if !companions.isEmpty, !i.topUpstreams.isEmpty {
+            i.topUpstreams[0].failures += companions.reduce(0) { $0 + w.classes[$1] }
+        }
+        let statuses: [(FailureClass, Int)] = [(.originError, 500), (.upstreamUnreachable, 502), (.upstreamTimeout, 504),
+                                               (.upstreamUnavailable, 503), (.proxyError, 503), (.clientClosed, 499)]
+        var counts: [Int: Int] = [:]
+        for (c, status) in statuses where w.classes[c] > 0 { counts[status, default: 0] += w.classes[c] }
+        i.statusCounts = counts.map { ($0.key, $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.status < $1.status }
+        i.detectedBy = ["route", "upstream"]
+        return i
     }
 
     // MARK: - Hostile
@@ -352,9 +374,14 @@ enum SampleSummaries {
         s.incidents = [
             Incident(start: t0, end: t0 + 120, peak: t0 + 60, peakServerErrors: 5, requests: 22, serverErrors: 8,
                      classes: classes([(.originError, 7), (.upstreamTimeout, 1)]), anomalousClasses: [.originError],
-                     topRoutes: [.init(name: "GET /search/\(script)|x", count: 4)],
-                     topUpstreams: [.init(name: "\(script):80 `x`", count: 3)]),
+                     topRoutes: [.init(name: "GET /search/\(script)|x", count: 4, failures: 4)],
+                     topUpstreams: [.init(name: "\(script):80 `x`", count: 3, failures: 3)]),
         ]
+        s.incidents[0].statusCounts = [(500, 7), (504, 1)]
+        s.incidents[0].topClients = [.init(name: "\(script)|client", count: 7, failures: 8)]
+        s.incidents[0].followsDeploy = "\(script)|deploy"
+        s.incidents[0].signatures = [.init(id: "sig-\(script)", title: "Error: \(script) | `x`", count: 7)]
+        s.incidentsApproximation = "failures of clients past the first 10000 are under no client (3)"
         s.logUTCOffset = -18_000
         s.hints = ["# not a heading", "- not a list", "1. not ordered", "\(script) & <style>body{}</style> https://evil.example/"]
         return s

@@ -102,11 +102,16 @@ import Testing
         var s = SampleSummaries.realistic
         s.lastTime = (s.firstTime ?? 0) + 2 * 86_400
         let start = SampleSummaries.incidentStart
-        s.incidents = [Incident(start: start + 600, end: start + 1200, peak: start + 660, peakServerErrors: 0, requests: 300,
-                                serverErrors: 0, classes: SampleSummaries.classes([(.clientClosed, 40)]),
-                                anomalousClasses: [.clientClosed], topRoutes: [], topUpstreams: [])]
+        var closed = Incident(start: start + 600, end: start + 1200, peak: start + 660, peakServerErrors: 0, requests: 300,
+                              serverErrors: 0, classes: SampleSummaries.classes([(.clientClosed, 40)]),
+                              anomalousClasses: [.clientClosed], topRoutes: [.init(name: "GET /slow", count: 0, failures: 40)],
+                              topUpstreams: [])
+        closed.peakFailures = 12
+        closed.statusCounts = [(499, 40)]
+        s.incidents = [closed]
         let text = TerminalRenderer(width: 100).render(s)
-        #expect(text.contains("2026-11-20 08:10–08:20 (10 min): client_closed 40"))
+        #expect(text.contains("2026-11-20 08:10–08:20 clients gave up on GET /slow: 40 × 499"))
+        #expect(text.contains("peak 2026-11-20 08:11 with 12 × 499"))
         #expect(!text.contains("with 0 5xx"))
     }
 }

@@ -1,0 +1,81 @@
+import TriageCore
+
+/// One problem (``Incident``) as one line of plain text, the same in the verdict, the
+/// Incidents section of every renderer and the JSON report's `summary`:
+/// `11:15–11:30 10.0.1.12:8080 refused connections: 26 × 502, 109 requests retried elsewhere`.
+public enum ProblemText {
+    /// - Parameter withDate: write the date (the report spans more than one day).
+    public static func line(_ i: Incident, withDate: Bool) -> String {
+        window(i, withDate: withDate) + " " + what(i)
+    }
+
+    /// `11:15–11:30`, or with dates `2026-11-20 23:50–2026-11-21 00:10`.
+    public static func window(_ i: Incident, withDate: Bool) -> String {
+        let from = withDate ? Format.dateTime(i.start) : Format.clock(i.start)
+        let sameDay = Format.dateTime(i.start).prefix(10) == Format.dateTime(i.end).prefix(10)
+        let to = withDate && !sameDay ? Format.dateTime(i.end) : Format.clock(i.end)
+        return from + "–" + to
+    }
+
+    /// The subject, what happened to it, and the counts: everything after the window.
+    public static func what(_ i: Incident) -> String {
+        let c = i.dominantClass
+        // Names are log text made safe already (``LogText/display(_:)``); deploy labels are not.
+        let route = i.topRoutes.first?.name
+        let upstream = dominant(i.topUpstreams, of: i)
+        let client = dominant(i.topClients, of: i)
+        let cause = i.causes.first?.cause
+        var subject: String
+        switch c {
+        case .originError:
+            subject = (route ?? "routes") + " failing in the application"
+        case .upstreamUnreachable:
+            subject = (upstream ?? "upstreams") + (cause == .connectionRefused ? " refused connections" : " unreachable")
+        case .upstreamTimeout:
+            subject = (upstream ?? "upstreams") + " timed out" + (route.map { " on " + $0 } ?? "")
+        case .upstreamUnavailable:
+            subject = (upstream ?? "upstreams") + " unavailable"
+        case .proxyError:
+            let verb = cause == .rateLimited ? " rate-limited" : " refused by the proxy"
+            subject = (client ?? "clients") + verb + (route.map { " on " + $0 } ?? "")
+        case .clientClosed:
+            subject = "clients gave up" + (route.map { " on " + $0 } ?? "")
+        case .retriedOK:
+            subject = (upstream ?? "upstreams") + " failing, hidden by retries"
+        }
+        if let deploy = i.followsDeploy { subject += " after " + LogText.sanitize(deploy) }
+        return subject + ": " + counts(i)
+    }
+
+    /// `26 × 502, 109 requests retried elsewhere, 8 × 499`: the 5xx by status, then the rest.
+    public static func counts(_ i: Incident) -> String {
+        var parts: [String] = []
+        let fives = i.statusCounts.filter { (500...599).contains($0.status) }
+        for s in fives.prefix(3) { parts.append("\(Format.count(s.count)) × \(s.status)") }
+        let otherFives = fives.dropFirst(3).reduce(0) { $0 + $1.count }
+        if otherFives > 0 { parts.append("\(Format.count(otherFives)) other 5xx") }
+        let closed = i.classes[.clientClosed]
+        if closed > 0 { parts.append("\(Format.count(closed)) × 499") }
+        let retried = i.classes[.retriedOK]
+        if retried > 0 {
+            parts.append(Format.counted(retried, "request") + " retried elsewhere")
+        }
+        return parts.joined(separator: ", ")
+    }
+
+    /// `14:32 with 12 × 502`, or `14:32 with 9 × 499` for a problem without 5xx that minute.
+    public static func peak(_ i: Incident, withDate: Bool) -> String {
+        let at = withDate ? Format.dateTime(i.peak) : Format.clock(i.peak)
+        if i.peakServerErrors > 0 { return "\(at) with \(Format.count(i.peakServerErrors)) 5xx" }
+        let what = i.dominantClass == .retriedOK ? Format.counted(i.peakFailures, "retried request")
+            : i.dominantClass == .clientClosed ? "\(Format.count(i.peakFailures)) × 499"
+            : Format.counted(i.peakFailures, "failure")
+        return "\(at) with \(what)"
+    }
+
+    /// The first name when it holds most of the problem's failures.
+    static func dominant(_ entries: [Incident.Entry], of i: Incident) -> String? {
+        guard let first = entries.first, first.failures * 2 > i.failures else { return nil }
+        return first.name
+    }
+}
