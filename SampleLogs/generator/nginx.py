@@ -11,7 +11,7 @@ import re
 from datetime import timedelta
 
 from .common import DAY, clf_time, full_path, gzip_member, hms, rfc3339, write
-from .truth import by_hour, deploy_summary, nginx_class, parse_check, phase_summary, summarise
+from .truth import by_hour, deploy_summary, nginx_class, parse_check, phase_summary, problem_summary, summarise
 
 NGINX_FILES = [  # oldest first: (relative path, from, to)
     ("nginx/access.log.2.gz", hms(8), hms(10)),
@@ -174,6 +174,7 @@ def write_logs(records):
         first_time=rfc3339(records[0]["end"]), last_time=rfc3339(records[-1]["end"]),
         deploy=deploy_summary(records, nginx_class),
         phases=phase_summary(records, nginx_class),
+        problems=problem_summary(records, nginx_class),
         requests_by_hour=by_hour(records),
         malformed_lines=malformed_lines,
     )

@@ -161,6 +161,63 @@ def phase_summary(records, classify):
             for k, v in sorted(phases.items())}
 
 
+# The story's problems: the tags of the records each one made (Docs/Deploys.md#problems).
+PROBLEMS = [
+    ("restart_503", ["restart_503"]),
+    ("deploy_500", ["deploy_500"]),
+    ("upstream_refused", ["refused_post_502", "refused_retried"]),
+    ("payments_stall", ["stall_504", "stall_499"]),
+    ("limit_req", ["limit_req_503"]),
+]
+
+
+def problem_summary(records, classify):
+    """Each problem of the story as triage should list it: its window (the minutes of its
+    first and last logged failure, the end exclusive), classes, 5xx, the route, upstream and
+    client that carry it (a client only when one holds most of its failures), and the
+    deploy it started within 15 minutes after; most 5xx first."""
+    deploys = [(DEPLOY, DEPLOY_VERSION), (ROLLBACK, ROLLBACK_VERSION)]
+    out = []
+    for name, tags in PROBLEMS:
+        rs = [r for r in records if r["tag"] in tags]
+        classes, routes, upstreams, clients = {}, {}, {}, {}
+        five = 0
+        for r in rs:
+            c = classify(r)
+            classes[c] = classes.get(c, 0) + 1
+            is5 = 500 <= r["status"] <= 599
+            five += is5
+            # Ranked by 5xx, then by failures (a retried GET counts, after the 502s).
+            routes[r["route"]] = routes.get(r["route"], 0) + (1000 if is5 else 1)
+            failed = [a for a in r["attempts"] if a["status"] == "-" or int(a["status"]) >= 500]
+            blamed = failed[0] if c == "retried_ok" and failed else (r["attempts"][-1] if r["attempts"] else None)
+            if blamed:
+                upstreams[blamed["addr"]] = upstreams.get(blamed["addr"], 0) + 1
+            clients[r["ip"]] = clients.get(r["ip"], 0) + 1
+        first, last = min(r["logged"] for r in rs), max(r["logged"] for r in rs)
+        start = int(first) // 60 * 60
+        serious = [c for c in classes if c not in ("client_closed", "retried_ok")]
+        pool = serious or list(classes)
+        dominant = sorted(pool, key=lambda c: (-classes[c], CLASSES.index(c)))[0]
+        # Ties go to the first name, as triage ranks them.
+        top_upstream = min(upstreams, key=lambda k: (-upstreams[k], k)) if upstreams else None
+        top_client = min(clients, key=lambda k: (-clients[k], k))
+        follows = [v for t, v in deploys if t < start + 60 and start - t < 15 * 60]
+        out.append({
+            "name": name,
+            "from": rfc3339(start), "to": rfc3339(int(last) // 60 * 60 + 60),
+            "dominant_class": dominant,
+            "classes": dict(sorted(classes.items())),
+            "server_errors": five,
+            "top_route": min(routes, key=lambda k: (-routes[k], k)),
+            "top_upstream": top_upstream if top_upstream and upstreams[top_upstream] * 2 > len(rs) else None,
+            "top_client": top_client if clients[top_client] * 2 > len(rs) else None,
+            "follows_deploy": follows[-1] if follows else None,
+        })
+    out.sort(key=lambda p: (-p["server_errors"], -sum(p["classes"].values()), p["from"]))
+    return out
+
+
 def deploy_summary(records, classify):
     post = [r for r in records if r["route"] == "POST /api/orders"]
     orig = [r for r in post if classify(r) == "origin_error"]

@@ -155,6 +155,46 @@ import Testing
         }
     }
 
+    @Test("#12: each problem of the story is a separate incident with the truth's window, class, route, upstream, client and deploy, most 5xx first")
+    func problems() throws {
+        let truth = try expected().object("nginx").list("problems")
+        let result = try CLI.run(["--format", "json", "--deploys", "SampleLogs/deploys.txt"] + nginxPaths())
+        #expect(result.status == 0, "\(result.stderr)")
+        let incidents = try CLI.json(result.stdout).list("incidents")
+        #expect(incidents.count == truth.count, "\(incidents.map { $0["summary"] as? String ?? "" })")
+        for (got, want) in zip(incidents, truth) {
+            let name = want["name"] as? String ?? ""
+            #expect(got["start"] as? String == want["from"] as? String, "\(name)")
+            #expect(got["end"] as? String == want["to"] as? String, "\(name)")
+            #expect(got["dominant_class"] as? String == want["dominant_class"] as? String, "\(name)")
+            // A window may also hold a background failure of its class on a route it covers.
+            for (c, n) in want.object("classes") {
+                let count = got.object("classes").int(c), expected = (n as? NSNumber)?.intValue ?? -1
+                #expect(count >= expected && count <= expected + 3, "\(name): \(c) \(count) vs \(expected)")
+            }
+            #expect(got.list("top_routes").first?["name"] as? String == want["top_route"] as? String, "\(name)")
+            if let upstream = want["top_upstream"] as? String {
+                #expect(got.list("top_upstreams").first?["name"] as? String == upstream, "\(name)")
+            }
+            if let client = want["top_client"] as? String {
+                #expect(got.list("top_clients").first?["name"] as? String == client, "\(name)")
+            }
+            #expect(got["follows_deploy"] as? String == want["follows_deploy"] as? String, "\(name)")
+        }
+    }
+
+    @Test("#12: the verdict lists every problem of the story on a line of its own")
+    func verdictProblems() throws {
+        let result = try CLI.run(["--deploys", "SampleLogs/deploys.txt"] + nginxPaths())
+        let problems = result.stdout.split(separator: "\n").filter { $0.hasPrefix("  Problem: ") }
+        #expect(problems.count == 5)
+        #expect(result.stdout.contains("198.51.100.77"))
+        #expect(result.stdout.contains("POST /api/orders failing in the application after"))
+        #expect(result.stdout.contains("10.0.1.12:8080 unreachable: 26 × 502, 109"))
+        #expect(result.stdout.contains("10.0.2.21:9000 timed out on POST /api/payments: 28 × 504, 8 × 499"))
+        #expect(result.stdout.contains("upstreams unavailable after v2.14.0: 8 × 503"))
+    }
+
     @Test("the terminal report leads with the verdict and names the worst route and upstream")
     func terminalVerdict() throws {
         let result = try CLI.run(nginxPaths())
