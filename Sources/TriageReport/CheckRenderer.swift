@@ -8,7 +8,7 @@ import TriageCore
 public struct CheckRenderer: Sendable {
     /// Version of the JSON of `triage check` (Docs/CheckJSON.md): adding a field
     /// bumps the minor version; renaming or removing one bumps the major.
-    public static let schemaVersion = "1.1"
+    public static let schemaVersion = "1.2"
 
     public init() {}
 
@@ -24,6 +24,9 @@ public struct CheckRenderer: Sendable {
             .filter { c.before.classes[$0] + c.after.classes[$0] > 0 }
         if !unjudged.isEmpty {
             out.append("  not judged: " + unjudged.map { "\($0.identifier) \(c.before.classes[$0]) → \(c.after.classes[$0])" }.joined(separator: ", ") + ".")
+        }
+        if let before = TriageSummary.Latency(c.before.latency), let after = TriageSummary.Latency(c.after.latency) {
+            out.append("  request time p95: before \(Format.duration(before.p95)), after \(Format.duration(after.p95)).")
         }
         for check in gate.checks where check.isBreached { out.append("  FAILED " + line(check)) }
         for finding in gate.findings { out.append("  FAILED " + line(finding)) }
@@ -196,8 +199,9 @@ public struct CheckRenderer: Sendable {
 
     private func line(_ check: DeployGate.Check) -> String {
         if let skipped = check.skippedReason { return "\(check.name): skipped, \(skipped)." }
-        let limit = check.name == "max_increase" ? "\(trim(check.limit))x" : percent(check.limit)
-        let observed = check.name == "max_increase"
+        let isRatio = check.name == "max_increase" || check.name == "max_p95_increase"
+        let limit = isRatio ? "\(trim(check.limit))x" : percent(check.limit)
+        let observed = isRatio
             ? (check.observed.isInfinite ? "new errors" : "\(trim(check.observed))x") : percent(check.observed)
         return "\(check.name) \(limit): observed \(observed), \(pValue(check.pValue)) → \(check.isBreached ? "BREACHED" : "ok")"
     }
@@ -258,6 +262,7 @@ public struct CheckRenderer: Sendable {
         w.beginObject("classes")
         for cls in FailureClass.allCases { w.int(cls.identifier, c.classes[cls]) }
         w.endObject()
+        JSONRenderer.writeLatency(&w, "latency", TriageSummary.Latency(c.latency))
         w.endObject()
     }
 

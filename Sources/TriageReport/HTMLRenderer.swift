@@ -120,6 +120,9 @@ public struct HTMLRenderer: Sendable {
             }
             grew += d.newSignatures.prefix(3).map { "new: \(HTMLText.escape($0.title)) (\(Format.count($0.count)))" }
             grew += d.findings.prefix(3).map { "failed: \(HTMLText.escape(CheckRenderer().line($0)))" }
+            if let latency = Format.deployLatency(d) {
+                grew.append(d.latencyShift?.isRegression == true ? "<strong class=\"bad\">\(HTMLText.escape(latency))</strong>" : HTMLText.escape(latency))
+            }
             if d.upstreamLikelyUnrelated { grew.append("upstream failures rose but origin errors did not: likely not this deploy") }
             return row([
                 cell(HTMLText.code(d.label), nowrap: true), cell(HTMLText.escape(when), className: "num"),

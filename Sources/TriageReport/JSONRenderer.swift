@@ -293,6 +293,7 @@ public struct JSONRenderer: Sendable {
                 w.endObject()
             }
             w.endArray()
+            Self.writeLatencyShift(&w, d.latencyShift)
             w.endObject()
         }
         w.endArray()
@@ -460,6 +461,7 @@ public struct JSONRenderer: Sendable {
         w.beginObject("classes")
         for cls in FailureClass.allCases { w.int(cls.identifier, c.classes[cls]) }
         w.endObject()
+        writeLatency(&w, "latency", TriageSummary.Latency(c.latency))
         w.endObject()
     }
 
@@ -477,6 +479,20 @@ public struct JSONRenderer: Sendable {
 }
 
 extension JSONRenderer {
+    /// `latency_regression`: the p95 test of ``LatencyShift`` around one deploy, or null.
+    static func writeLatencyShift(_ w: inout JSONWriter, _ shift: LatencyShift?) {
+        guard let shift else { return w.null("latency_regression") }
+        w.beginObject("latency_regression")
+        w.double("ratio", shift.ratio)
+        if let r = shift.observedRatio { w.double("observed_ratio", (r * 1000).rounded() / 1000) } else { w.null("observed_ratio") }
+        if let b = shift.beforeUpperBound { w.double("before_p95_upper_bound", Double(b) / 1_000_000) } else { w.null("before_p95_upper_bound") }
+        w.int("slow_after", shift.slowAfter)
+        w.double("p_value", shift.pValue)
+        w.bool("regression", shift.isRegression)
+        w.optionalString("insufficient", shift.insufficientReason)
+        w.endObject()
+    }
+
     /// `{"count": n, "p50": s, "p95": s, "p99": s, "max": s}` in seconds, or null.
     static func writeLatency(_ w: inout JSONWriter, _ name: String, _ latency: TriageSummary.Latency?) {
         guard let latency else { return w.null(name) }

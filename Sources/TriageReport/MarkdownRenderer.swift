@@ -98,6 +98,9 @@ public struct MarkdownRenderer: Sendable {
             }
             changes += d.newSignatures.prefix(3).map { "new: \(MarkdownText.text($0.title)) (\(Format.count($0.count)))" }
             changes += d.findings.prefix(3).map { "failed: \(MarkdownText.text(CheckRenderer().line($0)))" }
+            if let latency = Format.deployLatency(d) {
+                changes.append(d.latencyShift?.isRegression == true ? "**\(MarkdownText.text(latency))**" : MarkdownText.text(latency))
+            }
             if d.upstreamLikelyUnrelated { changes.append("upstream failures rose but origin errors did not: likely not this deploy") }
             out.append(MarkdownText.row([
                 MarkdownText.code(d.label), when, verdict + ", " + MarkdownText.text(HTMLRenderer.pValueText(d.pValue)),

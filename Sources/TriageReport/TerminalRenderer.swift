@@ -211,6 +211,10 @@ public struct TerminalRenderer: Sendable {
                 out.append(contentsOf: wrap("proxy_error \(Format.count(d.before.classes[.proxyError])) → \(Format.count(d.after.classes[.proxyError])) (not judged: rate limiting and proxy configuration are not a deploy's doing)",
                                             indent: "      ", first: "    "))
             }
+            if let latency = Format.deployLatency(d) {
+                let text = d.latencyShift?.isRegression == true ? style(latency, "1;31") : latency
+                out.append(contentsOf: wrap(text, indent: "      ", first: "    "))
+            }
             for finding in d.findings.prefix(3) {
                 out.append(contentsOf: wrap("failed: " + CheckRenderer().line(finding), indent: "      ", first: "    "))
             }
@@ -409,8 +413,9 @@ public struct TerminalRenderer: Sendable {
         }
         if let l = s.latency {
             row("request time", l)
-            out.append("  by class")
-            for c in FailureClass.allCases where s.classes[c] > 0 {
+            let classes = FailureClass.allCases.filter { s.classes[$0] > 0 && s.classLatency[$0] != nil }
+            if !classes.isEmpty { out.append("  by class") }
+            for c in classes {
                 if let l = s.classLatency[c] { row("  " + c.identifier, l) }
             }
             let routes = s.routesBy5xx.prefix(5).filter { $0.latency != nil }

@@ -76,6 +76,11 @@ public struct Verdict: Sendable {
             let at = Format.spansDays(s) ? Format.dateTime(d.time) : Format.clock(d.time)
             whereLines.insert("Deploy \(LogText.sanitize(d.label)) at \(at) UTC was followed by a regression: 5xx \(Format.percent(d.before.serverErrors, of: d.before.requests)) → \(Format.percent(d.after.serverErrors, of: d.after.requests))\(blame).", at: 0)
         }
+        for d in s.deploys {
+            guard let shift = d.latencyShift, shift.isRegression, let line = Format.deployLatency(d) else { continue }
+            let at = Format.spansDays(s) ? Format.dateTime(d.time) : Format.clock(d.time)
+            whereLines.append("Deploy \(LogText.sanitize(d.label)) at \(at) UTC slowed requests: \(line).")
+        }
         var extra: [String] = []
         let closed = s.classes[.clientClosed], retried = s.classes[.retriedOK]
         if closed > 0 { extra.append("\(Format.counted(closed, "request")) the client gave up on (499)") }
@@ -149,6 +154,25 @@ public enum Format {
         if ms < 1000 { return digits(ms, 0) + " ms" }
         let s = ms / 1000
         return (s < 10 ? digits(s, 2) : s < 100 ? digits(s, 1) : digits(s, 0)) + " s"
+    }
+
+    /// `request time p95 45 ms → 210 ms (4.67×), latency regression, p < 0.001`: the p95
+    /// around a deploy, with the verdict of ``LatencyShift`` when it is one; nil when a
+    /// window logged no request time.
+    public static func deployLatency(_ d: DeployComparison) -> String? {
+        guard let shift = d.latencyShift, let before = shift.before, let after = shift.after else { return nil }
+        var text = "request time p95 \(duration(before.p95)) → \(duration(after.p95))"
+        if let ratio = shift.observedRatio { text += " (\(factor(ratio)))" }
+        if shift.isRegression { text += ", latency regression, " + pValue(shift.pValue) }
+        return text
+    }
+
+    /// `2.3×`, `12×`: a ratio with two significant digits at most.
+    public static func factor(_ r: Double) -> String {
+        guard r.isFinite else { return "∞×" }
+        if r >= 10 { return "\(Int(r.rounded()))×" }
+        let tenths = Int((r * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)×"
     }
 
     /// `1%`, `0.5%`: a fraction as a short percentage.

@@ -53,6 +53,9 @@ struct Check: ParsableCommand {
     @Option(name: .customLong("max-increase"), help: ArgumentHelp("Highest acceptable ratio of the 5xx rate after to before, e.g. 2x; 'off' disables.", valueName: "factor"))
     var maxIncrease: String = "2x"
 
+    @Option(name: .customLong("max-p95-increase"), help: ArgumentHelp("Highest acceptable ratio of the request time's p95 after the deploy to before, e.g. 2x; judged only when given ('off': not judged).", valueName: "factor"))
+    var maxP95Increase: String = "off"
+
     @Option(name: .customLong("min-requests"), help: "Fewer requests than this in a window cannot be judged (exit 3), unless the evidence is overwhelming (p < 0.000001).")
     var minRequests: Int = 100
 
@@ -70,6 +73,7 @@ struct Check: ParsableCommand {
         guard minRequests >= 1 else { throw ValidationError("--min-requests must be at least 1") }
         _ = try parsedRate()
         _ = try parsedIncrease()
+        _ = try Self.factor(maxP95Increase, option: "--max-p95-increase")
         _ = try parsedClasses()
         switch (deploy, sustained) {
         case (nil, nil):
@@ -83,6 +87,7 @@ struct Check: ParsableCommand {
             if baseline != nil { throw ValidationError("--baseline belongs to --for; with --deploy the window before it is the baseline") }
         case (nil, .some):
             if window != nil { throw ValidationError("--window belongs to --deploy; with --for the span is --for") }
+            if maxP95Increase != "off" { throw ValidationError("--max-p95-increase belongs to --deploy: it compares the windows around a deploy") }
             for (name, value) in [("--for", sustained), ("--baseline", baseline)] {
                 if let value, value.seconds % 60 != 0 {
                     throw ValidationError("\(name) is counted in whole minutes (1m, 5m, 1h): the rate is judged minute by minute")
@@ -114,9 +119,14 @@ struct Check: ParsableCommand {
     }
 
     func parsedIncrease() throws -> Double? {
-        if maxIncrease == "off" { return nil }
-        let text = maxIncrease.hasSuffix("x") ? String(maxIncrease.dropLast()) : maxIncrease
-        guard let value = Double(text), value.isFinite, value >= 1 else { throw ValidationError("--max-increase: '\(maxIncrease)' is not a factor like 2x (at least 1)") }
+        try Self.factor(maxIncrease, option: "--max-increase")
+    }
+
+    /// A factor like `2x` or `1.5`, at least 1; nil for `off`.
+    static func factor(_ text: String, option: String) throws -> Double? {
+        if text == "off" { return nil }
+        let number = text.hasSuffix("x") ? String(text.dropLast()) : text
+        guard let value = Double(number), value.isFinite, value >= 1 else { throw ValidationError("\(option): '\(text)' is not a factor like 2x (at least 1)") }
         return value
     }
 
@@ -152,6 +162,7 @@ struct Check: ParsableCommand {
         var thresholds = DeployGate.Thresholds()
         thresholds.maxErrorRate = try parsedRate()
         thresholds.maxIncrease = try parsedIncrease()
+        thresholds.maxP95Increase = try Self.factor(maxP95Increase, option: "--max-p95-increase")
         thresholds.minRequests = minRequests
         let gate = DeployGate(comparison: comparison, classes: try parsedClasses(), thresholds: thresholds)
         let exitCode = CheckExit.status(verdict: gate.verdict, hasInputErrors: !inputErrors.isEmpty)

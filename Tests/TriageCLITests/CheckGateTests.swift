@@ -126,4 +126,5 @@ import _TriageTestSupport
                                         "--max-increase", "off"] + logs)
         #expect((findingsOnly.status == 1) == isRegression, "\(time): \(findingsOnly.stdout)")
     }
+
 }

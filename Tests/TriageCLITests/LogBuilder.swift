@@ -16,11 +16,12 @@ struct LogBuilder {
 
     /// Adds `count` requests spread evenly over [`from`, `to`) seconds after ``base``.
     mutating func add(_ count: Int, from: Int64, to: Int64, method: String = "GET", path: String = "/api/items",
-                      kind: Kind = .origin(200)) {
+                      kind: Kind = .origin(200), requestTime: String = "0.020") {
         guard count > 0 else { return }
         for i in 0..<count {
             let time = Self.base + from + (to - from) * Int64(i) / Int64(count)
-            lines.append((time, Self.line(time: time, method: method, path: path, kind: kind, serial: lines.count)))
+            lines.append((time, Self.line(time: time, method: method, path: path, kind: kind, serial: lines.count,
+                                            requestTime: requestTime)))
         }
     }
 
@@ -41,7 +42,8 @@ struct LogBuilder {
         return formatter.string(from: date)
     }
 
-    static func line(time: Int64, method: String, path: String, kind: Kind, serial: Int) -> String {
+    static func line(time: Int64, method: String, path: String, kind: Kind, serial: Int,
+                     requestTime: String = "0.020") -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
@@ -52,6 +54,6 @@ struct LogBuilder {
         case let .origin(s): (status, upstream) = (s, #"uct="0.001" uht="0.020" urt="0.020" us="\#(s)" ua="10.0.1.11:8080""#)
         case let .proxy(s): (status, upstream) = (s, #"uct="-" uht="-" urt="-" us="-" ua="-""#)
         }
-        return #"203.0.113.\#(serial % 250) - - [\#(stamp) +0000] "\#(method) \#(path) HTTP/1.1" \#(status) 120 "-" "curl/8.5" rt=0.020 \#(upstream) rid=\#(String(format: "%032x", serial))"# + "\n"
+        return #"203.0.113.\#(serial % 250) - - [\#(stamp) +0000] "\#(method) \#(path) HTTP/1.1" \#(status) 120 "-" "curl/8.5" rt=\#(requestTime) \#(upstream) rid=\#(String(format: "%032x", serial))"# + "\n"
     }
 }

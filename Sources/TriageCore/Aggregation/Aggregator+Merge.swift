@@ -180,5 +180,6 @@ extension WindowCounts {
         requests += other.requests
         serverErrors += other.serverErrors
         classes.add(other.classes)
+        latency.merge(other.latency)
     }
 }

@@ -271,7 +271,8 @@ public final class Aggregator {
             addCause(cell, 1, to: &current)
         }
         if !deploys.isEmpty && time != .min {
-            addToDeployWindows(time: time, decision: decision, isServerError: isServerError, routeIndex: routeIndex)
+            addToDeployWindows(time: time, decision: decision, isServerError: isServerError, routeIndex: routeIndex,
+                               requestMicros: record.requestMicros)
         }
         if recordsSeconds && time != .min {
             recordSecond(time: time, decision: decision, isServerError: isServerError, routeIndex: routeIndex)
@@ -288,16 +289,17 @@ public final class Aggregator {
         }
     }
 
-    private func addToDeployWindows(time: Int64, decision: Classifier.Decision?, isServerError: Bool, routeIndex: Int32) {
+    private func addToDeployWindows(time: Int64, decision: Classifier.Decision?, isServerError: Bool, routeIndex: Int32,
+                                    requestMicros: Int64) {
         for i in deploys.indices {
             // Checked: a deploy given as `now-1000000000w` resolves to the earliest time.
             let (delta, overflow) = time.subtractingReportingOverflow(deploys[i].time)
             guard !overflow, delta >= -deployWindow && delta < deployWindow else { continue }
             let isAfter = delta >= 0
             if isAfter {
-                deploys[i].after.add(decision: decision, isServerError: isServerError)
+                deploys[i].after.add(decision: decision, isServerError: isServerError, requestMicros: requestMicros)
             } else {
-                deploys[i].before.add(decision: decision, isServerError: isServerError)
+                deploys[i].before.add(decision: decision, isServerError: isServerError, requestMicros: requestMicros)
             }
             if let decision, decision.failureClass.isServerError {
                 let key = Int64(routeIndex + 1) << 8 | Int64(decision.failureClass.rawValue)

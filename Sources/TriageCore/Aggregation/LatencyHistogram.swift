@@ -89,6 +89,37 @@ public struct LatencyHistogram: Sendable, Equatable {
         return max
     }
 
+    /// A duration at least as long as the `rank`-th shortest (1-based): the upper edge of
+    /// its bucket, clamped to the maximum. Exact as a bound, whatever the bucket width.
+    public func upperBound(rank: Int) -> Int64? {
+        guard count > 0, rank >= 1 else { return nil }
+        if rank >= count { return max }
+        var seen = 0
+        for (k, c) in counts.enumerated() {
+            seen += Int(c)
+            if seen >= rank {
+                let i = offset + k
+                let edge = i == 0 ? 1 : pow(Self.gamma, Double(i)).rounded(.up)
+                return Swift.min(max, Int64(edge))
+            }
+        }
+        return max
+    }
+
+    /// Durations certainly longer than `micros`: those in buckets whose lower edge is at
+    /// least `micros` (a bucket straddling it is not counted, so this never overcounts).
+    public func countSurelyAbove(_ micros: Int64) -> Int {
+        guard count > 0 else { return 0 }
+        if micros < min { return count }
+        var above = 0
+        for (k, c) in counts.enumerated() {
+            let i = offset + k
+            // Bucket 0 holds 0 and 1 µs: nothing in it is surely above a duration ≥ min.
+            if i > 0 && pow(Self.gamma, Double(i - 1)) >= Double(micros) { above += Int(c) }
+        }
+        return above
+    }
+
     /// The stored form (for partials): first bucket, bucket counts, count, min, max.
     public var wire: (offset: Int, counts: [Int], count: Int, min: Int64, max: Int64) {
         (offset, counts.map(Int.init), count, min, max)

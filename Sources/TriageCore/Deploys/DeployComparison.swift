@@ -3,13 +3,16 @@ public struct WindowCounts: Sendable, Equatable {
     public var requests = 0
     public var serverErrors = 0
     public var classes = ClassCounts()
+    /// Request time of the window's requests that logged one.
+    public var latency = LatencyHistogram()
 
     public init() {}
 
-    mutating func add(decision: Classifier.Decision?, isServerError: Bool) {
+    mutating func add(decision: Classifier.Decision?, isServerError: Bool, requestMicros: Int64 = -1) {
         requests += 1
         if isServerError { serverErrors += 1 }
         if let decision { classes[decision.failureClass] += 1 }
+        if requestMicros >= 0 { latency.record(requestMicros) }
     }
 
     public var errorRate: Double { requests > 0 ? Double(serverErrors) / Double(requests) : 0 }
@@ -71,6 +74,9 @@ public struct DeployComparison: Sendable {
     /// What the deploy broke, judged on ``gateClasses`` (the report's deploy
     /// section and the default `triage check` read the same list).
     public var findings: [DeployFinding] = []
+    /// The p95 of the request time before and after, tested for a rise of
+    /// ``LatencyShift/reportRatio`` (set by ``judge()``; nil before it).
+    public var latencyShift: LatencyShift?
 
     /// Server errors of one class on one route before and after the deploy.
     public struct SignatureCount: Sendable, Equatable {

@@ -107,6 +107,7 @@ extension DeployComparison {
     public mutating func judge() {
         let classes = Self.gateClasses
         findings = regressions(classes: classes)
+        latencyShift = LatencyShift(before: before.latency, after: after.latency, ratio: LatencyShift.reportRatio)
         (verdict, pValue) = Self.verdict(before: before.errors(in: classes), of: before.requests,
                                          after: after.errors(in: classes), of: after.requests)
         if !findings.isEmpty { verdict = .regression }

@@ -4,7 +4,8 @@
 /// classes (by default ``DeployComparison/gateClasses``: every 5xx class but
 /// `proxy_error`). The deploy fails when
 /// - a threshold is breached: the observed value is past it *and* an exact
-///   test says the excess is real (p < `alpha`); or
+///   test says the excess is real (p < `alpha`; for `max_p95_increase`, the
+///   test of ``LatencyShift``); or
 /// - a finding of ``DeployComparison/regressions(classes:)``: the judged
 ///   classes together, one class, one route or a new signature rose
 ///   significantly (the same rule as the report's deploy verdict, so the
@@ -20,6 +21,9 @@ public struct DeployGate: Sendable {
         public var maxErrorRate: Double? = 0.05
         /// Highest acceptable ratio of the rate after to the rate before; nil disables it.
         public var maxIncrease: Double? = 2
+        /// Highest acceptable ratio of the request time's p95 after to before
+        /// (``LatencyShift``); nil (the default) does not judge latency.
+        public var maxP95Increase: Double? = nil
         /// Fewer requests after the deploy than this cannot be judged.
         public var minRequests = 100
         public var alpha = 0.01
@@ -88,6 +92,16 @@ public struct DeployGate: Sendable {
                 let p = RateTest.increase(before: e1, of: n1, after: e2, of: n2, ratio: ratio)
                 checks.append(Check(name: "max_increase", limit: ratio, observed: observed, pValue: p,
                                     isBreached: enoughAfter(p) && observed > ratio && p < thresholds.alpha))
+            }
+        }
+        if let ratio = thresholds.maxP95Increase {
+            let shift = LatencyShift(before: c.before.latency, after: c.after.latency, ratio: ratio, alpha: thresholds.alpha)
+            if let reason = shift.insufficientReason {
+                checks.append(Check(name: "max_p95_increase", limit: ratio, observed: shift.observedRatio ?? 0, pValue: 1,
+                                    isBreached: false, skippedReason: reason))
+            } else {
+                checks.append(Check(name: "max_p95_increase", limit: ratio, observed: shift.observedRatio ?? 0,
+                                    pValue: shift.pValue, isBreached: shift.isRegression))
             }
         }
         self.checks = checks

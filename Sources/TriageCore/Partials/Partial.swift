@@ -332,6 +332,7 @@ extension Partial {
         m.uint(1, w.requests)
         m.uint(2, w.serverErrors)
         m.packed(3, counts(w.classes))
+        if !w.latency.isEmpty { m.message(4) { write(w.latency, into: &$0) } }
     }
 
     static func write(_ i: TriageSummary.Input, into m: inout PartialWriter) {
@@ -829,6 +830,7 @@ extension Partial {
             case 1: w.requests = try v.int()
             case 2: w.serverErrors = try v.int()
             case 3: w.classes = try readClasses(v)
+            case 4: w.latency = try readLatency(v)
             default: break
             }
         }
