@@ -54,6 +54,7 @@ public struct JSONRenderer: Sendable {
         Self.writeLatency(&w, "latency", s.latency)
         Self.writeLatency(&w, "upstream_latency", s.upstreamLatency)
         w.double("latency_relative_error", (LatencyHistogram.relativeError * 10_000).rounded() / 10_000)
+        w.int("served_from_cache", s.servedFromCache.total)
         w.endObject()
 
         w.beginObject("status_counts")
@@ -74,6 +75,7 @@ public struct JSONRenderer: Sendable {
             Self.writeCauses(&w, "causes", detail.causes)
             Self.writeLatency(&w, "latency", s.classLatency[detail.failureClass])
             Self.writeTopClient(&w, countKey: "count", detail.topClient)
+            w.int("served_from_cache", s.servedFromCache[detail.failureClass])
             w.endObject()
         }
         w.endArray()

@@ -81,6 +81,12 @@ public struct Verdict: Sendable {
             let at = Format.spansDays(s) ? Format.dateTime(d.time) : Format.clock(d.time)
             whereLines.append("Deploy \(LogText.sanitize(d.label)) at \(at) UTC slowed requests: \(line).")
         }
+        let cached = FailureClass.allCases.filter { $0.isServerError && s.servedFromCache[$0] > 0 }
+        if !cached.isEmpty {
+            let total = cached.reduce(0) { $0 + s.servedFromCache[$1] }
+            let parts = cached.map { "\($0.identifier) \(Format.count(s.servedFromCache[$0]))" }.joined(separator: ", ")
+            whereLines.append("Served from cache: \(Format.counted(total, "5xx", plural: "5xx")) (\(parts)) were errors the cache kept serving; they never reached the upstreams and are not counted as upstream failures.")
+        }
         var extra: [String] = []
         let closed = s.classes[.clientClosed], retried = s.classes[.retriedOK]
         if closed > 0 { extra.append("\(Format.counted(closed, "request")) the client gave up on (499)") }

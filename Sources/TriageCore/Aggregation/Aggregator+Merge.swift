@@ -84,6 +84,7 @@ extension Aggregator {
         upstreamOverflowAttempts += other.upstreamOverflowAttempts
         for i in statusCounts.indices { statusCounts[i] += other.statusCounts[i] }
         classes.add(other.classes)
+        servedFromCache.add(other.servedFromCache)
         statusOnly.add(other.statusOnly)
         errorLogDecided.add(other.errorLogDecided)
         if let mine = errorJoin, let theirs = other.errorJoin, mine.index === theirs.index {

@@ -93,6 +93,8 @@ public final class Aggregator {
     var statusCounts = [Int](repeating: 0, count: 1000)
     var classes = ClassCounts()
     var statusOnly = ClassCounts()
+    /// Requests the cache answered with a kept error (row F4a), per class.
+    var servedFromCache = ClassCounts()
     /// Requests whose class a server error log's line decided (`--error-log`, `confidence.error_log`).
     var errorLogDecided = ClassCounts()
     /// The join with server error logs, when they were given (one per aggregator; the index is shared).
@@ -183,6 +185,9 @@ public final class Aggregator {
         let attempts = self.attempts
         if hasUpstreamFields { attempts.read(record: record, line: line) } else { attempts.reset() }
         var facts = vocabulary.facts(record, line: line, attempts: attempts, hasUpstreamFields: hasUpstreamFields)
+        if record.cacheStatus.isPresent && ProxyVocabulary.isServedFromCache(record.cacheStatus.bytes(in: line)) {
+            facts.note(.servedFromCache)
+        }
         // The error log's line for this request, if any, says why: one more fact for the table
         // (and the only one on a line without upstream fields).
         let match = errorJoin?.join(record, line: line, facts: &facts, attempts: attempts)
@@ -219,6 +224,7 @@ public final class Aggregator {
             classes[c] += 1
             if decision.confidence == .statusOnly { statusOnly[c] += 1 }
             if decision.confidence == .errorLog { errorLogDecided[c] += 1 }
+            if decision.servedFromCache { servedFromCache[c] += 1 }
             if time != .min {
                 if classFirst[c.rawValue].map({ time < $0 }) ?? true { classFirst[c.rawValue] = time }
                 if classLast[c.rawValue].map({ time > $0 }) ?? true { classLast[c.rawValue] = time }
@@ -250,15 +256,19 @@ public final class Aggregator {
                        failureClass: decision.failureClass, upstreamStatus: attempts.last?.status ?? 0, cause: cause)
         }
         if hasUpstreamFields {
+            // A cached error is not the upstreams' failure now: its attempts (a background
+            // refresh) count as requests to them, never as failures.
             addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID, time: time,
-                         judgesAttempts: vocabulary == .upstreamAttempts, decision: decision)
+                         judgesAttempts: vocabulary == .upstreamAttempts, decision: decision,
+                         fromCache: decision?.servedFromCache ?? false)
         }
         if let decision, time != .min {
             let c = decision.failureClass
             // The upstream a failure is blamed on: the attempt that failed (the first failed one
-            // when a retry succeeded), else the last attempt (a 499's).
+            // when a retry succeeded), else the last attempt (a 499's); none for an error the
+            // cache served.
             var upstream: Int32 = -1
-            if hasUpstreamFields && attempts.count > 0 {
+            if hasUpstreamFields && attempts.count > 0 && !decision.servedFromCache {
                 var chosen = attempts.count - 1
                 if c == .retriedOK {
                     for i in 0..<attempts.count where attempts[i].status >= 500 || attempts[i].status == 0 { chosen = i; break }
@@ -464,7 +474,7 @@ public final class Aggregator {
     ///   - decision: the request's class, when it needs one.
     private func addUpstreams(_ attempts: UpstreamAttempts, line: UnsafeBufferPointer<UInt8>, finalStatus: Int,
                               requestID: () -> String?, time: Int64, judgesAttempts: Bool = true,
-                              decision: Classifier.Decision? = nil) {
+                              decision: Classifier.Decision? = nil, fromCache: Bool = false) {
         let timed = time != .min
         guard attempts.count > 0 else { return }
         let hasPerAttemptStatus = judgesAttempts
@@ -472,12 +482,13 @@ public final class Aggregator {
             let attempt = attempts[i]
             guard attempt.address.isPresent else { continue }
             let isLast = i == attempts.count - 1
-            var failed = attempt.status >= 500 || (attempt.status == 0 && (!isLast || finalStatus >= 500))
+            var failed = !fromCache && (attempt.status >= 500 || (attempt.status == 0 && (!isLast || finalStatus >= 500)))
             var failureClass: FailureClass?
             if !hasPerAttemptStatus, isLast {
                 // The request's class is the upstream's: a failure when it is a 5xx the
                 // client got, whatever the proxy's words for it.
-                failed = finalStatus >= 500 && finalStatus <= 599 && decision.map { $0.failureClass != .clientClosed } ?? false
+                failed = !fromCache && finalStatus >= 500 && finalStatus <= 599
+                    && decision.map { $0.failureClass != .clientClosed } ?? false
                 failureClass = decision?.failureClass
             }
             let gaveUp = isLast && (finalStatus == 499 || (!hasPerAttemptStatus && decision?.failureClass == .clientClosed))
@@ -526,6 +537,7 @@ public final class Aggregator {
         s.serverErrors = serverErrors
         s.statusCounts = statusCounts.enumerated().filter { $0.element > 0 }.map { ($0.offset, $0.element) }
         s.classes = classes
+        s.servedFromCache = servedFromCache
         s.classDetails = FailureClass.allCases.map { c in
             TriageSummary.ClassDetail(failureClass: c, count: classes[c], statusOnly: statusOnly[c],
                                       firstSeen: classFirst[c.rawValue], lastSeen: classLast[c.rawValue],

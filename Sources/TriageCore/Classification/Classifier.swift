@@ -14,6 +14,8 @@ public enum Classifier {
         /// Where and why, when the proxy said.
         public var phase: FailurePhase = .unknown
         public var cause: FailureCause = .unknown
+        /// The cache answered (row F4a): an error the cache kept serving, not a failure of the upstreams now.
+        public var servedFromCache = false
 
         public init(failureClass: FailureClass, confidence: Confidence, row: String = "",
                     phase: FailurePhase = .unknown, cause: FailureCause = .unknown) {
@@ -73,6 +75,8 @@ public enum Classifier {
         Row(id: "F4", condition: "final status not a 5xx (success, 4xx, no response)", failureClass: nil) {
             $0.status < 500 || $0.status > 599
         },
+        Row(id: "F4a", condition: "a 5xx the cache answered (`$upstream_cache_status` HIT, STALE, UPDATING, REVALIDATED; a CDN's cache hit): by the status of the cached response, marked served from cache",
+            outcome: .byStatus(.upstreamFields)) { $0.has(.servedFromCache) },
         Row(id: "F5", condition: "a 5xx on a line with no upstream fields or proxy signals: by the status alone (`status_only`)",
             outcome: .byStatus(.statusOnly)) { !$0.hasProxyEvidence },
         Row(id: "F6", condition: "no healthy upstream left to try (nginx group name, Envoy UH/UO, HAProxy <NOSRV>, ALB 503 without target, upstream answered 503)",
@@ -106,7 +110,11 @@ public enum Classifier {
             switch row.outcome {
             case let .byStatus(confidence):
                 guard let c = statusOnlyClass(facts.status) else { return nil }
-                return Decision(failureClass: c, confidence: confidence, row: row.id, phase: facts.phase, cause: facts.cause)
+                // Only F4a can see a line without evidence here (F5 takes the others): the status alone decided.
+                let confidence = facts.hasProxyEvidence ? confidence : .statusOnly
+                var decision = Decision(failureClass: c, confidence: confidence, row: row.id, phase: facts.phase, cause: facts.cause)
+                decision.servedFromCache = facts.has(.servedFromCache)
+                return decision
             case let .fixed(c):
                 guard let c else { return nil }
                 // A 499 on a line without upstream fields is still decided by its status alone.

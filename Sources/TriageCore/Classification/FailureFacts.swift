@@ -38,6 +38,9 @@ public struct FailureFacts: Equatable, Sendable {
         public static let originAnswered = Signals(rawValue: 1 << 8)
         /// An earlier upstream attempt failed and the request was tried again.
         public static let retried = Signals(rawValue: 1 << 9)
+        /// The cache answered (`$upstream_cache_status` HIT, STALE, UPDATING…): the response
+        /// is one the cache kept, not what the upstream answered now.
+        public static let servedFromCache = Signals(rawValue: 1 << 10)
     }
 
     /// The status the proxy logged as sent to the client (0: none, as Envoy and HAProxy write it).

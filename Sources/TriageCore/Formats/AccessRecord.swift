@@ -67,6 +67,8 @@ public struct AccessRecord: Sendable {
     public var proxyFlags = FieldRange.absent
     /// The proxy's words for why it gave the status (Envoy's response code details).
     public var proxyDetails = FieldRange.absent
+    /// How a cache answered (`$upstream_cache_status`, a CDN's cache field).
+    public var cacheStatus = FieldRange.absent
     /// Upstream connection retries the proxy made (HAProxy `%rc`); -1 when not logged.
     public var retries: Int32 = -1
     /// False when the request line is not `METHOD target [HTTP/x]` (TLS bytes, `""`, `-`).
@@ -101,6 +103,7 @@ public struct AccessRecord: Sendable {
         case .host: host = range
         case .proxyFlags: proxyFlags = range
         case .proxyDetails: proxyDetails = range
+        case .cacheStatus: cacheStatus = range
         default: return false
         }
         return true

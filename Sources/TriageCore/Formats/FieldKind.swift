@@ -43,6 +43,8 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     /// Why the proxy gave its status, in words (Envoy's `%RESPONSE_CODE_DETAILS%`:
     /// `via_upstream`, `upstream_reset_before_response_started{connection_failure}`).
     case proxyDetails
+    /// How a cache answered (`$upstream_cache_status`: HIT, STALE, MISS…; a CDN's cache field).
+    case cacheStatus
 
     /// nginx and proxies write several attempts as `a, b` or `a : b`.
     var isList: Bool {
@@ -121,7 +123,7 @@ let nginxVariableKinds: [String: FieldKind] = [
     "request_time": .requestTimeSeconds,
     "upstream_addr": .upstreamAddr, "upstream_status": .upstreamStatus,
     "upstream_connect_time": .upstreamConnectTime, "upstream_header_time": .upstreamHeaderTime,
-    "upstream_response_time": .upstreamResponseTime,
+    "upstream_response_time": .upstreamResponseTime, "upstream_cache_status": .cacheStatus,
     "request_id": .requestID, "req_id": .requestID, "http_x_request_id": .requestID,
     "http_x_correlation_id": .requestID, "http_x_amzn_trace_id": .requestID,
     "http_referer": .referer, "http_user_agent": .userAgent, "http_x_forwarded_for": .ignoredList,

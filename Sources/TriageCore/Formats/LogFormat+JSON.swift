@@ -37,6 +37,7 @@ extension LogFormat {
             ("upstream_response_time", .upstreamResponseTime), ("request_id", .requestID), ("req_id", .requestID),
             ("http_user_agent", .userAgent), ("user_agent", .userAgent), ("http_referer", .referer),
             ("referer", .referer), ("host", .host), ("body_bytes_sent", .bytesSent), ("bytes_sent", .bytesSent),
+            ("upstream_cache_status", .cacheStatus), ("cache_status", .cacheStatus),
         ]),
     ]
 
@@ -75,7 +76,7 @@ extension LogFormat {
         "upstream_addr": .upstreamAddr, "upstream_status": .upstreamStatus, "duration": .requestTimeSeconds,
         "duration_ms": .requestTimeMillis, "duration_us": .requestTimeMicros, "duration_ns": .requestTimeNanos,
         "user_agent": .userAgent, "referer": .referer, "host": .host, "response_flags": .proxyFlags, "response_code_details": .proxyDetails,
-        "bytes": .bytesSent,
+        "bytes": .bytesSent, "cache_status": .cacheStatus,
     ]
 
     /// `base` with `--field NAME=PATH` mappings added (they win over the base's).

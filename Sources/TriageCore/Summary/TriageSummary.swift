@@ -296,6 +296,9 @@ public struct TriageSummary: Sendable {
     public var statusCounts: [(status: Int, count: Int)] = []
     public var classes = ClassCounts()
     public var classDetails: [ClassDetail] = []
+    /// Requests per class that the cache answered with an error it kept (`$upstream_cache_status`
+    /// HIT, STALE, UPDATING…): included in ``classes``, excluded from ``upstreamFailures``.
+    public var servedFromCache = ClassCounts()
     public var firstTime: Int64?
     public var lastTime: Int64?
     /// Request time of every request that logged one; nil when the log has none.
@@ -383,8 +386,9 @@ public struct TriageSummary: Sendable {
         }
     }
 
-    /// Sum of upstream classes (502/503/504 family) over server errors.
+    /// Sum of upstream classes (502/503/504 family) over server errors, without the
+    /// errors the cache served (they did not reach the upstreams).
     public var upstreamFailures: Int {
-        FailureClass.allCases.filter(\.isUpstream).reduce(0) { $0 + classes[$1] }
+        FailureClass.allCases.filter(\.isUpstream).reduce(0) { $0 + classes[$1] - servedFromCache[$1] }
     }
 }

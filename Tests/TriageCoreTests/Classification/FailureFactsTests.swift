@@ -51,7 +51,39 @@ import Testing
             expected: .originError, row: "F11"),
         Row(name: "F12 evidence but no signal: 504 by status → upstream_timeout", facts: facts(504),
             expected: .upstreamTimeout, row: "F12"),
+        Row(name: "F4a a cached 502 on a line with no upstream attempt → upstream_unreachable, from cache",
+            facts: facts(502, [.servedFromCache, .localReply]), expected: .upstreamUnreachable, row: "F4a"),
+        Row(name: "F4a a stale 500 after a failed refresh → origin_error, from cache, not the refresh's 504",
+            facts: facts(500, [.servedFromCache, .timedOut]), expected: .originError, row: "F4a"),
+        Row(name: "F4a a cached 503 on a line without upstream fields: by the status alone",
+            facts: facts(503, .servedFromCache, evidence: false), expected: .upstreamUnavailable, row: "F4a"),
+        Row(name: "F1 before F4a: a 499 is the client's, cache or not", facts: facts(499, .servedFromCache),
+            expected: .clientClosed, row: "F1"),
+        Row(name: "F4 before F4a: a cached 200 needs no class", facts: facts(200, .servedFromCache), expected: nil, row: "F4"),
     ]
+
+    @Test("only row F4a marks a decision served from cache", arguments: rows)
+    func servedFromCacheOnlyByF4a(row: Row) {
+        let decision = Classifier.decide(row.facts)
+        #expect((decision?.servedFromCache ?? false) == (decision?.row == "F4a"))
+    }
+
+    @Test("every word of the cache table is read as documented, in any case; other values are not from the cache",
+          arguments: ProxyVocabulary.cacheWords.map(\.word))
+    func cacheWords(word: String) throws {
+        let entry = try #require(ProxyVocabulary.cacheWords.first { $0.word == word })
+        for text in [word, word.lowercased(), word.capitalized] {
+            let bytes = Array(text.utf8)
+            let got = bytes.withUnsafeBufferPointer { ProxyVocabulary.isServedFromCache($0) }
+            #expect(got == entry.isFromCache, "\(text)")
+        }
+    }
+
+    @Test("'-', empty, padded and unknown cache values are not from the cache", arguments: ["-", "", " HIT", "HITS", "hit-synth", "DYNAMIC"])
+    func notCacheWords(text: String) {
+        let bytes = Array(text.utf8)
+        #expect(!bytes.withUnsafeBufferPointer { ProxyVocabulary.isServedFromCache($0) })
+    }
 
     @Test("facts decision table rows", arguments: rows)
     func decisionTable(row: Row) {
