@@ -92,7 +92,7 @@ extension Partial {
         if !a.latency.isEmpty { w.message(30) { Self.write(a.latency, into: &$0) } }
         if !a.upstreamLatency.isEmpty { w.message(31) { Self.write(a.upstreamLatency, into: &$0) } }
         if a.latencyGroups > 0 { w.message(32) { $0.uint(1, a.latencyGroups) } }
-        if a.servedFromCache.total > 0 { w.packed(45, Self.counts(a.servedFromCache)) }
+        if a.servedFromCache.total > 0 { w.packed(46, Self.counts(a.servedFromCache)) }
         for (index, key) in a.routes.keys.enumerated() {
             w.message(8) { m in m.bytes(1, key); m.message(2) { Self.write(a.routes.values[index], into: &$0) } }
         }
@@ -509,7 +509,7 @@ extension Partial {
             case 4: a.classes = try readClasses(value)
             case 5: a.statusOnly = try readClasses(value)
             case 6: a.errorLogDecided = try readClasses(value)
-            case 45: a.servedFromCache = try readClasses(value)
+            case 46: a.servedFromCache = try readClasses(value)
             case 7:
                 var m = try value.reader()
                 var c = -1
