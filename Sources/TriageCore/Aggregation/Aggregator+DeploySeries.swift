@@ -50,6 +50,11 @@ extension Aggregator {
         var d = DeployAccumulator(marker: marker)
         d.time = marker.time.resolve(reference: now, utcOffset: logUTCOffset ?? 0)
         let deployTime = d.time, window = deployWindow
+        // The series keeps counts per second, not durations: the p95 around a deploy
+        // first given here cannot be known (Docs/ScaleOut.md).
+        let reason = "request times around a deploy given to triage merge are not kept in partials; give the deploy to the runs that write them (--deploy/--deploys with --format partial)"
+        d.before.latencyUnavailable = reason
+        d.after.latencyUnavailable = reason
         /// nil outside both windows, else whether `time` is after the deploy.
         func side(_ time: Int64) -> Bool? {
             // Checked, as in the pass: a deploy given as `now-1000000000w` resolves to the earliest time.

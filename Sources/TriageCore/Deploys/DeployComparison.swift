@@ -5,6 +5,10 @@ public struct WindowCounts: Sendable, Equatable {
     public var classes = ClassCounts()
     /// Request time of the window's requests that logged one.
     public var latency = LatencyHistogram()
+    /// Why ``latency`` holds nothing although requests may have logged a time: the
+    /// window was cut at merge time from partials' per-second series, which keep
+    /// counts, not durations (`triage merge --deploys`); nil when the durations were counted.
+    public var latencyUnavailable: String?
 
     public init() {}
 

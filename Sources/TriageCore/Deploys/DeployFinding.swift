@@ -107,7 +107,8 @@ extension DeployComparison {
     public mutating func judge() {
         let classes = Self.gateClasses
         findings = regressions(classes: classes)
-        latencyShift = LatencyShift(before: before.latency, after: after.latency, ratio: LatencyShift.reportRatio)
+        latencyShift = LatencyShift(before: before.latency, after: after.latency, ratio: LatencyShift.reportRatio,
+                                     unavailable: after.latencyUnavailable ?? before.latencyUnavailable)
         (verdict, pValue) = Self.verdict(before: before.errors(in: classes), of: before.requests,
                                          after: after.errors(in: classes), of: after.requests)
         if !findings.isEmpty { verdict = .regression }

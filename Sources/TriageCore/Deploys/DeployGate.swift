@@ -95,7 +95,8 @@ public struct DeployGate: Sendable {
             }
         }
         if let ratio = thresholds.maxP95Increase {
-            let shift = LatencyShift(before: c.before.latency, after: c.after.latency, ratio: ratio, alpha: thresholds.alpha)
+            let shift = LatencyShift(before: c.before.latency, after: c.after.latency, ratio: ratio, alpha: thresholds.alpha,
+                                     unavailable: c.after.latencyUnavailable ?? c.before.latencyUnavailable)
             if let reason = shift.insufficientReason {
                 checks.append(Check(name: "max_p95_increase", limit: ratio, observed: shift.observedRatio ?? 0, pValue: 1,
                                     isBreached: false, skippedReason: reason))

@@ -40,8 +40,11 @@ public struct LatencyShift: Sendable, Equatable {
     public var isRegression: Bool
 
     /// Compares the request times of the windows around a deploy.
+    ///
+    /// - Parameter unavailable: why the windows' durations were not kept (a deploy given to
+    ///   `triage merge`); the shift is then not judged, for that reason.
     public init(before h1: LatencyHistogram, after h2: LatencyHistogram, ratio: Double,
-                alpha: Double = DeployComparison.alpha) {
+                alpha: Double = DeployComparison.alpha, unavailable: String? = nil) {
         before = TriageSummary.Latency(h1)
         after = TriageSummary.Latency(h2)
         self.ratio = ratio
@@ -52,6 +55,10 @@ public struct LatencyShift: Sendable, Equatable {
         pValue = 1
         isRegression = false
         let n1 = h1.count, n2 = h2.count
+        if let unavailable {
+            insufficientReason = unavailable
+            return
+        }
         guard n2 >= DeployComparison.minimumRequests else {
             insufficientReason = n2 == 0 ? "no request time logged after the deploy"
                 : "only \(n2) request times after the deploy (need \(DeployComparison.minimumRequests))"
