@@ -56,10 +56,18 @@ def host_of(path):
     return parent or "host"
 
 
-def partials_of_files(binary, extra):
+def partials_of_files(binary, extra, deploys=None):
+    """deploys: (file name, bytes) of a --deploys file read on the driver, or None."""
     def task(files):
         scratch = tempfile.mkdtemp(prefix="triage-spark-")
         try:
+            options = list(extra)
+            if deploys:
+                path = os.path.join(scratch, "deploys", deploys[0])
+                os.makedirs(os.path.dirname(path))
+                with open(path, "wb") as f:
+                    f.write(deploys[1])
+                options += ["--deploys", path]
             by_host = {}
             for path, content in files:
                 host = host_of(path)
@@ -70,7 +78,7 @@ def partials_of_files(binary, extra):
                     f.write(content)
                 by_host.setdefault(host, []).append(local)
             for host, paths in sorted(by_host.items()):
-                command = [triage_binary(binary), "--format", "partial", "--host", host, "-q", "-o", "-"] + extra + paths
+                command = [triage_binary(binary), "--format", "partial", "--host", host, "-q", "-o", "-"] + options + paths
                 yield run(command)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -110,10 +118,12 @@ def main(argv=None):
     parser.add_argument("--triage", help="path of the triage binary on every node (default: the one given to --files)")
     parser.add_argument("--fan-in", type=int, default=16, help="partials merged by one task (default 16)")
     parser.add_argument("--partitions", type=int, default=0, help="tasks that read the logs (default: Spark's choice)")
+    parser.add_argument("--deploys", help="a deploys file (as triage --deploys reads it), read on the driver and given to every "
+                        "'triage --format partial': the deploy windows, latency around each deploy included, are exact")
     parser.add_argument("--triage-arg", action="append", default=[],
                         help="an option for every 'triage --format partial' (repeatable), e.g. --triage-arg=--app-log=app.log")
     parser.add_argument("--merge-arg", action="append", default=[],
-                        help="an option for the driver's final 'triage merge' (repeatable), e.g. --merge-arg=--deploys=deploys.txt")
+                        help="an option for the driver's final 'triage merge' (repeatable), e.g. --merge-arg=--top=20")
     args = parser.parse_args(argv)
     if args.fan_in < 2:
         parser.error("--fan-in must be at least 2")
@@ -124,7 +134,11 @@ def main(argv=None):
     if args.partitions:
         files = files.repartition(args.partitions)
     # Cached: counting the partials must not run triage a second time when they are merged.
-    partials = files.mapPartitions(partials_of_files(args.triage, args.triage_arg)).cache()
+    deploys = None
+    if args.deploys:
+        with open(args.deploys, "rb") as f:
+            deploys = (os.path.basename(args.deploys), f.read())
+    partials = files.mapPartitions(partials_of_files(args.triage, args.triage_arg, deploys)).cache()
 
     # Executors merge FAN_IN partials a task until few are left.
     count = partials.count()
@@ -139,7 +153,6 @@ def main(argv=None):
     if not last:
         sys.exit("triage_spark: no log files under %s" % ", ".join(args.paths))
     output = os.path.abspath(args.output)
-    # Deploys are applied here, at the root of the tree, on the merged per-second series.
     merge_partials(args.triage or SparkFiles.get("triage"), args.format, last, output=output, extra=args.merge_arg)
     spark.stop()
 
