@@ -293,10 +293,16 @@ status-only for Apache), `unique_clients`, `unique_clients_5xx`,
 after the deploy, origin 500s on `POST /api/orders` before / during / after),
 `phases` (the generator's own tag per injected effect, with counts, classes
 and first/last logged time), `requests_by_hour`, and `malformed_lines`
-(`file`, 1-based `line`, `kind`). nginx also has `files` (per file counts,
-gzip members), `top_failing_upstream` (failed attempts per address: status 5xx,
-or `-` when retried or ending in a 5xx), `upstream_failures_by_class` and
-`upstream_attempts`.
+(`file`, 1-based `line`, `kind`), and `clients`: the ten clients with the
+most 5xx (ties: more requests, then the address), each with `requests`,
+`server_errors`, `classes` and the `user_agent` of its earliest 5xx. nginx also
+has `files` (per file counts, gzip members), `top_failing_upstream` (failed
+attempts per address: status 5xx, or `-` when retried or ending in a 5xx),
+`upstream_failures_by_class`, `upstream_attempts`, `latency` (exact
+nearest-rank p50, p95, p99 and max of `$request_time` overall and per route,
+and of `$upstream_response_time` overall and per upstream) and `problems` (each
+distinct problem of the story: its window, dominant class, classes, 5xx, top
+route, upstream and client, and the deploy it followed).
 
 `correlation` is what `--app-log SampleLogs/app/production.log --app-log
 SampleLogs/app/payments.log.gz` should find with the nginx set: `app_logs`

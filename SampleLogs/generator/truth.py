@@ -94,6 +94,29 @@ def latency_summary(records):
             "upstream_response_time_by_upstream": {k: percentiles(by_upstream[k]) for k in sorted(by_upstream)}}
 
 
+def client_summary(records, classify, top=10):
+    """The top clients by 5xx (ties: more requests, then the address), as the report's
+    `clients` ranks them: requests, 5xx, the class counts and the sample user agent (the
+    one of the client's earliest 5xx by logged second, ties by bytes)."""
+    stats = {}
+    for r in records:
+        c = stats.setdefault(r["ip"], {"requests": 0, "server_errors": 0,
+                                       "classes": {k: 0 for k in CLASSES}, "ua": None})
+        c["requests"] += 1
+        cls = classify(r)
+        if cls:
+            c["classes"][cls] += 1
+        if 500 <= r["status"] <= 599:
+            c["server_errors"] += 1
+            candidate = (int(r["end"]), r["ua"])
+            if c["ua"] is None or candidate < c["ua"]:
+                c["ua"] = candidate
+    ranked = sorted((ip for ip in stats if stats[ip]["server_errors"]),
+                    key=lambda ip: (-stats[ip]["server_errors"], -stats[ip]["requests"], ip))
+    return [{"client": ip, "requests": stats[ip]["requests"], "server_errors": stats[ip]["server_errors"],
+             "classes": stats[ip]["classes"], "user_agent": stats[ip]["ua"][1]} for ip in ranked[:top]]
+
+
 def summarise(records, classify, has_upstream):
     status_counts, classes = {}, {c: 0 for c in CLASSES}
     origin_by_route, errors_by_route = {}, {}
@@ -137,6 +160,7 @@ def summarise(records, classify, has_upstream):
         "origin_error_by_route": desc(origin_by_route),
         "server_errors_by_route": desc(errors_by_route),
     }
+    out["clients"] = client_summary(records, classify)
     if has_upstream:
         out["latency"] = latency_summary(records)
         out["top_failing_upstream"] = desc(up_fail)

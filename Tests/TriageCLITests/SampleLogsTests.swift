@@ -55,6 +55,23 @@ import Testing
         #expect(malformed == expectedMalformed)
     }
 
+    @Test("clients: the top clients by 5xx, in the truth's order, with their requests, 5xx, class counts and sample user agent")
+    func clients() throws {
+        let truth = try expected().object("nginx").list("clients")
+        let result = try CLI.run(["--format", "json"] + nginxPaths())
+        let got = try CLI.json(result.stdout).list("clients")
+        #expect(got.count == truth.count)
+        for (have, want) in zip(got, truth) {
+            let name = want["client"] as? String ?? ""
+            #expect(have["client"] as? String == name)
+            #expect(have.int("requests") == want.int("requests"), "\(name)")
+            #expect(have.int("server_errors") == want.int("server_errors"), "\(name)")
+            #expect(have.object("classes") as NSDictionary == want.object("classes") as NSDictionary, "\(name)")
+            #expect(have["user_agent"] as? String == want["user_agent"] as? String, "\(name)")
+            #expect(have["approximate"] as? Bool == false, "\(name)")
+        }
+    }
+
     @Test("latency: p50, p95, p99 of request and upstream response time, overall, per route and per upstream, within the stated error of the ground truth; max exact")
     func latency() throws {
         let truth = try expected().object("nginx").object("latency")
