@@ -90,7 +90,8 @@ public struct HTMLRenderer: Sendable {
             return nil
         }
         var body = ["<figure>", "<div class=\"scroll\">"]
-        body.append(chart.svg(title: "5xx per \(HTMLTimelineChart.describe(chart.step)) by class, UTC"))
+        let withLatency = chart.latencyScale == nil ? "" : ", and p95 request time"
+        body.append(chart.svg(title: "5xx per \(HTMLTimelineChart.describe(chart.step)) by class\(withLatency), UTC"))
         body.append("</div>")
         body.append("<figcaption>")
         var legend = ["<ul class=\"legend\">"]
@@ -98,6 +99,9 @@ public struct HTMLRenderer: Sendable {
             legend.append("<li>\(HTMLPalette.swatch(c))<code>\(c.identifier)</code> \(Format.count(s.classes[c]))</li>")
         }
         legend.append("<li>\(HTMLTimelineChart.trafficSwatch)requests logged</li>")
+        if chart.latencyScale != nil {
+            legend.append("<li>\(HTMLTimelineChart.latencySwatch)p95 request time (right axis, within \(Format.percentOf(TimelineLatency.relativeError)))</li>")
+        }
         if !chart.visibleMarkers.isEmpty { legend.append("<li>\(HTMLTimelineChart.markerSwatch)deploy</li>") }
         if !chart.visibleShades.isEmpty { legend.append("<li>\(HTMLTimelineChart.shadeSwatch)incident window</li>") }
         legend.append("</ul>")

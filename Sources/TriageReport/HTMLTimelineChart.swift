@@ -1,6 +1,7 @@
 import TriageCore
 
-/// Draws 5xx per class over time as an inline SVG: one stacked bar per time slot.
+/// Draws 5xx per class over time as an inline SVG: one stacked bar per time slot,
+/// and, when the log has request times, their p95 per slot as a line on a right axis.
 ///
 /// The summary's buckets (one per minute with requests) are merged into slots
 /// of a whole number of buckets, the finest step that gives at most
@@ -31,6 +32,9 @@ struct HTMLTimelineChart {
         var requests = 0
         var serverErrors = 0
         var classes = ClassCounts()
+        /// Request times of the slot (the minutes' coarse histograms merged: exact merge).
+        var latency = TimelineLatency()
+        var p95: Int64? { latency.quantile(0.95) }
     }
 
     static let maxBars = 240
@@ -44,7 +48,8 @@ struct HTMLTimelineChart {
     let width = 960.0
     let height = 300.0
     let left = 52.0
-    let right = 28.0
+    /// Room for the p95 axis labels when there is a p95 line.
+    var right: Double { latencyScale == nil ? 28 : 60 }
     let top = 28.0
     let bottom = 52.0
 
@@ -57,6 +62,8 @@ struct HTMLTimelineChart {
     let classes: [FailureClass]
     /// The y-axis top and tick spacing.
     let yScale: (max: Int, tick: Int)
+    /// The right axis of the p95 line, in µs; nil when no slot has a request time.
+    let latencyScale: (max: Int, tick: Int)?
     var markers: [Marker] = []
     var shades: [Shade] = []
 
@@ -77,6 +84,7 @@ struct HTMLTimelineChart {
             slots[i].requests += b.requests
             slots[i].serverErrors += b.serverErrors
             slots[i].classes.add(b.classes)
+            slots[i].latency.merge(b.latency)
         }
         self.bucketSeconds = bucket
         self.step = step
@@ -87,6 +95,8 @@ struct HTMLTimelineChart {
         for slot in slots { totals.add(slot.classes) }
         self.classes = FailureClass.allCases.filter { $0.isServerError && totals[$0] > 0 }
         self.yScale = Self.scale(peak: slots.map(\.serverErrors).max() ?? 0)
+        let peakP95 = slots.compactMap(\.p95).max()
+        self.latencyScale = peakP95.map { Self.scale(peak: Int(clamping: max(1, $0))) }
         self.markers = markers
         self.shades = shades
     }
@@ -119,6 +129,7 @@ struct HTMLTimelineChart {
         out += drawGrid()
         out += drawTraffic()
         out += drawBars()
+        out += drawLatency()
         out += drawMarkers()
         out += drawTimeAxis()
         out.append("</svg>")
@@ -196,7 +207,8 @@ struct HTMLTimelineChart {
         for (i, slot) in slots.enumerated() where slot.serverErrors > 0 {
             let parts = classes.filter { slot.classes[$0] > 0 }
             let detail = parts.map { "\($0.identifier) \(Format.count(slot.classes[$0]))" }.joined(separator: ", ")
-            var bar = "<g><title>\(Self.range(slot.start, slot.start + step)) UTC: \(Format.count(slot.serverErrors)) 5xx of \(Format.count(slot.requests)) requests (\(detail))</title>"
+            let p95 = slot.p95.map { ", request time p95 \(Format.duration($0))" } ?? ""
+            var bar = "<g><title>\(Self.range(slot.start, slot.start + step)) UTC: \(Format.count(slot.serverErrors)) 5xx of \(Format.count(slot.requests)) requests (\(detail))\(p95)</title>"
             var stacked = 0
             for c in parts {
                 let value = slot.classes[c]
@@ -208,6 +220,46 @@ struct HTMLTimelineChart {
         }
         out.append("</g>")
         return out
+    }
+
+    static let latencyColor = "#6E40C9"
+    static let latencySwatch = "<svg class=\"swatch\" width=\"12\" height=\"12\" aria-hidden=\"true\"><line x1=\"0\" y1=\"6\" x2=\"12\" y2=\"6\" stroke=\"\(latencyColor)\" stroke-width=\"2\"/></svg>"
+
+    private func yLatency(_ micros: Int64, _ scale: (max: Int, tick: Int)) -> Double {
+        baseline - Double(min(micros, Int64(scale.max))) / Double(scale.max) * plotHeight
+    }
+
+    /// The p95 of each slot's request times: a line through the slots' middles, broken
+    /// where a slot logged no request time, with its axis on the right.
+    private func drawLatency() -> [String] {
+        guard let scale = latencyScale else { return [] }
+        let barWidth = plotWidth / Double(slots.count)
+        var out = ["<g class=\"latency\" fill=\"none\" stroke=\"\(Self.latencyColor)\" stroke-width=\"1.5\" stroke-linejoin=\"round\">"]
+        var run: [String] = []
+        func flush() {
+            if run.count == 1 {
+                // A lone slot: a dot, since a line needs two points.
+                let xy = run[0].split(separator: ",")
+                out.append("<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"1.5\" fill=\"\(Self.latencyColor)\"/>")
+            } else if run.count > 1 {
+                out.append("<polyline points=\"\(run.joined(separator: " "))\"/>")
+            }
+            run = []
+        }
+        for (i, slot) in slots.enumerated() {
+            guard let p95 = slot.p95 else { flush(); continue }
+            run.append("\(n(left + (Double(i) + 0.5) * barWidth)),\(n(yLatency(p95, scale)))")
+        }
+        flush()
+        out.append("</g>")
+        // Labels end at the right edge, so the larger text of a narrow screen stays inside;
+        // the legend names the axis.
+        var labels = ["<g class=\"y-axis-latency\" fill=\"\(Self.latencyColor)\" text-anchor=\"end\">"]
+        for value in stride(from: 0, through: scale.max, by: scale.tick) {
+            labels.append("<text x=\"\(n(width - 2))\" y=\"\(n(yLatency(Int64(value), scale) + 4))\">\(Self.tickDuration(value))</text>")
+        }
+        labels.append("</g>")
+        return out + labels
     }
 
     /// Dashed vertical lines with their label above the plot (right-aligned near the right edge).
@@ -260,6 +312,14 @@ struct HTMLTimelineChart {
             return "\(Format.dateTime(from))–\(Format.dateTime(to))"
         }
         return "\(Format.dateTime(from))–\(Format.clock(to))"
+    }
+
+    /// `0`, `500 ms`, `20 s`, `1.5 s`: a round tick value in µs, short.
+    static func tickDuration(_ micros: Int) -> String {
+        if micros == 0 { return "0" }
+        if micros % 1_000_000 == 0 { return "\(micros / 1_000_000) s" }
+        if micros % 1000 == 0 && micros < 1_000_000 { return "\(micros / 1000) ms" }
+        return Format.duration(Int64(micros))
     }
 
     static func describe(_ seconds: Int64) -> String {

@@ -139,6 +139,7 @@ public struct JSONRenderer: Sendable {
             w.int("requests", bucket.requests)
             w.int("server_errors", bucket.serverErrors)
             writeClasses(&w, "classes", bucket.classes)
+            if let p95 = bucket.latency.quantile(0.95) { w.double("p95", Double(p95) / 1_000_000) } else { w.null("p95") }
             w.endObject()
         }
         w.endArray()

@@ -116,12 +116,13 @@ import Testing
     static let allowedElements: Set<String> = [
         "!doctype", "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "nav", "a", "main", "section",
         "p", "ul", "li", "figure", "figcaption", "div", "svg", "g", "rect", "line", "text", "table", "thead", "tbody", "tr",
-        "th", "td", "code", "span", "strong", "br", "details", "summary", "pre",
+        "th", "td", "code", "span", "strong", "br", "details", "summary", "pre", "polyline", "circle",
     ]
     static let allowedAttributes: Set<String> = [
         "lang", "charset", "name", "content", "href", "id", "class", "aria-label", "aria-labelledby", "aria-hidden", "role",
         "scope", "viewbox", "preserveaspectratio", "font-size", "width", "height", "x", "y", "x1", "y1", "x2", "y2", "rx",
         "fill", "stroke", "stroke-width", "stroke-dasharray", "text-anchor", "transform", "html", "open",
+        "points", "stroke-linejoin", "cx", "cy", "r",
     ]
 
     struct Tag {

@@ -23,6 +23,28 @@ import Testing
         #expect(chart.slots.reduce(0) { $0 + $1.serverErrors } == timeline.reduce(0) { $0 + $1.serverErrors })
     }
 
+    @Test("with request times, each slot's p95 is a line on a right axis, named in the bar's tooltip; without, no line")
+    func p95Line() throws {
+        var timeline = Self.minutes(10)
+        for i in timeline.indices where i != 4 {
+            // 20 requests of 50 ms, and from minute 6 one in ten takes 2 s: p95 jumps there.
+            for r in 0..<20 { timeline[i].latency.record(i >= 6 && r < 2 ? 2_000_000 : 50_000) }
+        }
+        let chart = try #require(HTMLTimelineChart(timeline, bucketSeconds: 60))
+        #expect(chart.latencyScale != nil)
+        #expect(chart.slots[3].p95.map { abs(Double($0 - 50_000)) / 50_000 <= TimelineLatency.relativeError } == true)
+        #expect(chart.slots[7].p95.map { abs(Double($0 - 2_000_000)) / 2_000_000 <= TimelineLatency.relativeError } == true)
+        let svg = chart.svg(title: "t")
+        // Minute 4 logged no request time: the line breaks there (minutes 0–3, then 5–9).
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 2)
+        #expect(svg.contains("class=\"y-axis-latency\""))
+        #expect(svg.contains(">2 s</text>"))
+        #expect(svg.contains("request time p95 \(Format.duration(chart.slots[7].p95 ?? 0))</title>"))
+        let plain = try #require(HTMLTimelineChart(Self.minutes(10), bucketSeconds: 60))
+        #expect(plain.latencyScale == nil)
+        #expect(!plain.svg(title: "t").contains("polyline"))
+    }
+
     @Test("no timeline, no chart")
     func empty() {
         #expect(HTMLTimelineChart([], bucketSeconds: 60) == nil)

@@ -48,8 +48,12 @@ enum SampleSummaries {
                 c[.clientClosed] += 2
             }
             if (320..<325).contains(minute) { c[.proxyError] += 12 }
+            // Request times: 40–80 ms, and the stall's minutes (281–295) end with 20 requests at 60 s.
+            var latency = TimelineLatency()
+            for r in 0..<requests { latency.record(Int64(40_000 + (r * 7_919) % 40_000)) }
+            if (281..<296).contains(minute) { for _ in 0..<20 { latency.record(60_000_000) } }
             buckets.append(TriageSummary.TimelineBucket(start: incidentStart + Int64(minute) * 60, requests: requests,
-                                                        serverErrors: c.serverErrors, classes: c))
+                                                        serverErrors: c.serverErrors, classes: c, latency: latency))
         }
         return buckets
     }

@@ -51,6 +51,8 @@ public final class Aggregator {
         var perSecond: [Int32] = []
         /// Failures (every classified request) by cause, for per-cause incident detection.
         var causes: [CauseCell: Int] = [:]
+        /// Request times of the minute, for the timeline's p95.
+        var latency = TimelineLatency()
     }
 
 
@@ -245,11 +247,15 @@ public final class Aggregator {
                             failureClass: decision?.failureClass, isServerError: isServerError, time: time, route: routeIndex)
         }
         if record.requestMicros >= 0 {
-            latency.record(record.requestMicros)
-            if let decision { classLatency[decision.failureClass.rawValue].record(record.requestMicros) }
+            // One logarithm for every histogram the request time goes into.
+            let micros = record.requestMicros
+            let bucket = LatencyHistogram.index(micros)
+            latency.record(micros, bucket: bucket)
+            if let decision { classLatency[decision.failureClass.rawValue].record(micros, bucket: bucket) }
             if routeIndex >= 0 && Int(routeIndex) < routes.count {
-                recordLatency(record.requestMicros, into: &routes.values[Int(routeIndex)].latency)
+                recordLatency(micros, bucket: bucket, into: &routes.values[Int(routeIndex)].latency)
             }
+            if time != .min { current.latency.record(fineBucket: bucket) }
         }
         if isServerError, let decision, decision.failureClass.isServerError {
             ledger.add(requestID: hasRequestID ? record.requestID.bytes(in: line) : nil, time: time, route: routeIndex,
@@ -453,11 +459,17 @@ public final class Aggregator {
     /// Records into a group's histogram, starting one only while the latency budget lasts.
     @inline(__always)
     private func recordLatency(_ micros: Int64, into histogram: inout LatencyHistogram) {
+        guard micros >= 0 else { return }
+        recordLatency(micros, bucket: LatencyHistogram.index(micros), into: &histogram)
+    }
+
+    @inline(__always)
+    private func recordLatency(_ micros: Int64, bucket: Int, into histogram: inout LatencyHistogram) {
         if histogram.isEmpty {
             guard latencyGroups < limits.latencyGroups else { return }
             latencyGroups += 1
         }
-        histogram.record(micros)
+        histogram.record(micros, bucket: bucket)
     }
 
     // MARK: - Upstreams
@@ -609,7 +621,8 @@ public final class Aggregator {
 
         s.timeline = minutes.keys.sorted().map { minute in
             let m = minutes[minute] ?? MinuteStats()
-            return .init(start: minute, requests: m.requests, serverErrors: m.serverErrors, classes: m.classes)
+            return .init(start: minute, requests: m.requests, serverErrors: m.serverErrors, classes: m.classes,
+                         latency: m.latency)
         }
         s.timelineBucketSeconds = 60
         let routeNames = routes.keys.map { LogText.display($0) }
@@ -754,6 +767,7 @@ extension Aggregator.MinuteStats {
         requests += other.requests
         serverErrors += other.serverErrors
         classes.add(other.classes)
+        latency.merge(other.latency)
         if !other.perSecond.isEmpty {
             if perSecond.isEmpty { perSecond = other.perSecond } else {
                 for i in perSecond.indices where i < other.perSecond.count { perSecond[i] &+= other.perSecond[i] }

@@ -42,7 +42,13 @@ public struct LatencyHistogram: Sendable, Equatable {
     /// Adds one duration in microseconds; negative durations (unknown) are ignored.
     public mutating func record(_ micros: Int64) {
         guard micros >= 0 else { return }
-        add(bucket: Self.index(micros), times: 1)
+        record(micros, bucket: Self.index(micros))
+    }
+
+    /// Adds one duration whose bucket (``index(_:)``) the caller computed once for several histograms.
+    @inline(__always)
+    mutating func record(_ micros: Int64, bucket: Int) {
+        add(bucket: bucket, times: 1)
         count += 1
         if micros < min { min = micros }
         if micros > max { max = micros }

@@ -127,6 +127,13 @@ extension Partial {
                     }
                 }
                 if !stats.perSecond.isEmpty { m.packed(7, stats.perSecond.map(Int.init)) }
+                if !stats.latency.isEmpty {
+                    let wire = stats.latency.wire
+                    m.message(8) { l in
+                        l.uint(1, wire.offset)
+                        l.packed(2, wire.counts)
+                    }
+                }
             }
         }
         if a.collapsedCauses > 0 { w.message(45) { $0.uint(1, a.collapsedCauses) } }
@@ -583,6 +590,20 @@ extension Partial {
                             throw PartialDecodingError(reason: "a minute's requests per second are not 60 counts")
                         }
                         stats.perSecond = counts.map(Int32.init)
+                    case 8:
+                        var l = try v.reader()
+                        var offset = 0, counts: [Int] = []
+                        try l.forEach { f, v in
+                            switch f {
+                            case 1: offset = try v.int()
+                            case 2: counts = try v.packed()
+                            default: break
+                            }
+                        }
+                        guard let latency = TimelineLatency(offset: offset, counts: counts) else {
+                            throw PartialDecodingError(reason: "a minute's request-time buckets are out of range")
+                        }
+                        stats.latency = latency
                     // 5 and 6 (1.0): 5xx per route and failed attempts per upstream, now read from the causes.
                     case 40:
                         var e = try v.reader()

@@ -120,6 +120,18 @@ public struct TriageSummary: Sendable {
         public var requests: Int
         public var serverErrors: Int
         public var classes: ClassCounts
+        /// Request times of the bucket (coarse: ``TimelineLatency/relativeError``); empty
+        /// when the log has no request time.
+        public var latency = TimelineLatency()
+
+        public init(start: Int64, requests: Int, serverErrors: Int, classes: ClassCounts,
+                    latency: TimelineLatency = TimelineLatency()) {
+            self.start = start
+            self.requests = requests
+            self.serverErrors = serverErrors
+            self.classes = classes
+            self.latency = latency
+        }
     }
 
     public struct MalformedExample: Sendable {
