@@ -176,7 +176,7 @@ public final class RecordParser {
             alternativeDepth = 0
             // A local passed down, not a stored property: decremented at every step of
             // every line, a property paid a dynamic exclusivity check each time
-            // (Docs/Benchmarks.md, "-Ounchecked").
+            // (Docs/Benchmarks.md, "Runtime checks").
             var budget = Self.attemptBudget
             guard match(step: 0, from: leading.count, line, &record, budget: &budget) else { return false }
         }

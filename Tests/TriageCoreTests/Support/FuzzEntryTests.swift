@@ -4,7 +4,7 @@ import Testing
 /// The fuzz targets' oracles (``_FuzzEntry``) on inputs the first fuzz run of the
 /// checked build stopped at. The oracle, not triage, was wrong: it left out the
 /// lines counted as other lines (and interleaved error-log lines), which triage
-/// counts and names. Under `-Ounchecked` its `precondition` was never evaluated.
+/// counts and names. Under `-Ounchecked` (shipped until 2026-12-02) its `precondition` was never evaluated.
 @Suite struct FuzzEntryTests {
     @Test("the count oracle accepts a JSON input whose second line is an other line (a traefik event with junk)")
     func otherLinesAreAccounted() {
