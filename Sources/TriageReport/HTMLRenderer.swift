@@ -133,7 +133,7 @@ public struct HTMLRenderer: Sendable {
                 cell("<strong class=\"\(verdictClass)\">\(HTMLText.escape(d.verdict.rawValue))</strong><br><span class=\"note\">\(HTMLText.escape(Self.pValueText(d.pValue)))</span>", nowrap: true),
                 cell(rate(d.before), className: "num"), cell(rate(d.after), className: "num"),
                 cell("\(Format.count(d.before.classes[.originError])) → \(Format.count(d.after.classes[.originError]))<br><span class=\"note\">\(HTMLText.escape(d.originVerdict.rawValue))</span>", className: "num"),
-                cell(grew.joined(separator: "<br>")),
+                cell(grew.joined(separator: "<br>"), className: "changes"),
             ])
         }
         var body = table(["deploy", "time (UTC)", "verdict", "5xx before", "5xx after", "origin errors", "what changed"],
@@ -497,6 +497,8 @@ public struct HTMLRenderer: Sendable {
       background: var(--alt); padding: .05em .3em; border-radius: 3px; overflow-wrap: anywhere; }
     td.route { min-width: 12rem; }
     td.signature { min-width: 20rem; }
+    /* A deploy's list of changes keeps a readable width; on a narrow screen the table scrolls. */
+    td.changes { min-width: 18rem; }
     td.ids { min-width: 14rem; }
     td.ids code { display: inline-block; margin: 0 .2em .2em 0; }
     td.excerpt code { white-space: pre-wrap; }
