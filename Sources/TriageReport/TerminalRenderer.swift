@@ -159,11 +159,16 @@ public struct TerminalRenderer: Sendable {
                 let to = Int((min(incident.end, rowStart + rowSeconds) - rowStart + columnSeconds - 1) / columnSeconds)
                 let pad = String(repeating: " ", count: 2 + label.count + 1 + from)
                 let bar = String(repeating: "─", count: max(1, to - from))
-                var text = incident.start >= rowStart ? " incident \(Format.clock(incident.start))–\(Format.clock(incident.end))" : ""
+                let name = incident.start >= rowStart ? "incident \(Format.clock(incident.start))–\(Format.clock(incident.end))" : ""
                 if pad.count + bar.count > width { continue }
-                if pad.count + bar.count + text.count > width { text = incident.start >= rowStart ? " incident" : "" }
-                if pad.count + bar.count + text.count > width { text = "" }
-                out.append(pad + style(bar + text, "33"))
+                if name.isEmpty || pad.count + bar.count + 1 + name.count <= width {
+                    out.append(pad + style(bar + (name.isEmpty ? "" : " " + name), "33"))
+                } else if name.count + 1 <= pad.count - 2 {
+                    // No room after the bar: the name goes before it, where the row label was.
+                    out.append(String(repeating: " ", count: pad.count - name.count - 1) + style(name + " " + bar, "33"))
+                } else {
+                    out.append(pad + style(bar, "33"))
+                }
             }
             for deploy in s.deploys where deploy.time >= rowStart && deploy.time < rowStart + rowSeconds {
                 let column = Int((deploy.time - rowStart) / columnSeconds)

@@ -27,6 +27,18 @@ import Testing
         }
     }
 
+    @Test("at 80 columns the timeline names every incident with its times, before its bar when there is no room after it")
+    func timelineNamesIncidents() throws {
+        let summary = SampleSummaries.realistic
+        let text = TerminalRenderer(color: false, width: 80).render(summary)
+        let timeline = try #require(text.components(separatedBy: "\nTimeline").dropFirst().first?.components(separatedBy: "\n\n").first)
+        for incident in summary.incidents {
+            let name = "incident \(Format.clock(incident.start))–\(Format.clock(incident.end))"
+            #expect(timeline.contains(name), "\(name) is not in:\n\(timeline)")
+        }
+        #expect(!timeline.split(separator: "\n").contains { $0.hasSuffix("─ incident") }, "a bare 'incident' label")
+    }
+
     @Test("wrapping only moves line breaks: each section reads the same word for word at 60 columns as at 400",
           arguments: ["Deploys", "Incidents", "Signatures", "Upstreams", "Inputs", "Notes"])
     func wrapsBetweenWords(heading: String) throws {
