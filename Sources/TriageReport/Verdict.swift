@@ -74,7 +74,12 @@ public struct Verdict: Sendable {
         for d in s.deploys where d.verdict == .regression {
             let blame = d.upstreamLikelyUnrelated ? " (upstream failures; origin errors did not rise)" : ""
             let at = Format.spansDays(s) ? Format.dateTime(d.time) : Format.clock(d.time)
-            whereLines.insert("Deploy \(LogText.sanitize(d.label)) at \(at) UTC was followed by a regression: 5xx \(Format.percent(d.before.serverErrors, of: d.before.requests)) → \(Format.percent(d.after.serverErrors, of: d.after.requests))\(blame).", at: 0)
+            // The rate the verdict was judged on: proxy-made 5xx (a rate limit, a scraper) are left
+            // out, and the line says so when there were any.
+            let judged = DeployComparison.gateClasses
+            let (e1, e2) = (d.before.errors(in: judged), d.after.errors(in: judged))
+            let rate = e1 == d.before.serverErrors && e2 == d.after.serverErrors ? "5xx" : "5xx other than proxy_error"
+            whereLines.insert("Deploy \(LogText.sanitize(d.label)) at \(at) UTC was followed by a regression: \(rate) \(Format.percent(e1, of: d.before.requests)) → \(Format.percent(e2, of: d.after.requests))\(blame).", at: 0)
         }
         for d in s.deploys {
             guard let shift = d.latencyShift, shift.isRegression, let line = Format.deployLatency(d) else { continue }
