@@ -398,9 +398,13 @@ extension ClientTable {
     ///
     /// - Parameter routeName: `METHOD route` of a route id.
     func summarize(into s: inout TriageSummary, top: Int, routeName: (Int32) -> String) {
+        // Every client is read in place by index: copying a (key, stats) pair retains
+        // two arrays, and a loop per class over ten thousand clients cost as much as
+        // reading a 10 MB log.
         let all = tracked
         var clients: [TriageSummary.Client] = []
-        for c in all where c.stats.serverErrors > 0 || c.stats.storms > 0 {
+        for j in all.indices where all[j].stats.serverErrors > 0 || all[j].stats.storms > 0 {
+            let c = all[j]
             clients.append(.init(address: LogText.display(c.key), requests: c.stats.requests,
                                  serverErrors: c.stats.serverErrors, classes: c.stats.classes, userAgent: userAgent(c.stats),
                                  retryStorms: c.stats.storms, retryStormRequests: c.stats.stormRequests,
@@ -415,24 +419,34 @@ extension ClientTable {
         s.clientCounts = .init(distinct: exact.count, approximate: sketch.entries.count,
                                overflowRequests: overflow.requests, pairsOverflowed: pairsOverflowed)
 
+        // Each class's top client (ties: the smaller address), all classes in one pass.
+        var best = [Int](repeating: -1, count: FailureClass.allCases.count)
+        var stormClients = 0
+        for j in all.indices {
+            let classes = all[j].stats.classes
+            if all[j].stats.storms > 0 { stormClients += 1 }
+            for c in FailureClass.allCases where classes[c] > 0 {
+                let b = best[c.rawValue]
+                if b >= 0 {
+                    let other = all[b].stats.classes[c]
+                    if !(classes[c] > other || (classes[c] == other && all[j].key.lexicographicallyPrecedes(all[b].key))) {
+                        continue
+                    }
+                }
+                best[c.rawValue] = j
+            }
+        }
         for i in s.classDetails.indices {
             let c = s.classDetails[i].failureClass
-            var best: (key: [UInt8], stats: Stats)?
-            for client in all where client.stats.classes[c] > 0 {
-                let count = client.stats.classes[c]
-                if let b = best, !(count > b.stats.classes[c] || (count == b.stats.classes[c] && client.key.lexicographicallyPrecedes(b.key))) {
-                    continue
-                }
-                best = (client.key, client.stats)
-            }
-            if let best {
-                s.classDetails[i].topClient = .init(address: LogText.display(best.key), count: best.stats.classes[c],
-                                                    userAgent: userAgent(best.stats))
+            let b = best[c.rawValue]
+            if b >= 0 {
+                s.classDetails[i].topClient = .init(address: LogText.display(all[b].key), count: all[b].stats.classes[c],
+                                                    userAgent: userAgent(all[b].stats))
             }
         }
 
         var storms = TriageSummary.RetryStorms()
-        storms.clients = all.filter { $0.stats.storms > 0 }.count
+        storms.clients = stormClients
         var routes: [TriageSummary.RouteStorms] = []
         for (route, tally) in routeStorms where tally.storms > 0 {
             storms.storms += tally.storms
