@@ -31,6 +31,103 @@ import Testing
         #expect(out.hasSuffix("…"))
         #expect(out.utf8.count <= 32 + 3)
     }
+
+    @Test("the one-pass normaliser agrees with the segment-by-segment rules on random targets")
+    func agreesWithReference() {
+        // Targets built from the bytes the rules care about, so ids, hex runs, UUIDs,
+        // separators, queries and caps all come up often.
+        let pieces: [String] = ["/", "/", "/", "12", "0", "9876543210", "deadbeef", "DEADBEEF0", "abc", "x", ".", "-", "_",
+                                ",", ";", "~", "=", "?", "#", "%2F", "é", "3f2b8c1e-9d4a-4b7e-8f00-1234567890ab",
+                                "3f2b8c1e-9d4a-4b7e-8f00-1234567890az", "http://h", "https://", "*", "a1b2c3d4"]
+        var rng = SplitMix64(seed: 20261202)
+        for maxLength in [16, 32, 200] {
+            let normalizer = RouteNormalizer(maxLength: maxLength)
+            for _ in 0..<4_000 {
+                var target = ""
+                for _ in 0..<Int(rng.next() % 12) { target += pieces[Int(rng.next() % UInt64(pieces.count))] }
+                let bytes = Array(target.utf8)
+                let fast = bytes.withUnsafeBufferPointer { Array(normalizer.normalize($0)) }
+                let reference = ReferenceRoutes.normalize(bytes, maxLength: max(16, maxLength))
+                #expect(fast == reference, "\(target) with maxLength \(maxLength)")
+                if fast != reference { return }
+            }
+        }
+    }
+}
+
+/// A small deterministic generator for the differential tests.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// The route rules as first written, segment by segment and token by token (the
+/// normaliser before its one-pass rewrite): the reference the fast one must match.
+enum ReferenceRoutes {
+    static func normalize(_ t: [UInt8], maxLength: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        let capacity = maxLength + 8
+        func append(_ b: UInt8) { if out.count < capacity { out.append(b) } }
+        func append(_ s: String) { for b in s.utf8 { append(b) } }
+        var start = 0
+        var end = t.count
+        if let q = t.firstIndex(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") }) { end = q }
+        if end - start >= 8, t.starts(with: Array("http://".utf8)) || t.starts(with: Array("https://".utf8)) {
+            var i = start
+            while i < end && t[i] != UInt8(ascii: ":") { i += 1 }
+            i += 3
+            while i < end && t[i] != UInt8(ascii: "/") { i += 1 }
+            start = i
+            if start >= end { return Array("/".utf8) }
+        }
+        guard start < end, t[start] == UInt8(ascii: "/") else {
+            return end - start == 1 && t[start] == UInt8(ascii: "*") ? Array("*".utf8) : Array("(invalid)".utf8)
+        }
+        func isHex(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x61...0x66).contains(b) || (0x41...0x46).contains(b) }
+        var i = start
+        while i < end {
+            append(UInt8(ascii: "/"))
+            i += 1
+            var segmentEnd = i
+            while segmentEnd < end && t[segmentEnd] != UInt8(ascii: "/") { segmentEnd += 1 }
+            let segment = Array(t[i..<segmentEnd])
+            if segment.count == 36, segment.indices.allSatisfy({ [8, 13, 18, 23].contains($0) ? segment[$0] == UInt8(ascii: "-") : isHex(segment[$0]) }) {
+                append("{uuid}")
+            } else {
+                var k = 0
+                while k < segment.count {
+                    var tokenEnd = k
+                    while tokenEnd < segment.count && !".-_,;~=".utf8.contains(segment[tokenEnd]) { tokenEnd += 1 }
+                    let token = segment[k..<tokenEnd]
+                    if !token.isEmpty {
+                        if token.allSatisfy({ (0x30...0x39).contains($0) }) {
+                            append("{id}")
+                        } else if token.allSatisfy(isHex) && token.contains(where: { (0x30...0x39).contains($0) }) && token.count >= 8 {
+                            append("{hex}")
+                        } else {
+                            token.forEach(append)
+                        }
+                    }
+                    if tokenEnd < segment.count { append(segment[tokenEnd]) }
+                    k = tokenEnd + 1
+                }
+            }
+            i = segmentEnd
+            if out.count >= maxLength { break }
+        }
+        if out.count > maxLength || (out.count >= maxLength && i < end) {
+            out.removeLast(out.count - maxLength)
+            for b in "…".utf8 { out.append(b) }
+        }
+        return out
+    }
 }
 
 @Suite struct RotatedSetTests {
