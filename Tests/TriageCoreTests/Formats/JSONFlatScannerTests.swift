@@ -72,9 +72,10 @@ import Testing
         #expect(r.text(r.record.userAgent) == "curl/8.5.0")
     }
 
-    @Test("keys are matched by length and first bytes, then in full")
+    @Test("keys are matched by length, first and last 8 bytes, and the middle of long keys")
     func keyTable() {
-        let keys = JSONFlatKeys(keys: ["status", "upstream_status", "upstream_statuz", "a"].map { Array($0.utf8) })
+        let keys = JSONFlatKeys(keys: ["status", "upstream_status", "upstream_statuz", "a", "upstream_response_time",
+                                       "request_i", "exactly_sixteen!"].map { Array($0.utf8) })
         func find(_ key: String) -> Int? {
             let bytes = Array(key.utf8)
             return bytes.withUnsafeBufferPointer { keys.find($0, 0, $0.count) }
@@ -86,5 +87,15 @@ import Testing
         #expect(find("statu") == nil)
         #expect(find("a") == 3)
         #expect(find("b") == nil)
+        // Longer than 16: the same first and last 8 bytes, a different middle.
+        #expect(find("upstream_response_time") == 4)
+        #expect(find("upstream_rXsponse_time") == nil)
+        #expect(find("upstream_response_tima") == nil)
+        // 9 bytes: the two words overlap.
+        #expect(find("request_i") == 5)
+        #expect(find("request_j") == nil)
+        #expect(find("Request_i") == nil)
+        #expect(find("exactly_sixteen!") == 6)
+        #expect(find("exactly_Sixteen!") == nil)
     }
 }
