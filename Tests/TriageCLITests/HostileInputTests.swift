@@ -47,6 +47,18 @@ import Glibc
         }
     }
 
+    @Test("fuzz: an Envoy --log-format whose operator has ')' before '(' is read, not a crash")
+    func envoyOperatorWithCloseBeforeOpen() throws {
+        // Found by FuzzFormatSpec: `%RESP)x(y%` trapped on an inverted range (exit 132).
+        let file = try CLI.temporaryFile(Data("x 2026-11-21T10:00:00.000Z 502\n".utf8), name: "access.log")
+        let result = try CLI.run(["--format", "json", "-q", "--log-format", "envoy:%RESP)x(y% %START_TIME% %RESPONSE_CODE%",
+                                  file.path])
+        #expect(result.status == 0, "exit \(result.status): \(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let totals = try #require(report["totals"] as? [String: Any])
+        #expect(totals["server_errors"] as? Int == 1)
+    }
+
     // MARK: - 1. Memory follows traffic, not the time span
 
     @Test("#10.1: lines dated 1970 and 9999 are malformed as implausible times, and the run ends")

@@ -92,8 +92,10 @@ extension LogFormat {
             var kind = FieldKind.ignored
             if let open = command.firstIndex(of: "(") {
                 let op = String(command[..<open])
-                let close = command.lastIndex(of: ")") ?? command.endIndex
-                let argument = String(command[command.index(after: open)..<close]).lowercased()
+                // The last ")" after the "(" (a ")" before it, as in `%A)B(C%`, closes nothing).
+                let afterOpen = command.index(after: open)
+                let close = command[afterOpen...].lastIndex(of: ")") ?? command.endIndex
+                let argument = String(command[afterOpen..<close]).lowercased()
                 if op == "REQ" { kind = envoyRequestHeaderKinds[argument] ?? .ignored }
             } else {
                 kind = envoyCommandKinds[command] ?? .ignored
