@@ -44,26 +44,41 @@ public enum LogText {
     /// (C0, DEL, C1) and invalid bytes become visible `\xHH` escapes, so nothing
     /// from a log can move a terminal's cursor or change its colours.
     public static func display(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var out = ""
-        out.reserveCapacity(bytes.count)
+        // Most log text (addresses, paths, user agents) is printable ASCII: one scan
+        // shows it, and it becomes a String as it is. Appending it a scalar at a time
+        // cost about 100 instructions a byte (a tenth of a summary's time on 4,000 clients).
+        var plain = true
+        for b in bytes where b < 0x20 || b >= 0x7F {
+            plain = false
+            break
+        }
+        if plain { return String(decoding: bytes, as: UTF8.self) }
+        // Otherwise the same rules, into bytes that are valid UTF-8 by construction.
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
         var i = 0
         while i < bytes.count {
             let b = bytes[i]
             if b >= 0x20 && b < 0x7F {
-                out.unicodeScalars.append(UnicodeScalar(b))
+                out.append(b)
                 i += 1
                 continue
             }
             if b >= 0xC2, let (scalar, length) = decodeUTF8(bytes, i), scalar.value >= 0xA0 {
-                out.unicodeScalars.append(scalar)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<(i + length)]))
                 i += length
                 continue
             }
-            out += "\\x" + hex(b)
+            out.append(UInt8(ascii: "\\"))
+            out.append(UInt8(ascii: "x"))
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0xF)])
             i += 1
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     public static func display(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBufferPointer { display($0) }
@@ -72,11 +87,6 @@ public enum LogText {
     /// Makes any string (for instance one built from log text elsewhere) safe for a terminal.
     public static func sanitize(_ text: String) -> String {
         display(Array(text.utf8))
-    }
-
-    private static func hex(_ b: UInt8) -> String {
-        let digits: [Character] = Array("0123456789ABCDEF")
-        return String([digits[Int(b >> 4)], digits[Int(b & 0xF)]])
     }
 
     private static func decodeUTF8(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> (UnicodeScalar, Int)? {

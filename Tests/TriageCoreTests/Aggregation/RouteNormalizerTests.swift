@@ -151,6 +151,15 @@ enum ReferenceRoutes {
         #expect(shown == "ok \\x1B[31mred\\x07\\xFFé\\x9B")
     }
 
+    @Test("bidi overrides, C1 controls and overlong encodings are escaped; other UTF-8 and plain ASCII pass as they are")
+    func escapesWhatCouldDisguise() {
+        let bytes: [UInt8] = Array("a".utf8) + [0xE2, 0x80, 0xAE] + [0xC2, 0x85] + [0xC0, 0xAF] + [0xF0, 0x9F, 0x98, 0x80]
+            + Array(" é\u{7F}".utf8)
+        #expect(LogText.display(bytes) == "a\\xE2\\x80\\xAE\\xC2\\x85\\xC0\\xAF😀 é\\x7F")
+        let plain = "203.0.113.9 GET /api/orders?x=1 \"Mozilla/5.0\" ~!@#$%^&*()"
+        #expect(LogText.display(Array(plain.utf8)) == plain)
+    }
+
     @Test("nginx \\xHH and Apache \\\" escapes decode")
     func unescapes() {
         let decoded = Array(#"a\x22b\"c\\d"#.utf8).withUnsafeBufferPointer { LogText.unescape($0) }
