@@ -198,6 +198,12 @@ public enum IncidentDetector {
         }
     }
 
+    struct SeriesKey: Hashable {
+        var dimension: Dimension
+        var key: Int32
+        var failureClass: FailureClass
+    }
+
     struct CellRef: Hashable {
         var minute: Int
         var cell: CauseCell
@@ -251,14 +257,41 @@ public enum IncidentDetector {
             }
         }
 
+        // Each keyed series' failures per minute, in one pass over the cells (minute index,
+        // count; ascending). Scanning every minute's cells once per series cost ~100 times that.
+        var seriesOf: [SeriesKey: Int] = [:]
+        for (i, s) in series.enumerated() where s.dimension != .overall {
+            seriesOf[SeriesKey(dimension: s.dimension, key: s.key, failureClass: s.failureClass)] = i
+        }
+        var seriesFailures = [[(minute: Int, count: Int)]](repeating: [], count: series.count)
+        for (index, m) in minutes.enumerated() {
+            for (cell, count) in m.causes {
+                for (dimension, key) in [(Dimension.route, cell.route), (.upstream, cell.upstream), (.client, cell.client)] {
+                    guard let i = seriesOf[SeriesKey(dimension: dimension, key: key, failureClass: cell.failureClass)] else {
+                        continue
+                    }
+                    if let lastEntry = seriesFailures[i].last, lastEntry.minute == index {
+                        seriesFailures[i][seriesFailures[i].count - 1].count += count
+                    } else {
+                        seriesFailures[i].append((index, count))
+                    }
+                }
+            }
+        }
+
         // Episodes of each series.
         var episodes: [Episode] = []
-        for s in series {
+        for (i, s) in series.enumerated() {
             var windows: [(start: Int64, end: Int64)] = []
+            let sparse = seriesFailures[i]
+            var cursor = 0
             for run in runList {
-                windows += anomalousWindows(minutes[run], globalFirst: first.start, globalLast: last.start, rate: s.rate) { cell in
-                    Episode(dimension: s.dimension, key: s.key, failureClass: s.failureClass, start: 0, end: 0).matches(cell)
-                } overall: { m in s.dimension == .overall ? m.classes[s.failureClass] : nil }
+                windows += anomalousWindows(minutes[run], globalFirst: first.start, globalLast: last.start, rate: s.rate) { index, m in
+                    if s.dimension == .overall { return m.classes[s.failureClass] }
+                    // Minutes come in ascending order, within and across runs.
+                    while cursor < sparse.count && sparse[cursor].minute < index { cursor += 1 }
+                    return cursor < sparse.count && sparse[cursor].minute == index ? sparse[cursor].count : 0
+                }
             }
             for w in windows {
                 if var lastEpisode = episodes.last, lastEpisode.dimension == s.dimension, lastEpisode.key == s.key,
@@ -434,9 +467,9 @@ public enum IncidentDetector {
         for c in detectedClasses {
             let baseline = max(floorRate, medianBlockRate(minutes, c, blockSeconds))
             for run in runs(minutes) {
-                out += anomalousWindows(minutes[run], globalFirst: first.start, globalLast: last.start, rate: baseline) { _ in
-                    false
-                } overall: { $0.classes[c] }.map { ($0.start, $0.end, c) }
+                out += anomalousWindows(minutes[run], globalFirst: first.start, globalLast: last.start, rate: baseline) { _, m in
+                    m.classes[c]
+                }.map { ($0.start, $0.end, c) }
             }
         }
         return out.sorted { ($0.start, $0.failureClass.rawValue) < ($1.start, $1.failureClass.rawValue) }
@@ -475,11 +508,10 @@ public enum IncidentDetector {
     ///
     /// - Parameters:
     ///   - rate: the failures per request the series is expected to have.
-    ///   - matches: which causes count (when `overall` gives nil for a minute).
-    ///   - overall: a minute's failures taken whole (the class-level series), or nil.
+    ///   - failures: the series' failures in a minute (its index in the whole series, and the
+    ///     minute), called in ascending order of index.
     static func anomalousWindows(_ run: ArraySlice<Minute>, globalFirst: Int64, globalLast: Int64, rate: Double,
-                                 matches: (CauseCell) -> Bool,
-                                 overall: (Minute) -> Int?) -> [(start: Int64, end: Int64)] {
+                                 failures failuresIn: (_ index: Int, _ minute: Minute) -> Int) -> [(start: Int64, end: Int64)] {
         guard let runFirst = run.first, let runLast = run.last else { return [] }
         let pad = (widestWindow - 1) * 60
         let origin = max(globalFirst, runFirst.start - pad)
@@ -487,14 +519,11 @@ public enum IncidentDetector {
         var requests = [Int](repeating: 0, count: count)
         var failures = [Int](repeating: 0, count: count)
         var any = false
-        for m in run {
+        for index in run.indices {
+            let m = run[index]
             let slot = Int((m.start - origin) / 60)
             requests[slot] = m.requests
-            if let whole = overall(m) {
-                failures[slot] = whole
-            } else {
-                for (cell, n) in m.causes where matches(cell) { failures[slot] += n }
-            }
+            failures[slot] = failuresIn(index, m)
             if failures[slot] > 0 { any = true }
         }
         guard any else { return [] }

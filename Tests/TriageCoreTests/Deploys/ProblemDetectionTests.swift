@@ -88,6 +88,27 @@ import Testing
         #expect(stall.classes[.upstreamTimeout] == 60 && stall.classes[.clientClosed] == 30)
     }
 
+    @Test("#12: after an hour without traffic, the next run's problems are found on their keys with their counts")
+    func problemsAcrossGaps() throws {
+        // Minutes 140..<200 absent: the series is two runs, and every keyed series reads its
+        // failures per minute across both (the stall at 210–220 is in the second).
+        let minutes = Self.series().filter { !(Self.t0 + 140 * 60..<Self.t0 + 200 * 60).contains($0.start) }
+        let total = minutes.count * Self.perMinute
+        let routeShares = [0.4, 0.15, 0.35, 0.1], upstreamShares = [0.3, 0.3, 0.3, 0.1]
+        let problems = IncidentDetector.detect(minutes, keys: .init(
+            routeName: { Self.routes[Int($0)] }, upstreamName: { Self.upstreams[Int($0)] }, clientName: Self.clientName,
+            routeRequests: { Int(Double(total) * routeShares[Int($0)]) },
+            upstreamRequests: { Int(Double(total) * upstreamShares[Int($0)]) },
+            clientRequests: { $0 == Self.scraper ? total / 10 : total / 200 }))
+        let stall = try #require(problems.first { $0.dominantClass == .upstreamTimeout })
+        #expect(stall.topUpstreams.first?.name == "10.0.2.21:9000")
+        #expect(stall.start == Self.t0 + 210 * 60 && stall.end == Self.t0 + 220 * 60)
+        #expect(stall.classes[.upstreamTimeout] == 60 && stall.classes[.clientClosed] == 30)
+        let refused = try #require(problems.first { $0.dominantClass == .upstreamUnreachable })
+        #expect(refused.topUpstreams.first?.name == "10.0.1.13:8080")
+        #expect(refused.start == Self.t0 + 120 * 60 && refused.end == Self.t0 + 135 * 60)
+    }
+
     @Test("#12: problems that overlap in time keep their own failures: none is counted twice")
     func noFailureTwice() {
         let problems = Self.detect()
