@@ -56,7 +56,9 @@ final class ClientTable {
 
         mutating func merge(_ other: UserAgentSample) {
             guard other.rank < 2 else { return }
-            other.bytes.withUnsafeBufferPointer { offer(rank: other.rank, time: other.time, $0) }
+            // `other.bytes` is already cut to the capacity: shared, not copied.
+            guard other.bytes.withUnsafeBufferPointer({ isBetter(rank: other.rank, time: other.time, $0) }) else { return }
+            self = other
         }
     }
 
@@ -280,15 +282,16 @@ final class ClientTable {
     ///
     /// - Parameter route: maps `other`'s route ids to this aggregator's.
     /// - Returns: a map from `other`'s client ids to this table's (-1: other clients).
-    func merge(_ other: ClientTable, route: (Int32) -> Int32) -> [Int32: Int32] {
-        var clientMap: [Int32: Int32] = [:]
+    func merge(_ other: ClientTable, route: (Int32) -> Int32) -> IDMap {
+        var clientMap = IDMap()
+        clientMap.exact.reserveCapacity(other.exact.count)
         for (index, key) in other.exact.keys.enumerated() {
-            clientMap[Int32(index)] = absorb(key: key, stats: other.exact.values[index], count: other.exact.values[index].serverErrors,
-                                             error: 0, route: route)
+            clientMap.exact.append(absorb(key: key, stats: other.exact.values[index],
+                                          count: other.exact.values[index].serverErrors, error: 0, route: route))
         }
         for entry in other.sketch.entries {
-            clientMap[entry.id] = absorb(key: entry.key, stats: entry.stats, count: entry.count, error: entry.error,
-                                         route: route)
+            clientMap.sketch[entry.id] = absorb(key: entry.key, stats: entry.stats, count: entry.count, error: entry.error,
+                                                route: route)
         }
         overflow.absorb(other.overflow)
         for (r, tally) in other.routeStorms { routeStorms[route(r), default: StormTally()].add(tally) }
@@ -298,6 +301,17 @@ final class ClientTable {
         }
         pairsOverflowed = pairsOverflowed || other.pairsOverflowed
         return clientMap
+    }
+
+    /// Another table's client ids (exact ones are 0..<count, sketch ones above) to this table's.
+    struct IDMap {
+        var exact: [Int32] = []
+        var sketch: [Int32: Int32] = [:]
+
+        subscript(id: Int32) -> Int32? {
+            if id >= 0 && Int(id) < exact.count { return exact[Int(id)] }
+            return sketch[id]
+        }
     }
 
     /// One client of another table, into this table if it has room, else the sketch
@@ -339,18 +353,31 @@ final class ClientTable {
         mine.userAgent.merge(theirs.userAgent)
         mine.storms += theirs.storms
         mine.stormRequests += theirs.stormRequests
-        var runs = [mine.head, mine.tail].compactMap { $0 }
-        var later = [theirs.head, theirs.tail].compactMap { $0 }
-        if let last = runs.last, let first = later.first, last.route == first.route,
-           first.first >= last.first - Self.stormGap, first.first <= last.last + Self.stormGap {
-            runs[runs.count - 1] = Run(route: last.route, count: last.count + first.count, first: min(last.first, first.first),
-                                       last: max(last.last, first.last))
-            later.removeFirst()
+        // Mine's runs, then theirs (head before tail), without allocating: at most four.
+        guard var later = theirs.head else { return }
+        var laterTail = theirs.tail
+        guard let head = mine.head else {
+            mine.head = later
+            mine.tail = laterTail
+            return
         }
-        runs += later
-        mine.head = runs.first
-        mine.tail = runs.count > 1 ? runs.last : nil
-        if runs.count > 2 { for run in runs[1..<(runs.count - 1)] { settle(run, key: key, into: &mine) } }
+        let last = mine.tail ?? head
+        if last.route == later.route, later.first >= last.first - Self.stormGap, later.first <= last.last + Self.stormGap {
+            let stitched = Run(route: last.route, count: last.count + later.count, first: min(last.first, later.first),
+                               last: max(last.last, later.last))
+            if mine.tail != nil { mine.tail = stitched } else { mine.head = stitched }
+            guard let next = laterTail else { return }
+            later = next
+            laterTail = nil
+        }
+        // Runs between the new head and the new tail are settled, in order.
+        if let middle = mine.tail { settle(middle, key: key, into: &mine) }
+        if let tail = laterTail {
+            settle(later, key: key, into: &mine)
+            mine.tail = tail
+        } else {
+            mine.tail = later
+        }
     }
 
     // MARK: - Reading
