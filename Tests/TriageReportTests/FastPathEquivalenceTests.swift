@@ -4,7 +4,8 @@ import TriageCore
 @testable import TriageReport
 
 /// The fast paths (plain files read in chunks on several threads; gzip
-/// inflated by ISA-L on a second thread) must give exactly the report of the
+/// inflated by ISA-L on a second thread, its lines parsed in blocks by worker
+/// threads) must give exactly the report of the
 /// plain path (one pass, zlib): the same JSON, byte for byte. The decoders'
 /// own fast paths are on for the fast side and off for the plain side
 /// (``AnalysisOptions/referenceDecoding``): JSON lines take the flat-object
@@ -15,7 +16,10 @@ import TriageCore
     static let repo = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func report(_ paths: [String], fast: Bool, format: LogFormat? = nil, deploys: Bool = false) throws -> String {
+    /// - Parameter blockSize: on the fast side, read every input as a stream whose
+    ///   lines go to worker threads in blocks of this many bytes, instead of in chunks.
+    static func report(_ paths: [String], fast: Bool, format: LogFormat? = nil, deploys: Bool = false,
+                       blockSize: Int? = nil) throws -> String {
         var options = AnalysisOptions()
         if var format {
             if !fast { format.useReferenceDecoding() }
@@ -25,6 +29,10 @@ import TriageCore
         if deploys { options.deploys = try DeployFile.read(path: repo.appendingPathComponent("SampleLogs/deploys.txt").path) }
         options.threads = fast ? 3 : 1
         options.parallelThreshold = 0
+        if let blockSize, fast {
+            options.parallelThreshold = .max
+            options.blockSize = blockSize
+        }
         options.inflateEngine = fast ? .isal : .zlib
         return JSONRenderer().render(Analyzer(options: options).run(paths: paths).summary)
     }
@@ -94,10 +102,20 @@ import TriageCore
 
     @Test("chunked + ISA-L report equals one-pass + zlib report")
     func sameReports() throws {
+        try expectSameReports(blockSize: nil)
+    }
+
+    /// Blocks of 4 KiB: a dozen lines each, so every input is many blocks, merged in order.
+    @Test("lines parsed in blocks on worker threads + ISA-L report equals one-pass + zlib report")
+    func sameReportsInBlocks() throws {
+        try expectSameReports(blockSize: 4096)
+    }
+
+    func expectSameReports(blockSize: Int?) throws {
         for c in Self.cases {
             let format = try c.format.map { try LogFormat.jsonPreset(named: $0) ?? LogFormat.parse(specification: $0) }
             let slow = try Self.report(c.paths, fast: false, format: format, deploys: true)
-            let fast = try Self.report(c.paths, fast: true, format: format, deploys: true)
+            let fast = try Self.report(c.paths, fast: true, format: format, deploys: true, blockSize: blockSize)
             if slow != fast {
                 let a = slow.split(separator: "\n"), b = fast.split(separator: "\n")
                 let first = zip(a, b).enumerated().first { $0.element.0 != $0.element.1 }

@@ -40,12 +40,19 @@ public struct AnalysisOptions: Sendable {
     public var stateLockWait: Double = 10
     /// The deflate engine for gzip inputs (ISA-L; zlib as the fallback).
     public var inflateEngine: InflateEngine = .isal
-    /// Threads for large plain files (0: one per core, at most 8; 1: one pass).
+    /// Threads (0: one per core, at most 8; 1: one pass): for large plain files, one
+    /// chunk each; for streams (gzip, standard input, smaller files), workers that
+    /// parse blocks of lines.
     public var threads = 0
     /// The zone of log times written without one (`--log-timezone`).
     public var logTimeZone: LogTimeZone = .utc
     /// Plain files at least this large are read in chunks by several threads.
     public var parallelThreshold: Int64 = 32 << 20
+    /// Bytes of lines per block handed to a worker thread when an input is read as
+    /// a stream (gzip, standard input, plain files under `parallelThreshold`) on
+    /// several threads. The input's first block is parsed on the reading thread
+    /// when it is also the last, so small inputs start no thread.
+    public var blockSize = 4 << 20
     /// Leave a last line without `\n` unread: the file is still being written (`triage check`).
     public var leavesPartialLastLine = false
     /// Application logs whose error events explain the 5xx by request ID (`--app-log`).
@@ -375,6 +382,52 @@ public final class Analyzer {
         var rejected = false
         var skippedLines = 0
         var skippedBlank = 0
+        // Once the format is chosen, lines are copied into blocks that worker threads
+        // parse, each block with its own processor, merged back in input order.
+        let workers = streamWorkers
+        var pipeline: BlockPipeline?
+        var block: LineBlock?
+        var blockFirstNumber = 0
+        var blockProcessors: [LineProcessor] = []
+
+        func absorb(_ done: [LineProcessor]) {
+            for p in done {
+                aggregator.merge(p.aggregator)
+                p.handOver(to: aggregator)
+                blockProcessors.append(p)
+            }
+        }
+
+        /// Hands the full `current` block to a worker (starting them at the first).
+        func dispatch(_ current: LineBlock) {
+            guard let first = processor else { return }
+            if pipeline == nil { pipeline = BlockPipeline(workers: workers, blockSize: options.blockSize) }
+            guard let pipeline else {
+                // No thread could start: one pass, as without workers.
+                current.process(with: first, firstNumber: blockFirstNumber)
+                current.reset()
+                block = nil
+                return
+            }
+            // Lines are numbered within the block; add(_:to:) makes them absolute.
+            let p = LineProcessor(parser: candidates[path]?.makeDecoder() ?? first.parser.format.makeDecoder(),
+                                  aggregator: aggregator.makeSibling(), path: path, options: options,
+                                  timeReference: timeReference, plausibleTimes: plausibleTimes)
+            pipeline.submit(current, processor: p, firstNumber: firstLineNumber)
+            absorb(pipeline.collect(waitingForOldest: false))
+            while pipeline.inFlight >= pipeline.maxInFlight { absorb(pipeline.collect(waitingForOldest: true)) }
+            block = pipeline.emptyBlock()
+        }
+
+        func startBlocks(_ p: LineProcessor) {
+            let format = p.parser.format
+            // Lines that depend on the lines before them stay in one pass: CRI pieces
+            // joined across lines, error-log entries continued on the next lines, and
+            // a time range resolved from the first zoneless time's offset.
+            guard workers > 1, options.maxLineLength < LineBlock.maxLineLength, format.envelope != .cri, !p.countsErrorLogLines,
+                  !(format.hasZonelessTime && (options.since != nil || options.until != nil)) else { return }
+            block = LineBlock(capacity: options.blockSize)
+        }
 
         func makeProcessor(_ parser: LineDecoder) -> LineProcessor {
             let p = LineProcessor(parser: parser, aggregator: aggregator, path: path, options: options,
@@ -411,6 +464,7 @@ public final class Analyzer {
                 skippedBlank = sampleBlank
             }
             sample = []
+            if let processor { startBlocks(processor) }
         }
 
         do {
@@ -428,8 +482,20 @@ public final class Analyzer {
                     reportProgress()
                 }
                 if let processor {
-                    processor.process(line.bytes, number: line.number, isTerminated: line.isTerminated,
-                                      isOverlong: line.isOverlong)
+                    if let current = block {
+                        if current.isEmpty { blockFirstNumber = line.number }
+                        if !current.append(line) {
+                            dispatch(current)
+                            blockFirstNumber = line.number
+                            if let next = block { _ = next.append(line) } else {
+                                processor.process(line.bytes, number: line.number, isTerminated: line.isTerminated,
+                                                  isOverlong: line.isOverlong)
+                            }
+                        }
+                    } else {
+                        processor.process(line.bytes, number: line.number, isTerminated: line.isTerminated,
+                                          isOverlong: line.isOverlong)
+                    }
                     return
                 }
                 if rejected {
@@ -463,7 +529,13 @@ public final class Analyzer {
             errors.append(.readFailed(path: path, reason: "\(error)"))
         }
         if let processor {
-            add([processor], to: &stats)
+            if let current = block, !current.isEmpty {
+                // The last block: a worker's when blocks went to workers, else this thread's
+                // (an input of one block starts no thread).
+                if pipeline != nil { dispatch(current) } else { current.process(with: processor, firstNumber: blockFirstNumber) }
+            }
+            if let pipeline { absorb(pipeline.finish()) }
+            add([processor] + blockProcessors, to: &stats)
         } else {
             stats.lines = skippedLines
             stats.blank = skippedBlank
@@ -614,6 +686,13 @@ public final class Analyzer {
     }
 
     // MARK: - Both cores
+
+    /// Worker threads for an input read as a stream (gzip, standard input, a small
+    /// plain file): one per core, at most 8; 0 when the run is on one thread.
+    private var streamWorkers: Int {
+        let cores = options.threads > 0 ? min(options.threads, 8) : min(Parallel.cores, 8)
+        return cores > 1 ? cores : 0
+    }
 
     /// Reads a large plain file in one chunk per core, each with its own parser
     /// and aggregator, then merges them in file order. Returns false (having

@@ -10,7 +10,8 @@ import Darwin
 /// saw; several processors over chunks of one file are summed afterwards.
 final class LineProcessor {
     let parser: LineDecoder
-    let aggregator: Aggregator
+    /// Where records go; after ``handOver(to:)``, the aggregator this one's counts were merged into.
+    private(set) var aggregator: Aggregator
     let path: String
     let maxLineLength: Int
     let exampleLimit: Int
@@ -56,7 +57,10 @@ final class LineProcessor {
     var routeRuleLimitLines = 0
     var routeRuleLimitFirstLine: Int?
     private let routeRuleLimitHitsBefore: [Int]
-    var routeRuleLimitHits: [Int] { zip(aggregator.routeRuleLimitHits, routeRuleLimitHitsBefore).map { $0 - $1 } }
+    var routeRuleLimitHits: [Int] {
+        routeRuleLimitHitsKept ?? zip(aggregator.routeRuleLimitHits, routeRuleLimitHitsBefore).map { $0 - $1 }
+    }
+    private var routeRuleLimitHitsKept: [Int]?
 
     init(parser: LineDecoder, aggregator: Aggregator, path: String, options: AnalysisOptions, timeReference: Int64,
          plausibleTimes: ClosedRange<Int64>) {
@@ -76,6 +80,13 @@ final class LineProcessor {
         self.since = options.since
         self.until = options.until
         self.timeReference = timeReference
+    }
+
+    /// Once the caller has merged this processor's aggregator into `target`: lets the
+    /// aggregator go (its memory) and keeps the counts the caller still adds up.
+    func handOver(to target: Aggregator) {
+        routeRuleLimitHitsKept = routeRuleLimitHits
+        aggregator = target
     }
 
     func process(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, isTerminated: Bool, isOverlong: Bool) {

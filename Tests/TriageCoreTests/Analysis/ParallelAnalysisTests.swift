@@ -31,19 +31,55 @@ import Glibc
         return path
     }()
 
-    func report(threads: Int, deploys: Bool = false) throws -> (TriageSummary, [TriageError]) {
+    /// The same log as one gzip member: read as a stream, in blocks.
+    static let gzipPath: String = {
+        let path = "/tmp/triage-parallel-test-\(getpid()).log.gz"
+        let bytes = gzipMember(Array(makeLog().utf8))
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        return path
+    }()
+
+    /// - Parameter blockSize: read the input as a stream whose lines go to worker
+    ///   threads in blocks of this many bytes (no chunks), instead of in chunks.
+    func report(threads: Int, deploys: Bool = false, blockSize: Int? = nil, path: String = Self.path) throws
+        -> (TriageSummary, [TriageError]) {
         var options = AnalysisOptions()
         options.threads = threads
-        options.parallelThreshold = 0
+        options.parallelThreshold = blockSize == nil ? 0 : .max
+        if let blockSize { options.blockSize = blockSize }
         if deploys { options.deploys = [try DeployMarker(argument: "2026-11-20T10:40:00Z=v2")] }
-        let outcome = Analyzer(options: options).run(paths: [Self.path])
+        let outcome = Analyzer(options: options).run(paths: [path])
         return (outcome.summary, outcome.errors)
     }
 
     @Test("2, 3 and 5 threads give the one-pass report", arguments: [2, 3, 5])
     func sameReport(threads: Int) throws {
+        try expectOnePassReport(threads: threads)
+    }
+
+    /// Blocks of 1 KiB (a few lines, thousands of merges), of 64 KiB, and one block
+    /// larger than the input (parsed on the reading thread: no worker starts).
+    @Test("lines parsed in blocks on worker threads, plain and gzip, give the one-pass report",
+          arguments: [1 << 10, 1 << 16, 1 << 24])
+    func sameReportInBlocks(blockSize: Int) throws {
+        try expectOnePassReport(threads: 3, blockSize: blockSize)
+        try expectOnePassReport(threads: 2, blockSize: blockSize, path: Self.gzipPath)
+    }
+
+    @Test("malformed line numbers are absolute across blocks")
+    func lineNumbersInBlocks() throws {
+        let (one, _) = try report(threads: 1)
+        let (blocks, _) = try report(threads: 2, blockSize: 2048, path: Self.gzipPath)
+        #expect(blocks.malformedExamples.map(\.line) == one.malformedExamples.map(\.line))
+        #expect(blocks.malformedExamples.map(\.line).first == 2)
+        #expect(blocks.otherByReason.first?.example.line == one.otherByReason.first?.example.line)
+    }
+
+    func expectOnePassReport(threads: Int, blockSize: Int? = nil, path: String = Self.path) throws {
         let (one, _) = try report(threads: 1, deploys: true)
-        let (many, errors) = try report(threads: threads, deploys: true)
+        let (many, errors) = try report(threads: threads, deploys: true, blockSize: blockSize, path: path)
         #expect(errors.isEmpty)
         #expect(many.requests == one.requests && many.lines == one.lines)
         #expect(many.classes == one.classes)
