@@ -52,7 +52,7 @@ public struct AnalysisOptions: Sendable {
     /// a stream (gzip, standard input, plain files under `parallelThreshold`) on
     /// several threads. The input's first block is parsed on the reading thread
     /// when it is also the last, so small inputs start no thread.
-    public var blockSize = 4 << 20
+    public var blockSize = 8 << 20
     /// Leave a last line without `\n` unread: the file is still being written (`triage check`).
     public var leavesPartialLastLine = false
     /// Application logs whose error events explain the 5xx by request ID (`--app-log`).
@@ -694,32 +694,72 @@ public final class Analyzer {
         return cores > 1 ? cores : 0
     }
 
-    /// Reads a large plain file in one chunk per core, each with its own parser
-    /// and aggregator, then merges them in file order. Returns false (having
-    /// read nothing) when the file is not suited: gzip, small, or no line break
-    /// near a split point; the caller then reads it in one pass.
+    /// Reads a large file in one part per core, each with its own parser and
+    /// aggregator, then merges them in file order. Returns false (having read
+    /// nothing) when the file is not suited: small, standard input, or (plain) no
+    /// line break near a split point; the caller then reads it as a stream.
+    ///
+    /// A plain file is cut at line breaks near each 1/cores of it. A gzip file
+    /// cannot be entered in the middle, so each part's thread inflates it from the
+    /// start, splitting lines as one pass would, and parses only the lines that
+    /// start in its part: the later parts' threads inflate more before they parse,
+    /// so their parts are smaller (``gzipSplits(total:parts:)``).
     private func analyzeInChunks(_ path: String) -> Bool {
         let cores = options.threads > 0 ? min(options.threads, 8) : min(Parallel.cores, 8)
         guard cores > 1, options.statePath == nil, !options.leavesPartialLastLine, path != "-",
-              let file = try? FileDescriptorSource.open(path), let size = file.regularFileSize,
-              size >= options.parallelThreshold else { return false }
-        var head = [UInt8](repeating: 0, count: 1 << 20)
-        let headCount = head.withUnsafeMutableBytes { file.readAt(0, into: $0) }
-        guard headCount > 2, !InputOpener.isGzipMagic(Array(head.prefix(2))) else { return false }
-        // Chunk boundaries just after a line break near each 1/cores of the file.
-        var bounds: [Int64] = [0]
-        for k in 1..<cores {
-            var window = [UInt8](repeating: 0, count: 1 << 16)
-            let at = size * Int64(k) / Int64(cores)
-            let n = window.withUnsafeMutableBytes { file.readAt(at, into: $0) }
-            guard n > 0, let newline = window.prefix(n).firstIndex(of: 0x0A) else { return false }
-            let bound = at + Int64(newline) + 1
-            guard let previous = bounds.last, bound > previous, bound < size else { return false }
-            bounds.append(bound)
-        }
-        bounds.append(size)
+              let file = try? FileDescriptorSource.open(path), let size = file.regularFileSize, size > 2 else { return false }
+        var prefix = [UInt8](repeating: 0, count: 2)
+        guard prefix.withUnsafeMutableBytes({ file.readAt(0, into: $0) }) == 2 else { return false }
+        let isGzip = InputOpener.isGzipMagic(prefix)
 
-        var stats = TriageSummary.Input(path: path, format: "-", formatSource: "", isGzip: false, lines: 0,
+        // The head: the file's first MiB, inflated for gzip.
+        var head = [UInt8](repeating: 0, count: 1 << 20)
+        var headCount = 0
+        var total = size
+        if isGzip {
+            guard let gzip = try? GzipSource(base: file, path: path, engine: options.inflateEngine) else { return false }
+            do {
+                while headCount < head.count {
+                    let n = try head.withUnsafeMutableBytes {
+                        try gzip.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[headCount...]))
+                    }
+                    if n == 0 { break }
+                    headCount += n
+                }
+            } catch {
+                return false // damage near the start: one pass reports it with its usual accounting
+            }
+            if headCount < head.count {
+                total = Int64(headCount) // the whole stream is in the head
+            } else if let estimate = Self.inflatedSize(of: file, size: size, head: headCount, headCompressed: gzip.consumedBytes) {
+                total = estimate
+            } else {
+                return false
+            }
+        } else {
+            headCount = head.withUnsafeMutableBytes { file.readAt(0, into: $0) }
+        }
+        guard total >= options.parallelThreshold, headCount > 2 else { return false }
+
+        // The parts: [start, end) of the (inflated) stream; a line belongs to the part its first byte is in.
+        var bounds: [Int64] = [0]
+        if isGzip {
+            bounds += Self.gzipSplits(total: total, parts: cores) + [.max]
+        } else {
+            // Just after a line break near each 1/cores of the file.
+            for k in 1..<cores {
+                var window = [UInt8](repeating: 0, count: 1 << 16)
+                let at = size * Int64(k) / Int64(cores)
+                let n = window.withUnsafeMutableBytes { file.readAt(at, into: $0) }
+                guard n > 0, let newline = window.prefix(n).firstIndex(of: 0x0A) else { return false }
+                let bound = at + Int64(newline) + 1
+                guard let previous = bounds.last, bound > previous, bound < size else { return false }
+                bounds.append(bound)
+            }
+            bounds.append(size)
+        }
+
+        var stats = TriageSummary.Input(path: path, format: "-", formatSource: "", isGzip: isGzip, lines: 0,
                                         records: 0, malformed: 0, blank: 0, skipped: 0, outsideTimeRange: 0, error: nil,
                                         hasUpstreamFields: false, hasRequestID: false)
         // The first lines of the head, split as every input is (the last one may be cut: left out).
@@ -731,63 +771,100 @@ public final class Analyzer {
                 sampleLines.append(Array(line.bytes))
             }
         }
-        guard let firstParser = chooseParser(sampleLines, path: path, stats: &stats) else {
+        // What the choice explains is said once, by whichever reader goes on.
+        let explainer = onExplain
+        let held = ExplainBuffer()
+        if explainer != nil { onExplain = { held.lines.append($0) } }
+        let chosen = chooseParser(sampleLines, path: path, stats: &stats)
+        onExplain = explainer
+        guard let firstParser = chosen else {
             // Let the one-pass reader report the problem with its usual accounting.
             if let last = errors.last, case .noFormatFits = last { errors.removeLast() }
             if let last = errors.last, case .givenFormatDoesNotFit = last { errors.removeLast() }
             return false
         }
-        onExplain?("\(path): read by \(cores) threads in chunks of about \(size / Int64(cores) >> 20) MiB")
+        // Lines that depend on the lines before them (CRI pieces joined into one line,
+        // error-log entries continued on the next lines) must not be cut apart.
+        if firstParser.format.envelope == .cri || interleavedPaths.contains(path) {
+            candidates[path] = nil
+            return false
+        }
+        held.lines.forEach { explainer?($0) }
+        if isGzip {
+            onExplain?("\(path): read by \(cores) threads, each inflating from the start and parsing its part "
+                       + "(about \(total >> 20) MiB inflated, parts from \((bounds[1] - bounds[0]) >> 20) MiB down)")
+        } else {
+            onExplain?("\(path): read by \(cores) threads in chunks of about \(size / Int64(cores) >> 20) MiB")
+        }
 
         var processors: [LineProcessor] = []
-        var readers: [(LineReader, FileDescriptorSource)] = []
+        var readers: [(reader: LineReader, file: FileDescriptorSource)] = []
         for k in 0..<cores {
-            guard let chunkFile = try? FileDescriptorSource.open(path), chunkFile.seek(to: bounds[k]) else { return false }
             let parser = k == 0 ? firstParser : (candidates[path]?.makeDecoder() ?? firstParser.format.makeDecoder())
             let aggregator = k == 0 ? self.aggregator : self.aggregator.makeSibling()
             let processor = LineProcessor(parser: parser, aggregator: aggregator, path: path, options: options,
                                           timeReference: timeReference, plausibleTimes: plausibleTimes)
             processor.countsErrorLogLines = interleavedPaths.contains(path)
             processors.append(processor)
-            let reader = LineReader(source: LimitedSource(base: chunkFile, limit: bounds[k + 1] - bounds[k]),
-                                    maxLineLength: options.maxLineLength, startOffset: bounds[k])
-            readers.append((reader, chunkFile))
+            guard let partFile = try? FileDescriptorSource.open(path) else { return false }
+            let source: ByteSource
+            if isGzip {
+                guard let gzip = try? GzipSource(base: partFile, path: path, engine: options.inflateEngine) else { return false }
+                source = gzip
+            } else {
+                guard partFile.seek(to: bounds[k]) else { return false }
+                source = LimitedSource(base: partFile, limit: bounds[k + 1] - bounds[k])
+            }
+            let reader = LineReader(source: source, maxLineLength: options.maxLineLength, startOffset: isGzip ? 0 : bounds[k])
+            readers.append((reader, partFile))
         }
-        let results = UnsafeMutableBufferPointer<TriageError?>.allocate(capacity: cores)
-        results.initialize(repeating: nil)
+        let results = UnsafeMutableBufferPointer<(error: TriageError?, at: Int64)>.allocate(capacity: cores)
+        results.initialize(repeating: (nil, 0))
         defer { results.deallocate() }
         let progress = onProgress
         let index = inputIndex, count = inputCount
         Parallel.run((0..<cores).map { k in
-            let (reader, chunkFile) = readers[k]
+            let (reader, partFile) = readers[k]
             let processor = processors[k]
+            let start = bounds[k], end = bounds[k + 1]
             return {
                 var untilProgress = Self.progressInterval
+                var lastOffset: Int64 = 0
+                // Lines are numbered within the part; add(_:to:) makes them absolute.
+                var linesBefore: Int?
                 do {
                     try reader.forEachLine { line in
-                        processor.process(line.bytes, number: line.number, isTerminated: line.isTerminated,
+                        lastOffset = line.offset
+                        // Gzip parts read the stream from its start: lines before the part are split, not parsed.
+                        if line.offset < start { return }
+                        if line.offset >= end { throw PartEnd() }
+                        if linesBefore == nil { linesBefore = line.number - 1 }
+                        processor.process(line.bytes, number: line.number - (linesBefore ?? 0), isTerminated: line.isTerminated,
                                           isOverlong: line.isOverlong)
                         if k == 0 {
                             untilProgress -= 1
                             if untilProgress == 0 {
                                 untilProgress = Self.progressInterval
-                                // Chunks advance together: the first one's position stands for all.
-                                progress?(Progress(path: path, fileBytesRead: chunkFile.consumedBytes * Int64(cores),
+                                // Parts advance together: the first one's position stands for all.
+                                progress?(Progress(path: path, fileBytesRead: min(size, partFile.consumedBytes * Int64(cores)),
                                                    fileSize: size, lines: processor.lines * cores,
                                                    inputIndex: index, inputCount: count))
                             }
                         }
                     }
+                } catch is PartEnd {
                 } catch let error as TriageError {
-                    results[k] = error
+                    results[k] = (error, lastOffset)
                 } catch {
-                    results[k] = .readFailed(path: path, reason: "\(error)")
+                    results[k] = (.readFailed(path: path, reason: "\(error)"), lastOffset)
                 }
             }
         })
         for k in 1..<cores { aggregator.merge(processors[k].aggregator) }
         add(processors, to: &stats)
-        if let failure = results.compactMap({ $0 }).first {
+        // A damaged stream fails every part that reads up to the damage; the first
+        // one (in file order) is where one pass would have stopped.
+        if let failure = results.lazy.compactMap(\.error).first {
             errors.append(failure)
             stats.error = failure.description
         }
@@ -796,6 +873,42 @@ public final class Analyzer {
         linesTotal += stats.lines
         inputs.append(stats)
         return true
+    }
+
+    /// Messages held while it is not yet known who says them.
+    private final class ExplainBuffer {
+        var lines: [String] = []
+    }
+
+    /// Thrown by a part's line callback at the first line of the next part.
+    private struct PartEnd: Error {}
+
+    /// Where the parts of a gzip stream of about `total` inflated bytes start
+    /// (after the first, which starts at 0), so that every part's thread ends at
+    /// about the same time: part k's thread first inflates the k parts before its
+    /// own, at about 1/0.3 of the speed of parsing, so later parts are smaller.
+    /// With parse time per byte `c` (parsing and inflating) and inflate time
+    /// `c·(1-a)`, part k starts at `total·(1-a^k)/(1-a^n)`.
+    static func gzipSplits(total: Int64, parts: Int) -> [Int64] {
+        let a = 0.7
+        let whole = 1 - pow(a, Double(parts))
+        return (1..<parts).map { k in Int64(Double(total) * (1 - pow(a, Double(k))) / whole) }
+    }
+
+    /// The inflated size of a gzip file, estimated: the last member's ISIZE (the
+    /// size modulo 2^32, RFC 1952) lifted by the multiple of 2^32 closest to the
+    /// size the head's compression ratio predicts, or that prediction when the
+    /// ISIZE is far from it (several members). Only the split points depend on
+    /// it: a wrong estimate costs balance, never lines.
+    static func inflatedSize(of file: FileDescriptorSource, size: Int64, head: Int, headCompressed: Int64) -> Int64? {
+        guard headCompressed > 0 else { return nil }
+        let predicted = Double(head) / Double(headCompressed) * Double(size)
+        var trailer = [UInt8](repeating: 0, count: 4)
+        guard trailer.withUnsafeMutableBytes({ file.readAt(size - 4, into: $0) }) == 4 else { return Int64(predicted) }
+        let isize = Int64(trailer[0]) | Int64(trailer[1]) << 8 | Int64(trailer[2]) << 16 | Int64(trailer[3]) << 24
+        let wraps = max(0, ((predicted - Double(isize)) / 4_294_967_296).rounded())
+        let lifted = Double(isize) + wraps * 4_294_967_296
+        return Int64(abs(lifted - predicted) <= predicted / 2 ? lifted : predicted)
     }
 
     private func explain(_ format: LogFormat, stats: TriageSummary.Input, path: String) {

@@ -68,6 +68,62 @@ import Glibc
         try expectOnePassReport(threads: 2, blockSize: blockSize, path: Self.gzipPath)
     }
 
+    /// Each thread inflates the gzip file from its start and parses the lines that
+    /// start in its part.
+    @Test("a gzip file read in parts, one per thread, gives the one-pass report", arguments: [2, 3, 5])
+    func sameReportInGzipParts(threads: Int) throws {
+        try expectOnePassReport(threads: threads, path: Self.gzipPath)
+        let (parts, _) = try report(threads: threads, path: Self.gzipPath)
+        let (one, _) = try report(threads: 1)
+        #expect(parts.malformedExamples.map(\.line) == one.malformedExamples.map(\.line))
+    }
+
+    /// A stream cut short fails every part that reads up to the cut; the lines before
+    /// it are analysed once, and the error is reported once, as in one pass.
+    @Test("a truncated gzip file read in parts: the lines before the cut, and one error")
+    func truncatedGzipParts() throws {
+        let whole = gzipMember(Array(Self.makeLog().utf8))
+        let path = "/tmp/triage-parallel-test-\(getpid())-cut.log.gz"
+        let cut = Array(whole.prefix(whole.count * 2 / 3))
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        _ = cut.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        defer { unlink(path) }
+        let (one, oneErrors) = try report(threads: 1, path: path)
+        let (parts, partErrors) = try report(threads: 3, path: path)
+        #expect(oneErrors.count == 1 && partErrors.count == 1)
+        #expect(partErrors.map(\.description) == oneErrors.map(\.description))
+        #expect(parts.lines == one.lines && parts.requests == one.requests && one.requests > 1000)
+        #expect(parts.malformedExamples.map(\.line) == one.malformedExamples.map(\.line))
+    }
+
+    @Test("gzip parts shrink for the threads that inflate more before they parse")
+    func gzipSplitPoints() {
+        let splits = Analyzer.gzipSplits(total: 1_000_000, parts: 4)
+        #expect(splits.count == 3)
+        let sizes = zip([0] + splits, splits + [1_000_000]).map { $1 - $0 }
+        #expect(sizes == sizes.sorted(by: >), "\(sizes)")
+        #expect(sizes.allSatisfy { $0 > 0 })
+    }
+
+    @Test("the inflated size of a gzip file comes from its ISIZE, lifted by the head's ratio")
+    func inflatedSizeEstimate() throws {
+        let text = Array(Self.makeLog().utf8)
+        let bytes = gzipMember(text)
+        let path = "/tmp/triage-parallel-test-\(getpid())-size.gz"
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        defer { unlink(path) }
+        let file = try FileDescriptorSource.open(path)
+        // A head whose ratio predicts 20 % off: the ISIZE is near, so it is exact.
+        let size = Int64(bytes.count)
+        #expect(Analyzer.inflatedSize(of: file, size: size, head: 1200, headCompressed: 1000 * size / Int64(text.count))
+            == Int64(text.count))
+        // A prediction far from the ISIZE (as with several members): the prediction.
+        #expect(Analyzer.inflatedSize(of: file, size: size, head: 100, headCompressed: 1) == 100 * size)
+    }
+
     @Test("malformed line numbers are absolute across blocks")
     func lineNumbersInBlocks() throws {
         let (one, _) = try report(threads: 1)
