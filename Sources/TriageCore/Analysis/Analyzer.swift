@@ -885,12 +885,14 @@ public final class Analyzer {
 
     /// Where the parts of a gzip stream of about `total` inflated bytes start
     /// (after the first, which starts at 0), so that every part's thread ends at
-    /// about the same time: part k's thread first inflates the k parts before its
-    /// own, at about 1/0.3 of the speed of parsing, so later parts are smaller.
-    /// With parse time per byte `c` (parsing and inflating) and inflate time
-    /// `c·(1-a)`, part k starts at `total·(1-a^k)/(1-a^n)`.
+    /// about the same time: part k's thread first inflates the parts before its
+    /// own, so later parts are smaller. With parse time `P` and inflate time `I`
+    /// per byte, thread k ends at `end(k)·I + (end(k) − start(k))·P`; equal ends
+    /// put part k's start at `total·(1−a^k)/(1−a^n)` with `a = P/(P+I)`. ISA-L
+    /// inflates in about a quarter of our parse time (1 GB: 0.8 s against 4.0 s
+    /// of parsing for nginx text, 0.47 s against 1.8 s for JSON lines): a = 0.8.
     static func gzipSplits(total: Int64, parts: Int) -> [Int64] {
-        let a = 0.7
+        let a = 0.8
         let whole = 1 - pow(a, Double(parts))
         return (1..<parts).map { k in Int64(Double(total) * (1 - pow(a, Double(k))) / whole) }
     }
