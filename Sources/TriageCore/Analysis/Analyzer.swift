@@ -823,6 +823,9 @@ public final class Analyzer {
         defer { results.deallocate() }
         let progress = onProgress
         let index = inputIndex, count = inputCount
+        // The first part's progress stands for all: it is 1/cores of a plain file, the
+        // first bounds[1] bytes of a gzip stream (from the start of its file).
+        let partShare = isGzip ? Double(min(total, bounds[1])) / Double(max(1, total)) : 1 / Double(cores)
         Parallel.run((0..<cores).map { k in
             let (reader, partFile) = readers[k]
             let processor = processors[k]
@@ -846,8 +849,9 @@ public final class Analyzer {
                             if untilProgress == 0 {
                                 untilProgress = Self.progressInterval
                                 // Parts advance together: the first one's position stands for all.
-                                progress?(Progress(path: path, fileBytesRead: min(size, partFile.consumedBytes * Int64(cores)),
-                                                   fileSize: size, lines: processor.lines * cores,
+                                progress?(Progress(path: path,
+                                                   fileBytesRead: min(size, Int64(Double(partFile.consumedBytes) / partShare)),
+                                                   fileSize: size, lines: Int(Double(processor.lines) / partShare),
                                                    inputIndex: index, inputCount: count))
                             }
                         }
