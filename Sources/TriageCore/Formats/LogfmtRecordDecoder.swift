@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads generic logfmt access lines (`time=… method=GET path=/a status=502
 /// duration=1.2ms request_id=…`, keys in any order), as Go and Ruby middlewares
 /// (lograge, slog, go-kit) write them.
@@ -25,9 +31,27 @@ final class LogfmtRecordDecoder: LineDecoder {
         ("size", .bytesSent), ("user_agent", .userAgent), ("upstream", .upstreamAddr), ("upstream_addr", .upstreamAddr),
     ] as [(String, FieldKind)]).map { (Array($0.0.utf8), $0.1) }
 
+    /// ``keys`` by length: `keysByLength[n]` holds the keys of `n` bytes, so a key is
+    /// compared only with the few of its length.
+    private let keysByLength: [[(key: [UInt8], kind: FieldKind)]]
+
     init(format: LogFormat) {
         self.format = format
         self.hasUpstreamFields = false
+        let longest = Self.keys.map(\.key.count).max() ?? 0
+        var table = [[(key: [UInt8], kind: FieldKind)]](repeating: [], count: longest + 1)
+        for entry in Self.keys { table[entry.key.count].append(entry) }
+        keysByLength = table
+    }
+
+    /// The meaning of `key`, if it has one.
+    @inline(__always)
+    private func kind(of key: UnsafeBufferPointer<UInt8>) -> FieldKind? {
+        guard key.count < keysByLength.count, let base = key.baseAddress else { return nil }
+        for entry in keysByLength[key.count] where entry.key.withUnsafeBufferPointer({ memcmp($0.baseAddress!, base, key.count) == 0 }) {
+            return entry.kind
+        }
+        return nil
     }
 
     var failurePosition: Int { failureColumn }
@@ -40,6 +64,10 @@ final class LogfmtRecordDecoder: LineDecoder {
         var pairs = 0
         var hasStatus = false
         let n = line.count
+        guard let base = line.baseAddress else {
+            failure = .noPairs
+            return false
+        }
         while i < n {
             while i < n && line[i] == UInt8(ascii: " ") { i += 1 }
             let keyStart = i
@@ -60,22 +88,37 @@ final class LogfmtRecordDecoder: LineDecoder {
             if i < n && line[i] == UInt8(ascii: "\"") {
                 i += 1
                 valueStart = i
-                while i < n && line[i] != UInt8(ascii: "\"") { i += line[i] == UInt8(ascii: "\\") ? 2 : 1 }
+                // The closing quote: the first one after an even run of backslashes
+                // (a backslash escapes the byte after it, Go's quoting).
+                var from = i
+                i = n + 1
+                while from < n, let hit = memchr(base + from, 0x22, n - from) {
+                    let quote = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - base
+                    var backslashes = 0
+                    while quote - backslashes - 1 >= valueStart && line[quote - backslashes - 1] == UInt8(ascii: "\\") {
+                        backslashes += 1
+                    }
+                    if backslashes % 2 == 0 {
+                        i = quote
+                        break
+                    }
+                    from = quote + 1
+                }
                 valueEnd = min(i, n)
                 i += 1
             } else {
-                while i < n && line[i] != UInt8(ascii: " ") { i += 1 }
+                i = memchr(base + i, 0x20, n - i).map { UnsafePointer<UInt8>($0.assumingMemoryBound(to: UInt8.self)) - base } ?? n
                 valueEnd = i
             }
             pairs += 1
             let key = UnsafeBufferPointer(rebasing: line[keyStart..<keyEnd])
-            guard let entry = Self.keys.first(where: { $0.key.elementsEqual(key) }) else { continue }
-            if !store(entry.kind, valueStart, valueEnd, line, &record) {
+            guard let kind = kind(of: key) else { continue }
+            if !store(kind, valueStart, valueEnd, line, &record) {
                 failure = .badValue(key: String(decoding: key, as: UTF8.self), start: valueStart, end: valueEnd)
                 failureColumn = valueStart
                 return false
             }
-            if entry.kind == .status { hasStatus = true }
+            if kind == .status { hasStatus = true }
         }
         guard pairs >= 2 else {
             failure = .noPairs
@@ -119,13 +162,20 @@ final class LogfmtRecordDecoder: LineDecoder {
         }
         guard numberEnd > start else { return nil }
         let unit = UnsafeBufferPointer(rebasing: line[numberEnd..<end])
+        func isUnit(_ text: StaticString) -> Bool {
+            unit.count == text.utf8CodeUnitCount && unit.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
         let scale: Int64
-        switch String(decoding: unit, as: UTF8.self) {
-        case "", "ms": scale = 1000
-        case "s": scale = 1_000_000
-        case "us", "µs": scale = 1
-        case "ns": return decimalMicros(line, start, numberEnd, scale: 1).map { $0 / 1000 }
-        default: return nil
+        if unit.isEmpty || isUnit("ms") {
+            scale = 1000
+        } else if isUnit("s") {
+            scale = 1_000_000
+        } else if isUnit("us") || isUnit("µs") {
+            scale = 1
+        } else if isUnit("ns") {
+            return decimalMicros(line, start, numberEnd, scale: 1).map { $0 / 1000 }
+        } else {
+            return nil
         }
         return decimalMicros(line, start, numberEnd, scale: scale)
     }
