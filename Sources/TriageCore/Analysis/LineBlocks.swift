@@ -118,18 +118,8 @@ final class BlockPipeline: @unchecked Sendable {
         pthread_cond_init(&workAvailable, nil)
         pthread_cond_init(&jobDone, nil)
         for _ in 0..<max(1, workers) {
-            let context = Unmanaged.passRetained(self).toOpaque()
-            var thread = pthread_t()
-            let started = pthread_create(&thread, nil, { context in
-                guard let context else { return nil }
-                Unmanaged<BlockPipeline>.fromOpaque(context).takeRetainedValue().work()
-                return nil
-            }, context)
-            if started == 0 {
-                threads.append(thread)
-            } else {
-                Unmanaged<BlockPipeline>.fromOpaque(context).release()
-            }
+            // Each thread holds the pipeline until finish() stops it.
+            if let thread = Parallel.start({ self.work() }) { threads.append(thread) }
         }
         if threads.isEmpty { return nil }
     }

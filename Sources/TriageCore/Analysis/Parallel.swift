@@ -20,23 +20,31 @@ enum Parallel {
         var threads: [pthread_t] = []
         var inline: [() -> Void] = []
         for body in bodies.dropFirst() {
-            let context = Unmanaged.passRetained(Job(body)).toOpaque()
-            var thread = pthread_t()
-            let started = pthread_create(&thread, nil, { context in
-                guard let context else { return nil }
-                Unmanaged<Job>.fromOpaque(context).takeRetainedValue().body()
-                return nil
-            }, context)
-            if started == 0 {
+            if let thread = start(body) {
                 threads.append(thread)
             } else {
-                Unmanaged<Job>.fromOpaque(context).release()
                 inline.append(body) // no thread: run it here, after the first
             }
         }
         first()
         inline.forEach { $0() }
         for thread in threads { pthread_join(thread, nil) }
+    }
+
+    /// Runs `body` on a new (joinable) thread; nil when no thread could start.
+    static func start(_ body: @escaping () -> Void) -> pthread_t? {
+        let context = Unmanaged.passRetained(Job(body)).toOpaque()
+        var thread = pthread_t()
+        let started = pthread_create(&thread, nil, { context in
+            guard let context else { return nil }
+            Unmanaged<Job>.fromOpaque(context).takeRetainedValue().body()
+            return nil
+        }, context)
+        guard started == 0 else {
+            Unmanaged<Job>.fromOpaque(context).release()
+            return nil
+        }
+        return thread
     }
 
     /// Cores this process may use.
