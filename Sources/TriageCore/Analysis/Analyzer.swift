@@ -794,7 +794,8 @@ public final class Analyzer {
             onExplain?("\(path): read by \(cores) threads, each inflating from the start and parsing its part "
                        + "(about \(total >> 20) MiB inflated, parts from \((bounds[1] - bounds[0]) >> 20) MiB down)")
         } else {
-            onExplain?("\(path): read by \(cores) threads in chunks of about \(size / Int64(cores) >> 20) MiB")
+            // Parenthesised: `>>` binds tighter than `/` in Swift (size / (cores >> 20) divided by zero).
+            onExplain?("\(path): read by \(cores) threads in chunks of about \((size / Int64(cores)) >> 20) MiB")
         }
 
         var processors: [LineProcessor] = []

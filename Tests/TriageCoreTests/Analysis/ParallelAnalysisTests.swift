@@ -151,6 +151,24 @@ import Glibc
         #expect(many.classDetails.map(\.sampleRequestIDs) == one.classDetails.map(\.sampleRequestIDs))
     }
 
+    /// `--verbose` says how a file is split: it used to divide by zero (`>>` binds
+    /// tighter than `/`), so `triage -v` on any large plain file crashed.
+    @Test("--verbose explains the chunks and the gzip parts without crashing")
+    func explainsParts() throws {
+        for (path, expected) in [(Self.path, "read by 2 threads in chunks of about 0 MiB"),
+                                 (Self.gzipPath, "read by 2 threads, each inflating from the start")] {
+            var options = AnalysisOptions()
+            options.threads = 2
+            options.parallelThreshold = 0
+            let analyzer = Analyzer(options: options)
+            var said: [String] = []
+            analyzer.onExplain = { said.append($0) }
+            _ = analyzer.run(paths: [path])
+            #expect(said.contains { $0.contains(expected) }, "\(said)")
+            #expect(said.filter { $0.contains("format 'upstream'") }.count == 1, "the choice is explained once: \(said)")
+        }
+    }
+
     @Test("malformed line numbers are absolute across chunks")
     func lineNumbers() throws {
         let (s, _) = try report(threads: 4)
