@@ -1,4 +1,5 @@
 import Foundation
+@testable import TriageCore
 
 /// The same requests written in every format `triage` reads without options, one
 /// line per request (as Benchmarks/convert_dialect.py does for the benchmarks), so
@@ -155,5 +156,16 @@ enum DialectLogs {
             try? text.write(to: url, atomically: true, encoding: .utf8)
         }
         return url.path
+    }
+
+    /// ``file(_:count:)`` as one gzip member (zlib, as `gzip` writes it), written once per test process.
+    static func gzipFile(_ kind: String, count: Int = 1500) -> String {
+        let path = file(kind, count: count) + ".gz"
+        if !FileManager.default.fileExists(atPath: path),
+           let text = FileManager.default.contents(atPath: file(kind, count: count)),
+           let compressed = PartialFile.gzip(Array(text)) {
+            FileManager.default.createFile(atPath: path, contents: Data(compressed))
+        }
+        return path
     }
 }

@@ -47,6 +47,9 @@ import TriageCore
         ]
         list.append(("generated nginx escape=json", [jsonLog], "nginx-json"))
         for kind in DialectLogs.kinds { list.append(("dialect \(kind)", [DialectLogs.file(kind)], nil)) }
+        // The same files gzipped: one pass over zlib against parts (each thread inflating from
+        // the start with ISA-L), or blocks of lines parsed by workers.
+        for kind in DialectLogs.kinds { list.append(("dialect \(kind) (gzip)", [DialectLogs.gzipFile(kind)], nil)) }
         for (file, flavour) in [("elastic-integrations-fixtures/traefik-json-access.log", "traefik"),
                                 ("elastic-integrations-fixtures/istio-envoy-json-access.log", "envoy")] {
             let path = corpus.appendingPathComponent(file).path
