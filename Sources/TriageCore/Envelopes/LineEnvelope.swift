@@ -336,9 +336,7 @@ public final class EnvelopePeeler {
     private func join(_ line: UnsafeBufferPointer<UInt8>, start: Int,
                       payload: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         lastPiece = .whole
-        guard let space = find(UInt8(ascii: " "), line, 0), space + 8 < start else { return payload }
-        let stream = line[space + 4] == UInt8(ascii: "e") ? 1 : 0 // std(e)rr
-        let isPartial = line[space + 8] == UInt8(ascii: "P")
+        guard let (stream, isPartial) = Self.criPiece(line, payloadStart: start) else { return payload }
         if isPartial {
             append(payload, to: stream)
             lastPiece = .held
@@ -358,6 +356,14 @@ public final class EnvelopePeeler {
         pending[stream].removeAll(keepingCapacity: true)
         pendingOverlong[stream] = false
         return UnsafeBufferPointer(start: joined, count: count)
+    }
+
+    /// The stream (0 stdout, 1 stderr) of a CRI line whose payload starts at
+    /// `payloadStart` (``criPayloadStart(_:)``), and whether it is a `P` piece.
+    @inline(__always)
+    static func criPiece(_ line: UnsafeBufferPointer<UInt8>, payloadStart start: Int) -> (stream: Int, isPartial: Bool)? {
+        guard let space = find(UInt8(ascii: " "), line, 0), space + 8 < start else { return nil }
+        return (line[space + 4] == UInt8(ascii: "e") ? 1 : 0, line[space + 8] == UInt8(ascii: "P")) // std(e)rr
     }
 
     private func append(_ piece: UnsafeBufferPointer<UInt8>, to stream: Int) {
@@ -509,4 +515,20 @@ public final class EnvelopePeeler {
 
     @inline(__always)
     private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+}
+
+/// Which streams of a CRI log have a line in pieces open (a `P` piece read, its `F`
+/// piece not yet): where none is, an ``EnvelopePeeler`` holds nothing, so reading can
+/// be cut there and resumed by a new peeler (the threads of one run, each with its part).
+struct CRIPieces {
+    private var open: (stdout: Bool, stderr: Bool) = (false, false)
+
+    var isClosed: Bool { !open.stdout && !open.stderr }
+
+    /// Follows one raw line (lines without a CRI prefix change nothing, as for the peeler).
+    mutating func note(_ line: UnsafeBufferPointer<UInt8>) {
+        guard let start = EnvelopePeeler.criPayloadStart(line),
+              let piece = EnvelopePeeler.criPiece(line, payloadStart: start) else { return }
+        if piece.stream == 0 { open.stdout = piece.isPartial } else { open.stderr = piece.isPartial }
+    }
 }

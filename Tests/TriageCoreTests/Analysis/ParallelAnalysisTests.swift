@@ -151,6 +151,59 @@ import Glibc
         #expect(many.classDetails.map(\.sampleRequestIDs) == one.classDetails.map(\.sampleRequestIDs))
     }
 
+    /// The log in a Kubernetes CRI envelope, many lines cut into `P` pieces, with
+    /// stderr lines between the pieces and stderr lines in pieces across stdout lines.
+    static func criLog() -> String {
+        var out = ""
+        var second = 0
+        func cri(_ stream: String, _ tag: String, _ text: String) {
+            second += 1
+            out += "2026-11-20T10:\(pad(second / 60 % 60)):\(pad(second % 60)).000000000Z \(stream) \(tag) \(text)\n"
+        }
+        for (i, line) in makeLog().split(separator: "\n").enumerated() {
+            let text = String(line)
+            if i % 3 == 0 && text.count > 40 {
+                let a = text.index(text.startIndex, offsetBy: 17), b = text.index(text.startIndex, offsetBy: 33)
+                cri("stdout", "P", String(text[..<a]))
+                if i % 2 == 0 { cri("stderr", "F", "worker \(i): slow request") }
+                cri("stdout", "P", String(text[a..<b]))
+                cri("stdout", "F", String(text[b...]))
+            } else if i % 11 == 0 {
+                cri("stderr", "P", "panic: request \(i) ")
+                cri("stdout", "F", text)
+                cri("stderr", "F", "failed")
+            } else {
+                cri("stdout", "F", text)
+            }
+        }
+        return out
+    }
+
+    @Test("a CRI file with lines in pieces, read in parts (plain and gzip), gives the one-pass report",
+          arguments: [2, 3, 5])
+    func criPiecesInParts(threads: Int) throws {
+        let text = Array(Self.criLog().utf8)
+        let plain = "/tmp/triage-parallel-test-\(getpid())-\(threads)-cri.log"
+        let gzip = plain + ".gz"
+        for (path, bytes) in [(plain, text), (gzip, gzipMember(text))] {
+            let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
+        defer { unlink(plain); unlink(gzip) }
+        let (one, _) = try report(threads: 1, path: plain)
+        #expect(one.requests == 6000 && one.lines > 8000, "\(one.requests) requests in \(one.lines) lines")
+        for path in [plain, gzip] {
+            let (parts, errors) = try report(threads: threads, path: path)
+            #expect(errors.isEmpty)
+            #expect(parts.requests == one.requests && parts.lines == one.lines && parts.malformedLines == one.malformedLines)
+            #expect(parts.otherLines == one.otherLines)
+            #expect(parts.malformedExamples.map(\.line) == one.malformedExamples.map(\.line))
+            #expect(parts.routes.map(\.sampleRequestIDs) == one.routes.map(\.sampleRequestIDs))
+            #expect(parts.timeline.map(\.serverErrors) == one.timeline.map(\.serverErrors))
+        }
+    }
+
     /// `--verbose` says how a file is split: it used to divide by zero (`>>` binds
     /// tighter than `/`), so `triage -v` on any large plain file crashed.
     @Test("--verbose explains the chunks and the gzip parts without crashing")
