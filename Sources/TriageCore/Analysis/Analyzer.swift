@@ -703,7 +703,10 @@ public final class Analyzer {
     /// cannot be entered in the middle, so each part's thread inflates it from the
     /// start, splitting lines as one pass would, and parses only the lines that
     /// start in its part: the later parts' threads inflate more before they parse,
-    /// so their parts are smaller (``gzipSplits(total:parts:)``).
+    /// so their parts are smaller (``gzipSplits(total:parts:)``). A Kubernetes CRI
+    /// file is read the same way (from the start, without inflating), so that a
+    /// part begins only where no line is held in `P` pieces (``CRIPieces``).
+    /// An input that interleaves error-log entries is never split.
     private func analyzeInChunks(_ path: String) -> Bool {
         let cores = options.threads > 0 ? min(options.threads, 8) : min(Parallel.cores, 8)
         guard cores > 1, options.statePath == nil, !options.leavesPartialLastLine, path != "-",
