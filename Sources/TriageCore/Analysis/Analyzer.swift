@@ -40,8 +40,8 @@ public struct AnalysisOptions: Sendable {
     public var stateLockWait: Double = 10
     /// The deflate engine for gzip inputs (ISA-L; zlib as the fallback).
     public var inflateEngine: InflateEngine = .isal
-    /// Threads (0: one per core, at most 8; 1: one pass): for large plain files, one
-    /// chunk each; for streams (gzip, standard input, smaller files), workers that
+    /// Threads (0: one per core, at most 8; 1: one pass): for a large file (plain,
+    /// gzip, CRI), one part each; for standard input and smaller inputs, workers that
     /// parse blocks of lines.
     public var threads = 0
     /// The zone of log times written without one (`--log-timezone`).
@@ -49,7 +49,7 @@ public struct AnalysisOptions: Sendable {
     /// Plain files at least this large are read in chunks by several threads.
     public var parallelThreshold: Int64 = 32 << 20
     /// Bytes of lines per block handed to a worker thread when an input is read as
-    /// a stream (gzip, standard input, plain files under `parallelThreshold`) on
+    /// a stream (standard input, files under `parallelThreshold`) on
     /// several threads. The input's first block is parsed on the reading thread
     /// when it is also the last, so small inputs start no thread.
     public var blockSize = 8 << 20
