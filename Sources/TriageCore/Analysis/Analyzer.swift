@@ -401,7 +401,13 @@ public final class Analyzer {
         /// Hands the full `current` block to a worker (starting them at the first).
         func dispatch(_ current: LineBlock) {
             guard let first = processor else { return }
-            if pipeline == nil { pipeline = BlockPipeline(workers: workers, blockSize: options.blockSize) }
+            if pipeline == nil {
+                pipeline = BlockPipeline(workers: workers, blockSize: options.blockSize)
+                if pipeline != nil {
+                    onExplain?("\(path): read as a stream, its lines parsed by \(workers) threads in blocks of "
+                               + (options.blockSize >= 1 << 20 ? "\(options.blockSize >> 20) MiB" : "\(options.blockSize) bytes"))
+                }
+            }
             guard let pipeline else {
                 // No thread could start: one pass, as without workers.
                 current.process(with: first, firstNumber: blockFirstNumber)

@@ -220,6 +220,15 @@ import Glibc
             #expect(said.contains { $0.contains(expected) }, "\(said)")
             #expect(said.filter { $0.contains("format 'upstream'") }.count == 1, "the choice is explained once: \(said)")
         }
+        // A file under the parts' threshold is read as a stream, in blocks.
+        var options = AnalysisOptions()
+        options.threads = 2
+        options.blockSize = 4096
+        let analyzer = Analyzer(options: options)
+        var said: [String] = []
+        analyzer.onExplain = { said.append($0) }
+        _ = analyzer.run(paths: [Self.path])
+        #expect(said.contains { $0.contains("read as a stream, its lines parsed by 2 threads in blocks of 4096 bytes") }, "\(said)")
     }
 
     @Test("malformed line numbers are absolute across chunks")
