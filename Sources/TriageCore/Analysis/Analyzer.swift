@@ -693,8 +693,8 @@ public final class Analyzer {
 
     // MARK: - Both cores
 
-    /// Worker threads for an input read as a stream (gzip, standard input, a small
-    /// plain file): one per core, at most 8; 0 when the run is on one thread.
+    /// Worker threads for an input read as a stream (standard input, a file under
+    /// `parallelThreshold`): one per core, at most 8; 0 when the run is on one thread.
     private var streamWorkers: Int {
         let cores = options.threads > 0 ? min(options.threads, 8) : min(Parallel.cores, 8)
         return cores > 1 ? cores : 0
@@ -789,7 +789,8 @@ public final class Analyzer {
         var bounds: [Int64] = [0]
         if fromStart {
             // Splitting lines costs a twentieth of parsing them; inflating, a quarter.
-            bounds += Self.partSplits(total: total, parts: cores, a: isGzip ? 0.8 : 0.95) + [.max]
+            bounds += (isGzip ? Self.gzipSplits(total: total, parts: cores)
+                              : Self.partSplits(total: total, parts: cores, a: 0.95)) + [.max]
         } else {
             // Just after a line break near each 1/cores of the file.
             for k in 1..<cores {
@@ -840,8 +841,8 @@ public final class Analyzer {
             let reader = LineReader(source: source, maxLineLength: options.maxLineLength, startOffset: fromStart ? 0 : bounds[k])
             readers.append((reader, partFile))
         }
-        let results = UnsafeMutableBufferPointer<(error: TriageError?, at: Int64)>.allocate(capacity: cores)
-        results.initialize(repeating: (nil, 0))
+        let results = UnsafeMutableBufferPointer<TriageError?>.allocate(capacity: cores)
+        results.initialize(repeating: nil)
         defer { results.deallocate() }
         let progress = onProgress
         let index = inputIndex, count = inputCount
@@ -854,14 +855,12 @@ public final class Analyzer {
             let start = bounds[k], end = bounds[k + 1]
             return {
                 var untilProgress = Self.progressInterval
-                var lastOffset: Int64 = 0
                 // Lines are numbered within the part; add(_:to:) makes them absolute.
-                var linesBefore: Int?
+                var linesBefore = 0
                 var pieces = CRIPieces()
                 var hasStarted = k == 0
                 do {
                     try reader.forEachLine { line in
-                        lastOffset = line.offset
                         // Parts that read from the start split the lines before them without parsing them.
                         // A part begins (and the one before ends) at its first line with no CRI piece open.
                         if !hasStarted {
@@ -870,11 +869,11 @@ public final class Analyzer {
                                 return
                             }
                             hasStarted = true
+                            linesBefore = line.number - 1
                         }
                         if line.offset >= end && pieces.isClosed { throw PartEnd() }
                         if tracksPieces { pieces.note(line.bytes) }
-                        if linesBefore == nil { linesBefore = line.number - 1 }
-                        processor.process(line.bytes, number: line.number - (linesBefore ?? 0), isTerminated: line.isTerminated,
+                        processor.process(line.bytes, number: line.number - linesBefore, isTerminated: line.isTerminated,
                                           isOverlong: line.isOverlong)
                         if k == 0 {
                             untilProgress -= 1
@@ -890,9 +889,9 @@ public final class Analyzer {
                     }
                 } catch is PartEnd {
                 } catch let error as TriageError {
-                    results[k] = (error, lastOffset)
+                    results[k] = error
                 } catch {
-                    results[k] = (.readFailed(path: path, reason: "\(error)"), lastOffset)
+                    results[k] = .readFailed(path: path, reason: "\(error)")
                 }
             }
         })
@@ -900,7 +899,7 @@ public final class Analyzer {
         add(processors, to: &stats)
         // A damaged stream fails every part that reads up to the damage; the first
         // one (in file order) is where one pass would have stopped.
-        if let failure = results.lazy.compactMap(\.error).first {
+        if let failure = results.lazy.compactMap({ $0 }).first {
             errors.append(failure)
             stats.error = failure.description
         }

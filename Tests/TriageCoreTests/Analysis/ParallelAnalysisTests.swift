@@ -210,25 +210,25 @@ import Glibc
     func explainsParts() throws {
         for (path, expected) in [(Self.path, "read by 2 threads in chunks of about 0 MiB"),
                                  (Self.gzipPath, "read by 2 threads, each inflating from the start")] {
-            var options = AnalysisOptions()
-            options.threads = 2
-            options.parallelThreshold = 0
-            let analyzer = Analyzer(options: options)
-            var said: [String] = []
-            analyzer.onExplain = { said.append($0) }
-            _ = analyzer.run(paths: [path])
+            let said = explanations(path) { $0.parallelThreshold = 0 }
             #expect(said.contains { $0.contains(expected) }, "\(said)")
             #expect(said.filter { $0.contains("format 'upstream'") }.count == 1, "the choice is explained once: \(said)")
         }
         // A file under the parts' threshold is read as a stream, in blocks.
+        let said = explanations(Self.path) { $0.blockSize = 4096 }
+        #expect(said.contains { $0.contains("read as a stream, its lines parsed by 2 threads in blocks of 4096 bytes") }, "\(said)")
+    }
+
+    /// What a 2-thread run over `path` says with `--verbose`, with `configure`'s options.
+    func explanations(_ path: String, _ configure: (inout AnalysisOptions) -> Void) -> [String] {
         var options = AnalysisOptions()
         options.threads = 2
-        options.blockSize = 4096
+        configure(&options)
         let analyzer = Analyzer(options: options)
         var said: [String] = []
         analyzer.onExplain = { said.append($0) }
-        _ = analyzer.run(paths: [Self.path])
-        #expect(said.contains { $0.contains("read as a stream, its lines parsed by 2 threads in blocks of 4096 bytes") }, "\(said)")
+        _ = analyzer.run(paths: [path])
+        return said
     }
 
     @Test("malformed line numbers are absolute across chunks")
