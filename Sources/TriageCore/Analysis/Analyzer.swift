@@ -385,13 +385,14 @@ public final class Analyzer {
         // Once the format is chosen, lines are copied into blocks that worker threads
         // parse, each block with its own processor, merged back in input order.
         let workers = streamWorkers
-        var pipeline: BlockPipeline?
+        var pipeline: BlockPipeline<LineProcessor>?
         var block: LineBlock?
         var blockFirstNumber = 0
         var blockProcessors: [LineProcessor] = []
 
-        func absorb(_ done: [LineProcessor]) {
-            for p in done {
+        func absorb(_ done: [BlockPipeline<LineProcessor>.Finished]) {
+            for (block, p, _) in done {
+                pipeline?.recycle(block)
                 aggregator.merge(p.aggregator)
                 p.handOver(to: aggregator)
                 blockProcessors.append(p)
@@ -419,7 +420,7 @@ public final class Analyzer {
             let p = LineProcessor(parser: candidates[path]?.makeDecoder() ?? first.parser.format.makeDecoder(),
                                   aggregator: aggregator.makeSibling(), path: path, options: options,
                                   timeReference: timeReference, plausibleTimes: plausibleTimes)
-            pipeline.submit(current, processor: p, firstNumber: firstLineNumber)
+            pipeline.submit(current, work: p, firstNumber: firstLineNumber)
             absorb(pipeline.collect(waitingForOldest: false))
             while pipeline.inFlight >= pipeline.maxInFlight { absorb(pipeline.collect(waitingForOldest: true)) }
             block = pipeline.emptyBlock()
@@ -1033,7 +1034,8 @@ public final class Analyzer {
             correlator = try AppLogCorrelator(ledger: aggregator.ledger, idPattern: options.appIDPattern,
                                               tolerance: options.appTimeTolerance,
                                               logUTCOffset: aggregator.logUTCOffset ?? 0,
-                                              maxLineLength: options.maxLineLength)
+                                              maxLineLength: options.maxLineLength,
+                                              workers: streamWorkers, blockSize: min(options.blockSize, 1 << 20))
         } catch let error as TriageError {
             errors.append(error)
             return
@@ -1057,7 +1059,8 @@ public final class Analyzer {
                 warnings.append(message)
                 notes.append(message)
             }
-            onExplain?("\(path): application log, \(stats.lines) lines, \(stats.errorEvents) error events, \(stats.matchedEvents) matched to 5xx")
+            onExplain?("\(path): application log, \(stats.lines) lines, \(stats.errorEvents) error events, \(stats.matchedEvents) matched to 5xx"
+                       + (correlator.lastReadUsedWorkers ? "; its lines read by \(streamWorkers) threads in blocks, grouped in order" : ""))
             appLogInputs.append(stats)
         }
     }

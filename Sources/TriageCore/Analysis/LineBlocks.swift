@@ -69,31 +69,121 @@ final class LineBlock {
         used = 0
         entries.removeAll(keepingCapacity: true)
     }
+
+    // MARK: - Raw blocks: bytes read as they come, split into lines by the worker
+
+    /// The room left after the bytes read so far, for a source to read into.
+    var freeSpace: UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: bytes + used, count: capacity - used)
+    }
+
+    /// Takes `count` bytes a source read into ``freeSpace``.
+    func didRead(_ count: Int) { used += count }
+
+    /// Moves the bytes from `start` on to the start of `next` (which must be empty and
+    /// have room), leaving this block with the bytes before `start`.
+    func moveTail(from start: Int, to next: LineBlock) {
+        let count = used - start
+        precondition(next.used == 0 && count <= next.capacity, "the next block has no room for the tail")
+        if count > 0 { next.bytes.update(from: bytes + start, count: count) }
+        next.used = count
+        used = start
+    }
+
+    /// A copy of the bytes read.
+    var readBytes: [UInt8] { Array(UnsafeBufferPointer(start: bytes, count: used)) }
+
+    /// Moves every byte read to the end of `other`'s bytes (which must have room); returns how many.
+    func moveAll(to other: LineBlock) -> Int {
+        let count = used
+        precondition(other.used + count <= other.capacity, "no room for the bytes")
+        if count > 0 { (other.bytes + other.used).update(from: bytes, count: count) }
+        used = 0
+        return count
+    }
+
+    /// Where the last line that ends in the bytes read so far ends (the index of its
+    /// `\n`, or of a lone `\r`), if any: the bytes up to it split into the same lines
+    /// as in one pass. A `\r` that is the last byte read is undecided (CRLF or lone CR).
+    var lastLineEnd: Int? {
+        var i = used - 1
+        while i >= 0 {
+            if bytes[i] == 0x0A || (bytes[i] == 0x0D && i < used - 1) { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// Calls `body` with each line of the bytes read (``didRead(_:)``), as bytes of this
+    /// block and where they start, split by a ``LineReader`` over them: a block that ends
+    /// after a line end (``lastLineEnd``), or at the end of the input, holds the lines a one-pass read
+    /// of the same bytes would give (lone CRs, over-long lines cut, an unterminated last line).
+    func forEachLine(maxLineLength: Int, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
+        let reader = LineReader(source: RawBufferSource(UnsafeRawBufferPointer(start: bytes, count: used)),
+                                maxLineLength: maxLineLength, readSize: min(max(used, 4096), 1 << 20))
+        // Reading memory cannot fail.
+        _ = try? reader.forEachLine { line in
+            let start = Int(line.offset)
+            body(UnsafeBufferPointer(start: bytes + start, count: line.bytes.count), start)
+        }
+    }
 }
 
-/// Parses blocks of lines on worker threads, each block with its own
-/// ``LineProcessor`` and aggregator, and hands the processors back in input
-/// order, so that the caller merges them as consecutive chunks of one pass.
+/// Bytes in memory someone else owns, as a ``ByteSource``.
+final class RawBufferSource: ByteSource {
+    private let bytes: UnsafeRawBufferPointer
+    private var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    var consumedBytes: Int64 { Int64(offset) }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = min(buffer.count, bytes.count - offset)
+        guard n > 0, let destination = buffer.baseAddress, let source = bytes.baseAddress else { return 0 }
+        destination.copyMemory(from: source + offset, byteCount: n)
+        offset += n
+        return n
+    }
+}
+
+/// What a worker does with a block: parse its lines (``LineProcessor``) or read
+/// what each line is (``AppLineBatch``). It belongs to one job at a time.
+protocol BlockWork: AnyObject {
+    func work(on block: LineBlock, firstNumber: Int)
+}
+
+extension LineProcessor: BlockWork {
+    func work(on block: LineBlock, firstNumber: Int) { block.process(with: self, firstNumber: firstNumber) }
+}
+
+/// Hands blocks of lines to worker threads, each block with its own `Work`
+/// (a parser and aggregator, or an application-log scanner), and gives the
+/// finished ones back in input order, so that the caller takes them as
+/// consecutive pieces of one pass.
 ///
 /// Memory is bounded: the caller keeps at most `maxInFlight` blocks submitted
 /// and not yet collected (``collect(waitingForOldest:)`` waits for the oldest),
-/// plus the one it fills.
+/// plus the one it fills and those it has collected and not yet recycled.
 ///
-/// `@unchecked Sendable`: a job's block and processor belong to the submitting
+/// `@unchecked Sendable`: a job's block and work belong to the submitting
 /// thread until a worker takes the job, to that worker until it marks the job
 /// done (under `mutex`), and to the collecting thread after.
-final class BlockPipeline: @unchecked Sendable {
+final class BlockPipeline<Work: BlockWork>: @unchecked Sendable {
     private final class Job {
         let block: LineBlock
-        let processor: LineProcessor
+        let work: Work
         let firstNumber: Int
         var isDone = false
-        init(block: LineBlock, processor: LineProcessor, firstNumber: Int) {
+        init(block: LineBlock, work: Work, firstNumber: Int) {
             self.block = block
-            self.processor = processor
+            self.work = work
             self.firstNumber = firstNumber
         }
     }
+
+    /// A finished job: its block (recycle it with ``recycle(_:)`` once read) and its work.
+    typealias Finished = (block: LineBlock, work: Work, firstNumber: Int)
 
     let blockSize: Int
     let maxInFlight: Int
@@ -119,7 +209,7 @@ final class BlockPipeline: @unchecked Sendable {
         pthread_cond_init(&jobDone, nil)
         for _ in 0..<max(1, workers) {
             // Each thread holds the pipeline until finish() stops it.
-            if let thread = Parallel.start({ self.work() }) { threads.append(thread) }
+            if let thread = Parallel.start({ self.run() }) { threads.append(thread) }
         }
         if threads.isEmpty { return nil }
     }
@@ -138,10 +228,19 @@ final class BlockPipeline: @unchecked Sendable {
         return block ?? LineBlock(capacity: blockSize)
     }
 
-    /// Queues `block` for a worker, to be parsed by `processor` with lines numbered from `firstNumber`.
-    func submit(_ block: LineBlock, processor: LineProcessor, firstNumber: Int) {
+    /// Gives back a collected block, emptied, for ``emptyBlock()`` to hand out again.
+    func recycle(_ block: LineBlock) {
+        block.reset()
+        guard block.capacity == blockSize else { return }
         pthread_mutex_lock(&mutex)
-        let job = Job(block: block, processor: processor, firstNumber: firstNumber)
+        spare.append(block)
+        pthread_mutex_unlock(&mutex)
+    }
+
+    /// Queues `block` for a worker, to be given to `work` with lines numbered from `firstNumber`.
+    func submit(_ block: LineBlock, work: Work, firstNumber: Int) {
+        pthread_mutex_lock(&mutex)
+        let job = Job(block: block, work: work, firstNumber: firstNumber)
         waiting.append(job)
         submitted.append(job)
         pthread_cond_signal(&workAvailable)
@@ -155,10 +254,10 @@ final class BlockPipeline: @unchecked Sendable {
         return submitted.count - submittedHead
     }
 
-    /// The processors of the oldest jobs that are done, in input order, stopping at
-    /// the first one still running. With `waitingForOldest`, waits until the oldest is done.
-    func collect(waitingForOldest: Bool) -> [LineProcessor] {
-        var done: [LineProcessor] = []
+    /// The oldest jobs that are done, in input order, stopping at the first one
+    /// still running. With `waitingForOldest`, waits until the oldest is done.
+    func collect(waitingForOldest: Bool) -> [Finished] {
+        var done: [Finished] = []
         pthread_mutex_lock(&mutex)
         if waitingForOldest {
             while submittedHead < submitted.count && !submitted[submittedHead].isDone {
@@ -168,9 +267,7 @@ final class BlockPipeline: @unchecked Sendable {
         while submittedHead < submitted.count && submitted[submittedHead].isDone {
             let job = submitted[submittedHead]
             submittedHead += 1
-            done.append(job.processor)
-            job.block.reset()
-            if job.block.capacity == blockSize { spare.append(job.block) }
+            done.append((job.block, job.work, job.firstNumber))
         }
         if submittedHead == submitted.count {
             submitted.removeAll(keepingCapacity: true)
@@ -181,8 +278,8 @@ final class BlockPipeline: @unchecked Sendable {
     }
 
     /// Waits for every job, collects them in order, and stops the workers.
-    func finish() -> [LineProcessor] {
-        var done: [LineProcessor] = []
+    func finish() -> [Finished] {
+        var done: [Finished] = []
         while inFlight > 0 { done += collect(waitingForOldest: true) }
         pthread_mutex_lock(&mutex)
         isStopping = true
@@ -193,7 +290,7 @@ final class BlockPipeline: @unchecked Sendable {
         return done
     }
 
-    private func work() {
+    private func run() {
         while true {
             pthread_mutex_lock(&mutex)
             while waitingHead == waiting.count && !isStopping { pthread_cond_wait(&workAvailable, &mutex) }
@@ -209,7 +306,7 @@ final class BlockPipeline: @unchecked Sendable {
             }
             pthread_mutex_unlock(&mutex)
 
-            job.block.process(with: job.processor, firstNumber: job.firstNumber)
+            job.work.work(on: job.block, firstNumber: job.firstNumber)
 
             pthread_mutex_lock(&mutex)
             job.isDone = true

@@ -88,13 +88,42 @@ final class AppEventAssembler {
         self.emit = emit
     }
 
+    /// Reads and groups one line.
     func feed(_ p: UnsafeBufferPointer<UInt8>, number: Int) {
-        lines += 1
+        let prefix = Self.prescan(p, scanner: scanner, into: &line)
+        assemble(UnsafeBufferPointer(rebasing: p[prefix...]), number: number)
+    }
+
+    /// Reads and groups one line that ``prescan(_:scanner:into:)`` has read (perhaps on
+    /// another thread): `p` is the line after its container prefix, `scanned` what was read.
+    func feed(scanned: AppLine, _ p: UnsafeBufferPointer<UInt8>, number: Int) {
+        line = scanned
+        assemble(p, number: number)
+    }
+
+    /// Counts `count` lines that each start an event without an ID (`errors` of them
+    /// errors, the last of level `last`): what ``feed(_:number:)`` does with such lines.
+    func countEvents(_ count: Int, errors: Int, last severity: AppSeverity) {
+        lines += count
+        events += count
+        errorEvents += errors
+        lastSeverity = severity
+        lastHasID = false
+        last = nil
+    }
+
+    /// The first stage, which depends on no line before: sets the container prefix aside,
+    /// finds the time, level and (for lines that may be kept) the ID. Returns the prefix's
+    /// length; `line` describes the bytes after it. Needs only `scanner`, so lines can be
+    /// read on worker threads, each with its own scanner, and grouped in order after.
+    static func prescan(_ p: UnsafeBufferPointer<UInt8>, scanner: AppLineScanner, into line: inout AppLine) -> Int {
         var p = p
         var containerTime: Int64?
+        var prefixLength = 0
         if let prefix = AppLineScanner.containerPrefix(p) {
             p = UnsafeBufferPointer(rebasing: p[prefix.length...])
             containerTime = prefix.time
+            prefixLength = prefix.length
         }
         scanner.scan(p, into: &line)
         // Only errors and lines of unknown level can be kept: the others need no ID.
@@ -105,6 +134,12 @@ final class AppEventAssembler {
             line.time = containerTime
             line.timeIsZoneless = false
         }
+        return prefixLength
+    }
+
+    /// The second stage, in input order: `line` holds what the first read of `p`.
+    private func assemble(_ p: UnsafeBufferPointer<UInt8>, number: Int) {
+        lines += 1
         if line.isEventStart {
             startEvent(p, number: number)
         } else {

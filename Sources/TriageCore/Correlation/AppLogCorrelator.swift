@@ -14,9 +14,19 @@ final class AppLogCorrelator {
     private let tolerance: Int64
     private let logUTCOffset: Int64
     private let maxLineLength: Int
+    private let idPattern: String?
+    /// Threads that read lines (the first stage) while this one groups them; 0 or 1: one pass.
+    private let workers: Int
+    private let blockSize: Int
+    /// Whether the last ``read(_:path:into:progress:)`` handed blocks to worker threads.
+    private(set) var lastReadUsedWorkers = false
 
-    init(ledger: ServerErrorLedger, idPattern: String?, tolerance: Int64, logUTCOffset: Int, maxLineLength: Int) throws {
+    init(ledger: ServerErrorLedger, idPattern: String?, tolerance: Int64, logUTCOffset: Int, maxLineLength: Int,
+         workers: Int = 0, blockSize: Int = 8 << 20) throws {
         self.ledger = ledger
+        self.idPattern = idPattern
+        self.workers = workers
+        self.blockSize = max(1, blockSize)
         self.scanner = try AppLineScanner(idPattern: idPattern)
         self.builder = try SignatureBuilder()
         self.tolerance = tolerance
@@ -62,31 +72,54 @@ final class AppLogCorrelator {
             case .notAnError, .unknownID: break
             }
         }
-        let reader = LineReader(source: source, maxLineLength: maxLineLength)
         var failure: TriageError?
         let limitHitsBefore = scanner.idPatternLimitHits
         var limitHitsSeen = limitHitsBefore
-        do {
-            var untilProgress = Analyzer.progressInterval
-            try reader.forEachLine { line in
-                untilProgress -= 1
-                if untilProgress == 0, let progress {
-                    untilProgress = Analyzer.progressInterval
-                    progress(line.number)
-                }
-                // An overlong line is cut to its first bytes: enough for the time, level and ID.
-                assembler.feed(line.bytes, number: line.number)
-                // A search that gave up on PCRE2's match limit left the line without an ID:
-                // counted, and the first such line named in the report.
-                if scanner.idPatternLimitHits != limitHitsSeen {
-                    limitHitsSeen = scanner.idPatternLimitHits
-                    if stats.idPatternLimit == nil { stats.idPatternLimit = .init(lines: 0, firstLine: line.number) }
-                }
+        var blockLimitHits = 0
+        var linesRead = 0
+
+        func feedOne(_ p: UnsafeBufferPointer<UInt8>, number: Int) {
+            // An overlong line is cut to its first bytes: enough for the time, level and ID.
+            assembler.feed(p, number: number)
+            // A search that gave up on PCRE2's match limit left the line without an ID:
+            // counted, and the first such line named in the report.
+            if scanner.idPatternLimitHits != limitHitsSeen {
+                limitHitsSeen = scanner.idPatternLimitHits
+                if stats.idPatternLimit == nil { stats.idPatternLimit = .init(lines: 0, firstLine: number) }
             }
-        } catch let error as TriageError {
-            failure = error
-        } catch {
-            failure = .readFailed(path: path, reason: "\(error)")
+        }
+
+        // The log is read in blocks of bytes cut after a line end; worker threads split
+        // them into lines and read each (the first stage) while this thread groups them
+        // in order. A log that fits in one block is read here, in one pass.
+        var remaining: ByteSource? = source
+        lastReadUsedWorkers = false
+        var readError: Error?
+        if workers > 1, maxLineLength < blockSize / 2, blockSize <= Int(UInt32.max) {
+            let (left, error) = readBlocks(source, assembler: assembler, stats: &stats, linesRead: &linesRead,
+                                           blockLimitHits: &blockLimitHits, progress: progress)
+            readError = error
+            remaining = left.map { error == nil ? PrefixedSource(prefix: $0.readBytes, base: source) as ByteSource : MemorySource($0.readBytes) }
+        }
+        // One pass: without workers, or over the bytes the blocks left (then the rest).
+        if let rest = remaining {
+            let reader = LineReader(source: rest, maxLineLength: maxLineLength, firstLineNumber: linesRead + 1)
+            do {
+                var untilProgress = Analyzer.progressInterval
+                try reader.forEachLine { line in
+                    untilProgress -= 1
+                    if untilProgress == 0, let progress {
+                        untilProgress = Analyzer.progressInterval
+                        progress(line.number)
+                    }
+                    feedOne(line.bytes, number: line.number)
+                }
+            } catch {
+                readError = error
+            }
+        }
+        if let readError {
+            failure = readError as? TriageError ?? .readFailed(path: path, reason: "\(readError)")
         }
         assembler.finish()
         stats.lines += assembler.lines
@@ -97,10 +130,108 @@ final class AppLogCorrelator {
         stats.timeMismatches += mismatched
         stats.zoneShiftSeconds = lockedShift.map(Int.init)
         if stats.idPatternLimit != nil {
-            stats.idPatternLimit?.lines = scanner.idPatternLimitHits - limitHitsBefore
+            stats.idPatternLimit?.lines = scanner.idPatternLimitHits - limitHitsBefore + blockLimitHits
             stats.idPatternLimit?.pattern = scanner.userIDPattern
         }
         return failure
+    }
+
+    /// Reads `source` in blocks of bytes cut after their last line end, each split and
+    /// read by a worker (``AppLineBatch``) and grouped here in order. Returns the bytes
+    /// left for one pass (every block before them grouped): a first block that is the
+    /// whole log (no thread is started for one block), or the bytes from a line longer
+    /// than a block on (a full block with no line end), or those read when no thread
+    /// could start; nil when the whole log was read. A read error ends the blocks and
+    /// is returned: the bytes read before it are read as one pass would (the last line
+    /// unterminated), by a worker or, left over, by the caller.
+    private func readBlocks(_ source: ByteSource, assembler: AppEventAssembler,
+                            stats: inout TriageSummary.AppLogInput, linesRead: inout Int, blockLimitHits: inout Int,
+                            progress: ((Int) -> Void)?) -> (pending: LineBlock?, error: Error?) {
+        var pipeline: BlockPipeline<AppLineBatch>?
+        var spareBatches: [AppLineBatch] = []
+        var block = LineBlock(capacity: blockSize)
+        var lines = 0
+        var limitHits = 0
+        var firstLimitLine: Int?
+        defer {
+            linesRead = lines
+            blockLimitHits += limitHits
+            if stats.idPatternLimit == nil, let firstLimitLine { stats.idPatternLimit = .init(lines: 0, firstLine: firstLimitLine) }
+        }
+
+        func absorb(_ done: [BlockPipeline<AppLineBatch>.Finished]) {
+            for (finished, batch, _) in done {
+                batch.assemble(finished, firstNumber: lines + 1, with: assembler)
+                if batch.limitHits > 0 {
+                    limitHits += batch.limitHits
+                    if firstLimitLine == nil, let line = batch.firstLimitLine { firstLimitLine = lines + 1 + line }
+                }
+                lines += batch.lineCount
+                progress?(lines)
+                pipeline?.recycle(finished)
+                spareBatches.append(batch)
+            }
+        }
+        /// Hands `current` to a worker, starting them at the first block; false, handing
+        /// nothing, when no thread could start.
+        func dispatch(_ current: LineBlock) -> Bool {
+            if pipeline == nil { pipeline = BlockPipeline(workers: workers, blockSize: blockSize) }
+            guard let pipeline else { return false }
+            let batch: AppLineBatch
+            if let spare = spareBatches.popLast() {
+                batch = spare
+            } else if let scanner = try? AppLineScanner(idPattern: idPattern) {
+                batch = AppLineBatch(scanner: scanner, maxLineLength: maxLineLength)
+            } else {
+                return false
+            }
+            lastReadUsedWorkers = true
+            pipeline.submit(current, work: batch, firstNumber: 0)
+            absorb(pipeline.collect(waitingForOldest: false))
+            while pipeline.inFlight >= pipeline.maxInFlight { absorb(pipeline.collect(waitingForOldest: true)) }
+            return true
+        }
+        /// Groups every block handed out, and stops the workers.
+        func drain() {
+            if let pipeline { absorb(pipeline.finish()) }
+            pipeline = nil
+        }
+
+        while true {
+            let n: Int
+            do {
+                n = try source.read(into: block.freeSpace)
+            } catch {
+                if block.used > 0, pipeline != nil, dispatch(block) { drain(); return (nil, error) }
+                drain()
+                return (block.used > 0 ? block : nil, error)
+            }
+            if n == 0 { break }
+            block.didRead(n)
+            guard block.freeSpace.count == 0 else { continue }
+            // Full: the bytes up to its last line end go to a worker, the rest starts the
+            // next block. With no line end in it (a line longer than a block), one pass from here.
+            guard let cut = block.lastLineEnd else {
+                drain()
+                return (block, nil)
+            }
+            let next = pipeline?.emptyBlock() ?? LineBlock(capacity: blockSize)
+            block.moveTail(from: cut + 1, to: next)
+            guard dispatch(block) else {
+                // No thread could start: put the tail back and read it all in one pass.
+                block.didRead(next.moveAll(to: block))
+                drain()
+                return (block, nil)
+            }
+            block = next
+        }
+        // The last block: a worker's when blocks went to workers, else one pass.
+        if block.used > 0, pipeline == nil || !dispatch(block) {
+            drain()
+            return (block, nil)
+        }
+        drain()
+        return (nil, nil)
     }
 
     enum Outcome { case matched, timeMismatch, notAnError, unknownID }
