@@ -20,11 +20,12 @@ public enum AppSeverity: Int, Sendable, Comparable {
 
     /// Packed five bits a letter; a short array beats hashing on this per-line path.
     private static let words: [(UInt64, AppSeverity)] = {
+        // The levels most lines carry first: each line's level word is looked up here.
         let table: [(String, AppSeverity)] = [
-            ("trace", .debug), ("debug", .debug), ("verbose", .debug), ("fine", .debug),
-            ("info", .info), ("information", .info), ("notice", .info),
-            ("warn", .warning), ("warning", .warning),
-            ("error", .error), ("err", .error), ("fatal", .error), ("critical", .error), ("crit", .error),
+            ("info", .info), ("debug", .debug), ("warn", .warning), ("error", .error), ("fatal", .error),
+            ("warning", .warning), ("trace", .debug), ("verbose", .debug), ("fine", .debug),
+            ("information", .info), ("notice", .info),
+            ("err", .error), ("critical", .error), ("crit", .error),
             ("severe", .error), ("panic", .error), ("emerg", .error), ("emergency", .error), ("alert", .error),
         ]
         return table.map { word, severity in (word.utf8.reduce(UInt64(0)) { $0 << 5 | UInt64($1 - 0x60) }, severity) }
@@ -121,6 +122,11 @@ final class AppLineScanner {
 
     private func scanText(_ p: UnsafeBufferPointer<UInt8>, into line: inout AppLine) {
         var messageStart = 0
+        // The level search below jumps over the time stamp: its only words are `T`, `Z` and
+        // a CLF month, none of them a level. It resumes on the stamp's last byte when that
+        // is a letter followed by one (`…00Zerror` is the word `Zerror`, as without the jump).
+        var skipFrom = -1
+        var skipTo = 0
         if let found = Self.locateTime(p) {
             // Located by its shape only: most lines never need the time itself.
             line.timeRange = found.range
@@ -128,6 +134,9 @@ final class AppLineScanner {
             line.timeIsZoneless = found.isZoneless
             line.isEventStart = true
             messageStart = found.range.upperBound
+            skipFrom = found.range.lowerBound
+            let end = found.range.upperBound
+            skipTo = end < p.count && Self.isLetter(p[end]) && Self.isLetter(p[end - 1]) ? end - 1 : end
         } else if Self.startsWithSyslogTime(p) || Self.startsWithCtime(p) || Self.startsWithRubyLoggerMark(p)
                     || Self.startsWith(p, "panic: ")
                     || Self.startsWith(p, "Exception in thread ") {
@@ -137,20 +146,33 @@ final class AppLineScanner {
         var i = 0
         let end = min(p.count, 200)
         while i < end {
-            guard Self.isLetter(p[i]) else { i += 1; continue }
+            guard Self.isLetter(p[i]) else {
+                // A stamp starts with a digit: its start is met here.
+                i = i == skipFrom ? skipTo : i + 1
+                continue
+            }
             let start = i
             while i < end, Self.isLetter(p[i]) { i += 1 }
+            // Level words have 3 to 11 letters (``AppSeverity/named(_:)``): `I`, `T`, `Z` are skipped here.
+            guard i - start >= 3, i - start <= 11 else { continue }
             if let severity = AppSeverity.named(UnsafeBufferPointer(rebasing: p[start..<i])) {
                 line.severity = severity
+                let isCapitals = p[start..<i].allSatisfy { $0 < UInt8(ascii: "a") }
                 // A line that starts with its level in capitals (`ERROR:root:…`) starts an event;
                 // `Error: …` is how JavaScript prints an exception inside a stack trace.
-                if start == 0, p[start..<i].allSatisfy({ $0 < UInt8(ascii: "a") }) { line.isEventStart = true }
+                if start == 0, isCapitals { line.isEventStart = true }
                 // Go's `panic: …` is the message itself, not a level before it; and a level word
                 // in the message's prose (`Failed with error foo`) is no level field to skip.
-                let isField = p[start..<i].allSatisfy({ $0 < UInt8(ascii: "a") }) || start <= messageStart + 2
-                    || (start > 0 && [UInt8(ascii: "["), UInt8(ascii: "<"), UInt8(ascii: "="), UInt8(ascii: "\""),
-                                      UInt8(ascii: "|")].contains(p[start - 1]))
-                if isField, !p[start..<i].elementsEqual("panic".utf8) { messageStart = max(messageStart, i) }
+                var isField = isCapitals || start <= messageStart + 2
+                if !isField, start > 0 {
+                    switch p[start - 1] {
+                    case UInt8(ascii: "["), UInt8(ascii: "<"), UInt8(ascii: "="), UInt8(ascii: "\""), UInt8(ascii: "|"): isField = true
+                    default: break
+                    }
+                }
+                if isField, !Self.startsWith(UnsafeBufferPointer(rebasing: p[start..<i]), "panic") || i - start != 5 {
+                    messageStart = max(messageStart, i)
+                }
                 break
             }
         }

@@ -105,11 +105,33 @@ final class SignatureBuilder {
             message = event.message ?? event.lines.first { !$0.trimmedSpaces.isEmpty } ?? ""
         }
         // The request ID is the most variable part of all.
-        if !event.displayID.isEmpty { message = message.replacing(event.displayID, with: "<id>") }
+        if !event.displayID.isEmpty { message = Self.replacing(event.displayID, with: "<id>", in: message) }
         var frames = event.structuredFrames.isEmpty ? findFrames(in: event.lines) : Self.preferApplication(
             event.structuredFrames.map { ($0, Self.isLibrary($0)) })
         frames = Array(frames.prefix(ErrorSignature.frameCount))
         return ErrorSignature(exceptionType: type, message: normalizer.normalize(message), frames: frames)
+    }
+
+    /// `text` with every occurrence of `target`, left to right, replaced, compared as bytes
+    /// (the generic `replacing` walks characters, and cost more than the rest of a signature).
+    static func replacing(_ target: String, with replacement: String, in text: String) -> String {
+        let t = Array(target.utf8)
+        guard let first = t.first, text.utf8.count >= t.count else { return text }
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        var i = 0
+        var changed = false
+        while i < bytes.count {
+            if bytes[i] == first, i + t.count <= bytes.count, bytes[i..<(i + t.count)].elementsEqual(t) {
+                out.append(contentsOf: replacement.utf8)
+                i += t.count
+                changed = true
+            } else {
+                out.append(bytes[i])
+                i += 1
+            }
+        }
+        return changed ? String(decoding: out, as: UTF8.self) : text
     }
 
     /// The first line that names an exception (or a Go panic), with its message.

@@ -79,19 +79,23 @@ final class MessageNormalizer {
     /// One space for each whitespace run, trimmed, at most ``maxLength`` characters.
     static func collapse(_ text: String) -> String {
         var result = ""
+        // Characters appended so far: `String.count` walks the string each time.
+        var count = 0
         var pendingSpace = false
         for c in text {
             if c.isWhitespace {
-                pendingSpace = !result.isEmpty
+                pendingSpace = count > 0
                 continue
             }
             if pendingSpace {
-                if result.count + 1 >= maxLength { break }
+                if count + 1 >= maxLength { break }
                 result.append(" ")
+                count += 1
             }
             pendingSpace = false
             result.append(c)
-            if result.count >= maxLength { break }
+            count += 1
+            if count >= maxLength { break }
         }
         return result
     }
