@@ -119,33 +119,14 @@ final class LineBlock {
     /// after a line end (``lastLineEnd``), or at the end of the input, holds the lines a one-pass read
     /// of the same bytes would give (lone CRs, over-long lines cut, an unterminated last line).
     func forEachLine(maxLineLength: Int, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
-        let reader = LineReader(source: RawBufferSource(UnsafeRawBufferPointer(start: bytes, count: used)),
-                                maxLineLength: maxLineLength, readSize: min(max(used, 4096), 1 << 20))
+        let reader = LineReader(memory: UnsafeBufferPointer(start: bytes, count: used), maxLineLength: maxLineLength)
         // Reading memory cannot fail.
         _ = try? reader.forEachLine { line in
-            let start = Int(line.offset)
-            body(UnsafeBufferPointer(start: bytes + start, count: line.bytes.count), start)
+            body(line.bytes, Int(line.offset))
         }
     }
 }
 
-/// Bytes in memory someone else owns, as a ``ByteSource``.
-final class RawBufferSource: ByteSource {
-    private let bytes: UnsafeRawBufferPointer
-    private var offset = 0
-
-    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
-
-    var consumedBytes: Int64 { Int64(offset) }
-
-    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let n = min(buffer.count, bytes.count - offset)
-        guard n > 0, let destination = buffer.baseAddress, let source = bytes.baseAddress else { return 0 }
-        destination.copyMemory(from: source + offset, byteCount: n)
-        offset += n
-        return n
-    }
-}
 
 /// What a worker does with a block: parse its lines (``LineProcessor``) or read
 /// what each line is (``AppLineBatch``). It belongs to one job at a time.

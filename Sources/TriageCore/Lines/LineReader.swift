@@ -42,6 +42,9 @@ public final class LineReader {
     public var deliversUnterminatedLine = true
     private let capacity: Int
     private let buffer: UnsafeMutablePointer<UInt8>
+    /// False when reading bytes already in memory (``init(memory:maxLineLength:)``):
+    /// the buffer is the caller's and is never written.
+    private let ownsBuffer: Bool
     /// Valid bytes are `buffer[0..<end]`; `bufferOffset` is the stream offset of `buffer[0]`.
     private var end = 0
     private var bufferOffset: Int64
@@ -70,9 +73,27 @@ public final class LineReader {
         // Room for one whole capped line plus a full read keeps memmove rare.
         self.capacity = self.maxLineLength + max(4096, readSize)
         self.buffer = .allocate(capacity: capacity)
+        self.ownsBuffer = true
     }
 
-    deinit { buffer.deallocate() }
+    /// Splits `memory`, which holds a whole input, in place: the same lines and verdicts
+    /// as reading the same bytes from a source, without copying them. `memory` must stay
+    /// valid and unchanged while lines are read; the lines point into it.
+    public init(memory: UnsafeBufferPointer<UInt8>, maxLineLength: Int = 64 * 1024) {
+        self.source = MemorySource([])
+        self.bufferOffset = 0
+        self.completeLinesEnd = 0
+        self.lineNumberBase = 0
+        self.maxLineLength = max(16, maxLineLength)
+        self.capacity = memory.count
+        self.buffer = UnsafeMutablePointer(mutating: memory.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+        self.ownsBuffer = false
+        // What a read of these bytes would have learnt.
+        self.end = memory.count
+        if let base = memory.baseAddress, memchr(base, 0x0D, memory.count) != nil { sawCR = true }
+    }
+
+    deinit { if ownsBuffer { buffer.deallocate() } }
 
     /// Calls `body` for every line, in order, then returns the number of lines.
     ///
@@ -140,7 +161,10 @@ public final class LineReader {
                     isTerminated: true, isOverlong: true))
                 isSkippingOverlong = true
             }
-            if isSkippingOverlong {
+            if !ownsBuffer {
+                // Bytes in memory are all there is: nothing to make room for (and the
+                // caller's bytes are not ours to move); the read below ends the input.
+            } else if isSkippingOverlong {
                 // Drop everything we have but an undecided last '\r'; keep looking for the line's end.
                 let keep = end > 0 && buffer[end - 1] == 0x0D ? 1 : 0
                 if keep == 1 { buffer[0] = 0x0D }

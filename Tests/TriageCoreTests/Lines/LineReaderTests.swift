@@ -124,4 +124,25 @@ import Testing
             #expect(reader.carriageReturnLines == Self.loneCRs(text), "\(text.debugDescription) in chunks of \(chunk)")
         }
     }
+
+    @Test("reading bytes in memory in place gives the lines, verdicts, offsets and lone-CR count of reading them from a source")
+    func inMemory() throws {
+        let long = String(repeating: "x", count: 40)
+        for text in Self.texts + ["one\ntwo\r", "\r", long + "\r", long, "a\n\(long)\nb\r\(long)\r\nc", "", "\n\n", "end\r\n"] {
+            let bytes = Array(text.utf8)
+            func read(_ reader: LineReader) throws -> ([String], Int) {
+                var lines: [String] = []
+                try reader.forEachLine { line in
+                    lines.append("\(String(decoding: line.bytes, as: UTF8.self))|\(line.number)|\(line.offset)|\(line.isTerminated)|\(line.isOverlong)")
+                }
+                return (lines, reader.carriageReturnLines)
+            }
+            let fromSource = try read(LineReader(source: MemorySource(bytes, chunkSize: 3), maxLineLength: 16, readSize: 64))
+            let copy = bytes
+            let inPlace = try copy.withUnsafeBufferPointer { try read(LineReader(memory: $0, maxLineLength: 16)) }
+            #expect(inPlace.0 == fromSource.0, "\(text.debugDescription)")
+            #expect(inPlace.1 == fromSource.1, "\(text.debugDescription)")
+            #expect(copy == bytes)
+        }
+    }
 }
