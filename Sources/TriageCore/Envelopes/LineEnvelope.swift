@@ -247,16 +247,34 @@ public final class EnvelopePeeler {
         guard let base = s.baseAddress else { return UnsafeBufferPointer(start: scratch, count: 0) }
         var n = 0
         var i = 0
+        let backslash = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
         while i < s.count {
-            // The run up to the next backslash is copied as it is.
-            let run = memchr(base + i, Int32(UInt8(ascii: "\\")), s.count - i)
-                .map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? s.count
-            if run > i {
-                (scratch + n).update(from: base + i, count: run - i)
-                n += run - i
-                i = run
-                continue
+            // The run up to the next backslash is copied as it is: 16 bytes at a time, each
+            // block stored whole and kept up to its first backslash (escapes only shrink the
+            // text, so `n + 16 <= i + 16 <= s.count` fits the scratch buffer), then the tail.
+            while i + 16 <= s.count {
+                let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                UnsafeMutableRawPointer(scratch + n).storeBytes(of: v, as: SIMD16<UInt8>.self)
+                let hit = v .== backslash
+                if !any(hit) {
+                    i += 16
+                    n += 16
+                    continue
+                }
+                let bytes = SIMD16<UInt8>(repeating: 0).replacing(with: 0xFF, where: hit)
+                let lo = unsafeBitCast(bytes.lowHalf, to: UInt64.self)
+                let hi = unsafeBitCast(bytes.highHalf, to: UInt64.self)
+                let k = lo != 0 ? lo.trailingZeroBitCount / 8 : 8 + hi.trailingZeroBitCount / 8
+                i += k
+                n += k
+                break
             }
+            while i < s.count && s[i] != UInt8(ascii: "\\") {
+                scratch[n] = s[i]
+                n += 1
+                i += 1
+            }
+            guard i < s.count else { break }
             guard i + 1 < s.count else {
                 scratch[n] = s[i]
                 n += 1

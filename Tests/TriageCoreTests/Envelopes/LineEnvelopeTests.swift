@@ -21,6 +21,26 @@ import Testing
         #expect(peel(.dockerJSON, "plain line") == ("plain line", false))
     }
 
+    @Test("Docker json-file: escapes at every offset from a 16-byte boundary, in long and short strings, unescape exactly")
+    func dockerEscapesAtEveryOffset() throws {
+        // Each escape and the text it stands for; the text around them is plain ASCII and UTF-8.
+        let escapes: [(String, String)] = [(#"\""#, "\""), (#"\\"#, "\\"), (#"\/"#, "/"), (#"\n"#, "\n"), (#"\t"#, "\t"),
+                                           (#"\u00e9"#, "é"), (#"\ud83d\ude00"#, "😀"), (#"\r"#, "\r")]
+        for (escape, text) in escapes {
+            for before in 0..<40 {
+                for after in [0, 1, 15, 16, 17, 40] {
+                    let head = String(repeating: "a", count: before), tail = String(repeating: "é", count: after)
+                    let line = #"{"log":""# + head + escape + tail + escape + #"x","stream":"stdout"}"#
+                    let expected = head + text + tail + text + "x"
+                    #expect(peel(.dockerJSON, line) == (expected, true), "\(escape) after \(before), \(after) after")
+                }
+            }
+        }
+        // A string of 16-byte blocks without escapes, and a final newline dropped.
+        let long = String(repeating: "0123456789abcdef", count: 20)
+        #expect(peel(.dockerJSON, #"{"log":""# + long + #"\n"}"#) == (long, true))
+    }
+
     @Test("Kubernetes CRI: time, stream and tag are set aside")
     func cri() {
         #expect(peel(.cri, "2026-11-20T10:00:00.123456789Z stdout F " + Self.combined) == (Self.combined, true))
