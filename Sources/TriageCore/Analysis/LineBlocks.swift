@@ -67,6 +67,7 @@ final class LineBlock {
 
     func reset() {
         used = 0
+        lineBytes = nil
         entries.removeAll(keepingCapacity: true)
     }
 
@@ -114,16 +115,73 @@ final class LineBlock {
         return nil
     }
 
-    /// Calls `body` with each line of the bytes read (``didRead(_:)``), as bytes of this
-    /// block and where they start, split by a ``LineReader`` over them: a block that ends
-    /// after a line end (``lastLineEnd``), or at the end of the input, holds the lines a one-pass read
-    /// of the same bytes would give (lone CRs, over-long lines cut, an unterminated last line).
+    /// Where the lines are in the bytes read: all of them, or the part ``readLines(of:from:to:margin:)`` chose.
+    private(set) var lineBytes: Range<Int>?
+
+    /// Calls `body` with each line of the bytes read (``didRead(_:)``, or the lines
+    /// ``readLines(of:from:to:margin:)`` chose), as bytes of this block and where they
+    /// start, split by a ``LineReader`` over them: bytes that end after a line end
+    /// (``lastLineEnd``), or at the end of the input, hold the lines a one-pass read of
+    /// the same bytes would give (lone CRs, over-long lines cut, an unterminated last line).
     func forEachLine(maxLineLength: Int, _ body: (UnsafeBufferPointer<UInt8>, Int) -> Void) {
-        let reader = LineReader(memory: UnsafeBufferPointer(start: bytes, count: used), maxLineLength: maxLineLength)
+        let range = lineBytes ?? 0..<used
+        let reader = LineReader(memory: UnsafeBufferPointer(start: bytes + range.lowerBound, count: range.count),
+                                maxLineLength: maxLineLength)
         // Reading memory cannot fail.
         _ = try? reader.forEachLine { line in
-            body(line.bytes, Int(line.offset))
+            body(line.bytes, range.lowerBound + Int(line.offset))
         }
+    }
+
+    /// Reads, with `pread` (so threads can read one file at once), the lines of `file`
+    /// that start at a byte in `start..<end`, as one pass would split them: a line starts
+    /// at 0 and after a `\n` or a lone `\r`. The bytes from `start − 1` to `end + margin`
+    /// are read: with `margin` above the longest line kept, the line that starts before
+    /// `end` and ends after it either ends in them or is over-long (then its first bytes
+    /// are all one pass keeps of it). At the end of the file the last line may be
+    /// unterminated. The block's capacity must be at least `end − start + margin + 1`.
+    ///
+    /// - Throws: the read's error, after keeping the lines read before it (the last one
+    ///   unterminated), as ``LineReader`` does.
+    func readLines(of file: FileDescriptorSource, from start: Int64, to end: Int64, margin: Int) throws {
+        reset()
+        lineBytes = 0..<0
+        let first = max(0, start - 1)
+        let wanted = min(capacity, Int(end - first) + margin)
+        var failure: Error?
+        while used < wanted {
+            let n = file.readAt(first + Int64(used), into: UnsafeMutableRawBufferPointer(start: bytes + used, count: wanted - used))
+            if n > 0 {
+                used += n
+            } else if n == 0 {
+                break
+            } else if errno != EINTR {
+                failure = TriageError.readFailed(path: file.path, reason: String(cString: strerror(errno)))
+                break
+            }
+        }
+        // Offsets in the block of `start` and `end`.
+        let low = Int(start - first), high = Int(end - first)
+        func isLineStart(_ x: Int) -> Bool {
+            if x == 0 && first == 0 { return true }
+            let before = bytes[x - 1]
+            return before == 0x0A || (before == 0x0D && bytes[x] != 0x0A)
+        }
+        // A line start at the last byte read is undecided only after a `\r`; before the end
+        // of the file that cannot be the first start at or after `start` (the margin).
+        var lineStart = low
+        while lineStart < min(high, used), !isLineStart(lineStart) { lineStart += 1 }
+        guard lineStart < min(high, used) else {
+            if let failure { throw failure }
+            return
+        }
+        var lineEnd = high
+        while lineEnd < used, !isLineStart(lineEnd) { lineEnd += 1 }
+        // None found: the end of the file, or of what was read before an error (the last
+        // line is unterminated), or a line crossing `end` past the margin (over-long).
+        if lineEnd >= used { lineEnd = used }
+        lineBytes = lineStart..<lineEnd
+        if let failure { throw failure }
     }
 }
 

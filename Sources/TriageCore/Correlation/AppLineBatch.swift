@@ -40,12 +40,26 @@ final class AppLineBatch: BlockWork {
         self.maxLineLength = maxLineLength
     }
 
+    /// Set before the batch is submitted when the worker reads the block itself: the lines
+    /// of `file` that start in `start..<end` (``LineBlock/readLines(of:from:to:margin:)``).
+    var fileRange: (file: FileDescriptorSource, start: Int64, end: Int64, margin: Int)?
+    /// The error that ended reading `fileRange`; the lines before it are in the batch.
+    private(set) var readError: Error?
+
     func work(on block: LineBlock, firstNumber: Int) {
         steps.removeAll(keepingCapacity: true)
         scanned.removeAll(keepingCapacity: true)
         lineCount = 0
         limitHits = 0
         firstLimitLine = nil
+        readError = nil
+        if let range = fileRange {
+            do {
+                try block.readLines(of: range.file, from: range.start, to: range.end, margin: range.margin)
+            } catch {
+                readError = error
+            }
+        }
         var line = AppLine()
         var hitsSeen = scanner.idPatternLimitHits
         var run: (count: UInt32, errors: UInt32, last: AppSeverity) = (0, 0, .unknown)

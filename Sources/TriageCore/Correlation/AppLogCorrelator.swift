@@ -52,15 +52,22 @@ final class AppLogCorrelator {
         stats.isGzip = input.isGzip
         stats.path = input.displayPath
         let report = input.lineProgress(progress)
-        let failure = read(input.source, path: input.displayPath, into: &stats, progress: report)
+        // A plain file larger than a block is read by the workers themselves, each its part.
+        var file: (FileDescriptorSource, Int64)?
+        if !input.isGzip, let raw = input.raw as? FileDescriptorSource, let size = raw.regularFileSize, size > Int64(blockSize) {
+            file = (raw, size)
+        }
+        let failure = read(input.source, file: file, path: input.displayPath, into: &stats, progress: report)
         report?(stats.lines)
         stats.error = failure?.description
         return (stats, failure)
     }
 
-    /// Reads application-log lines from `source` (tests feed memory sources in many read sizes).
-    func read(_ source: ByteSource, path: String, into stats: inout TriageSummary.AppLogInput,
-              progress: ((Int) -> Void)? = nil) -> TriageError? {
+    /// Reads application-log lines from `source` (tests feed memory sources in many read sizes),
+    /// or, given `file` (a regular file and its size, `source` reading it from the start), from
+    /// `file` by worker threads, each reading its part of it.
+    func read(_ source: ByteSource, file: (FileDescriptorSource, Int64)? = nil, path: String,
+              into stats: inout TriageSummary.AppLogInput, progress: ((Int) -> Void)? = nil) -> TriageError? {
         var matched = 0
         var mismatched = 0
         startLog()
@@ -95,7 +102,12 @@ final class AppLogCorrelator {
         var remaining: ByteSource? = source
         lastReadUsedWorkers = false
         var readError: Error?
-        if workers > 1, maxLineLength < blockSize / 2, blockSize <= Int(UInt32.max) {
+        if workers > 1, maxLineLength < blockSize / 2, blockSize <= Int(UInt32.max) / 2, let (file, size) = file,
+           let outcome = readFileBlocks(file, size: size, assembler: assembler, stats: &stats,
+                                        blockLimitHits: &blockLimitHits, progress: progress) {
+            readError = outcome
+            remaining = nil
+        } else if workers > 1, maxLineLength < blockSize / 2, blockSize <= Int(UInt32.max) {
             let (left, error) = readBlocks(source, assembler: assembler, stats: &stats, linesRead: &linesRead,
                                            blockLimitHits: &blockLimitHits, progress: progress)
             readError = error
@@ -134,6 +146,64 @@ final class AppLogCorrelator {
             stats.idPatternLimit?.pattern = scanner.userIDPattern
         }
         return failure
+    }
+
+    /// Reads the regular file `file` (`size` bytes when opened: lines written after that are
+    /// not read) in blocks: each worker reads the lines that start in its block with `pread`
+    /// (``LineBlock/readLines(of:from:to:margin:)``) and scans them, and this thread groups
+    /// the blocks in order. Returns nil, having read nothing, when no thread could start;
+    /// else `.some(error)`: the read error that ended it (blocks after it are dropped, as
+    /// one pass stops there), or `.some(nil)`.
+    private func readFileBlocks(_ file: FileDescriptorSource, size: Int64, assembler: AppEventAssembler,
+                                stats: inout TriageSummary.AppLogInput, blockLimitHits: inout Int,
+                                progress: ((Int) -> Void)?) -> Error?? {
+        let margin = maxLineLength + 16
+        guard let pipeline = BlockPipeline<AppLineBatch>(workers: workers, blockSize: blockSize + margin + 1) else { return nil }
+        lastReadUsedWorkers = true
+        var spareBatches: [AppLineBatch] = []
+        var lines = 0
+        var failure: Error?
+        func absorb(_ done: [BlockPipeline<AppLineBatch>.Finished]) {
+            for (block, batch, _) in done {
+                defer {
+                    pipeline.recycle(block)
+                    spareBatches.append(batch)
+                }
+                guard failure == nil else { continue }
+                batch.assemble(block, firstNumber: lines + 1, with: assembler)
+                if batch.limitHits > 0 {
+                    blockLimitHits += batch.limitHits
+                    if stats.idPatternLimit == nil, let line = batch.firstLimitLine {
+                        stats.idPatternLimit = .init(lines: 0, firstLine: lines + 1 + line)
+                    }
+                }
+                lines += batch.lineCount
+                if let range = batch.fileRange { file.noteRead(upTo: range.end) }
+                progress?(lines)
+                failure = batch.readError
+            }
+        }
+        var start: Int64 = 0
+        while start < size, failure == nil {
+            let batch: AppLineBatch
+            if let spare = spareBatches.popLast() {
+                batch = spare
+            } else if let scanner = try? AppLineScanner(idPattern: idPattern) {
+                batch = AppLineBatch(scanner: scanner, maxLineLength: maxLineLength)
+            } else {
+                // The pattern compiled for this correlator; another copy failing is no input's fault.
+                failure = TriageError.readFailed(path: file.path, reason: "could not prepare a thread to read it")
+                break
+            }
+            let end = min(size, start + Int64(blockSize))
+            batch.fileRange = (file, start, end, margin)
+            pipeline.submit(pipeline.emptyBlock(), work: batch, firstNumber: 0)
+            absorb(pipeline.collect(waitingForOldest: false))
+            while pipeline.inFlight >= pipeline.maxInFlight { absorb(pipeline.collect(waitingForOldest: true)) }
+            start = end
+        }
+        absorb(pipeline.finish())
+        return .some(failure)
     }
 
     /// Reads `source` in blocks of bytes cut after their last line end, each split and

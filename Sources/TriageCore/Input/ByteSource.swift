@@ -74,6 +74,11 @@ public final class FileDescriptorSource: ByteSource {
         return pread(fd, base, buffer.count, off_t(offset))
     }
 
+    /// Counts the file read up to `offset` by ``readAt(_:into:)`` in ``consumedBytes``, for progress.
+    public func noteRead(upTo offset: Int64) {
+        consumedBytes = max(consumedBytes, offset)
+    }
+
     /// Moves to `offset` from the start; false for pipes and other unseekable inputs.
     public func seek(to offset: Int64) -> Bool {
         lseek(fd, off_t(offset), SEEK_SET) == off_t(offset)
