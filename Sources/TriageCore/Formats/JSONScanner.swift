@@ -14,72 +14,82 @@ public final class JSONScanner {
     /// a path is longer): appending and truncating it is pointer arithmetic, with none of an
     /// array's uniqueness checks, retains and range replacement per key.
     private var path: UnsafeMutablePointer<UInt8>
-    private var pathCount = 0
     private var pathCapacity = 256
 
     public init() { path = .allocate(capacity: pathCapacity) }
 
     deinit { path.deallocate() }
 
-    @inline(__always)
-    private func appendPath(_ bytes: UnsafeBufferPointer<UInt8>) {
-        let needed = pathCount + bytes.count
-        if needed > pathCapacity { growPath(needed) }
-        if let base = bytes.baseAddress, bytes.count > 0 { (path + pathCount).update(from: base, count: bytes.count) }
-        pathCount = needed
-    }
+    /// The walk's state, passed down the recursion by `inout`: a walk through the class's
+    /// own properties retained the scanner about twice per value.
+    private struct Walk {
+        var path: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
 
-    @inline(__always)
-    private func appendPath(_ byte: UInt8) {
-        if pathCount == pathCapacity { growPath(pathCount + 1) }
-        path[pathCount] = byte
-        pathCount += 1
-    }
-
-    /// An array index in decimal, as `String(index)` writes it, without making the String.
-    private func appendIndex(_ index: Int) {
-        var digits = 1
-        var rest = index / 10
-        while rest > 0 {
-            digits += 1
-            rest /= 10
+        @inline(__always)
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            let needed = count + bytes.count
+            if needed > capacity { grow(needed) }
+            if let base = bytes.baseAddress, bytes.count > 0 { (path + count).update(from: base, count: bytes.count) }
+            count = needed
         }
-        if pathCount + digits > pathCapacity { growPath(pathCount + digits) }
-        var value = index
-        var k = pathCount + digits - 1
-        repeat {
-            path[k] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
-            value /= 10
-            k -= 1
-        } while value > 0
-        pathCount += digits
-    }
 
-    private func growPath(_ needed: Int) {
-        let capacity = max(needed, pathCapacity * 2)
-        let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-        bigger.update(from: path, count: pathCount)
-        path.deallocate()
-        path = bigger
-        pathCapacity = capacity
+        @inline(__always)
+        mutating func append(_ byte: UInt8) {
+            if count == capacity { grow(count + 1) }
+            path[count] = byte
+            count += 1
+        }
+
+        /// An array index in decimal, as `String(index)` writes it, without making the String.
+        mutating func appendIndex(_ index: Int) {
+            var digits = 1
+            var rest = index / 10
+            while rest > 0 {
+                digits += 1
+                rest /= 10
+            }
+            if count + digits > capacity { grow(count + digits) }
+            var value = index
+            var k = count + digits - 1
+            repeat {
+                path[k] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+                value /= 10
+                k -= 1
+            } while value > 0
+            count += digits
+        }
+
+        mutating func grow(_ needed: Int) {
+            let newCapacity = max(needed, capacity * 2)
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+            bigger.update(from: path, count: count)
+            path.deallocate()
+            path = bigger
+            capacity = newCapacity
+        }
     }
 
     /// Scans the JSON value starting at `start`; returns the index after it,
     /// or nil when the bytes are not valid JSON.
     public func scan(_ p: UnsafeBufferPointer<UInt8>, from start: Int = 0,
                      _ visit: (_ path: UnsafeBufferPointer<UInt8>, _ kind: Kind, _ value: Range<Int>) -> Void) -> Int? {
-        pathCount = 0
-        return value(p, skipSpace(p, start), depth: 0, visit)
+        var walk = Walk(path: path, capacity: pathCapacity)
+        let end = Self.value(p, Self.skipSpace(p, start), depth: 0, &walk, visit)
+        path = walk.path
+        pathCapacity = walk.capacity
+        return end
     }
 
-    private func skipSpace(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+    private static func skipSpace(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
         var i = i
         while i < p.count, p[i] == 0x20 || p[i] == 0x09 || p[i] == 0x0A || p[i] == 0x0D { i += 1 }
         return i
     }
 
-    private func value(_ p: UnsafeBufferPointer<UInt8>, _ i: Int, depth: Int,
-                       _ visit: (UnsafeBufferPointer<UInt8>, Kind, Range<Int>) -> Void) -> Int? {
+    private static func value(_ p: UnsafeBufferPointer<UInt8>, _ i: Int, depth: Int, _ walk: inout Walk,
+                              _ visit: (UnsafeBufferPointer<UInt8>, Kind, Range<Int>) -> Void) -> Int? {
         guard i < p.count, depth < Self.maxDepth else { return nil }
         switch p[i] {
         case UInt8(ascii: "{"):
@@ -87,13 +97,13 @@ public final class JSONScanner {
             if j < p.count && p[j] == UInt8(ascii: "}") { return j + 1 }
             while true {
                 guard j < p.count, p[j] == UInt8(ascii: "\""), let keyEnd = stringEnd(p, j + 1) else { return nil }
-                let mark = pathCount
-                if pathCount > 0 { appendPath(UInt8(ascii: ".")) }
-                appendPath(UnsafeBufferPointer(rebasing: p[(j + 1)..<keyEnd]))
+                let mark = walk.count
+                if walk.count > 0 { walk.append(UInt8(ascii: ".")) }
+                walk.append(UnsafeBufferPointer(rebasing: p[(j + 1)..<keyEnd]))
                 j = skipSpace(p, keyEnd + 1)
                 guard j < p.count, p[j] == UInt8(ascii: ":") else { return nil }
-                guard let after = value(p, skipSpace(p, j + 1), depth: depth + 1, visit) else { return nil }
-                pathCount = mark
+                guard let after = value(p, skipSpace(p, j + 1), depth: depth + 1, &walk, visit) else { return nil }
+                walk.count = mark
                 j = skipSpace(p, after)
                 guard j < p.count else { return nil }
                 if p[j] == UInt8(ascii: "}") { return j + 1 }
@@ -105,11 +115,11 @@ public final class JSONScanner {
             if j < p.count && p[j] == UInt8(ascii: "]") { return j + 1 }
             var index = 0
             while true {
-                let mark = pathCount
-                if pathCount > 0 { appendPath(UInt8(ascii: ".")) }
-                appendIndex(index)
-                guard let after = value(p, j, depth: depth + 1, visit) else { return nil }
-                pathCount = mark
+                let mark = walk.count
+                if walk.count > 0 { walk.append(UInt8(ascii: ".")) }
+                walk.appendIndex(index)
+                guard let after = value(p, j, depth: depth + 1, &walk, visit) else { return nil }
+                walk.count = mark
                 j = skipSpace(p, after)
                 guard j < p.count else { return nil }
                 if p[j] == UInt8(ascii: "]") { return j + 1 }
@@ -119,19 +129,19 @@ public final class JSONScanner {
             }
         case UInt8(ascii: "\""):
             guard let end = stringEnd(p, i + 1) else { return nil }
-            report(.string, (i + 1)..<end, visit)
+            visit(UnsafeBufferPointer(start: walk.path, count: walk.count), .string, (i + 1)..<end)
             return end + 1
         case UInt8(ascii: "t"):
             guard literal(p, i, "true") else { return nil }
-            report(.bool, i..<(i + 4), visit)
+            visit(UnsafeBufferPointer(start: walk.path, count: walk.count), .bool, i..<(i + 4))
             return i + 4
         case UInt8(ascii: "f"):
             guard literal(p, i, "false") else { return nil }
-            report(.bool, i..<(i + 5), visit)
+            visit(UnsafeBufferPointer(start: walk.path, count: walk.count), .bool, i..<(i + 5))
             return i + 5
         case UInt8(ascii: "n"):
             guard literal(p, i, "null") else { return nil }
-            report(.null, i..<(i + 4), visit)
+            visit(UnsafeBufferPointer(start: walk.path, count: walk.count), .null, i..<(i + 4))
             return i + 4
         default:
             var j = i
@@ -142,25 +152,20 @@ public final class JSONScanner {
                 j += 1
             }
             guard j > digitsStart, p[digitsStart] >= 0x30 && p[digitsStart] <= 0x39 else { return nil }
-            report(.number, i..<j, visit)
+            visit(UnsafeBufferPointer(start: walk.path, count: walk.count), .number, i..<j)
             return j
         }
     }
 
-    private func report(_ kind: Kind, _ range: Range<Int>, _ visit: (UnsafeBufferPointer<UInt8>, Kind, Range<Int>) -> Void) {
-        visit(UnsafeBufferPointer(start: path, count: pathCount), kind, range)
-    }
-
-    /// Index of the closing quote of a string whose content starts at `i`.
     /// The closing quote of a string whose content starts at `i`: a backslash escapes the
     /// next byte, a raw control byte is invalid. ``JSONFlatScanner/stringEnd(_:_:)`` applies
     /// exactly these rules 16 bytes at a time.
     @inline(__always)
-    private func stringEnd(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
+    private static func stringEnd(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
         JSONFlatScanner.stringEnd(p, i)
     }
 
-    private func literal(_ p: UnsafeBufferPointer<UInt8>, _ i: Int, _ word: StaticString) -> Bool {
+    private static func literal(_ p: UnsafeBufferPointer<UInt8>, _ i: Int, _ word: StaticString) -> Bool {
         let count = word.utf8CodeUnitCount
         guard i + count <= p.count else { return false }
         let w = word.utf8Start
