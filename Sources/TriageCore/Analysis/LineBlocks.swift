@@ -234,19 +234,25 @@ final class BlockPipeline<Work: BlockWork>: @unchecked Sendable {
     private var submittedHead = 0
     private var spare: [LineBlock] = []
     private var isStopping = false
+    /// No worker threads: jobs run as they are submitted.
+    private let isInline: Bool
     private var threads: [pthread_t] = []
     private var mutex = pthread_mutex_t()
     private var workAvailable = pthread_cond_t()
     private var jobDone = pthread_cond_t()
 
     /// Starts `workers` threads. Returns nil when not even one thread could start.
+    /// With `workers` 0, no thread: each job runs on the submitting thread as it is
+    /// submitted (the fuzz targets compare blocks with one pass this way, without threads).
     init?(workers: Int, blockSize: Int) {
         self.blockSize = blockSize
         self.maxInFlight = workers + 1
         pthread_mutex_init(&mutex, nil)
         pthread_cond_init(&workAvailable, nil)
         pthread_cond_init(&jobDone, nil)
-        for _ in 0..<max(1, workers) {
+        isInline = workers == 0
+        if isInline { return }
+        for _ in 0..<workers {
             // Each thread holds the pipeline until finish() stops it.
             if let thread = Parallel.start({ self.run() }) { threads.append(thread) }
         }
@@ -278,6 +284,13 @@ final class BlockPipeline<Work: BlockWork>: @unchecked Sendable {
 
     /// Queues `block` for a worker, to be given to `work` with lines numbered from `firstNumber`.
     func submit(_ block: LineBlock, work: Work, firstNumber: Int) {
+        if isInline {
+            work.work(on: block, firstNumber: firstNumber)
+            let job = Job(block: block, work: work, firstNumber: firstNumber)
+            job.isDone = true
+            submitted.append(job)
+            return
+        }
         pthread_mutex_lock(&mutex)
         let job = Job(block: block, work: work, firstNumber: firstNumber)
         waiting.append(job)

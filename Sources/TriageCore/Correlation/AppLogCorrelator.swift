@@ -15,8 +15,14 @@ final class AppLogCorrelator {
     private let logUTCOffset: Int64
     private let maxLineLength: Int
     private let idPattern: String?
-    /// Threads that read lines (the first stage) while this one groups them; 0 or 1: one pass.
+    /// Threads that read lines (the first stage) while this one groups them; 0 or 1: one pass,
+    /// unless `inlineBlocks`.
     private let workers: Int
+    /// Blocks even without workers, each read on this thread as it is handed out: the fuzz
+    /// target compares that with one pass, with no threads to slow it down.
+    var inlineBlocks = false
+    private var usesBlocks: Bool { workers > 1 || inlineBlocks }
+    private var pipelineWorkers: Int { inlineBlocks ? 0 : workers }
     private let blockSize: Int
     /// Whether the last ``read(_:path:into:progress:)`` handed blocks to worker threads.
     private(set) var lastReadUsedWorkers = false
@@ -102,12 +108,12 @@ final class AppLogCorrelator {
         var remaining: ByteSource? = source
         lastReadUsedWorkers = false
         var readError: Error?
-        if workers > 1, maxLineLength < blockSize / 2, blockSize <= Int(UInt32.max) / 2, let (file, size) = file,
+        if usesBlocks, maxLineLength < blockSize / 2, blockSize <= Int(UInt32.max) / 2, let (file, size) = file,
            let outcome = readFileBlocks(file, size: size, assembler: assembler, stats: &stats,
                                         blockLimitHits: &blockLimitHits, progress: progress) {
             readError = outcome
             remaining = nil
-        } else if workers > 1, maxLineLength < blockSize / 2, blockSize <= Int(UInt32.max) {
+        } else if usesBlocks, maxLineLength < blockSize / 2, blockSize <= Int(UInt32.max) {
             let (left, error) = readBlocks(source, assembler: assembler, stats: &stats, linesRead: &linesRead,
                                            blockLimitHits: &blockLimitHits, progress: progress)
             readError = error
@@ -158,7 +164,7 @@ final class AppLogCorrelator {
                                 stats: inout TriageSummary.AppLogInput, blockLimitHits: inout Int,
                                 progress: ((Int) -> Void)?) -> Error?? {
         let margin = maxLineLength + 16
-        guard let pipeline = BlockPipeline<AppLineBatch>(workers: workers, blockSize: blockSize + margin + 1) else { return nil }
+        guard let pipeline = BlockPipeline<AppLineBatch>(workers: pipelineWorkers, blockSize: blockSize + margin + 1) else { return nil }
         lastReadUsedWorkers = true
         var spareBatches: [AppLineBatch] = []
         var lines = 0
@@ -245,7 +251,7 @@ final class AppLogCorrelator {
         /// Hands `current` to a worker, starting them at the first block; false, handing
         /// nothing, when no thread could start.
         func dispatch(_ current: LineBlock) -> Bool {
-            if pipeline == nil { pipeline = BlockPipeline(workers: workers, blockSize: blockSize) }
+            if pipeline == nil { pipeline = BlockPipeline(workers: pipelineWorkers, blockSize: blockSize) }
             guard let pipeline else { return false }
             let batch: AppLineBatch
             if let spare = spareBatches.popLast() {

@@ -120,6 +120,35 @@ public enum _FuzzEntry {
         assembler.finish()
         precondition(assembler.lines == expectedLineCount(bytes), "the assembler counted \(assembler.lines) lines")
         precondition(assembler.events <= assembler.lines, "more events than lines")
+        appLogBlocks(bytes)
+    }
+
+    /// Oracle: an application log read in blocks (cut after line ends, each split and
+    /// scanned apart, then grouped in order; lines longer than a block go on in one pass)
+    /// counts the lines, events and errors one pass counts, and explains the same 5xx.
+    static func appLogBlocks(_ bytes: [UInt8]) {
+        func read(blocks: Bool) -> TriageSummary.AppLogInput? {
+            let ledger = ServerErrorLedger(limit: 100, sampleLimit: 2)
+            // IDs the fuzzer can reach: a few short ones in the forms the built-in pattern reads.
+            for id in ["abcdef", "abcdef12", "req123456"] {
+                Array(id.utf8).withUnsafeBufferPointer {
+                    ledger.add(requestID: $0, time: 1_795_255_200, route: 0, failureClass: .originError, upstreamStatus: 500)
+                }
+            }
+            guard let correlator = try? AppLogCorrelator(ledger: ledger, idPattern: nil, tolerance: 300, logUTCOffset: 0,
+                                                         maxLineLength: 64, workers: 0, blockSize: 160) else { return nil }
+            correlator.inlineBlocks = blocks
+            var stats = TriageSummary.AppLogInput(path: "fuzz-app.log", isGzip: false, lines: 0, events: 0, errorEvents: 0,
+                                                  errorEventsWithRequestID: 0, matchedEvents: 0, timeMismatches: 0, error: nil)
+            _ = correlator.read(MemorySource(bytes, chunkSize: 61), path: "fuzz-app.log", into: &stats)
+            return stats
+        }
+        guard let one = read(blocks: false), let blocks = read(blocks: true) else { return }
+        let a = [one.lines, one.events, one.errorEvents, one.errorEventsWithRequestID, one.matchedEvents, one.timeMismatches]
+        let b = [blocks.lines, blocks.events, blocks.errorEvents, blocks.errorEventsWithRequestID, blocks.matchedEvents,
+                 blocks.timeMismatches]
+        precondition(a == b && one.zoneShiftSeconds == blocks.zoneShiftSeconds,
+                     "read in blocks: \(b) (shift \(String(describing: blocks.zoneShiftSeconds))), in one pass: \(a) (shift \(String(describing: one.zoneShiftSeconds)))")
     }
 
     /// Format specifications: the first line of `bytes` is read as an nginx.conf text,
