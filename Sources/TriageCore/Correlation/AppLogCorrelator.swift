@@ -21,23 +21,29 @@ final class AppLogCorrelator {
     /// Blocks even without workers, each read on this thread as it is handed out: the fuzz
     /// target compares that with one pass, with no threads to slow it down.
     var inlineBlocks = false
+    /// A scanner for a new batch (one per batch in flight, reused across blocks).
+    var makeBatchScanner: () -> AppLineScanner? = { nil }
     private var usesBlocks: Bool { workers > 1 || inlineBlocks }
     private var pipelineWorkers: Int { inlineBlocks ? 0 : workers }
     private let blockSize: Int
     /// Whether the last ``read(_:path:into:progress:)`` handed blocks to worker threads.
     private(set) var lastReadUsedWorkers = false
 
+    /// - Parameters:
+    ///   - scanner, builder: compiled already (the fuzz target reuses them across inputs); by
+    ///     default compiled here from `idPattern`.
     init(ledger: ServerErrorLedger, idPattern: String?, tolerance: Int64, logUTCOffset: Int, maxLineLength: Int,
-         workers: Int = 0, blockSize: Int = 8 << 20) throws {
+         workers: Int = 0, blockSize: Int = 8 << 20, scanner: AppLineScanner? = nil, builder: SignatureBuilder? = nil) throws {
         self.ledger = ledger
         self.idPattern = idPattern
         self.workers = workers
         self.blockSize = max(1, blockSize)
-        self.scanner = try AppLineScanner(idPattern: idPattern)
-        self.builder = try SignatureBuilder()
+        self.scanner = try scanner ?? AppLineScanner(idPattern: idPattern)
+        self.builder = try builder ?? SignatureBuilder()
         self.tolerance = tolerance
         self.logUTCOffset = Int64(logUTCOffset)
         self.maxLineLength = maxLineLength
+        makeBatchScanner = { try? AppLineScanner(idPattern: idPattern) }
     }
 
     /// Reads one application log (plain or gzip, `-` for standard input).
@@ -194,7 +200,7 @@ final class AppLogCorrelator {
             let batch: AppLineBatch
             if let spare = spareBatches.popLast() {
                 batch = spare
-            } else if let scanner = try? AppLineScanner(idPattern: idPattern) {
+            } else if let scanner = makeBatchScanner() {
                 batch = AppLineBatch(scanner: scanner, maxLineLength: maxLineLength)
             } else {
                 // The pattern compiled for this correlator; another copy failing is no input's fault.
@@ -256,7 +262,7 @@ final class AppLogCorrelator {
             let batch: AppLineBatch
             if let spare = spareBatches.popLast() {
                 batch = spare
-            } else if let scanner = try? AppLineScanner(idPattern: idPattern) {
+            } else if let scanner = makeBatchScanner() {
                 batch = AppLineBatch(scanner: scanner, maxLineLength: maxLineLength)
             } else {
                 return false
