@@ -38,7 +38,7 @@ struct InputOptions: ParsableArguments {
                                valueName: "zone"))
     var logTimeZone: String = "UTC"
 
-    @Option(help: "Threads that parse (default: one per core, at most 8; 1 reads in one pass): a large file in one part each (plain, gzip, CRI), standard input and smaller files in blocks of lines.")
+    @Option(help: "Threads that parse (default: one per core, at most 8; 1 reads in one pass): a large file in one part each (plain, gzip, CRI), standard input and smaller files in blocks of lines; an --app-log in blocks whose lines the threads scan, grouped into events in order.")
     var threads: Int = 0
 
     mutating func validate() throws {
