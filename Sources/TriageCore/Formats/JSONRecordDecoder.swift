@@ -20,6 +20,10 @@ final class JSONRecordDecoder: LineDecoder {
     /// (tests compare both paths) or when a field's path is nested (Caddy's
     /// `request.method`): such lines would always fall back.
     private let flatKeys: JSONFlatKeys?
+    /// Bit n set when some field's path is n bytes long (n < 63; bit 63: 63 or more): most
+    /// leaves of a nested line (Caddy's headers) are no field's, and their length says so
+    /// before their path is hashed.
+    private let pathLengths: UInt64
     private var failure = Failure.none
     private var failureColumn = 0
 
@@ -33,6 +37,7 @@ final class JSONRecordDecoder: LineDecoder {
             }
         }
         self.paths = table
+        pathLengths = table.keys.reduce(UInt64(0)) { $0 | 1 << UInt64(min($1.count, 63)) }
         let nested = format.jsonFields.contains { $0.path.utf8.contains(UInt8(ascii: ".")) }
         self.flatKeys = fastPath && !nested ? JSONFlatKeys(keys: table.keys) : nil
     }
@@ -59,8 +64,9 @@ final class JSONRecordDecoder: LineDecoder {
         var hasStatus = false
         var bad: Failure?
         var out = record
+        let lengths = pathLengths
         let end = scanner.scan(line, from: start) { path, kind, range in
-            guard bad == nil, let index = paths.find(path) else { return }
+            guard bad == nil, lengths & (1 << UInt64(min(path.count, 63))) != 0, let index = paths.find(path) else { return }
             let fieldKind = paths.values[index]
             if kind == .null { return }
             if !store(fieldKind, kind, range.lowerBound, range.upperBound, line, &out) {
