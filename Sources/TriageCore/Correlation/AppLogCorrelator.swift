@@ -160,6 +160,77 @@ final class AppLogCorrelator {
         return failure
     }
 
+    /// Hands blocks to workers (``AppLineBatch``) and groups the finished ones in order with
+    /// `assembler`: what reading a file and reading a stream in blocks share.
+    private final class BlockGrouping {
+        let pipeline: BlockPipeline<AppLineBatch>
+        private let assembler: AppEventAssembler
+        private let makeBatch: () -> AppLineBatch?
+        private let progress: ((Int) -> Void)?
+        private var spare: [AppLineBatch] = []
+        /// Lines grouped so far: the next block's first line is `lines + 1`.
+        private(set) var lines = 0
+        /// Lines whose ID search hit PCRE2's match limit, and the first of them.
+        private(set) var limitHits = 0
+        private(set) var firstLimitLine: Int?
+        /// The read error a block ended with; blocks after it are dropped, as one pass stops there.
+        private(set) var readError: Error?
+
+        init?(workers: Int, blockSize: Int, assembler: AppEventAssembler, makeBatch: @escaping () -> AppLineBatch?,
+              progress: ((Int) -> Void)?) {
+            guard let pipeline = BlockPipeline<AppLineBatch>(workers: workers, blockSize: blockSize) else { return nil }
+            self.pipeline = pipeline
+            self.assembler = assembler
+            self.makeBatch = makeBatch
+            self.progress = progress
+        }
+
+        /// Hands `block` to a worker, with a batch `prepare` sets up; false, handing nothing,
+        /// when no batch could be made.
+        func submit(_ block: LineBlock, prepare: (AppLineBatch) -> Void = { _ in }) -> Bool {
+            guard let batch = spare.popLast() ?? makeBatch() else { return false }
+            prepare(batch)
+            pipeline.submit(block, work: batch, firstNumber: 0)
+            absorb(pipeline.collect(waitingForOldest: false))
+            while pipeline.inFlight >= pipeline.maxInFlight { absorb(pipeline.collect(waitingForOldest: true)) }
+            return true
+        }
+
+        /// Groups every block handed out, and stops the workers.
+        func finish() { absorb(pipeline.finish()) }
+
+        private func absorb(_ done: [BlockPipeline<AppLineBatch>.Finished]) {
+            for (block, batch, _) in done {
+                defer {
+                    pipeline.recycle(block)
+                    spare.append(batch)
+                }
+                guard readError == nil else { continue }
+                batch.assemble(block, firstNumber: lines + 1, with: assembler)
+                if batch.limitHits > 0 {
+                    limitHits += batch.limitHits
+                    if firstLimitLine == nil, let line = batch.firstLimitLine { firstLimitLine = lines + 1 + line }
+                }
+                lines += batch.lineCount
+                if let range = batch.fileRange { range.file.noteRead(upTo: range.end) }
+                progress?(lines)
+                readError = batch.readError
+            }
+        }
+    }
+
+    private func makeGrouping(blockSize: Int, assembler: AppEventAssembler, progress: ((Int) -> Void)?) -> BlockGrouping? {
+        BlockGrouping(workers: pipelineWorkers, blockSize: blockSize, assembler: assembler, makeBatch: { [self] in
+            makeBatchScanner().map { AppLineBatch(scanner: $0, maxLineLength: maxLineLength) }
+        }, progress: progress)
+    }
+
+    /// Adds what `grouping` counted of the match limit to `stats` and `blockLimitHits`.
+    private func take(_ grouping: BlockGrouping, into stats: inout TriageSummary.AppLogInput, blockLimitHits: inout Int) {
+        blockLimitHits += grouping.limitHits
+        if stats.idPatternLimit == nil, let line = grouping.firstLimitLine { stats.idPatternLimit = .init(lines: 0, firstLine: line) }
+    }
+
     /// Reads the regular file `file` (`size` bytes when opened: lines written after that are
     /// not read) in blocks: each worker reads the lines that start in its block with `pread`
     /// (``LineBlock/readLines(of:from:to:margin:)``) and scans them, and this thread groups
@@ -170,52 +241,24 @@ final class AppLogCorrelator {
                                 stats: inout TriageSummary.AppLogInput, blockLimitHits: inout Int,
                                 progress: ((Int) -> Void)?) -> Error?? {
         let margin = maxLineLength + 16
-        guard let pipeline = BlockPipeline<AppLineBatch>(workers: pipelineWorkers, blockSize: blockSize + margin + 1) else { return nil }
-        lastReadUsedWorkers = true
-        var spareBatches: [AppLineBatch] = []
-        var lines = 0
-        var failure: Error?
-        func absorb(_ done: [BlockPipeline<AppLineBatch>.Finished]) {
-            for (block, batch, _) in done {
-                defer {
-                    pipeline.recycle(block)
-                    spareBatches.append(batch)
-                }
-                guard failure == nil else { continue }
-                batch.assemble(block, firstNumber: lines + 1, with: assembler)
-                if batch.limitHits > 0 {
-                    blockLimitHits += batch.limitHits
-                    if stats.idPatternLimit == nil, let line = batch.firstLimitLine {
-                        stats.idPatternLimit = .init(lines: 0, firstLine: lines + 1 + line)
-                    }
-                }
-                lines += batch.lineCount
-                if let range = batch.fileRange { file.noteRead(upTo: range.end) }
-                progress?(lines)
-                failure = batch.readError
-            }
+        guard let grouping = makeGrouping(blockSize: blockSize + margin + 1, assembler: assembler, progress: progress) else {
+            return nil
         }
+        lastReadUsedWorkers = true
+        var failure: Error?
         var start: Int64 = 0
-        while start < size, failure == nil {
-            let batch: AppLineBatch
-            if let spare = spareBatches.popLast() {
-                batch = spare
-            } else if let scanner = makeBatchScanner() {
-                batch = AppLineBatch(scanner: scanner, maxLineLength: maxLineLength)
-            } else {
+        while start < size, grouping.readError == nil {
+            let end = min(size, start + Int64(blockSize))
+            guard grouping.submit(grouping.pipeline.emptyBlock(), prepare: { $0.fileRange = (file, start, end, margin) }) else {
                 // The pattern compiled for this correlator; another copy failing is no input's fault.
                 failure = TriageError.readFailed(path: file.path, reason: "could not prepare a thread to read it")
                 break
             }
-            let end = min(size, start + Int64(blockSize))
-            batch.fileRange = (file, start, end, margin)
-            pipeline.submit(pipeline.emptyBlock(), work: batch, firstNumber: 0)
-            absorb(pipeline.collect(waitingForOldest: false))
-            while pipeline.inFlight >= pipeline.maxInFlight { absorb(pipeline.collect(waitingForOldest: true)) }
             start = end
         }
-        absorb(pipeline.finish())
-        return .some(failure)
+        grouping.finish()
+        take(grouping, into: &stats, blockLimitHits: &blockLimitHits)
+        return .some(grouping.readError ?? failure)
     }
 
     /// Reads `source` in blocks of bytes cut after their last line end, each split and
@@ -229,54 +272,21 @@ final class AppLogCorrelator {
     private func readBlocks(_ source: ByteSource, assembler: AppEventAssembler,
                             stats: inout TriageSummary.AppLogInput, linesRead: inout Int, blockLimitHits: inout Int,
                             progress: ((Int) -> Void)?) -> (pending: LineBlock?, error: Error?) {
-        var pipeline: BlockPipeline<AppLineBatch>?
-        var spareBatches: [AppLineBatch] = []
+        var grouping: BlockGrouping?
         var block = LineBlock(capacity: blockSize)
-        var lines = 0
-        var limitHits = 0
-        var firstLimitLine: Int?
         defer {
-            linesRead = lines
-            blockLimitHits += limitHits
-            if stats.idPatternLimit == nil, let firstLimitLine { stats.idPatternLimit = .init(lines: 0, firstLine: firstLimitLine) }
-        }
-
-        func absorb(_ done: [BlockPipeline<AppLineBatch>.Finished]) {
-            for (finished, batch, _) in done {
-                batch.assemble(finished, firstNumber: lines + 1, with: assembler)
-                if batch.limitHits > 0 {
-                    limitHits += batch.limitHits
-                    if firstLimitLine == nil, let line = batch.firstLimitLine { firstLimitLine = lines + 1 + line }
-                }
-                lines += batch.lineCount
-                progress?(lines)
-                pipeline?.recycle(finished)
-                spareBatches.append(batch)
+            if let grouping {
+                linesRead = grouping.lines
+                take(grouping, into: &stats, blockLimitHits: &blockLimitHits)
             }
         }
         /// Hands `current` to a worker, starting them at the first block; false, handing
         /// nothing, when no thread could start.
         func dispatch(_ current: LineBlock) -> Bool {
-            if pipeline == nil { pipeline = BlockPipeline(workers: pipelineWorkers, blockSize: blockSize) }
-            guard let pipeline else { return false }
-            let batch: AppLineBatch
-            if let spare = spareBatches.popLast() {
-                batch = spare
-            } else if let scanner = makeBatchScanner() {
-                batch = AppLineBatch(scanner: scanner, maxLineLength: maxLineLength)
-            } else {
-                return false
-            }
+            if grouping == nil { grouping = makeGrouping(blockSize: blockSize, assembler: assembler, progress: progress) }
+            guard let grouping, grouping.submit(current) else { return false }
             lastReadUsedWorkers = true
-            pipeline.submit(current, work: batch, firstNumber: 0)
-            absorb(pipeline.collect(waitingForOldest: false))
-            while pipeline.inFlight >= pipeline.maxInFlight { absorb(pipeline.collect(waitingForOldest: true)) }
             return true
-        }
-        /// Groups every block handed out, and stops the workers.
-        func drain() {
-            if let pipeline { absorb(pipeline.finish()) }
-            pipeline = nil
         }
 
         while true {
@@ -284,8 +294,11 @@ final class AppLogCorrelator {
             do {
                 n = try source.read(into: block.freeSpace)
             } catch {
-                if block.used > 0, pipeline != nil, dispatch(block) { drain(); return (nil, error) }
-                drain()
+                if block.used > 0, grouping != nil, dispatch(block) {
+                    grouping?.finish()
+                    return (nil, error)
+                }
+                grouping?.finish()
                 return (block.used > 0 ? block : nil, error)
             }
             if n == 0 { break }
@@ -294,25 +307,25 @@ final class AppLogCorrelator {
             // Full: the bytes up to its last line end go to a worker, the rest starts the
             // next block. With no line end in it (a line longer than a block), one pass from here.
             guard let cut = block.lastLineEnd else {
-                drain()
+                grouping?.finish()
                 return (block, nil)
             }
-            let next = pipeline?.emptyBlock() ?? LineBlock(capacity: blockSize)
+            let next = grouping?.pipeline.emptyBlock() ?? LineBlock(capacity: blockSize)
             block.moveTail(from: cut + 1, to: next)
             guard dispatch(block) else {
                 // No thread could start: put the tail back and read it all in one pass.
                 block.didRead(next.moveAll(to: block))
-                drain()
+                grouping?.finish()
                 return (block, nil)
             }
             block = next
         }
         // The last block: a worker's when blocks went to workers, else one pass.
-        if block.used > 0, pipeline == nil || !dispatch(block) {
-            drain()
+        if block.used > 0, grouping == nil || !dispatch(block) {
+            grouping?.finish()
             return (block, nil)
         }
-        drain()
+        grouping?.finish()
         return (nil, nil)
     }
 

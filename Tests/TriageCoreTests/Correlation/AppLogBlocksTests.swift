@@ -60,8 +60,11 @@ import Testing
         var catalog: [String]
     }
 
-    func read(_ app: [UInt8], failures: [(id: String, time: Int64)], workers: Int, blockSize: Int, maxLineLength: Int = 200,
-              idPattern: String? = nil, chunk: Int = 4093, failing: Bool = false) throws -> (Outcome, usedWorkers: Bool) {
+    /// Correlates `failures` with what `read` reads, and describes the outcome; `path` is
+    /// the log's name as events cite it, written `app.log` in the outcome.
+    func correlate(failures: [(id: String, time: Int64)], workers: Int, blockSize: Int, maxLineLength: Int,
+                   idPattern: String?, path: String,
+                   read: (AppLogCorrelator) -> (TriageSummary.AppLogInput, TriageError?)) throws -> (Outcome, usedWorkers: Bool) {
         let ledger = ServerErrorLedger(limit: 10_000, sampleLimit: 5)
         for f in failures {
             Array(f.id.utf8).withUnsafeBufferPointer {
@@ -70,10 +73,7 @@ import Testing
         }
         let correlator = try AppLogCorrelator(ledger: ledger, idPattern: idPattern, tolerance: 300, logUTCOffset: 0,
                                               maxLineLength: maxLineLength, workers: workers, blockSize: blockSize)
-        var stats = TriageSummary.AppLogInput(path: "app.log", isGzip: false, lines: 0, events: 0, errorEvents: 0,
-                                              errorEventsWithRequestID: 0, matchedEvents: 0, timeMismatches: 0, error: nil)
-        let source: ByteSource = failing ? FailingSource(app, chunk: chunk) : MemorySource(app, chunkSize: chunk)
-        let error = correlator.read(source, path: "app.log", into: &stats)
+        let (stats, error) = read(correlator)
         let explanations = failures.map { f -> String in
             guard let key = RequestID.key(f.id), let index = key.withUnsafeBufferPointer({ ledger.requests.find($0) }) else {
                 return "-"
@@ -85,9 +85,23 @@ import Testing
             counts: [stats.lines, stats.events, stats.errorEvents, stats.errorEventsWithRequestID, stats.matchedEvents, stats.timeMismatches],
             zoneShift: stats.zoneShiftSeconds,
             limit: stats.idPatternLimit.map { [$0.lines, $0.firstLine] },
-            failure: error?.description, explanations: explanations,
-            catalog: ledger.catalog.map { "\($0.signature.id) \($0.exampleMessage) \($0.exampleStack) \($0.location) \(String(describing: $0.time))" })
+            failure: error?.description.replacingOccurrences(of: path, with: "app.log"), explanations: explanations,
+            catalog: ledger.catalog.map {
+                "\($0.signature.id) \($0.exampleMessage) \($0.exampleStack) \($0.location.replacingOccurrences(of: path, with: "app.log")) \(String(describing: $0.time))"
+            })
         return (outcome, correlator.lastReadUsedWorkers)
+    }
+
+    func read(_ app: [UInt8], failures: [(id: String, time: Int64)], workers: Int, blockSize: Int, maxLineLength: Int = 200,
+              idPattern: String? = nil, chunk: Int = 4093, failing: Bool = false) throws -> (Outcome, usedWorkers: Bool) {
+        try correlate(failures: failures, workers: workers, blockSize: blockSize, maxLineLength: maxLineLength,
+                      idPattern: idPattern, path: "app.log") { correlator in
+            var stats = TriageSummary.AppLogInput(path: "app.log", isGzip: false, lines: 0, events: 0, errorEvents: 0,
+                                                  errorEventsWithRequestID: 0, matchedEvents: 0, timeMismatches: 0, error: nil)
+            let source: ByteSource = failing ? FailingSource(app, chunk: chunk) : MemorySource(app, chunkSize: chunk)
+            let error = correlator.read(source, path: "app.log", into: &stats)
+            return (stats, error)
+        }
     }
 
     /// Reads `app` from a file, in one pass or by workers reading their parts of it with `pread`.
@@ -96,30 +110,10 @@ import Testing
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("triage-app-blocks-\(UUID().uuidString).log")
         try Data(app).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        let ledger = ServerErrorLedger(limit: 10_000, sampleLimit: 5)
-        for f in failures {
-            Array(f.id.utf8).withUnsafeBufferPointer {
-                ledger.add(requestID: $0, time: f.time, route: 0, failureClass: .originError, upstreamStatus: 500)
-            }
+        return try correlate(failures: failures, workers: workers, blockSize: blockSize, maxLineLength: maxLineLength,
+                             idPattern: idPattern, path: url.path) { correlator in
+            correlator.read(path: url.path, engine: .zlib)
         }
-        let correlator = try AppLogCorrelator(ledger: ledger, idPattern: idPattern, tolerance: 300, logUTCOffset: 0,
-                                              maxLineLength: maxLineLength, workers: workers, blockSize: blockSize)
-        var (stats, error) = correlator.read(path: url.path, engine: .zlib)
-        stats.path = "app.log"
-        let explanations = failures.map { f -> String in
-            guard let key = RequestID.key(f.id), let index = key.withUnsafeBufferPointer({ ledger.requests.find($0) }) else {
-                return "-"
-            }
-            let entry = ledger.requests.values[index]
-            return "\(entry.signature) \(entry.rank)"
-        }
-        let outcome = Outcome(
-            counts: [stats.lines, stats.events, stats.errorEvents, stats.errorEventsWithRequestID, stats.matchedEvents, stats.timeMismatches],
-            zoneShift: stats.zoneShiftSeconds,
-            limit: stats.idPatternLimit.map { [$0.lines, $0.firstLine] },
-            failure: error?.description, explanations: explanations,
-            catalog: ledger.catalog.map { "\($0.signature.id) \($0.exampleMessage) \($0.exampleStack) \($0.location.split(separator: ":").last ?? "") \(String(describing: $0.time))" })
-        return (outcome, correlator.lastReadUsedWorkers)
     }
 
     @Test("a file read in parts by workers with pread, blocks of 256 B to 64 KiB: the one-pass outcome, whatever cuts the lines",
