@@ -184,6 +184,9 @@ public final class Aggregator {
         let hasUpstreamFields = hasUpstreamFields && (record.upstreamStatus.isPresent || record.upstreamAddr.isPresent
             || record.upstreamResponseTime.isPresent || record.upstreamConnectTime.isPresent
             || record.upstreamHeaderTime.isPresent || record.proxyFlags.isPresent || record.proxyDetails.isPresent)
+        // The client's slot and counts load while the request is classified and routed.
+        let hasClient = record.remoteAddr.hasValue(in: line)
+        var clientLookup = hasClient ? clientTable.prepare(record.remoteAddr.bytes(in: line)) : nil
         let attempts = self.attempts
         if hasUpstreamFields { attempts.read(record: record, line: line) } else { attempts.reset() }
         var facts = vocabulary.facts(record, line: line, attempts: attempts, hasUpstreamFields: hasUpstreamFields)
@@ -238,14 +241,9 @@ public final class Aggregator {
             if isServerError, record.remoteAddr.hasValue(in: line) { noteClient(record.remoteAddr.bytes(in: line)) }
         }
 
+        if hasClient, clientLookup != nil { clientTable.locate(&clientLookup!, record.remoteAddr.bytes(in: line)) }
         let routeIndex = addRoute(record, line: line, decision: decision, isServerError: isServerError,
                                   time: time, requestID: requestID)
-        var client: Int32 = -1
-        if record.remoteAddr.hasValue(in: line) {
-            client = clientTable.add(record.remoteAddr.bytes(in: line),
-                            userAgent: record.userAgent.hasValue(in: line) ? record.userAgent.bytes(in: line) : nil,
-                            failureClass: decision?.failureClass, isServerError: isServerError, time: time, route: routeIndex)
-        }
         if record.requestMicros >= 0 {
             // One logarithm for every histogram the request time goes into.
             let micros = record.requestMicros
@@ -267,6 +265,13 @@ public final class Aggregator {
             addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID, time: time,
                          judgesAttempts: vocabulary == .upstreamAttempts, decision: decision,
                          fromCache: decision?.servedFromCache ?? false)
+        }
+        // Last of the request's tables, so that its client's counts had time to arrive.
+        var client: Int32 = -1
+        if hasClient {
+            client = clientTable.add(record.remoteAddr.bytes(in: line), lookup: clientLookup,
+                            userAgent: record.userAgent.hasValue(in: line) ? record.userAgent.bytes(in: line) : nil,
+                            failureClass: decision?.failureClass, isServerError: isServerError, time: time, route: routeIndex)
         }
         if let decision, time != .min {
             let c = decision.failureClass

@@ -144,18 +144,49 @@ final class ClientTable {
 
     // MARK: - Counting
 
+    /// A client's lookup started ahead of ``add``: each request reads one client among
+    /// thousands at random, so its slot and then its counts are cache misses. The
+    /// aggregator starts both loads early (``prepare(_:)``, then ``locate(_:_:)``) and
+    /// does other work while they arrive.
+    struct Lookup {
+        var prepared: ByteKeyTable<Stats>.Prepared
+        /// The client's index in the exact table, once located (nil: not there yet).
+        var index: Int?
+    }
+
+    /// Hashes `address` and starts loading its slot.
+    @inline(__always)
+    func prepare(_ address: UnsafeBufferPointer<UInt8>) -> Lookup {
+        Lookup(prepared: exact.prepare(address), index: nil)
+    }
+
+    /// Finds a prepared client in the exact table, if it is there, and starts loading its counts.
+    @inline(__always)
+    func locate(_ lookup: inout Lookup, _ address: UnsafeBufferPointer<UInt8>) {
+        guard let index = exact.find(address, prepared: lookup.prepared) else { return }
+        lookup.index = index
+        exact.prefetchValue(index)
+    }
+
     /// Counts one request of `address`; returns the client's id (-1: other clients).
     ///
     /// - Parameters:
+    ///   - lookup: from ``prepare(_:)`` for this address, when the caller started it early.
     ///   - failureClass: the request's class, if it has one.
     ///   - isServerError: whether the client received a 5xx.
     ///   - route: the request's route id, for storms and the per-route share.
     @discardableResult
-    func add(_ address: UnsafeBufferPointer<UInt8>, userAgent: UnsafeBufferPointer<UInt8>?,
+    func add(_ address: UnsafeBufferPointer<UInt8>, lookup: Lookup? = nil, userAgent: UnsafeBufferPointer<UInt8>?,
              failureClass: FailureClass?, isServerError: Bool, time: Int64, route: Int32) -> Int32 {
         let isFailing = isServerError || failureClass == .clientClosed
         var id: Int32 = -1
-        if let index = exact.index(of: address, make: { Stats() }) {
+        let found: Int?
+        if let lookup {
+            found = lookup.index ?? exact.index(of: address, prepared: lookup.prepared, make: { Stats() })
+        } else {
+            found = exact.index(of: address, make: { Stats() })
+        }
+        if let index = found {
             record(&exact.values[index], key: address, userAgent: userAgent, failureClass: failureClass,
                    isServerError: isServerError, isFailing: isFailing, time: time, route: route)
             id = Int32(index)

@@ -107,7 +107,7 @@ final class ServerErrorLedger {
     var isTracking: Bool { requests.limit > 0 }
 
     init(limit: Int, sampleLimit: Int) {
-        requests = ByteKeyTable(limit: limit)
+        requests = ByteKeyTable(limit: limit, inlineKeys: false)
         self.sampleLimit = sampleLimit
         key.reserveCapacity(RequestID.maximumLength)
     }

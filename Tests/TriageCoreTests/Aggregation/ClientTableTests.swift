@@ -22,19 +22,26 @@ import Testing
         return t
     }
 
-    static func add(_ hits: [Hit], to t: ClientTable) {
+    /// - Parameter prepared: look each client up ahead (``ClientTable/prepare(_:)``, then
+    ///   ``ClientTable/locate(_:_:)``), as the aggregator does.
+    static func add(_ hits: [Hit], to t: ClientTable, prepared: Bool = false) {
         for h in hits {
             let address = Array(h.client.utf8)
             let ua = h.userAgent.map { Array($0.utf8) }
             address.withUnsafeBufferPointer { a in
+                var lookup: ClientTable.Lookup?
+                if prepared {
+                    lookup = t.prepare(a)
+                    t.locate(&lookup!, a)
+                }
                 if let ua {
                     ua.withUnsafeBufferPointer { u in
-                        t.add(a, userAgent: u, failureClass: h.failureClass, isServerError: h.isServerError, time: h.time,
-                              route: h.route)
+                        t.add(a, lookup: lookup, userAgent: u, failureClass: h.failureClass, isServerError: h.isServerError,
+                              time: h.time, route: h.route)
                     }
                 } else {
-                    t.add(a, userAgent: nil, failureClass: h.failureClass, isServerError: h.isServerError, time: h.time,
-                          route: h.route)
+                    t.add(a, lookup: lookup, userAgent: nil, failureClass: h.failureClass, isServerError: h.isServerError,
+                          time: h.time, route: h.route)
                 }
             }
         }
@@ -85,6 +92,25 @@ import Testing
         // Every request is somewhere: listed clients, untracked clients with no 5xx, or other clients.
         let listed = s.clients.reduce(0) { $0 + $1.requests }
         #expect(listed + 5 + s.clientCounts.overflowRequests == hits.count)
+    }
+
+    @Test("a client looked up ahead is counted as one looked up on the spot, in the table, the sketch and past both")
+    func preparedLookups() {
+        var hits: [Hit] = []
+        for i in 0..<300 {
+            let client = "198.51.100.\(i % 37)" + (i % 5 == 0 ? "-with-a-name-longer-than-23-bytes" : "")
+            hits.append(i % 3 == 0 ? Self.fail(client, Int64(i), route: Int32(i % 4)) : Hit(client: client, time: Int64(i)))
+        }
+        let plain = ClientTable(limit: 20, sketchCapacity: 6, pairLimit: 1000)
+        Self.add(hits, to: plain)
+        let ahead = ClientTable(limit: 20, sketchCapacity: 6, pairLimit: 1000)
+        Self.add(hits, to: ahead, prepared: true)
+        let (a, b) = (Self.summary(plain), Self.summary(ahead))
+        #expect(a.clients == b.clients)
+        #expect(a.clientCounts == b.clientCounts)
+        #expect(a.retryStorms == b.retryStorms)
+        #expect(plain.exact.keys == ahead.exact.keys)
+        #expect(a.clientCounts.distinct == 20 && a.clientCounts.approximate == 6 && a.clientCounts.overflowRequests > 0)
     }
 
     @Test("a client repeating a failing request within 2 s, 5 times or more, is one retry storm")
