@@ -81,20 +81,24 @@ final class ByteKeyTable<Value> {
         guard n > 0, let base = key.baseAddress else { return (0, 0, 0) }
         let raw = UnsafeRawPointer(base)
         @inline(__always) func word(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
-        @inline(__always) func partial(_ at: Int, _ count: Int) -> UInt64 {
-            var w: UInt64 = 0
-            var i = 0
-            while i < count {
-                w |= UInt64(base[at + i]) << UInt64(8 * i)
-                i += 1
-            }
-            return w
-        }
+        // A partial word is read as the word ending at the key's end, shifted: no byte loop.
+        @inline(__always) func tail(_ from: Int) -> UInt64 { word(n - 8) >> UInt64(8 * (8 - (n - from))) }
         let marker = UInt64(n <= inlineCapacity ? n : 0xFF) << 56
-        if n >= 24 { return (word(0), word(8), (word(16) & 0x00FF_FFFF_FFFF_FFFF) | marker) }
-        if n >= 16 { return (word(0), word(8), partial(16, n - 16) | marker) }
-        if n >= 8 { return (word(0), partial(8, n - 8), marker) }
-        return (partial(0, n), 0, marker)
+        switch n {
+        case 24...: return (word(0), word(8), (word(16) & 0x00FF_FFFF_FFFF_FFFF) | marker)
+        case 17...23: return (word(0), word(8), tail(16) | marker)
+        case 16: return (word(0), word(8), marker)
+        case 9...15: return (word(0), tail(8), marker)
+        case 8: return (word(0), 0, marker)
+        case 4...7:
+            let low = UInt64(UInt32(littleEndian: raw.loadUnaligned(as: UInt32.self)))
+            let high = UInt64(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)))
+            return (low | high << UInt64(8 * (n - 4)), 0, marker)
+        default:
+            var w: UInt64 = 0
+            for i in 0..<n { w |= UInt64(base[i]) << UInt64(8 * i) }
+            return (w, 0, marker)
+        }
     }
 
     /// The table's hash: the prefix words mixed a word at a time, then the bytes past
@@ -114,14 +118,11 @@ final class ByteKeyTable<Value> {
                 h = mix(h, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
                 i += 8
             }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < key.count {
-                tail |= UInt64(base[i]) << shift
-                shift += 8
-                i += 1
-            }
-            h = mix(h, tail ^ UInt64(key.count))
+            // The last bytes: the word ending at the key's end, shifted (the key has more than 8).
+            let rest = key.count - i
+            let last = rest == 0 ? 0 : raw.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self).littleEndian
+                >> UInt64(8 * (8 - rest))
+            h = mix(h, last ^ UInt64(key.count))
         }
         h ^= h >> 29
         h = h &* 0xc4ce_b9fe_1a85_ec53
