@@ -37,10 +37,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Test support (JSON value with key order, JSON Schema validator): its own
-        // underscore module so both test targets share it; never linked into triage.
+        // Test support (JSON value with key order, JSON Schema validator, a seeded
+        // random generator): its own underscore module so the test targets share it;
+        // never linked into triage.
         .target(name: "_TriageTestSupport", path: "Sources/_TriageTestSupport"),
-        .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore", "CZlib"]),
+        .testTarget(name: "TriageCoreTests", dependencies: ["TriageCore", "CZlib", "_TriageTestSupport"]),
         .testTarget(name: "TriageReportTests", dependencies: ["TriageReport", "TriageCore", "_TriageTestSupport"],
                     exclude: ["Golden"]),
         .testTarget(name: "TriageCLITests", dependencies: ["TriageCore", "_TriageTestSupport"]),

@@ -14,17 +14,8 @@ import _TriageTestSupport
     static let repo = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// A small deterministic generator (SplitMix64): the same deals on every run.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// The same deals on every run.
+    typealias Random = SplitMix64
 
     /// The sample nginx logs (rotated set, gzip included) as one text, oldest first.
     static func sampleLines() throws -> [String] {

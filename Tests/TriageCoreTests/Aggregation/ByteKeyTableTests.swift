@@ -1,19 +1,8 @@
 import Testing
 @testable import TriageCore
+import _TriageTestSupport
 
 @Suite struct ByteKeyTableTests {
-    /// A deterministic generator, so a failure names a seed that replays it.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
-
     static func index(_ table: ByteKeyTable<Int>, _ key: [UInt8], value: Int) -> Int? {
         key.withUnsafeBufferPointer { table.index(of: $0, make: { value }) }
     }
@@ -49,7 +38,7 @@ import Testing
     /// 40, against a dictionary: through every growth of the slots, and past the limit.
     @Test(arguments: [(true, UInt64(1)), (true, 2), (false, 3)])
     func findsWhatADictionaryFindsThroughGrowthAndPastItsLimit(inlineKeys: Bool, seed: UInt64) {
-        var random = Generator(state: seed)
+        var random = SplitMix64(state: seed)
         let limit = 3_000
         let table = ByteKeyTable<Int>(limit: limit, inlineKeys: inlineKeys)
         var model: [[UInt8]: Int] = [:]
