@@ -428,6 +428,89 @@ import Glibc
         #expect(!result.stderr.contains("read failed"))
     }
 
+    static func fileType(_ path: String) -> mode_t {
+        var info = stat()
+        return lstat(path, &info) == 0 ? info.st_mode & S_IFMT : 0
+    }
+
+    static func scratchDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("triage-out-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @Test("-o into a named pipe writes the report into the pipe, and the pipe is still a pipe")
+    func outputIntoPipe() throws {
+        let dir = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("report.pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // Another program reading the pipe, as `triage -o pipe` would be used. Opened
+        // without blocking before triage runs (so triage's open does not wait), and read
+        // after it exits: the report of ten lines fits in the pipe's buffer. Before the
+        // fix, a file was renamed over the pipe and nothing ever came through it.
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        let result = try CLI.run(["-q", "--format", "json", "-o", fifo, try Self.file().path])
+        #expect(result.status == 0, "\(result.stderr)")
+        var received: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(reader, &chunk, chunk.count)
+            if n <= 0 { break }
+            received += chunk[0..<n]
+        }
+        #expect(Self.fileType(fifo) == S_IFIFO)
+        #expect(String(decoding: received, as: UTF8.self).contains("\"server_errors\""))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["report.pipe"])
+    }
+
+    @Test("-o through a symbolic link replaces the file it names and keeps the link")
+    func outputThroughLink() throws {
+        let dir = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let real = dir.appendingPathComponent("real.json"), link = dir.appendingPathComponent("latest.json")
+        try Data("old".utf8).write(to: real)
+        #expect(symlink(real.path, link.path) == 0)
+        let result = try CLI.run(["-q", "--format", "json", "-o", link.path, try Self.file().path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Self.fileType(link.path) == S_IFLNK)
+        #expect(try String(contentsOf: real, encoding: .utf8).contains("\"server_errors\""))
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: dir.path)) == ["real.json", "latest.json"])
+    }
+
+    @Test("-o over an existing report keeps the file's permissions")
+    func outputKeepsMode() throws {
+        let dir = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let target = dir.appendingPathComponent("report.json")
+        try Data("old".utf8).write(to: target)
+        #expect(chmod(target.path, 0o600) == 0)
+        let result = try CLI.run(["-q", "--format", "json", "-o", target.path, try Self.file().path])
+        #expect(result.status == 0, "\(result.stderr)")
+        var info = stat()
+        #expect(stat(target.path, &info) == 0 && info.st_mode & 0o7777 == 0o600)
+        #expect(try String(contentsOf: target, encoding: .utf8).contains("\"server_errors\""))
+    }
+
+    /// A device node of our own (the null device, made with mknod: root only), so that a
+    /// regression replaces it and not the machine's /dev/null.
+    @Test("-o onto a device (a copy of /dev/null) writes to the device and leaves it a device",
+          .enabled(if: geteuid() == 0))
+    func outputOntoDevice() throws {
+        let dir = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let device = dir.appendingPathComponent("null").path
+        var null = stat()
+        guard stat("/dev/null", &null) == 0, null.st_mode & S_IFMT == S_IFCHR,
+              mknod(device, S_IFCHR | 0o666, null.st_rdev) == 0 else { return }
+        let result = try CLI.run(["-q", "--format", "json", "-o", device, try Self.file().path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Self.fileType(device) == S_IFCHR)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["null"])
+    }
+
     @Test("#10.12: --route-rule syntax errors name --route-rule, not the log format", arguments: ["abc", "(=>/x", "=>/x"])
     func routeRuleMessages(rule: String) throws {
         let result = try CLI.run(["-q", "--route-rule", rule, try Self.file().path])
