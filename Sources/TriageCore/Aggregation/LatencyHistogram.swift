@@ -33,10 +33,71 @@ public struct LatencyHistogram: Sendable, Equatable {
 
     public var isEmpty: Bool { count == 0 }
 
+    /// The bucket of `micros`: the same answer as ``indexByLogarithm(_:)``, from
+    /// ``BucketTables`` (a table read and one compare instead of a logarithm and a
+    /// division, once per request: they were 2 % of a run's time).
+    @inline(__always)
     static func index(_ micros: Int64) -> Int {
+        let t = BucketTables.shared
+        if micros < BucketTables.smallLimit { return micros <= 1 ? 0 : Int(t.small[Int(micros)]) }
+        if micros >= t.lastFirst { return maxIndex }
+        let e = 63 - micros.leadingZeroBitCount
+        let k = Int(truncatingIfNeeded: micros >> Int64(e - 8)) & 0xFF
+        var i = Int(t.coarse[(e - 8) << 8 | k])
+        if micros >= t.firsts[i + 1] { i += 1 }
+        return i
+    }
+
+    /// The bucket of `micros` by its definition, `⌈ln(micros) / ln γ⌉`.
+    static func indexByLogarithm(_ micros: Int64) -> Int {
         guard micros > 1 else { return 0 }
         let i = Int((log(Double(micros)) / logGamma).rounded(.up))
         return Swift.min(i, maxIndex)
+    }
+
+    /// Tables that give ``index(_:)`` without a logarithm, built once from
+    /// ``indexByLogarithm(_:)`` (about 10,000 logarithms, 16 KB, never freed):
+    /// - `small[m]`, the bucket of every `m` under 256 (where buckets are narrower
+    ///   than one microsecond and some hold no integer);
+    /// - `coarse`, the bucket of the first value of each run of values sharing their
+    ///   leading one and the 8 bits after it. A run spans at most 1/256 of its start,
+    ///   under one bucket's width (2 %), so it meets at most two buckets;
+    /// - `firsts[i]`, the first value in bucket `i`: a value is in the run's bucket or,
+    ///   when it reaches the next bucket's first value, in that one.
+    final class BucketTables: @unchecked Sendable {
+        static let shared = BucketTables()
+        static let smallLimit: Int64 = 256
+        let small: UnsafeMutablePointer<UInt16>
+        let coarse: UnsafeMutablePointer<UInt16>
+        let firsts: UnsafeMutablePointer<Int64>
+        /// The first value of the last bucket: it and every larger value are in it.
+        let lastFirst: Int64
+
+        private init() {
+            small = .allocate(capacity: Int(Self.smallLimit))
+            for m in 0..<Int(Self.smallLimit) { small[m] = UInt16(LatencyHistogram.indexByLogarithm(Int64(m))) }
+            firsts = .allocate(capacity: LatencyHistogram.maxIndex + 2)
+            firsts[0] = 0
+            for i in 1...LatencyHistogram.maxIndex {
+                // The smallest m whose bucket is at least i (buckets grow with m): near γ^(i-1),
+                // then moved to the exact edge, a few logarithms a bucket.
+                var m = Swift.max(0, Int64(exp(Double(i - 1) * LatencyHistogram.logGamma)))
+                while m > 0 && LatencyHistogram.indexByLogarithm(m - 1) >= i { m -= 1 }
+                while LatencyHistogram.indexByLogarithm(m) < i { m += 1 }
+                firsts[i] = m
+            }
+            firsts[LatencyHistogram.maxIndex + 1] = .max
+            lastFirst = firsts[LatencyHistogram.maxIndex]
+            // Rows for leading-one positions 8 ... that of the last bucket's first value.
+            let rows = 63 - lastFirst.leadingZeroBitCount - 8 + 1
+            coarse = .allocate(capacity: rows << 8)
+            for row in 0..<rows {
+                for k in 0..<256 {
+                    let start = (Int64(256 + k)) << Int64(row)
+                    coarse[row << 8 | k] = UInt16(LatencyHistogram.indexByLogarithm(start))
+                }
+            }
+        }
     }
 
     /// Adds one duration in microseconds; negative durations (unknown) are ignored.

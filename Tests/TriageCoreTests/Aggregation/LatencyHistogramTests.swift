@@ -69,4 +69,28 @@ import Testing
         #expect(wide.storedBuckets == LatencyHistogram.maxIndex + 1)
         #expect(wide.quantile(1) == Int64.max)
     }
+
+    @Test("the table lookup gives every duration the bucket of its logarithm: all values to 2^20 µs, each bucket's edges, and a spread to Int64.max")
+    func tableMatchesLogarithm() {
+        for m in Int64(-3)..<(1 << 20) {
+            if LatencyHistogram.index(m) != LatencyHistogram.indexByLogarithm(m) {
+                Issue.record("bucket of \(m) µs: table \(LatencyHistogram.index(m)), logarithm \(LatencyHistogram.indexByLogarithm(m))")
+                return
+            }
+        }
+        let tables = LatencyHistogram.BucketTables.shared
+        var edges: [Int64] = []
+        for i in 1...LatencyHistogram.maxIndex {
+            let first = tables.firsts[i]
+            edges += [first - 2, first - 1, first, first + 1, first + 2]
+        }
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<200_000 {
+            x = x &* 6364136223846793005 &+ 1442695040888963407
+            edges.append(Int64(truncatingIfNeeded: x >> (1 + x % 63)))
+        }
+        edges += [Int64.max, Int64.max - 1, 10_000_000_000, 9_999_999_999]
+        let wrong = edges.filter { $0 >= 0 && LatencyHistogram.index($0) != LatencyHistogram.indexByLogarithm($0) }
+        #expect(wrong.isEmpty, "first wrong: \(wrong.prefix(5))")
+    }
 }
