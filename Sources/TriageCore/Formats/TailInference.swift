@@ -43,10 +43,19 @@ public enum TailInference {
             if let tokens = tokenize(line, from: Int(record.trailingStart)) { tails.append(tokens) }
         }
         guard !tails.isEmpty else { return nil }
-        // The most common shape of tail (keys, quoting, separators).
+        // The most common shape of tail (keys, quoting, separators); of shapes as common, the one
+        // met first in the file, so that the answer never depends on a dictionary's order.
         var counts: [String: Int] = [:]
-        for t in tails { counts[signature(t), default: 0] += 1 }
-        guard let (shape, count) = counts.max(by: { $0.value < $1.value }), count * 2 >= tails.count else {
+        var order: [String] = []
+        for t in tails {
+            let shape = signature(t)
+            if counts[shape] == nil { order.append(shape) }
+            counts[shape, default: 0] += 1
+        }
+        var shape = order[0]
+        for other in order.dropFirst() where counts[other, default: 0] > counts[shape, default: 0] { shape = other }
+        let count = counts[shape, default: 0]
+        guard count * 2 >= tails.count else {
             return Outcome(format: nil, summary: "no consistent shape", unknown: [], suggestion: nil)
         }
         let rows = tails.filter { signature($0) == shape }

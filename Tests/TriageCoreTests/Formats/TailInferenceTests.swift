@@ -121,6 +121,25 @@ import Testing
         #expect(read(line, result.format)?.record.hasTrailingText == false)
     }
 
+    @Test("two tail shapes met as often: the one met first is suggested, the same on every run (no dictionary order)")
+    func tiedShapesFirstMet() throws {
+        let common = try #require(LogFormat.preset(named: "common"))
+        let two = #"10.0.0.1 - - [20/Nov/2026:10:00:07 +0000] "GET / HTTP/1.1" 404 209 "-" "Firefox/50.0""#
+        let three = #"10.0.0.2 - - [20/Nov/2026:10:00:08 +0000] "GET /s HTTP/1.1" 200 612 "-" "Firefox/15.0" "-""#
+        for lines in [[two, three, three, two], [three, two, two, three]] {
+            var suggestions: Set<String> = []
+            for _ in 0..<30 {
+                // A new dictionary each time: its order changes from one to the next.
+                let outcome = try #require(TailInference.infer(base: common, sample: sample(lines)))
+                suggestions.insert(outcome.suggestion ?? "none")
+            }
+            #expect(suggestions.count == 1)
+            let quoted = lines[0] == two ? 2 : 3
+            #expect(suggestions.first?.components(separatedBy: "\"").count == 2 * (1 + quoted) + 1,
+                    "\(suggestions)")
+        }
+    }
+
     @Test("the inferred format runs the shared field program, and its definition compiles to the same format")
     func sameProgram() throws {
         let line = Self.head + #" rt=0.045 us="200" rid=6b14c0a8e3f14d2b9e6f0a1b2c3d4e5f"#
