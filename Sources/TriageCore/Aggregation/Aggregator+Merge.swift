@@ -104,7 +104,10 @@ extension Aggregator {
         lastTime = Self.later(lastTime, other.lastTime)
         // Client ids differ between the tables as route indexes do: the causes follow the merge's map.
         let clientMap = clientTable.merge(other.clientTable, route: route)
-        for (minute, stats) in other.minutes {
+        // Minute by minute in time order: the causes' budget is shared by all minutes, so which
+        // of them lose detail must not follow the dictionary's order.
+        for minute in other.minutes.keys.sorted() {
+            guard let stats = other.minutes[minute] else { continue }
             var remapped = stats
             remapped.causes = [:]
             for (cell, count) in stats.causes {
@@ -124,7 +127,8 @@ extension Aggregator {
         if clients.count + other.clients.count <= limits.clients {
             clients.formUnion(other.clients)
         } else {
-            for c in other.clients where clients.count < limits.clients { clients.insert(c) }
+            // The smallest hashes first, whatever the set's order: a partial written next is the same.
+            for c in other.clients.sorted() where clients.count < limits.clients { clients.insert(c) }
             clientsOverflowed = true
         }
         clientsOverflowed = clientsOverflowed || other.clientsOverflowed

@@ -690,37 +690,49 @@ public final class Aggregator {
                     before: d.before.upstreamErrors, of: d.before.requests,
                     after: d.after.upstreamErrors, of: d.after.requests)
                 // Growth by one or two errors is noise, not a finding.
-                var routeErrors: [Int32: (before: Int, after: Int)] = [:]
+                // Keyed by route name, not id: route ids that left the sketch all read
+                // "(other routes)", and are one route here as everywhere in the report.
+                var routeErrors: [String: (before: Int, after: Int)] = [:]
+                var classRouteErrors: [String: (failureClass: FailureClass, route: String, before: Int, after: Int)] = [:]
                 for (key, counts) in d.signatures {
-                    var entry = routeErrors[Int32(key >> 8) - 1] ?? (0, 0)
+                    let name = routeName(Int32(key >> 8) - 1)
+                    var entry = routeErrors[name] ?? (0, 0)
                     entry.before += counts.before
                     entry.after += counts.after
-                    routeErrors[Int32(key >> 8) - 1] = entry
+                    routeErrors[name] = entry
+                    guard let c = FailureClass(rawValue: Int(key & 0xFF)) else { continue }
+                    var cell = classRouteErrors["\(c.rawValue) \(name)"] ?? (c, name, 0, 0)
+                    cell.before += counts.before
+                    cell.after += counts.after
+                    classRouteErrors["\(c.rawValue) \(name)"] = cell
                 }
                 let changes = routeErrors.filter { $0.value.after >= 3 && $0.value.after > $0.value.before }.map { entry -> DeployComparison.RouteChange in
-                    let name = routeName(entry.key)
+                    let name = entry.key
                     let space = name.firstIndex(of: " ") ?? name.endIndex
                     return .init(method: String(name[..<space]),
                                  route: space < name.endIndex ? String(name[name.index(after: space)...]) : "",
                                  before: entry.value.before, after: entry.value.after)
                 }.sorted { a, b in
-                    (a.after - a.before, b.route) > (b.after - b.before, a.route)
+                    // A total order: the routes come from a dictionary, and the same route under
+                    // another method rises by as much.
+                    if a.after - a.before != b.after - b.before { return a.after - a.before > b.after - b.before }
+                    if a.route != b.route { return a.route < b.route }
+                    if a.method != b.method { return a.method < b.method }
+                    return (a.before, a.after) < (b.before, b.after)
                 }
-                let newSignatures = d.signatures.filter { $0.value.before == 0 && $0.value.after > 0 }
-                    .compactMap { entry -> DeployComparison.NewSignature? in
-                        guard let c = FailureClass(rawValue: Int(entry.key & 0xFF)) else { return nil }
-                        let route = routeName(Int32(entry.key >> 8) - 1)
-                        return .init(id: "access:\(c.identifier) \(route)", title: "\(c.identifier) on \(route)",
-                                     failureClass: c, count: entry.value.after)
+                let newSignatures = classRouteErrors.values.filter { $0.before == 0 && $0.after > 0 }
+                    .map { cell -> DeployComparison.NewSignature in
+                        let c = cell.failureClass
+                        return .init(id: "access:\(c.identifier) \(cell.route)", title: "\(c.identifier) on \(cell.route)",
+                                     failureClass: c, count: cell.after)
                     }
                     .sorted { ($0.count, $1.id) > ($1.count, $0.id) }
-                let signatureCounts = d.signatures.compactMap { entry -> DeployComparison.SignatureCount? in
-                    guard let c = FailureClass(rawValue: Int(entry.key & 0xFF)) else { return nil }
-                    let name = routeName(Int32(entry.key >> 8) - 1)
+                let signatureCounts = classRouteErrors.values.map { cell -> DeployComparison.SignatureCount in
+                    let name = cell.route
                     let space = name.firstIndex(of: " ") ?? name.endIndex
                     return .init(method: String(name[..<space]),
                                  route: space < name.endIndex ? String(name[name.index(after: space)...]) : "",
-                                 failureClass: c, before: entry.value.before, after: entry.value.after)
+                                 failureClass: cell.failureClass, before: cell.before, after: cell.after)
                 }.sorted { ($0.method, $0.route, $0.failureClass.rawValue) < ($1.method, $1.route, $1.failureClass.rawValue) }
                 var comparison = DeployComparison(
                     label: d.marker.label, time: time, windowSeconds: deployWindow, before: d.before, after: d.after,

@@ -506,10 +506,12 @@ extension ClientTable {
         var storms = TriageSummary.RetryStorms()
         storms.clients = stormClients
         var routes: [TriageSummary.RouteStorms] = []
-        for (route, tally) in routeStorms where tally.storms > 0 {
+        // By name: route ids that left the sketch all read "(other routes)", and are one row.
+        var byName: [String: StormTally] = [:]
+        for (route, tally) in routeStorms where tally.storms > 0 { byName[routeName(route), default: StormTally()].add(tally) }
+        for (name, tally) in byName {
             storms.storms += tally.storms
             storms.requests += tally.requests
-            let name = routeName(route)
             let space = name.firstIndex(of: " ") ?? name.endIndex
             routes.append(.init(method: String(name[..<space]),
                                 route: space < name.endIndex ? String(name[name.index(after: space)...]) : "",

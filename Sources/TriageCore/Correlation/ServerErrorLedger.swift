@@ -280,21 +280,37 @@ extension ServerErrorLedger {
         var list: [TriageSummary.Signature] = []
         for (index, g) in appGroups {
             let c = catalog[Int(index)]
-            let routes = g.routes.sorted { ($0.value, routeName($1.key)) > ($1.value, routeName($0.key)) }
-                .prefix(5).map { routeName($0.key) }
+            // By name: route ids that left the sketch all read "(other routes)".
+            var byName: [String: Int] = [:]
+            for (route, count) in g.routes { byName[routeName(route), default: 0] += count }
+            let routes = byName.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(5).map(\.key)
             list.append(.init(id: c.signature.id, title: c.signature.title, source: .appLog, count: g.count,
                               firstSeen: g.first, lastSeen: g.last, routes: routes, classes: g.classes,
                               sampleRequestIDs: g.samples.ids, exceptionType: c.signature.exceptionType.isEmpty ? nil : c.signature.exceptionType,
                               message: c.exampleMessage, stack: c.exampleStack, frames: c.signature.frames,
                               location: c.location, upstreamStatus: nil, cause: nil))
         }
+        // One signature per class, route name, upstream status and cause: route ids that left the
+        // sketch all read "(other routes)", so their keys are one signature, and their counts,
+        // times and samples merge.
+        var named: [String: (key: AccessKey, route: String, stats: AccessStats)] = [:]
         for (k, v) in access {
             let route = routeName(k.route)
+            let name = "\(k.failureClass.rawValue) \(k.upstreamStatus) \(k.cause) \(route)"
+            if var same = named[name] {
+                same.stats.merge(v, sampleLimit: sampleLimit)
+                named[name] = same
+            } else {
+                named[name] = (k, route, v)
+            }
+        }
+        for entry in named.values {
+            let k = entry.key, v = entry.stats, route = entry.route
             let cause = ErrorCause(rawValue: k.cause)
-            var upstream = k.upstreamStatus > 0 ? " (upstream \(k.upstreamStatus))" : ""
-            if let cause { upstream += " (\(cause.phrase))" }
             let id = Self.accessSignatureID(failureClass: k.failureClass, route: route, upstreamStatus: k.upstreamStatus,
                                             cause: cause)
+            var upstream = k.upstreamStatus > 0 ? " (upstream \(k.upstreamStatus))" : ""
+            if let cause { upstream += " (\(cause.phrase))" }
             var classes = ClassCounts()
             classes[k.failureClass] = v.count
             list.append(.init(id: id, title: "\(k.failureClass.identifier) on \(route)\(upstream)", source: .accessLog,
