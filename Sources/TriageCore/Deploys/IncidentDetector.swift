@@ -436,7 +436,13 @@ public enum IncidentDetector {
         var requests = 0
         for i in firstIndex...lastIndex { requests += minutes[i].requests }
         func ranked(_ table: [Int32: (Int, Int)], _ name: (Int32) -> String) -> [Incident.Entry] {
-            table.map { Incident.Entry(name: name($0.key), count: $0.value.0, failures: $0.value.1) }
+            // By name: ids that left a sketch all read as its "(other …)" row, and are one entry.
+            var byName: [String: (Int, Int)] = [:]
+            for (key, value) in table {
+                let sum = byName[name(key)] ?? (0, 0)
+                byName[name(key)] = (sum.0 + value.0, sum.1 + value.1)
+            }
+            return byName.map { Incident.Entry(name: $0.key, count: $0.value.0, failures: $0.value.1) }
                 .sorted { a, b in
                     if a.count != b.count { return a.count > b.count }
                     if a.failures != b.failures { return a.failures > b.failures }

@@ -41,7 +41,7 @@ import Testing
         #expect(seen == [["GET /api/x 0→4", "POST /api/x 1→5", "PUT /api/x 2→6"]])
     }
 
-    @Test("route ids that left the sketch read as one '(other routes)': one signature, one storm row, one deploy route")
+    @Test("route ids that left the sketch read as one '(other routes)': one signature, one storm row, one deploy route, one incident route")
     func evictedSketchRoutesAreOne() throws {
         var options = AnalysisOptions()
         options.limits.routes = 2
@@ -68,6 +68,11 @@ import Testing
             let storms = s.retryStorms.routes.map { "\($0.method) \($0.route)" }
             #expect(Set(storms).count == storms.count, "storm routes: \(storms)")
             #expect(s.retryStorms.routes.contains { $0.route == "(other routes)" })
+            #expect(!s.incidents.isEmpty)
+            for incident in s.incidents {
+                let top = incident.topRoutes.map(\.name)
+                #expect(Set(top).count == top.count, "incident routes: \(top)")
+            }
             // Every 5xx is in exactly one signature.
             #expect(s.signatures.reduce(0) { $0 + $1.count } == s.serverErrors)
         }
