@@ -439,8 +439,9 @@ public enum IncidentDetector {
             // By name: ids that left a sketch all read as its "(other …)" row, and are one entry.
             var byName: [String: (Int, Int)] = [:]
             for (key, value) in table {
-                let sum = byName[name(key)] ?? (0, 0)
-                byName[name(key)] = (sum.0 + value.0, sum.1 + value.1)
+                let entry = name(key)
+                let sum = byName[entry] ?? (0, 0)
+                byName[entry] = (sum.0 + value.0, sum.1 + value.1)
             }
             return byName.map { Incident.Entry(name: $0.key, count: $0.value.0, failures: $0.value.1) }
                 .sorted { a, b in
