@@ -47,7 +47,10 @@ public enum ClientText {
         let r = s.retryStorms
         if r.storms > 0, let route = r.routes.first {
             let name = "\(route.method) \(route.route)"
-            var text = "Retry storms: \(Format.count(r.storms)) (\(Format.counted(r.requests, "failing request"))) by \(Format.counted(r.clients, "client"))"
+            var text = "Retry storms: \(Format.count(r.storms)) (\(Format.counted(r.requests, "failing request")))"
+            // Only clients still tracked are counted: when every storm's client has left the
+            // sketch, "by 0 clients" would be wrong, so the count is left out.
+            if r.clients > 0 { text += " by \(Format.counted(r.clients, "client"))" }
             text += r.routes.count > 1 ? ", most on \(name)" : " on \(name)"
             var literals = [name]
             if let largest = route.largest {

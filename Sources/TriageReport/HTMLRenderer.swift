@@ -368,7 +368,7 @@ public struct HTMLRenderer: Sendable {
             ])
         }
         var body = table(["method", "route", "storms", "failing requests", "largest storm"], numeric: [2, 3], rows: rows)
-        body.append("<p class=\"note\">\(HTMLText.escape("A retry storm is \(ClientText.stormDefinition(r)). \(Format.counted(r.storms, "storm")), \(Format.counted(r.requests, "failing request")), \(Format.counted(r.clients, "client"))."))</p>")
+        body.append("<p class=\"note\">\(HTMLText.escape("A retry storm is \(ClientText.stormDefinition(r)). \(Format.counted(r.storms, "storm")), \(Format.counted(r.requests, "failing request"))\(r.clients > 0 ? ", " + Format.counted(r.clients, "client") : "")."))</p>")
         return Section(id: "retry-storms", title: "Retry storms", body: body)
     }
 

@@ -249,7 +249,7 @@ public struct MarkdownRenderer: Sendable {
                 ]))
             }
             out.append("")
-            out.append(MarkdownText.text("A retry storm is \(ClientText.stormDefinition(r)). \(Format.counted(r.storms, "storm")), \(Format.counted(r.requests, "failing request")), \(Format.counted(r.clients, "client"))."))
+            out.append(MarkdownText.text("A retry storm is \(ClientText.stormDefinition(r)). \(Format.counted(r.storms, "storm")), \(Format.counted(r.requests, "failing request"))\(r.clients > 0 ? ", " + Format.counted(r.clients, "client") : "")."))
         }
         return out
     }

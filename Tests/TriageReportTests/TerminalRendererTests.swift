@@ -59,6 +59,19 @@ import Testing
         }
     }
 
+    @Test("retry storms whose clients all left the client sketch are not said to be by 0 clients, in any report")
+    func stormsOfUntrackedClients() {
+        var s = SampleSummaries.realistic
+        s.retryStorms.clients = 0
+        let terminal = TerminalRenderer(width: 100).render(s)
+        #expect(terminal.contains("Retry storms: 9 (88 failing requests) on GET /api/search"))
+        #expect(!terminal.contains("0 clients"))
+        #expect(!MarkdownRenderer().render(s).contains("0 clients"))
+        #expect(!HTMLRenderer().render(s).contains("0 clients"))
+        s.retryStorms.clients = 1
+        #expect(TerminalRenderer(width: 100).render(s).contains("Retry storms: 9 (88 failing requests) by 1 client on GET /api/search"))
+    }
+
     @Test("a count of one takes the singular: 1 failed attempt, 1 request")
     func singular() {
         var s = TriageSummary()

@@ -567,7 +567,9 @@ public final class Aggregator {
         s.upstreamLatency = TriageSummary.Latency(upstreamLatency)
 
         clientTable.settleRuns()
-        let routeClients = clientTable.topClientByRoute()
+        let tracked = TrackedIDs(routes: Int32(routes.count), sketchRoutes: Set(heavyHitters.entries.map(\.id)),
+                                 clients: Int32(clientTable.exact.count), sketchClients: Set(clientTable.sketch.entries.map(\.id)))
+        let routeClients = clientTable.topClientByRoute(route: { tracked.route($0) })
         var routeList: [TriageSummary.Route] = []
         for (index, key) in routes.keys.enumerated() {
             let v = routes.values[index]
@@ -641,11 +643,11 @@ public final class Aggregator {
         func upstreamName(_ index: Int32) -> String {
             index >= 0 && Int(index) < upstreamNames.count ? upstreamNames[Int(index)] : "?"
         }
-        let series = minutes.keys.sorted().compactMap { minute in
-            minutes[minute].map {
-                IncidentDetector.Minute(start: minute, requests: $0.requests, serverErrors: $0.serverErrors,
-                                        classes: $0.classes, causes: $0.causes)
-            }
+        var series: [IncidentDetector.Minute] = []
+        for minute in minutes.keys.sorted() {
+            guard let m = minutes[minute] else { continue }
+            series.append(IncidentDetector.Minute(start: minute, requests: m.requests, serverErrors: m.serverErrors,
+                                                  classes: m.classes, causes: tracked.causes(m.causes)))
         }
         var sketchRequests: [Int32: Int] = [:]
         for entry in heavyHitters.entries { sketchRequests[entry.id] = entry.stats.requests }
@@ -790,5 +792,32 @@ extension Aggregator.MinuteStats {
                 for i in perSecond.indices where i < other.perSecond.count { perSecond[i] &+= other.perSecond[i] }
             }
         }
+    }
+}
+
+/// Which route and client ids still name something when a summary is made. An id that left
+/// its sketch names nothing any more: all such ids are -1, `(other routes)` and `(other
+/// clients)`, wherever they are counted from there on (incidents, top clients per route),
+/// as ``Aggregator/merge(_:)`` makes them when it remaps.
+struct TrackedIDs {
+    let routes: Int32
+    let sketchRoutes: Set<Int32>
+    let clients: Int32
+    let sketchClients: Set<Int32>
+
+    func route(_ id: Int32) -> Int32 { id < routes || sketchRoutes.contains(id) ? id : -1 }
+    func client(_ id: Int32) -> Int32 { id < clients || sketchClients.contains(id) ? id : -1 }
+
+    /// A minute's causes with untracked ids made -1 (cells that then coincide add up).
+    func causes(_ causes: [CauseCell: Int]) -> [CauseCell: Int] {
+        var out: [CauseCell: Int] = [:]
+        out.reserveCapacity(causes.count)
+        for (cell, count) in causes {
+            var c = cell
+            c.route = route(cell.route)
+            c.client = client(cell.client)
+            out[c, default: 0] += count
+        }
+        return out
     }
 }

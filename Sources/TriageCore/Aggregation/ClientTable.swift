@@ -530,15 +530,22 @@ extension ClientTable {
     }
 
     /// The client with the most 5xx per route id (ties: the smaller address).
-    func topClientByRoute() -> [Int32: TriageSummary.TopClient] {
+    /// - Parameter route: the route id a pair counts under: the aggregator maps the ids of
+    ///   routes no longer tracked to -1, `(other routes)`, so that row's top client sees all of its 5xx.
+    func topClientByRoute(route canonicalRoute: (Int32) -> Int32 = { $0 }) -> [Int32: TriageSummary.TopClient] {
         var sketchSlots: [Int32: Int] = [:]
         for (slot, entry) in sketch.entries.enumerated() { sketchSlots[entry.id] = slot }
         func tracked(_ id: Int32) -> (key: [UInt8], stats: Stats)? {
             if id >= 0 && Int(id) < exact.count { return (exact.keys[Int(id)], exact.values[Int(id)]) }
             return sketchSlots[id].map { (sketch.entries[$0].key, sketch.entries[$0].stats) }
         }
-        var best: [Int32: (count: Int, key: [UInt8], stats: Stats)] = [:]
+        var pairs: [Int64: Int] = [:]
         for (pair, count) in routeClientErrors {
+            let client = Int32(truncatingIfNeeded: pair >> 32), route = Int32(truncatingIfNeeded: pair & 0xFFFF_FFFF)
+            pairs[Self.pairKey(client: client, route: canonicalRoute(route)), default: 0] += count
+        }
+        var best: [Int32: (count: Int, key: [UInt8], stats: Stats)] = [:]
+        for (pair, count) in pairs {
             let client = Int32(truncatingIfNeeded: pair >> 32), route = Int32(truncatingIfNeeded: pair & 0xFFFF_FFFF)
             // An evicted sketch client's pairs no longer name anyone.
             guard client >= 0, let (key, stats) = tracked(client) else { continue }

@@ -115,4 +115,62 @@ import Testing
         }
         #expect(results.count == 1)
     }
+
+    /// Incidents by what a report shows of them: two alike are one problem shown twice.
+    static func shown(_ i: Incident) -> String {
+        "\(i.start)-\(i.end) \(i.failures) \(i.topRoutes.map(\.name)) \(i.topClients.map(\.name)) \(i.topUpstreams.map(\.name))"
+    }
+
+    /// The shape in which two untracked ids once made two identical problems: a table filled
+    /// at the start, then every minute 40 failures on routes (or from clients) never seen
+    /// before, churning through the sketch; at minute 100 two more fail 12 times each, and
+    /// later churn pushes them out of the sketch too.
+    static func churn(routes: Bool) -> [String] {
+        var lines: [String] = []
+        for i in 0..<20 { lines.append(line("00:00:00", "GET", "/t/r\(i)x", 200, client: "10.0.0.\(i)")) }
+        var churn = 0
+        for minute in 1..<130 {
+            let time = String(format: "%02d:%02d:%02d", minute / 60, minute % 60, 0)
+            for k in 0..<200 { lines.append(line(time, "GET", "/t/r\(k % 20)x", 200, client: "10.0.0.\(k % 20)")) }
+            for _ in 0..<40 {
+                lines.append(routes ? line(time, "GET", "/c/z\(churn)x", 500)
+                                    : line(time, "GET", "/t/r0x", 503, client: "11.0.\(churn / 250).\(churn % 250)"))
+                churn += 1
+            }
+            if minute == 100 {
+                for k in 0..<12 {
+                    let t = String(format: "%02d:%02d:%02d", minute / 60, minute % 60, k)
+                    lines.append(routes ? line(t, "GET", "/a/alpha", 500) : line(t, "GET", "/t/r0x", 503, client: "172.16.0.1"))
+                    lines.append(routes ? line(t, "GET", "/a/beta", 500) : line(t, "GET", "/t/r0x", 503, client: "172.16.0.2"))
+                }
+            }
+        }
+        return lines
+    }
+
+    @Test("routes that left the sketch are one key for incidents: never two identical problems, and (other routes) has its top client")
+    func evictedRoutesOneProblem() throws {
+        var options = AnalysisOptions()
+        options.limits.routes = 20
+        options.limits.heavyHitterRoutes = 20
+        options.top = 100
+        let s = try summary(Self.churn(routes: true), options: options)
+        let shown = s.incidents.map(Self.shown)
+        #expect(Set(shown).count == shown.count, "incidents: \(shown)")
+        let other = try #require(s.routes.first { $0.route == "(other routes)" })
+        #expect(other.topClient?.address == "10.0.0.1")
+    }
+
+    @Test("for incidents, route and client ids that left their sketch become -1 and their cells add up; tracked ids stay")
+    func trackedIDs() {
+        // Table ids 0..<10, sketch ids 10 and 12 still live; 11 and 13 left the sketch.
+        let tracked = TrackedIDs(routes: 10, sketchRoutes: [10, 12], clients: 10, sketchClients: [12])
+        #expect([-1, 0, 9, 10, 11, 12, 13].map(tracked.route) == [-1, 0, 9, 10, -1, 12, -1])
+        #expect([-1, 0, 9, 10, 11, 12, 13].map(tracked.client) == [-1, 0, 9, -1, -1, 12, -1])
+        let cell = { (route: Int32, client: Int32) in
+            CauseCell(failureClass: .originError, status: 500, route: route, upstream: -1, client: client)
+        }
+        let causes = tracked.causes([cell(11, 3): 12, cell(13, 3): 12, cell(12, 11): 5, cell(12, 13): 2, cell(4, 4): 1])
+        #expect(causes == [cell(-1, 3): 24, cell(12, -1): 7, cell(4, 4): 1])
+    }
 }
