@@ -694,19 +694,20 @@ public final class Aggregator {
                 // Growth by one or two errors is noise, not a finding.
                 // Keyed by route name, not id: route ids that left the sketch all read
                 // "(other routes)", and are one route here as everywhere in the report.
-                var routeErrors: [String: (before: Int, after: Int)] = [:]
                 var classRouteErrors: [String: (failureClass: FailureClass, route: String, before: Int, after: Int)] = [:]
                 for (key, counts) in d.signatures {
-                    let name = routeName(Int32(key >> 8) - 1)
-                    var entry = routeErrors[name] ?? (0, 0)
-                    entry.before += counts.before
-                    entry.after += counts.after
-                    routeErrors[name] = entry
                     guard let c = FailureClass(rawValue: Int(key & 0xFF)) else { continue }
-                    var cell = classRouteErrors["\(c.rawValue) \(name)"] ?? (c, name, 0, 0)
+                    let name = routeName(Int32(key >> 8) - 1)
+                    let cellKey = "\(c.rawValue) \(name)"
+                    var cell = classRouteErrors[cellKey] ?? (c, name, 0, 0)
                     cell.before += counts.before
                     cell.after += counts.after
-                    classRouteErrors["\(c.rawValue) \(name)"] = cell
+                    classRouteErrors[cellKey] = cell
+                }
+                var routeErrors: [String: (before: Int, after: Int)] = [:]
+                for cell in classRouteErrors.values {
+                    let sum = routeErrors[cell.route] ?? (0, 0)
+                    routeErrors[cell.route] = (sum.before + cell.before, sum.after + cell.after)
                 }
                 let changes = routeErrors.filter { $0.value.after >= 3 && $0.value.after > $0.value.before }.map { entry -> DeployComparison.RouteChange in
                     let name = entry.key

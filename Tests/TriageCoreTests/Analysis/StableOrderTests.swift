@@ -14,6 +14,15 @@ import Testing
         return analyzer.finish()
     }
 
+    /// A route table of `routes` and a sketch of `sketch`, every list in full.
+    static func options(routes: Int, sketch: Int) -> AnalysisOptions {
+        var options = AnalysisOptions()
+        options.limits.routes = routes
+        options.limits.heavyHitterRoutes = sketch
+        options.top = 100
+        return options
+    }
+
     static func line(_ time: String, _ method: String, _ path: String, _ status: Int, client: String = "10.0.0.1") -> String {
         #"\#(client) - - [21/Nov/2026:\#(time) +0000] "\#(method) \#(path) HTTP/1.1" \#(status) 5 "-" "ua""#
     }
@@ -43,10 +52,7 @@ import Testing
 
     @Test("route ids that left the sketch read as one '(other routes)': one signature, one storm row, one deploy route, one incident route")
     func evictedSketchRoutesAreOne() throws {
-        var options = AnalysisOptions()
-        options.limits.routes = 2
-        options.limits.heavyHitterRoutes = 2
-        options.top = 100
+        var options = Self.options(routes: 2, sketch: 2)
         options.deploys = [try DeployMarker(argument: "2026-11-21T10:40:00Z=v2")]
         var lines = [Self.line("10:30:00", "GET", "/a", 200), Self.line("10:30:00", "GET", "/b", 200)]
         // Failing routes past the table, each pushing another out of the two-entry sketch.
@@ -150,11 +156,7 @@ import Testing
 
     @Test("routes that left the sketch are one key for incidents: never two identical problems, and (other routes) has its top client")
     func evictedRoutesOneProblem() throws {
-        var options = AnalysisOptions()
-        options.limits.routes = 20
-        options.limits.heavyHitterRoutes = 20
-        options.top = 100
-        let s = try summary(Self.churn(routes: true), options: options)
+        let s = try summary(Self.churn(routes: true), options: Self.options(routes: 20, sketch: 20))
         let shown = s.incidents.map(Self.shown)
         #expect(Set(shown).count == shown.count, "incidents: \(shown)")
         let other = try #require(s.routes.first { $0.route == "(other routes)" })
