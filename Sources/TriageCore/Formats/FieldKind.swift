@@ -57,6 +57,18 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
         }
     }
 
+    /// Values of this kind are an optional `+` or `-` and digits (`-` alone for none):
+    /// `RecordParser` finds where such a token ends with a digit scan.
+    var isSignedDigits: Bool {
+        switch self {
+        case .status, .statusOrNone, .bytesSent, .bytesSentLoose, .timerMillis, .retries, .portNumber,
+             .requestTimeMillisLoose:
+            return true
+        default:
+            return false
+        }
+    }
+
     /// Values of this kind may hold spaces wherever they stand (a CLF time, a request line).
     var mayHoldSpaces: Bool {
         switch self {

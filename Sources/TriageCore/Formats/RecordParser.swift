@@ -51,6 +51,11 @@ public final class RecordParser {
         var isToken: Bool
         /// A token that may hold `[` `]` (IPv6 addresses).
         var allowsBrackets: Bool
+        /// A token whose values are signs and digits (a status, a byte count, HAProxy's
+        /// timers and counters), followed by a literal that starts with none of those:
+        /// the first-split loop finds its end with a digit scan. (Signs and digits are
+        /// then none of the step's stop bytes, so the scan ends where the token search would.)
+        var isNumeric: Bool
         /// Its position in the program: its row of `tokenStops`.
         var index: Int
     }
@@ -110,8 +115,11 @@ public final class RecordParser {
                 case .remoteAddr, .upstreamAddr, .host, .ignoredList: allowsBrackets = true
                 default: allowsBrackets = false
                 }
+                let isNumeric = isToken && field.kind.isSignedDigits && !field.kind.isList
+                    && after.first.map { !Self.isSignOrDigit($0) } == true
                 steps.append(Step(kind: field.kind, afterStart: pool.count, afterCount: after.count, isQuoted: isQuoted,
-                                  isToken: isToken, allowsBrackets: allowsBrackets, index: steps.count))
+                                  isToken: isToken, allowsBrackets: allowsBrackets, isNumeric: isNumeric,
+                                  index: steps.count))
                 pool += after
                 names.append(field.name)
                 layouts.append(field.timeLayout)
@@ -144,6 +152,10 @@ public final class RecordParser {
         literalPool.deallocate()
         timeCache.deallocate()
         tokenStops.deallocate()
+    }
+
+    private static func isSignOrDigit(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte &- UInt8(ascii: "0") < 10
     }
 
     @inline(__always)
@@ -217,6 +229,25 @@ public final class RecordParser {
                 guard store(index, step, position, end, line, &record) else { return false }
                 position = end
                 continue
+            }
+            if step.isNumeric {
+                // Signs and digits are none of this step's stop bytes, so `nextTokenCandidate`
+                // would stop first at the byte after them: when the literal starts there, that
+                // is its candidate. Otherwise the search below decides, as before.
+                var i = position
+                if i < n && (line[i] == UInt8(ascii: "+") || line[i] == UInt8(ascii: "-")) { i += 1 }
+                let digitsStart = i
+                while i < n && line[i] &- UInt8(ascii: "0") < 10 { i += 1 }
+                if i < n && line[i] == after[0] && (after.count == 1 || startsWith(line, i, after)) {
+                    if step.kind == .timerMillis {
+                        // What `store` checks (`signedMillis` is not nil), knowing the bytes.
+                        guard i - digitsStart >= 1 && i - digitsStart <= 18 else { return false }
+                    } else {
+                        guard store(index, step, position, i, line, &record) else { return false }
+                    }
+                    position = i + after.count
+                    continue
+                }
             }
             var limit = n
             let next = step.isToken ? nextTokenCandidate(step, from: position, line, limit: &limit)

@@ -197,12 +197,36 @@ import Testing
             #"203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 2000 1"#,
             "",
         ]
+        // Numeric tokens, whose ends the first-split loop finds with a digit scan: signs,
+        // empty values, too many digits, a letter after the digits, a dash for a count.
+        let haproxy = #"[21/Nov/2026:10:00:00.123] www~ app/web1 "#
+        let request = #" - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1""#
+        let numericLines = [
+            "198.51.100.9:123456 " + haproxy + "0/0/1/2/3 200 5" + request,
+            "198.51.100.9:-1 " + haproxy + "0/0/1/2/3 200 5" + request,
+            "198.51.100.9:+80 " + haproxy + "0/0/1/2/3 200 5" + request,
+            "198.51.100.9: " + haproxy + "0/0/1/2/3 200 5" + request,
+            "198.51.100.9:5123 " + haproxy + "0/0/1/2/+3 200 5" + request,
+            "198.51.100.9:5123 " + haproxy + "0//1/2/3 200 5" + request,
+            "198.51.100.9:5123 " + haproxy + "0/0/1/1234567890123456789/3 200 5" + request,
+            "198.51.100.9:5123 " + haproxy + "0/0/1/123456789012345678/3 200 5" + request,
+            "198.51.100.9:5123 " + haproxy + "0/0/1x/2/3 200 5" + request,
+            "198.51.100.9:5123 " + haproxy + "-1/-1/-1/-1/0 -1 0" + request,
+            "198.51.100.9:5123 " + haproxy + "0/0/1/2/3 200 -5" + request,
+            "198.51.100.9:5123 " + haproxy + "0/0/1/2/3 +200 5" + request,
+            "198.51.100.9:5123 " + haproxy + "0/0/1/2/3 200 5 - - ---- 1/1/0/0/-0 0/0 \"GET / HTTP/1.1\"",
+            #"203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 - "-" "a""#,
+            #"203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 -5 "-" "a""#,
+            #"203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" +200 5 "-" "a""#,
+            #"203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5x "-" "a""#,
+            #"203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5-"-" "a""#,
+        ]
         let formats = LogFormat.presets.filter { $0.dialect != .json && $0.dialect != .logfmt }
         #expect(formats.count > 10)
         for format in formats {
             var reference = format
             reference.useReferenceDecoding()
-            for line in lines {
+            for line in lines + numericLines {
                 let fast = parse(line, format), slow = parse(line, reference)
                 #expect(fast.ok == slow.ok && fast.failure == slow.failure
                         && String(describing: fast.record) == String(describing: slow.record),
