@@ -56,6 +56,8 @@ public final class RecordParser {
         /// the first-split loop finds its end with a digit scan. (Signs and digits are
         /// then none of the step's stop bytes, so the scan ends where the token search would.)
         var isNumeric: Bool
+        /// `kind.isList`, read per byte of a token search.
+        var isList: Bool
         /// Its position in the program: its row of `tokenStops`.
         var index: Int
     }
@@ -119,7 +121,7 @@ public final class RecordParser {
                     && after.first.map { !Self.isSignOrDigit($0) } == true
                 steps.append(Step(kind: field.kind, afterStart: pool.count, afterCount: after.count, isQuoted: isQuoted,
                                   isToken: isToken, allowsBrackets: allowsBrackets, isNumeric: isNumeric,
-                                  index: steps.count))
+                                  isList: field.kind.isList, index: steps.count))
                 pool += after
                 names.append(field.name)
                 layouts.append(field.timeLayout)
@@ -355,7 +357,7 @@ public final class RecordParser {
                 i = found
             }
             if startsWith(line, i, after) {
-                if step.kind.isList && continuesList(line, at: i, after: after) {
+                if step.isList && continuesList(line, at: i, after: after) {
                     i += 1
                     continue
                 }
@@ -388,12 +390,12 @@ public final class RecordParser {
             let b = line[i]
             var ends = false
             if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") {
-                ends = !(step.kind.isList && b == UInt8(ascii: " ") && continuesList(line, at: i))
+                ends = !(step.isList && b == UInt8(ascii: " ") && continuesList(line, at: i))
             } else if (b == UInt8(ascii: "[") || b == UInt8(ascii: "]")) && !step.allowsBrackets {
                 ends = true
             }
             if b == first && (after.count == 1 || startsWith(line, i, after))
-                && !(step.kind.isList && continuesList(line, at: i, after: after)) {
+                && !(step.isList && continuesList(line, at: i, after: after)) {
                 if ends { limit = i }
                 return i
             }
@@ -412,7 +414,7 @@ public final class RecordParser {
         while i < n {
             let b = line[i]
             if b == UInt8(ascii: " ") || b == UInt8(ascii: "\t") {
-                if step.kind.isList && b == UInt8(ascii: " ") && continuesList(line, at: i) {
+                if step.isList && b == UInt8(ascii: " ") && continuesList(line, at: i) {
                     i += 1
                     continue
                 }
