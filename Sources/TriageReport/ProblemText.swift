@@ -21,7 +21,9 @@ public enum ProblemText {
     public static func what(_ i: Incident) -> String {
         let c = i.dominantClass
         // Names are log text made safe already (``LogText/display(_:)``); deploy labels are not.
-        let route = i.topRoutes.first?.name
+        // A route, upstream or client is named only when it holds most of the failures:
+        // a problem spread over several routes is not one route's.
+        let route = dominant(i.topRoutes, of: i)
         let upstream = dominant(i.topUpstreams, of: i)
         let client = dominant(i.topClients, of: i)
         let cause = i.causes.first?.cause
@@ -54,8 +56,7 @@ public enum ProblemText {
         for s in fives.prefix(3) { parts.append("\(Format.count(s.count)) × \(s.status)") }
         let otherFives = fives.dropFirst(3).reduce(0) { $0 + $1.count }
         if otherFives > 0 { parts.append("\(Format.count(otherFives)) other 5xx") }
-        let closed = i.classes[.clientClosed]
-        if closed > 0 { parts.append("\(Format.count(closed)) × 499") }
+        parts += clientAborts(i.classes[.clientClosed], statusCounts: i.statusCounts)
         let retried = i.classes[.retriedOK]
         if retried > 0 {
             parts.append(Format.counted(retried, "request") + " retried elsewhere")
@@ -68,9 +69,38 @@ public enum ProblemText {
         let at = withDate ? Format.dateTime(i.peak) : Format.clock(i.peak)
         if i.peakServerErrors > 0 { return "\(at) with \(Format.count(i.peakServerErrors)) 5xx" }
         let what = i.dominantClass == .retriedOK ? Format.counted(i.peakFailures, "retried request")
-            : i.dominantClass == .clientClosed ? "\(Format.count(i.peakFailures)) × 499"
+            : i.dominantClass == .clientClosed ? peakAborts(i)
             : Format.counted(i.peakFailures, "failure")
         return "\(at) with \(what)"
+    }
+
+    /// `closed` requests the clients gave up on, by the status the log gave them:
+    /// `8 × 499` (nginx, Traefik), `9 × 460` (ALB); those logged without one (HAProxy's
+    /// -1, Envoy's 0) as `3 client aborts`. `statusCounts` may hold other classes' statuses:
+    /// only 499 and 460 are read, at most `closed` of them.
+    public static func clientAborts(_ closed: Int, statusCounts: [(status: Int, count: Int)]) -> [String] {
+        guard closed > 0 else { return [] }
+        var parts: [String] = []
+        var left = closed
+        for status in [499, 460] {
+            let logged = statusCounts.first { $0.status == status }?.count ?? 0
+            let n = min(logged, left)
+            guard n > 0 else { continue }
+            parts.append("\(Format.count(n)) × \(status)")
+            left -= n
+        }
+        if left > 0 { parts.append(Format.counted(left, "client abort")) }
+        return parts
+    }
+
+    /// The peak minute's failures of a problem of client aborts: `12 × 499` when the log
+    /// gave all of the problem's aborts one status, else `12 client aborts`.
+    static func peakAborts(_ i: Incident) -> String {
+        let closed = i.classes[.clientClosed]
+        for status in [499, 460] where (i.statusCounts.first { $0.status == status }?.count ?? 0) >= closed {
+            return "\(Format.count(i.peakFailures)) × \(status)"
+        }
+        return Format.counted(i.peakFailures, "client abort")
     }
 
     /// The first name when it holds most of the problem's failures.

@@ -94,7 +94,12 @@ public struct Verdict: Sendable {
         }
         var extra: [String] = []
         let closed = s.classes[.clientClosed], retried = s.classes[.retriedOK]
-        if closed > 0 { extra.append("\(Format.counted(closed, "request")) the client gave up on (499)") }
+        if closed > 0 {
+            // The status as the log wrote it: 499 (nginx), 460 (ALB), or none sent (HAProxy -1, Envoy 0).
+            let statuses = [499, 460].filter { status in s.statusCounts.contains { $0.status == status && $0.count > 0 } }
+            let shown = statuses.isEmpty ? "" : " (" + statuses.map(String.init).joined(separator: ", ") + ")"
+            extra.append("\(Format.counted(closed, "request")) the client gave up on" + shown)
+        }
         if retried > 0 { extra.append("\(Format.count(retried)) succeeded only after a failed upstream attempt") }
         if !extra.isEmpty { others = "Also: " + extra.joined(separator: "; ") + "." }
     }

@@ -55,8 +55,11 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         if self == .awsLoadBalancer { return Self.loadBalancerFacts(record, line: line, attempts: attempts) }
         if self == .traefikCLF { return Self.traefikFacts(record, line: line) }
         if self == .heroku { return Self.herokuFacts(record, line: line) }
-        guard record.proxyFlags.isPresent || record.proxyDetails.isPresent else {
-            return Self.attemptFacts(status: status, attempts: attempts, line: line)
+        guard record.proxyFlags.isPresent || record.proxyDetails.isPresent, self != .upstreamAttempts else {
+            var facts = Self.attemptFacts(status: status, attempts: attempts, line: line)
+            // A count of retries beside one attempt (Traefik's `RetryAttempts`): earlier attempts failed.
+            if record.retries > 0 { facts.note(.retried) }
+            return facts
         }
         switch self {
         case .upstreamAttempts:
@@ -134,11 +137,16 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
 
     // MARK: - Traefik CLF
 
-    /// A 5xx without a service (`"-"`) was made by Traefik itself; with one, the
-    /// CLF line cannot tell the origin's answer from Traefik's (no `OriginStatus`),
-    /// so the status decides alone, marked `status_only`.
+    /// A 5xx without a service URL (`"-"`) was made by Traefik itself: a 503 is its load
+    /// balancer finding no available server (the URL is written by the server's handler,
+    /// so none was chosen), any other 5xx a local reply. With a URL, the CLF line cannot
+    /// tell the origin's answer from Traefik's (no `OriginStatus`), so the status decides
+    /// alone, marked `status_only`.
     static func traefikFacts(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>) -> FailureFacts {
         if record.status >= 500 && record.status <= 599 && !record.upstreamAddr.hasValue(in: line) {
+            if record.status == 503 {
+                return FailureFacts(status: 503, hasProxyEvidence: true, signals: .noHealthyUpstream, cause: .noLiveUpstreams)
+            }
             return FailureFacts(status: record.status, hasProxyEvidence: true, signals: .localReply,
                                 cause: .noUpstreamAttempted)
         }

@@ -45,6 +45,12 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     case proxyDetails
     /// How a cache answered (`$upstream_cache_status`: HIT, STALE, MISS…; a CDN's cache field).
     case cacheStatus
+    /// A time read only when the line has no other time field (in any order): Traefik's
+    /// `time`, when the entry was written, behind `StartUTC`, when the request started.
+    case timeFallback
+    /// The upstream's name, its address when the line logs none: Traefik's `ServiceName`
+    /// (a request the load balancer found no server for has no `ServiceURL`).
+    case upstreamName
 
     /// nginx and proxies write several attempts as `a, b` or `a : b`.
     var isList: Bool {
@@ -80,7 +86,7 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     var isTime: Bool {
         switch self {
         case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom, .timeAuto,
-             .timeCLFLocal: return true
+             .timeCLFLocal, .timeFallback: return true
         default: return false
         }
     }
@@ -88,7 +94,7 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     var isUpstream: Bool {
         switch self {
         case .upstreamAddr, .upstreamStatus, .upstreamConnectTime, .upstreamHeaderTime, .upstreamResponseTime, .proxyFlags,
-             .proxyDetails:
+             .proxyDetails, .upstreamName:
             return true
         default: return false
         }
@@ -104,7 +110,7 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
         case .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros: return "a Unix timestamp"
         case .timeCustom: return "a time in the format's layout"
         case .requestTimeSeconds, .requestTimeMillis, .requestTimeMicros, .requestTimeNanos: return "a duration or '-'"
-        case .timeAuto: return "a time (epoch number, ISO 8601 or CLF text)"
+        case .timeAuto, .timeFallback: return "a time (epoch number, ISO 8601 or CLF text)"
         case .remoteAddr: return "a client address (IP or host name, or a ', ' list)"
         case .remoteUser: return "a user name without spaces or '-'"
         case .timeCLFLocal: return "a time like 06/Feb/2009:12:14:14.655"

@@ -153,6 +153,19 @@ final class JSONRecordDecoder: LineDecoder {
             if isAbsent { return true }
             guard let seconds = Timestamp.parseAny(range.bytes(in: line)) else { return false }
             record.time = seconds
+        case .timeFallback:
+            // Any other time on the line wins, before or after this one (`timeAuto` overwrites).
+            if isAbsent || record.time != .min { return true }
+            guard let seconds = Timestamp.parseAny(range.bytes(in: line)) else { return false }
+            record.time = seconds
+        case .upstreamName:
+            // An address on the line wins, before or after this one (`upstreamAddr` overwrites).
+            if isAbsent || record.upstreamAddr.isPresent { return true }
+            record.upstreamAddr = range
+        case .retries:
+            if isAbsent { return true }
+            guard let count = signedMillis(line, start, end), count >= 0 else { return true } // not worth rejecting a line
+            record.retries = Int32(clamping: count)
         case .upstreamStatus, .proxyFlags, .proxyDetails:
             // Traefik's OriginStatus 0 is nginx's "-" (no answer); Envoy's "-" flags mean
             // "no flags", itself evidence: both are kept as they are.

@@ -13,9 +13,11 @@ extension LogFormat {
         ]),
         ("traefik", [
             ("DownstreamStatus", .status), ("OriginStatus", .upstreamStatus),
-            ("ServiceURL", .upstreamAddr), ("ServiceAddr", .upstreamAddr),
+            ("ServiceURL", .upstreamAddr), ("ServiceAddr", .upstreamAddr), ("ServiceName", .upstreamName),
+            ("RetryAttempts", .retries),
             ("RequestMethod", .method), ("RequestPath", .requestURI), ("RequestProtocol", .protocolVersion),
-            ("RequestHost", .host), ("ClientHost", .remoteAddr), ("StartUTC", .timeAuto), ("time", .timeAuto),
+            ("RequestHost", .host), ("ClientHost", .remoteAddr), ("StartUTC", .timeAuto), ("StartLocal", .timeAuto),
+            ("time", .timeFallback),
             ("Duration", .requestTimeNanos), ("DownstreamContentSize", .bytesSent),
             ("request_User-Agent", .userAgent), ("request_Referer", .referer), ("request_X-Request-Id", .requestID),
         ]),

@@ -67,6 +67,15 @@ import Testing
             line: #"{"DownstreamStatus":504,"OriginStatus":0,"ServiceURL":"http://10.0.0.5:8080"}"#, expected: .upstreamTimeout),
         Row(name: "J3 Traefik 500 from the origin", flavour: "traefik",
             line: #"{"DownstreamStatus":500,"OriginStatus":500,"ServiceURL":"http://10.0.0.5:8080"}"#, expected: .originError),
+        Row(name: "J3b Traefik 503 with a service and no server URL: no available server", flavour: "traefik",
+            line: #"{"DownstreamStatus":503,"OriginStatus":0,"ServiceName":"shop@docker","RouterName":"shop@docker"}"#,
+            expected: .upstreamUnavailable),
+        Row(name: "J3c Traefik 200 after RetryAttempts 2: retried then succeeded", flavour: "traefik",
+            line: #"{"DownstreamStatus":200,"OriginStatus":200,"RetryAttempts":2,"ServiceName":"shop@docker","ServiceURL":"http://10.0.2.5:80"}"#,
+            expected: .retriedOK),
+        Row(name: "J3d Traefik 200 with RetryAttempts 0: not a failure", flavour: "traefik",
+            line: #"{"DownstreamStatus":200,"OriginStatus":200,"RetryAttempts":0,"ServiceURL":"http://10.0.2.5:80"}"#,
+            expected: nil),
         Row(name: "J4 Envoy 503 UH: no healthy upstream", flavour: "envoy",
             line: #"{"response_code":503,"response_flags":"UH","upstream_host":null,"method":"GET","path":"/"}"#,
             expected: .upstreamUnavailable),
@@ -91,6 +100,33 @@ import Testing
     ])
     func rows(row: Row) {
         #expect(classify(row.line, row.flavour) == row.expected)
+    }
+
+    /// Traefik writes its keys in alphabetical order (`ServiceName` before `ServiceURL`,
+    /// `StartUTC` before `time`); either order must give the same record.
+    @Test("Traefik: the request's start and the server's URL win over time and ServiceName, in any key order")
+    func traefikPreferredKeys() throws {
+        let format = try #require(LogFormat.jsonPreset(named: "traefik"))
+        let decoder = format.makeDecoder()
+        func read(_ line: String) -> (time: Int64, upstream: String) {
+            let bytes = Array(line.utf8)
+            var record = AccessRecord()
+            #expect(bytes.withUnsafeBufferPointer { decoder.parse($0, into: &record) }, "\(line)")
+            return (record.time, String(decoding: bytes[Int(record.upstreamAddr.start)..<Int(record.upstreamAddr.end)], as: UTF8.self))
+        }
+        let start: Int64 = 1_795_170_590 // 2026-11-20T10:29:50Z
+        let sorted = #"{"DownstreamStatus":504,"OriginStatus":0,"ServiceName":"shop@docker","ServiceURL":"http://10.0.2.6:80","StartUTC":"2026-11-20T10:29:50Z","time":"2026-11-20T10:30:20Z"}"#
+        let reversed = #"{"time":"2026-11-20T10:30:20Z","StartUTC":"2026-11-20T10:29:50Z","ServiceURL":"http://10.0.2.6:80","ServiceName":"shop@docker","DownstreamStatus":504}"#
+        for line in [sorted, reversed] {
+            let r = read(line)
+            #expect(r.time == start)
+            #expect(r.upstream == "http://10.0.2.6:80")
+        }
+        // Without StartUTC (dropped in Traefik's configuration) the entry's time is the request's.
+        let noStart = #"{"DownstreamStatus":503,"OriginStatus":0,"ServiceName":"shop@docker","time":"2026-11-20T10:30:20Z"}"#
+        let r = read(noStart)
+        #expect(r.time == start + 30)
+        #expect(r.upstream == "shop@docker")
     }
 
     @Test("detection picks the flavour that reads the most of each line")

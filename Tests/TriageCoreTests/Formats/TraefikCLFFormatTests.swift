@@ -40,13 +40,16 @@ import Testing
         #expect(result.matched == 4)
     }
 
-    @Test("5xx: by status alone with a service, proxy_error without one", arguments: [
-        ("\"http://172.19.0.3:5601\"", FailureClass.upstreamUnreachable, Confidence.statusOnly),
-        ("\"-\"", .proxyError, .upstreamFields),
+    @Test("5xx: by status alone with a service; without one, a 503 is no available server and others proxy-made", arguments: [
+        ("\"http://172.19.0.3:5601\"", 502, FailureClass.upstreamUnreachable, Confidence.statusOnly),
+        ("\"-\"", 502, .proxyError, .upstreamFields),
+        ("\"-\"", 503, .upstreamUnavailable, .upstreamFields),
+        ("\"-\"", 500, .proxyError, .upstreamFields),
     ])
-    func classes(service: String, expected: FailureClass, confidence: Confidence) throws {
+    func classes(service: String, status: Int, expected: FailureClass, confidence: Confidence) throws {
         let format = try #require(LogFormat.preset(named: "traefik-clf"))
         let text = Self.line.replacingOccurrences(of: "\"http://172.19.0.3:5601\"", with: service)
+            .replacingOccurrences(of: "\" 502 0 ", with: "\" \(status) 0 ")
         let bytes = Array(text.utf8)
         let parser = format.makeDecoder()
         var record = AccessRecord()

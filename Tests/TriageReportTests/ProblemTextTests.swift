@@ -1,0 +1,49 @@
+import Testing
+@testable import TriageCore
+@testable import TriageReport
+
+@Suite struct ProblemTextTests {
+    static let t0: Int64 = 1_795_169_400 // 2026-11-20 10:10 UTC
+
+    static func incident(_ counts: [(FailureClass, Int)], routes: [(String, Int)], upstreams: [(String, Int)] = [],
+                         statuses: [(Int, Int)]) -> Incident {
+        var classes = ClassCounts()
+        for (c, n) in counts { classes[c] = n }
+        let serverErrors = counts.filter { $0.0.isServerError }.reduce(0) { $0 + $1.1 }
+        var i = Incident(start: t0, end: t0 + 600, peak: t0 + 60, peakServerErrors: serverErrors > 0 ? 9 : 0,
+                         requests: 1000, serverErrors: serverErrors, classes: classes,
+                         anomalousClasses: counts.map(\.0),
+                         topRoutes: routes.map { .init(name: $0.0, count: $0.1, failures: $0.1) },
+                         topUpstreams: upstreams.map { .init(name: $0.0, count: $0.1, failures: $0.1) })
+        i.peakFailures = 9
+        i.statusCounts = statuses.map { (status: $0.0, count: $0.1) }
+        return i
+    }
+
+    @Test("a problem spread over several routes names none of them; a route with most of its failures is named")
+    func routeNamedOnlyWhenDominant() {
+        let spread = Self.incident([(.originError, 235)],
+                                   routes: [("GET /health", 65), ("POST /api/orders", 59), ("GET /api/users/{id}", 58)],
+                                   statuses: [(500, 235)])
+        #expect(ProblemText.what(spread) == "routes failing in the application: 235 × 500")
+        let one = Self.incident([(.originError, 71)], routes: [("POST /api/orders", 69), ("GET /", 2)], statuses: [(500, 71)])
+        #expect(ProblemText.what(one) == "POST /api/orders failing in the application: 71 × 500")
+        let timeouts = Self.incident([(.upstreamTimeout, 58)], routes: [("GET /health", 19), ("GET /a", 18)],
+                                     upstreams: [("web2", 58)], statuses: [(504, 58)])
+        #expect(ProblemText.what(timeouts) == "web2 timed out: 58 × 504")
+    }
+
+    @Test("client aborts show the status the log gave them: 499, ALB's 460, or none sent", arguments: [
+        ([(499, 8)], "8 × 499", "9 × 499"),
+        ([(460, 9)], "9 × 460", "9 × 460"),
+        ([(0, 3)], "3 client aborts", "9 client aborts"),
+        ([(460, 5), (0, 4)], "5 × 460, 4 client aborts", "9 client aborts"),
+    ])
+    func clientAbortStatuses(statuses: [(Int, Int)], counted: String, peak: String) {
+        let closed = statuses.reduce(0) { $0 + $1.1 }
+        let i = Self.incident([(.clientClosed, closed)], routes: [("GET /health", closed)], statuses: statuses)
+        #expect(ProblemText.what(i) == "clients gave up on GET /health: " + counted)
+        // The peak minute holds 9 of them (``incident``).
+        #expect(ProblemText.peak(i, withDate: false) == "10:11 with " + peak)
+    }
+}
