@@ -36,10 +36,13 @@ extension ProxyVocabulary {
     ///   sent (503 before 2.5 for a client that left while queued or
     ///   connecting, `-1` since), so a 5xx or `-1` with a client-side
     ///   termination never reached anyone: `client_aborted` + `response_not_sent`.
+    ///   In the data phase (`CD`, `cD`, `CL`) the status was sent: a server's 5xx
+    ///   stays the server's.
     /// - `S`: `SC` the server refused the connection; `SH`, `SD`, `SL` it
     ///   closed or reset it (`upstream_reset`).
     /// - `s`: a server timeout; `sQ` while queued.
-    /// - `P`, `L`, `R`, `I`, `U`, `K`: the proxy answered itself.
+    /// - `P`, `L`, `R`, `I`, `U`, `K`: the proxy answered itself, except `PH`: the
+    ///   server's response was blocked as invalid (`upstream_reset`, invalid response).
     /// - `<NOSRV>` with a normal or server-side state: no server was available.
     /// - `%rc` > 0 (`+N` when redispatched): a connection attempt failed and was retried.
     /// - a normal state (`--`) with a server: the server's own answer.
@@ -59,9 +62,23 @@ extension ProxyVocabulary {
                 cause = phase == .responseHeader ? .prematureClose : .connectionReset
             }
             if first == UInt8(ascii: "s") && phase == .queue { cause = .queueTimeout }
+            if first == UInt8(ascii: "P") && phase == .responseHeader {
+                // `PH`: the proxy blocked the server's response as invalid or incomplete
+                // (or a response filter matched), always with a 502: the server's answer failed.
+                signal = .upstreamReset
+                cause = .invalidResponse
+            }
             facts.note(signal, phase: phase, cause: cause)
-            if signal == .clientAborted && (record.status == 0 || record.status >= 500) {
-                facts.note(.responseNotSent)
+            if signal == .clientAborted {
+                if phase == .responseBody {
+                    // `CD`, `cD`, `CL`: the client left while the body was sent, so the status
+                    // logged was sent, and a server's status is the server's own.
+                    if !noServer && server.first != UInt8(ascii: "<") && record.upstreamAddr.hasValue(in: line) {
+                        facts.note(.originAnswered)
+                    }
+                } else if record.status == 0 || record.status >= 500 {
+                    facts.note(.responseNotSent)
+                }
             }
         }
         if noServer && (first == UInt8(ascii: "-") || first == UInt8(ascii: "S") || first == UInt8(ascii: "s")) {

@@ -199,6 +199,14 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         noteEnvoyDetails(record.proxyDetails.bytes(in: line), into: &facts)
         let failures: FailureFacts.Signals = [.noHealthyUpstream, .timedOut, .connectFailed, .upstreamReset,
                                               .rateLimited, .localReply]
+        if facts.has(.originAnswered) && !facts.signals.isDisjoint(with: failures) {
+            // `via_upstream`: the upstream set the status. A flag beside it tells of earlier
+            // attempts (Istio's `503 URX via_upstream`: retries on the upstream's 503s ran
+            // out), not of this answer, which is the upstream's own.
+            var answered = FailureFacts(status: record.status, hasProxyEvidence: true)
+            answered.note(.originAnswered)
+            return answered
+        }
         if facts.signals.isDisjoint(with: failures) {
             if facts.has(.originAnswered) {
                 return facts

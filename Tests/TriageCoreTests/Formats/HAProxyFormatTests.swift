@@ -77,7 +77,11 @@ import Testing
         Row(name: "H6 SD-- 502: server reset during the body → upstream_unreachable", status: "502", state: "SD--", expected: .upstreamUnreachable),
         Row(name: "H7 CQ-- 503: client left while queued → client_closed, not a 5xx", status: "503", state: "CQ--", expected: .clientClosed),
         Row(name: "H8 CC-- -1: client left while connecting → client_closed", status: "-1", state: "CC--", expected: .clientClosed),
-        Row(name: "H9 cD-- 503: client timeout on a 503 → client_closed", status: "503", state: "cD--", expected: .clientClosed),
+        Row(name: "H9 cD-- 503: client timeout during the body of the server's 503 → origin_error (it was sent)", status: "503",
+            state: "cD--", expected: .originError),
+        Row(name: "H9b CH-- 503: client left before the headers → client_closed", status: "503", state: "CH--", expected: .clientClosed),
+        Row(name: "H22 CD-- 500: client aborted during the body of the server's 500 → origin_error", status: "500",
+            state: "CD--", expected: .originError),
         Row(name: "H10 CD-- 200: client aborted a 200's body → no class", status: "200", state: "CD--", expected: nil),
         Row(name: "H11 PR-- 403: denied by the proxy → no class (4xx)", status: "403", state: "PR--", expected: nil),
         Row(name: "H12 PR-- 503: proxy-made 503 → proxy_error", status: "503", state: "PR--", expected: .proxyError),
@@ -90,7 +94,8 @@ import Testing
         Row(name: "H18 ---- 503 from the server → origin_error", status: "503", state: "----", expected: .originError),
         Row(name: "H19 retries +1 then 200 → retried_ok", status: "200", state: "----", conns: "1/1/0/0/+1", expected: .retriedOK),
         Row(name: "H20 retries 2 then 200 → retried_ok", status: "200", state: "----", conns: "1/1/0/0/2", expected: .retriedOK),
-        Row(name: "H21 PH-- 502: response blocked by the proxy → proxy_error", status: "502", state: "PH--", expected: .proxyError),
+        Row(name: "H21 PH-- 502: the server's response blocked as invalid → upstream_unreachable", status: "502", state: "PH--",
+            expected: .upstreamUnreachable),
     ]
 
     @Test("termination states through the facts table", arguments: rows)
