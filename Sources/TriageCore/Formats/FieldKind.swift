@@ -117,7 +117,7 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
         case .statusOrNone: return "a 3-digit HTTP status or -1"
         case .timerMillis, .requestTimeMillisLoose: return "milliseconds or -1"
         case .timerSeconds: return "seconds or -1"
-        case .logfmtMillis: return "milliseconds like 30000ms, or nothing"
+        case .logfmtMillis: return "milliseconds like 30000ms or 30000, or nothing"
         case .logfmtClient: return "a client address, quoted or bare"
         case .bytesSentLoose: return "a byte count"
         case .retries: return "a retry count (+N when redispatched)"

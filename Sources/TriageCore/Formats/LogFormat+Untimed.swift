@@ -22,7 +22,8 @@ extension LogFormat {
             }
         }
         var drain = Array(herokuFields.dropFirst())
-        drain[0].0 = "at="
+        // The payload starts with the flags' field: `at=…` or `sock=… at=…`.
+        drain[0].0 = ""
         formats.append(heroku(name: "heroku-router-drain", fields: drain, head: "<PRI>1 TIME host heroku router - "))
         return formats
     }

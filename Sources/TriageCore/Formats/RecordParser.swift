@@ -538,8 +538,11 @@ public final class RecordParser {
             }
         case .logfmtMillis:
             if end > start {
-                guard end - start > 2, line[end - 2] == UInt8(ascii: "m"), line[end - 1] == UInt8(ascii: "s"),
-                      let micros = decimalMicros(line, start, end - 2, scale: 1000) else { return invalid(index, start, end) }
+                // `30000ms`, or a bare number (Heroku's older lines: `connect=0 service=1`), in ms.
+                let hasUnit = end - start > 2 && line[end - 2] == UInt8(ascii: "m") && line[end - 1] == UInt8(ascii: "s")
+                guard let micros = decimalMicros(line, start, hasUnit ? end - 2 : end, scale: 1000) else {
+                    return invalid(index, start, end)
+                }
                 record.requestMicros = micros
             }
         case .remoteAddrWithPort:

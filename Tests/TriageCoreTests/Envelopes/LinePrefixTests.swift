@@ -102,6 +102,7 @@ import Testing
         }
         let drain = ["<158>1 2026-11-20T10:00:31.5+00:00 host heroku router - at=error code=H12 desc=\"Request timeout\" method=POST path=\"/pay\" host=a.herokuapp.com request_id=7f fwd=\"198.51.100.4\" dyno=web.2 connect=1ms service=30000ms status=503 bytes=0 protocol=https",
                      "<190>1 2026-11-20T10:00:31.6+00:00 host app web.2 - Completed 500 Internal Server Error in 30001ms",
+                     "<158>1 2026-11-20T10:00:31.7+00:00 host heroku router - sock=backend at=error code=H18 desc=\"Server Request Interrupted\" method=GET path=\"/\" host=a.herokuapp.com request_id=7g fwd=\"198.51.100.6\" dyno=web.1 connect=1ms service=1ms status=503 bytes=0 protocol=https",
                      "<158>1 2026-11-20T10:00:32.0+00:00 host heroku router - at=info method=GET path=\"/\" host=a.herokuapp.com request_id=80 fwd=\"198.51.100.5\" dyno=web.1 connect=0ms service=4ms status=200 bytes=10 protocol=https"]
         let heroku = try FormatDetector.detect(drain.map { Array($0.utf8) }, path: "t")
         #expect(heroku.format.name == "heroku-router-drain")
@@ -118,6 +119,15 @@ import Testing
             #expect(Classifier.decide(facts)?.failureClass == .upstreamTimeout)
             #expect(peeler.envelopeTime(reference: 0, zone: .utc)?.seconds
                     == Array("2026-11-20T10:00:31Z".utf8).withUnsafeBufferPointer { Timestamp.parseISO8601($0) })
+        }
+        // A drained line that starts with `sock=` (H18) is a router line too.
+        try Array(drain[2].utf8).withUnsafeBufferPointer { buffer in
+            let payload = peeler.peel(buffer).payload
+            try #require(parser.parse(payload, into: &record))
+            let facts = heroku.format.vocabulary.facts(record, line: payload,
+                                                       attempts: UpstreamAttempts(record: record, line: payload),
+                                                       hasUpstreamFields: true)
+            #expect(Classifier.decide(facts)?.failureClass == .upstreamUnreachable)
         }
     }
 }

@@ -27,6 +27,32 @@ import Testing
         #expect(crashed.record.requestMicros == -1)
     }
 
+    /// Heroku's Error Codes article: H18 and H27 lines start with `sock=`, H27 is
+    /// `at=warning`, and the H25/H26 examples write `connect=0 service=1` without units.
+    @Test("documented variants: sock= before at=, at=warning, times without ms", arguments: [
+        (#"2010-10-06T21:51:37-07:00 heroku[router]: sock=backend at=error code=H18 desc="Server Request Interrupted" method=GET path="/" host=myapp.herokuapp.com fwd=17.17.17.17 dyno=web.1 connect=1ms service=1ms status=503 bytes=0"#,
+         FailureClass?.some(.upstreamUnreachable), Int64(1_000)),
+        (#"2010-10-06T21:51:37-07:00 heroku[router]: sock=client at=warning code=H27 desc="Client Request Interrupted" method=POST path="/submit/" host=myapp.herokuapp.com fwd=17.17.17.17 dyno=web.1 connect=1ms service=0ms status=499 bytes=0"#,
+         .clientClosed, 0),
+        (#"2010-10-06T21:51:37-07:00 heroku[router]: at=error code=H25 desc="HTTP restriction: oversized cookie" method=GET path="/" host=myapp.herokuapp.com fwd=17.17.17.17 dyno=web.1 connect=0 service=1 status=502 bytes=0"#,
+         .proxyError, 1_000),
+    ])
+    func documentedVariants(line: String, expected: FailureClass?, micros: Int64) throws {
+        let lines = [Array(line.utf8)]
+        let detected = try FormatDetector.detect(lines, path: "t").format
+        #expect(detected.dialect == .heroku, "\(detected.name)")
+        let parser = detected.makeDecoder()
+        var record = AccessRecord()
+        let decision: Classifier.Decision? = try lines[0].withUnsafeBufferPointer { buffer in
+            try #require(parser.parse(buffer, into: &record))
+            return Classifier.decide(detected.vocabulary.facts(record, line: buffer,
+                                                               attempts: UpstreamAttempts(record: record, line: buffer),
+                                                               hasUpstreamFields: true))
+        }
+        #expect(decision?.failureClass == expected)
+        #expect(record.requestMicros == micros)
+    }
+
     @Test("detected without options among the app's own output, which counts as other lines")
     func mixedStream() throws {
         let app = "2018-04-10T03:30:53.900000+00:00 app[web.1]: Completed 200 OK in 12ms"
