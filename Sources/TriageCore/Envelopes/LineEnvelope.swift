@@ -414,7 +414,9 @@ public final class EnvelopePeeler {
 
     // MARK: - syslog
 
-    /// After an RFC 5424 header, or an RFC 3164 one (`[<PRI>]Mmm dd hh:mm:ss [host] tag[pid]: `).
+    /// After an RFC 5424 header, or an RFC 3164 one (`[<PRI>]Mmm dd hh:mm:ss [host] tag[pid]: `,
+    /// or with an RFC 3339 time in place of `Mmm dd hh:mm:ss`, as rsyslog's high-precision
+    /// templates write it).
     static func syslogPayloadStart(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = octetCountEnd(p)
         if p.count > i + 3 && p[i] == UInt8(ascii: "<") {
@@ -427,12 +429,18 @@ public final class EnvelopePeeler {
                 return rfc5424PayloadStart(p, i + 2)
             }
         }
-        // Mmm dd hh:mm:ss (day space-padded)
-        guard i + 16 <= p.count, Timestamp.monthNumber(p[i], p[i + 1], p[i + 2]) != nil, p[i + 3] == UInt8(ascii: " "),
-              p[i + 4] == UInt8(ascii: " ") || isDigit(p[i + 4]), isDigit(p[i + 5]), p[i + 6] == UInt8(ascii: " "),
-              isDigit(p[i + 7]), isDigit(p[i + 8]), p[i + 9] == UInt8(ascii: ":"), p[i + 12] == UInt8(ascii: ":"),
-              p[i + 15] == UInt8(ascii: " ") else { return nil }
-        i += 16
+        if let timeEnd = rfc3339TimeEnd(p, i) {
+            // rsyslog's high-precision templates (RSYSLOG_FileFormat, RSYSLOG_ForwardFormat):
+            // the RFC 3164 layout with an RFC 3339 time.
+            i = timeEnd + 1
+        } else {
+            // Mmm dd hh:mm:ss (day space-padded)
+            guard i + 16 <= p.count, Timestamp.monthNumber(p[i], p[i + 1], p[i + 2]) != nil, p[i + 3] == UInt8(ascii: " "),
+                  p[i + 4] == UInt8(ascii: " ") || isDigit(p[i + 4]), isDigit(p[i + 5]), p[i + 6] == UInt8(ascii: " "),
+                  isDigit(p[i + 7]), isDigit(p[i + 8]), p[i + 9] == UInt8(ascii: ":"), p[i + 12] == UInt8(ascii: ":"),
+                  p[i + 15] == UInt8(ascii: " ") else { return nil }
+            i += 16
+        }
         // Either `tag: ` / `tag[pid]: ` or `host tag…: `.
         for _ in 0..<2 {
             var j = i
@@ -488,8 +496,23 @@ public final class EnvelopePeeler {
                 return ((i + 2)..<space, false)
             }
         }
+        if let timeEnd = rfc3339TimeEnd(p, i) { return (i..<timeEnd, false) }
         guard i + 15 <= p.count else { return nil }
         return (i..<(i + 15), true)
+    }
+
+    /// Where an RFC 3339 time at `i` ends (the space after it: `2021-01-27T21:52:56.090123+00:00 `);
+    /// nil when none starts there. Checked by shape; the time is parsed when it is read.
+    private static func rfc3339TimeEnd(_ p: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
+        guard i + 20 <= p.count, isDigit(p[i]), isDigit(p[i + 3]), p[i + 4] == UInt8(ascii: "-"),
+              p[i + 7] == UInt8(ascii: "-"), p[i + 10] == UInt8(ascii: "T"), p[i + 13] == UInt8(ascii: ":"),
+              p[i + 16] == UInt8(ascii: ":") else { return nil }
+        var j = i + 19
+        while j < p.count && j - i < 40 && p[j] != UInt8(ascii: " ") { j += 1 }
+        guard j < p.count, p[j] == UInt8(ascii: " ") else { return nil }
+        let last = p[j - 1]
+        guard last == UInt8(ascii: "Z") || isDigit(last) else { return nil }
+        return j
     }
 
     /// After `TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA `. Heroku's Logplex

@@ -58,6 +58,31 @@ import Testing
         #expect(peel(.syslog, Self.combined).1 == false)
     }
 
+    /// rsyslog's RSYSLOG_FileFormat and RSYSLOG_ForwardFormat write the RFC 3164 layout
+    /// with an RFC 3339 time (`%TIMESTAMP:::date-rfc3339%`).
+    @Test("syslog: rsyslog's high-precision header, with and without PRI, timed with its zone")
+    func syslogRFC3339Time() throws {
+        let file = "2021-01-27T21:52:56.090123+01:00 lb1 haproxy[3098]: payload"
+        #expect(peel(.syslog, file) == ("payload", true))
+        #expect(peel(.syslog, "<134>2021-01-27T21:52:56.090123Z lb1 haproxy[3098]: payload") == ("payload", true))
+        #expect(peel(.syslog, "2021-01-27T21:52:56Z haproxy: payload") == ("payload", true))
+        // A CRI line is not one: its words after the time end with no `:`.
+        #expect(peel(.syslog, "2026-11-20T10:00:00Z stdout F " + Self.combined).1 == false)
+        let peeler = EnvelopePeeler(kind: .syslog)
+        peeler.keepsTime = true
+        _ = Array(file.utf8).withUnsafeBufferPointer { peeler.peel($0) }
+        let time = try #require(peeler.envelopeTime(reference: 0, zone: .utc))
+        #expect(time.seconds == 1_611_784_376 - 3600)
+        #expect(time.offset == 3600)
+        let haproxy = (0..<4).map { n in
+            Array("2021-01-27T21:52:5\(n).090123+00:00 lb1 haproxy[3098]: 10.0.0.1:61818 [27/Jan/2021:21:52:56.086] fe_main be_servers/s1 0/0/1/1/2 502 517 - - SH-- 1/1/0/0/0 0/0 \"GET / HTTP/1.1\"".utf8)
+        }
+        let detected = try FormatDetector.detect(haproxy, path: "t")
+        #expect(detected.format.envelope == .syslog)
+        #expect(detected.format.dialect == .haproxy)
+        #expect(detected.matched == 4)
+    }
+
     @Test("Envoy's ACCESS prefix is peeled with the envelope")
     func accessPrefix() {
         let wrapped = #"{"message":"ACCESS [2019-02-12T18:37:42.921Z] \"GET /ip HTTP/1.1\" 200 -\n","stream":"stdout"}"#
