@@ -159,7 +159,12 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
     /// Order does not matter here: several signals may be set, and the decision
     /// table's row order says which decides (no healthy upstream, then timeout,
     /// then connect/reset, then local replies).
-    public static let envoyFlags: [Entry] = [
+    public static let envoyFlags: [Entry] = baseEnvoyFlags + envoyLongFlagNames.compactMap { long, short in
+        // `%RESPONSE_FLAGS_LONG%` writes each flag's long name: the same signal.
+        baseEnvoyFlags.first { $0.code == short }.map { Entry(long, $0.signal, $0.phase, $0.cause) }
+    }
+
+    private static let baseEnvoyFlags: [Entry] = [
         Entry("DC", .clientAborted, .unknown, .clientClosed),        // downstream connection termination
         Entry("DR", .clientAborted, .unknown, .clientClosed),        // downstream remote reset (HTTP/2)
         Entry("UH", .noHealthyUpstream, .connect, .noLiveUpstreams), // no healthy upstream host
@@ -187,6 +192,21 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         Entry("FI", .localReply),                                    // fault injected
         Entry("OM", .localReply),                                    // overload manager terminated
         Entry("NFCF", .localReply),                                  // no filter config found
+    ]
+
+    /// Envoy's long flag names (`%RESPONSE_FLAGS_LONG%`) and their short codes
+    /// [Envoy `source/common/stream_info/utility.h`, `ResponseFlagUtils`].
+    static let envoyLongFlagNames: [(long: String, short: String)] = [
+        ("DownstreamConnectionTermination", "DC"), ("DownstreamRemoteReset", "DR"), ("NoHealthyUpstream", "UH"),
+        ("UpstreamOverflow", "UO"), ("FailedLocalHealthCheck", "LH"), ("UpstreamRequestTimeout", "UT"),
+        ("UpstreamMaxStreamDurationReached", "UMSDR"), ("UpstreamConnectionFailure", "UF"),
+        ("UpstreamRetryLimitExceeded", "URX"), ("DnsResolutionFailed", "DF"), ("DnsResolutionFailure", "DF"),
+        ("UpstreamConnectionTermination", "UC"), ("UpstreamRemoteReset", "UR"), ("UpstreamProtocolError", "UPE"),
+        ("NoRouteFound", "NR"), ("NoClusterFound", "NC"), ("RateLimited", "RL"), ("RateLimitServiceError", "RLSE"),
+        ("DropOverload", "DO"), ("DropOverLoad", "DO"), ("UnconditionalDropOverload", "UDO"),
+        ("UnauthorizedExternalService", "UAEX"), ("LocalReset", "LR"), ("DownstreamProtocolError", "DPE"),
+        ("InvalidEnvoyRequestHeaders", "IH"), ("StreamIdleTimeout", "SI"), ("FaultInjected", "FI"),
+        ("OverloadManagerTerminated", "OM"), ("NoFilterConfigFound", "NFCF"),
     ]
 
     /// Facts from Envoy's flags and response code details. Without a failure flag or

@@ -35,6 +35,7 @@ extension LogFormat {
     /// [Envoy access-log docs, "Command operators"].
     static let envoyCommandKinds: [String: FieldKind] = [
         "START_TIME": .timeISO8601, "RESPONSE_CODE": .statusOrNone, "RESPONSE_FLAGS": .proxyFlags,
+        "RESPONSE_FLAGS_LONG": .proxyFlags,
         "RESPONSE_CODE_DETAILS": .proxyDetails,
         "BYTES_SENT": .bytesSent, "DURATION": .requestTimeMillis, "PROTOCOL": .protocolVersion,
         "UPSTREAM_HOST": .upstreamAddr, "DOWNSTREAM_REMOTE_ADDRESS": .remoteAddr,

@@ -48,6 +48,11 @@ import Testing
         ("504", "UT", .upstreamTimeout), ("503", "UO", .upstreamUnavailable), ("0", "DC", .clientClosed),
         ("503", "UC", .upstreamUnreachable), ("503", "URX", .upstreamUnreachable), ("429", "RL", nil),
         ("503", "RL", .proxyError), ("503", "LR", .proxyError), ("404", "NR", nil), ("500", "-", .originError),
+        // %RESPONSE_FLAGS_LONG%'s names: the same facts.
+        ("503", "NoHealthyUpstream", .upstreamUnavailable),
+        ("503", "UpstreamConnectionFailure,UpstreamRetryLimitExceeded", .upstreamUnreachable),
+        ("504", "UpstreamRequestTimeout", .upstreamTimeout), ("0", "DownstreamConnectionTermination", .clientClosed),
+        ("503", "RateLimited", .proxyError),
     ])
     func flags(status: String, flags: String, expected: FailureClass?) throws {
         let line = Self.envoyLine.replacingOccurrences(of: "503 UF,URX", with: "\(status) \(flags)")
@@ -147,5 +152,18 @@ import Testing
         #expect(r.text(r.record.requestID) == "abc-123")
         #expect(r.text(r.record.target) == "/pay")
         #expect(format.vocabulary == .envoy)
+        let long = try LogFormat.parse(specification: #"envoy:%START_TIME% %RESPONSE_CODE% %RESPONSE_FLAGS_LONG% "%REQ(:METHOD)% %REQ(:PATH)%" %UPSTREAM_HOST%\n"#)
+        let l = parse(#"2026-11-20T10:00:00.000Z 503 NoHealthyUpstream "POST /pay" -"#, long)
+        #expect(l.ok, "\(l.failure)")
+        #expect(l.text(l.record.proxyFlags) == "NoHealthyUpstream")
+    }
+
+    @Test("every long flag name stands for a short code of the table")
+    func longNames() {
+        let short = Set(ProxyVocabulary.envoyFlags.map(\.code))
+        for (long, code) in ProxyVocabulary.envoyLongFlagNames {
+            #expect(short.contains(code), "\(code)")
+            #expect(short.contains(long), "\(long)")
+        }
     }
 }
