@@ -2,13 +2,17 @@ extension LogFormat {
     /// `option httplog` since HAProxy 1.7 [HAProxy configuration manual §8.2.3, `src/log.c`].
     public static let haproxyHTTPLog =
         #"%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r"#
+    /// `option httpslog` since HAProxy 2.5: `httplog` and the connection's TLS errors,
+    /// SNI, version and cipher [`src/log.c`, `default_https_log_format`].
+    public static let haproxyHTTPSLog = haproxyHTTPLog
+        + #" %[fc_err]/%[ssl_fc_err,hex]/%[ssl_c_err]/%[ssl_c_ca_err]/%[ssl_fc_is_resumed] %[ssl_fc_sni]/%sslv/%sslc"#
     /// `option httplog` in HAProxy 1.5 and 1.6 (`%Tq` and `%Tt`, `%t`).
     public static let haproxyHTTPLogLegacy =
         #"%ci:%cp [%t] %ft %b/%s %Tq/%Tw/%Tc/%Tr/%Tt %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r"#
 
     /// HAProxy's presets, in detection order.
     public static var haproxyPresets: [LogFormat] {
-        [("haproxy", haproxyHTTPLog), ("haproxy-1.5", haproxyHTTPLogLegacy)].compactMap { entry in
+        [("haproxy", haproxyHTTPLog), ("haproxy-https", haproxyHTTPSLog), ("haproxy-1.5", haproxyHTTPLogLegacy)].compactMap { entry in
             try? haproxy(entry.1, name: entry.0)
         }
     }

@@ -41,6 +41,27 @@ import Testing
         #expect(parse(Self.line(), format).ok)
     }
 
+    /// HAProxy's own httpslog example (configuration manual, `option httpslog`).
+    @Test("option httpslog (HAProxy 2.5+) is detected and read, its TLS fields after the request")
+    func httpsLog() throws {
+        let line = #"Feb  6 12:14:14 localhost haproxy[3098]: 192.168.50.1:61818 [27/Jan/2021:21:52:56.086] fe_main be_servers/s1 0/0/1/1/2 502 517 - - SH-- 1/1/0/0/0 0/0 {1wt.eu} {} "GET / HTTP/1.1" 0/0/0/0/0 1wt.eu/TLSv1.3/TLS_AES_256_GCM_SHA384"#
+        let detected = try FormatDetector.detect([Array(line.utf8)], path: "t")
+        #expect(detected.format.name == "haproxy-https")
+        #expect(detected.matched == 1)
+        let parser = detected.format.makeDecoder()
+        let peeler = try #require(EnvelopePeeler(format: detected.format))
+        var record = AccessRecord()
+        let decision: Classifier.Decision? = try Array(line.utf8).withUnsafeBufferPointer { buffer in
+            let payload = peeler.peel(buffer).payload
+            try #require(parser.parse(payload, into: &record))
+            return Classifier.decide(detected.format.vocabulary.facts(record, line: payload,
+                                                                      attempts: UpstreamAttempts(record: record, line: payload),
+                                                                      hasUpstreamFields: true))
+        }
+        #expect(record.status == 502)
+        #expect(decision?.failureClass == .upstreamUnreachable)
+    }
+
     @Test("--log-timezone: a zoneless accept date is read in the given zone")
     func timeZone() throws {
         var format = try haproxy()
