@@ -78,8 +78,19 @@ public struct Verdict: Sendable {
             // out, and the line says so when there were any.
             let judged = DeployComparison.gateClasses
             let (e1, e2) = (d.before.errors(in: judged), d.after.errors(in: judged))
-            let rate = e1 == d.before.serverErrors && e2 == d.after.serverErrors ? "5xx" : "5xx other than proxy_error"
-            whereLines.insert("Deploy \(LogText.sanitize(d.label)) at \(at) UTC was followed by a regression: \(rate) \(Format.percent(e1, of: d.before.requests)) → \(Format.percent(e2, of: d.after.requests))\(blame).", at: 0)
+            var rate = e1 == d.before.serverErrors && e2 == d.after.serverErrors ? "5xx" : "5xx other than proxy_error"
+            var (c1, c2) = (e1, e2)
+            let candidates = FailureClass.allCases.filter { judged.contains($0) && Self.rise(d, $0) > 0 }
+            if Self.share(e2, d.after.requests) <= Self.share(e1, d.before.requests),
+               let risen = candidates.reduce(nil, { (best: FailureClass?, c) in
+                   best.map { Self.rise(d, c) > Self.rise(d, $0) ? c : $0 } ?? c
+               }) {
+                // The judged rate fell (an outage before the deploy ended), so a class rose:
+                // the line names it rather than a falling rate beside the word "regression".
+                rate = risen.identifier
+                (c1, c2) = (d.before.classes[risen], d.after.classes[risen])
+            }
+            whereLines.insert("Deploy \(LogText.sanitize(d.label)) at \(at) UTC was followed by a regression: \(rate) \(Format.percent(c1, of: d.before.requests)) → \(Format.percent(c2, of: d.after.requests))\(blame).", at: 0)
         }
         for d in s.deploys {
             guard let shift = d.latencyShift, shift.isRegression, let line = Format.deployLatency(d) else { continue }
@@ -102,6 +113,13 @@ public struct Verdict: Sendable {
         }
         if retried > 0 { extra.append("\(Format.count(retried)) succeeded only after a failed upstream attempt") }
         if !extra.isEmpty { others = "Also: " + extra.joined(separator: "; ") + "." }
+    }
+
+    private static func share(_ count: Int, _ requests: Int) -> Double { requests > 0 ? Double(count) / Double(requests) : 0 }
+
+    /// How much a class's share of requests rose from the window before a deploy to the one after.
+    private static func rise(_ d: DeployComparison, _ c: FailureClass) -> Double {
+        share(d.after.classes[c], d.after.requests) - share(d.before.classes[c], d.before.requests)
     }
 
     /// Problems the verdict lists; the Incidents section lists them all.

@@ -23,6 +23,8 @@ public enum FormatDetector {
         }
         public var matched: Int
         public var sampled: Int
+        /// Fields filled over the matched lines (a time taken from the envelope counts as one).
+        public var filled = 0
         /// Why the winner won over the next best candidate, for --verbose.
         public var reason: String = ""
         /// What was inferred of the fields after the preset's last one, when any.
@@ -47,7 +49,8 @@ public enum FormatDetector {
                               path: String, isGiven: Bool = false) throws -> Result {
         // Lines in an envelope (Docker, CRI, syslog), or behind a viewer's prefix (a compose
         // `name | `, a time column), are judged by what is inside; the bare lines are tried
-        // too, and the best fit wins (on a tie, the more peeled reading).
+        // too, and the best fit wins (on a tie, the one that fills more fields, then the more
+        // peeled reading).
         let envelope = EnvelopeKind.detect(sample)
         let outer = envelope == .none ? sample : peel(sample, EnvelopePeeler(kind: envelope))
         let prefix = LinePrefix.detect(outer)
@@ -74,7 +77,10 @@ public enum FormatDetector {
                 result.format.envelope = kind
                 result.format.linePrefix = inner
                 if result.format.timeFromEnvelope, kind == .none || !carriesTime(kind, inner, sample) { continue }
-                if let current = best, current.matched > result.matched { continue }
+                // A tie goes to the reading that fills more fields (Heroku's `TIME heroku[router]: …`
+                // read whole, not as a syslog payload read as generic logfmt), then to the more peeled.
+                if let current = best, current.matched > result.matched
+                    || (current.matched == result.matched && current.filled > result.filled) { continue }
                 var wrappers: [String] = []
                 if kind != .none { wrappers.append("a \(kind.description) envelope") }
                 if inner != .none { wrappers.append("a \(inner.description)") }
@@ -201,7 +207,9 @@ public enum FormatDetector {
         if let tail, tail.format != nil, winner.candidate.format.name != best.candidate.format.name {
             reason += (reason.isEmpty ? "" : "; ") + "the fields after '\(best.candidate.format.name)' read as \(tail.summary)"
         }
-        return Result(candidate: winner.candidate, matched: winner.matched, sampled: lines.count, reason: reason, tail: tail)
+        return Result(candidate: winner.candidate, matched: winner.matched, sampled: lines.count,
+                      filled: winner.filled + (winner.candidate.format.timeFromEnvelope ? winner.matched : 0),
+                      reason: reason, tail: tail)
     }
 
     // MARK: - A leading field

@@ -1,0 +1,46 @@
+import Testing
+@testable import TriageCore
+@testable import TriageReport
+
+@Suite struct VerdictDeployLineTests {
+    static func window(requests: Int, _ counts: [(FailureClass, Int)]) -> WindowCounts {
+        var w = WindowCounts()
+        w.requests = requests
+        for (c, n) in counts {
+            w.classes[c] = n
+            if c.isServerError { w.serverErrors += n }
+        }
+        return w
+    }
+
+    static func summary(before: WindowCounts, after: WindowCounts) -> TriageSummary {
+        var s = TriageSummary()
+        s.requests = before.requests + after.requests
+        s.serverErrors = before.serverErrors + after.serverErrors
+        s.firstTime = 1_795_169_400
+        s.lastTime = 1_795_169_400 + 3600
+        s.deploys = [DeployComparison(label: "v7", time: 1_795_169_400 + 1800, windowSeconds: 1800, before: before, after: after,
+                                      verdict: .regression, pValue: 0.001, originVerdict: .regression, originPValue: 0.001,
+                                      upstreamLikelyUnrelated: false, regressedRoutes: [], newSignatures: [],
+                                      timeWasZoneless: false)]
+        return s
+    }
+
+    /// An outage that ended at the deploy makes the 5xx rate fall while the deploy's own
+    /// origin errors rise: the line names the class that rose.
+    @Test("a regression whose 5xx rate fell names the class that rose, not the falling rate")
+    func namesTheRisenClass() {
+        let before = Self.window(requests: 600, [(.upstreamUnreachable, 99)])
+        let after = Self.window(requests: 600, [(.originError, 69), (.upstreamUnreachable, 4)])
+        let line = Verdict(Self.summary(before: before, after: after)).lines.first { $0.contains("Deploy v7") }
+        #expect(line?.contains("was followed by a regression: origin_error 0.0% → 11.5%.") == true, "\(line ?? "none")")
+    }
+
+    @Test("a regression whose 5xx rate rose gives that rate")
+    func givesTheRisenRate() {
+        let before = Self.window(requests: 600, [(.originError, 3)])
+        let after = Self.window(requests: 600, [(.originError, 60)])
+        let line = Verdict(Self.summary(before: before, after: after)).lines.first { $0.contains("Deploy v7") }
+        #expect(line?.contains("was followed by a regression: 5xx 0.5% → 10.0%.") == true, "\(line ?? "none")")
+    }
+}
