@@ -46,7 +46,19 @@ public enum ProblemText {
             subject = (upstream ?? "upstreams") + " failing, hidden by retries"
         }
         if let deploy = i.followsDeploy { subject += " after " + LogText.sanitize(deploy) }
-        return subject + ": " + counts(i)
+        return subject + ": " + counts(i) + mixedClasses(i)
+    }
+
+    /// ` (58 upstream_unreachable, 23 upstream_timeout)` when the problem's 5xx are of more
+    /// classes than statuses (Heroku serves every router error as 503), so the statuses hide
+    /// what else failed, and the class its subject names holds under nine in ten of them.
+    static func mixedClasses(_ i: Incident) -> String {
+        let classes = FailureClass.allCases.filter { $0.isServerError && i.classes[$0] > 0 }
+            .sorted { i.classes[$0] != i.classes[$1] ? i.classes[$0] > i.classes[$1] : $0 < $1 }
+        let statuses = i.statusCounts.filter { (500...599).contains($0.status) && $0.count > 0 }.count
+        guard classes.count > statuses, classes.count > 1, i.serverErrors > 0,
+              i.classes[i.dominantClass] * 10 < i.serverErrors * 9 else { return "" }
+        return " (" + classes.map { "\(Format.count(i.classes[$0])) \($0.identifier)" }.joined(separator: ", ") + ")"
     }
 
     /// `26 × 502, 109 requests retried elsewhere, 8 × 499`: the 5xx by status, then the rest.

@@ -33,6 +33,20 @@ import Testing
         #expect(ProblemText.what(timeouts) == "web2 timed out: 58 × 504")
     }
 
+    @Test("a problem of several 5xx classes under one status says which: Heroku's 503s of H13 and H12")
+    func mixedClasses() {
+        let mixed = Self.incident([(.upstreamUnreachable, 58), (.upstreamTimeout, 23)], routes: [("GET /a", 30)],
+                                  upstreams: [("web.2", 81)], statuses: [(503, 81)])
+        #expect(ProblemText.what(mixed) == "web.2 unreachable: 81 × 503 (58 upstream_unreachable, 23 upstream_timeout)")
+        let mostlyOne = Self.incident([(.upstreamUnreachable, 95), (.upstreamTimeout, 5)], routes: [("GET /a", 30)],
+                                      upstreams: [("web.2", 100)], statuses: [(503, 100)])
+        #expect(ProblemText.what(mostlyOne) == "web.2 unreachable: 100 × 503")
+        // The statuses already tell the classes apart.
+        let told = Self.incident([(.upstreamUnreachable, 58), (.upstreamTimeout, 23)], routes: [("GET /a", 30)],
+                                 upstreams: [("web.2", 81)], statuses: [(502, 58), (504, 23)])
+        #expect(ProblemText.what(told) == "web.2 unreachable: 58 × 502, 23 × 504")
+    }
+
     @Test("client aborts show the status the log gave them: 499, ALB's 460, or none sent", arguments: [
         ([(499, 8)], "8 × 499", "9 × 499"),
         ([(460, 9)], "9 × 460", "9 × 460"),
