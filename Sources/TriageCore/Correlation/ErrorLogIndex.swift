@@ -75,7 +75,9 @@ final class ErrorLogIndex: @unchecked Sendable {
 
     /// Keeps one error line that states `cause`. Returns false when the index is full.
     @discardableResult
-    func add(_ parsed: ErrorLogLine, line: UnsafeBufferPointer<UInt8>, cause: ErrorCause, input: Int16, number: Int) -> Bool {
+    /// - Parameter upstream: the upstream's name when another line gave it (Apache's AH00957 before its AH01114).
+    func add(_ parsed: ErrorLogLine, line: UnsafeBufferPointer<UInt8>, cause: ErrorCause, input: Int16, number: Int,
+             upstream upstreamName: UnsafeBufferPointer<UInt8>? = nil) -> Bool {
         guard entries.count < limit else {
             untracked += 1
             return false
@@ -89,7 +91,8 @@ final class ErrorLogIndex: @unchecked Sendable {
         let clientKey = client.count > 0 ? Self.clientKey(client) : 0
         if clientKey != 0 { clientFilter[Int(clientKey >> 6) & 1023] |= 1 << (clientKey & 63) }
         var upstream: Int32 = -1
-        if parsed.upstream.isPresent, let u = upstreamNames.index(of: parsed.upstream.bytes(in: line), make: { () }) {
+        if let name = upstreamName ?? (parsed.upstream.isPresent ? parsed.upstream.bytes(in: line) : nil),
+           let u = upstreamNames.index(of: name, make: { () }) {
             upstream = Int32(u)
         }
         let hostKey = parsed.host.hasValue(in: line) ? ByteKeyTable<Void>.hash(parsed.host.bytes(in: line)) : 0

@@ -57,10 +57,21 @@ final class ErrorLogReader {
         var pending: (time: Int64, cause: ErrorCause?, isFastCGI: Bool, number: Int, continuations: Int)?
         var untilProgress = Analyzer.progressInterval
 
-        func keep(_ parsed: ErrorLogLine, _ line: UnsafeBufferPointer<UInt8>, cause: ErrorCause?, number: Int) {
+        func keep(_ parsed: ErrorLogLine, _ line: UnsafeBufferPointer<UInt8>, cause: ErrorCause?, number: Int,
+                  upstream: UnsafeBufferPointer<UInt8>? = nil) {
             guard let cause else { return }
             stats.causes[cause] += 1
-            if index.add(parsed, line: line, cause: cause, input: input, number: number) { stats.kept += 1 }
+            if index.add(parsed, line: line, cause: cause, input: input, number: number, upstream: upstream) { stats.kept += 1 }
+        }
+        // Apache's mod_proxy writes one refused connect as two lines in the same second:
+        // AH00957 names the backend's host:port but no client, then AH01114 names the client
+        // and the backend's host alone. The first is held until the next line says whether
+        // it is its pair: then they are one entry, with the AH00957's host:port.
+        var heldConnect: (bytes: [UInt8], parsed: ErrorLogLine, cause: ErrorCause?, number: Int)?
+        func flushHeld() {
+            guard let held = heldConnect else { return }
+            heldConnect = nil
+            held.bytes.withUnsafeBufferPointer { keep(held.parsed, $0, cause: held.cause, number: held.number) }
         }
 
         func unrecognised(_ line: UnsafeBufferPointer<UInt8>, number: Int, reason: String) {
@@ -94,6 +105,23 @@ final class ErrorLogReader {
                     let message = parsed.message.bytes(in: bytes)
                     let isFastCGI = Self.isProgramOutput(message)
                     let cause = isFastCGI ? nil : ErrorLogLine.cause(of: message)
+                    if parsed.dialect == .apache && !parsed.isOpen {
+                        if !parsed.client.isPresent, ErrorLogLine.find(Self.connectAttempt, in: message, from: 0) != nil {
+                            flushHeld()
+                            heldConnect = (Array(bytes), parsed, cause, line.number)
+                            return
+                        }
+                        if let held = heldConnect, held.parsed.wallTime == parsed.wallTime, parsed.client.isPresent,
+                           ErrorLogLine.find(Self.connectFailed, in: message, from: 0) != nil {
+                            heldConnect = nil
+                            held.bytes.withUnsafeBufferPointer { heldBytes in
+                                keep(parsed, bytes, cause: cause ?? held.cause, number: line.number,
+                                     upstream: held.parsed.upstream.isPresent ? held.parsed.upstream.bytes(in: heldBytes) : nil)
+                            }
+                            return
+                        }
+                    }
+                    flushHeld()
                     if parsed.isOpen {
                         pending = (parsed.wallTime, cause, isFastCGI, line.number, 0)
                     } else {
@@ -101,6 +129,7 @@ final class ErrorLogReader {
                     }
                     return
                 }
+                flushHeld()
                 if var open = pending {
                     stats.continuationLines += 1
                     open.continuations += 1
@@ -128,13 +157,19 @@ final class ErrorLogReader {
                                  reason: "not an nginx (2026/11/20 13:30:01 [error] …) or Apache ([Fri Nov 20 13:30:01 2026] [error] …) error-log line")
                 }
             }
+            flushHeld()
         } catch let error as TriageError {
+            flushHeld()
             return error
         } catch {
+            flushHeld()
             return .readFailed(path: path, reason: "\(error)")
         }
         return nil
     }
+
+    private static let connectAttempt = Array("AH00957".utf8)
+    private static let connectFailed = Array("AH01114".utf8)
 
     /// A program's own output relayed by the proxy (`FastCGI sent in stderr: "PHP message: …`):
     /// its words (`Connection refused` from a database driver) are not the proxy's cause.

@@ -153,6 +153,30 @@ import Testing
         #expect(s.classDetails[FailureClass.upstreamUnreachable.rawValue].causes.first?.cause == .connectionRefused)
     }
 
+    /// mod_proxy writes AH00957 (the backend's host:port, no client) then AH01114 (the client,
+    /// the backend's host alone) for one refused connect [httpd `proxy_util.c`, `mod_proxy_http.c`].
+    @Test("E9b Apache: AH00957 and the AH01114 after it are one refused connect, named by the AH00957's host:port")
+    func apachePairs() throws {
+        var access: [String] = []
+        var errors: [String] = []
+        for k in 0..<6 {
+            let t = String(format: "13:30:%02d", k * 5)
+            let client = "203.0.113.\(10 + k)"
+            access.append(Self.access(t, "GET /api/\(k)", 503, client: client))
+            errors.append("[Fri Nov 20 \(t).306227 2026] [proxy:error] [pid 2817:tid 140231] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:8080 (127.0.0.1:8080) failed")
+            errors.append("[Fri Nov 20 \(t).306301 2026] [proxy_http:error] [pid 2817:tid 140231] [client \(client):31652] AH01114: HTTP: failed to make connection to backend: 127.0.0.1")
+        }
+        // An AH00957 without its AH01114 still counts, alone.
+        errors.append("[Fri Nov 20 13:31:00.1 2026] [proxy:error] [pid 2817:tid 140231] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:8080 (127.0.0.1:8080) failed")
+        let s = try Self.run(access: access, errors: errors)
+        let e = try #require(s.errorLog)
+        #expect(s.classes[.upstreamUnreachable] == 6)
+        #expect(e.explainedServerErrors == 6)
+        #expect(e.unmatchedLines == 1)
+        #expect(e.upstreamCauses.map(\.address) == ["127.0.0.1:8080"])
+        #expect(e.upstreamCauses.first?.count == 6)
+    }
+
     @Test("per upstream: the causes with counts and times; unexplaining lines are the incident's context")
     func upstreamCausesAndContext() throws {
         var access: [String] = []
