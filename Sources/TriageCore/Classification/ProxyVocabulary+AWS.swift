@@ -15,8 +15,10 @@ extension ProxyVocabulary {
     /// The target (backend) status is the target's own answer, `-` when none
     /// arrived: then the load balancer answered itself, and its status says why
     /// (502 connection or response failure, 503 no registered or healthy
-    /// target, 504 timeout; 460: the client closed first). A target status is
-    /// read as nginx's `$upstream_status` is.
+    /// target, 504 timeout; 460: the client closed first). A target status is the
+    /// target's real answer ("recorded only if a connection was established to the
+    /// target and the target sent a response"), not a proxy's verdict on an attempt as
+    /// nginx's `$upstream_status` 502 is: a target's 5xx, even a 502, is the target's own.
     static func loadBalancerFacts(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>,
                                   attempts: UpstreamAttempts) -> FailureFacts {
         let status = record.status
@@ -28,6 +30,10 @@ extension ProxyVocabulary {
             return facts
         }
         if record.upstreamStatus.hasValue(in: line) {
+            if let target = attempts.last?.status, target >= 500, target <= 599, status >= 500 {
+                facts.note(.originAnswered)
+                return facts
+            }
             return attemptFacts(status: status, attempts: attempts, line: line)
         }
         switch status {

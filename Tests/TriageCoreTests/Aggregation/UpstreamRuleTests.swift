@@ -50,7 +50,9 @@ import Testing
         #expect(target.failures == 3)
         #expect(target.classes == summary.classes)
         #expect(target.classes[.upstreamTimeout] == 1)
-        #expect(target.classes[.originError] == 1)
+        // 502 with target 502 is the target's own answer, as 500 with 500 is.
+        #expect(target.classes[.originError] == 2)
+        #expect(target.classes[.upstreamUnreachable] == 0)
     }
 
     @Test("nginx: each attempt by its own status; a 502 attempt then a 200 is one failure of the first upstream")
@@ -64,5 +66,9 @@ import Testing
         #expect(u["10.0.0.1:80"]?.classes[.upstreamUnreachable] == 1)
         #expect(u["10.0.0.2:80"]?.requests == 2)
         #expect(u["10.0.0.2:80"]?.classes[.originError] == 1)
+        // No live upstreams: nginx logs the group's name, and the request is upstream_unavailable.
+        let group = try upstreams([line("502", "502", "backend")], format: "upstream")
+        #expect(group["backend"]?.classes[.upstreamUnavailable] == 1)
+        #expect(group["backend"]?.classes[.upstreamUnreachable] == 0)
     }
 }

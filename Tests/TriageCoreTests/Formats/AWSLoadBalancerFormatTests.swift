@@ -73,6 +73,8 @@ import Testing
         Row(name: "A10 classic ELB 503 with backend '-' → upstream_unavailable", line: elbLine, format: "elb",
             expected: .upstreamUnavailable),
         Row(name: "A11 200 with target 200 → no class", line: alb(), expected: nil),
+        Row(name: "A12 502 with target 502: the target's own answer → origin_error", line: alb(elb: "502", target: "502"),
+            expected: .originError),
     ]
 
     @Test("load balancer statuses through the facts table", arguments: rows)
