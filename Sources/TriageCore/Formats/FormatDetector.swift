@@ -121,8 +121,19 @@ public enum FormatDetector {
         return best
     }
 
+    /// The sample's payloads. CRI pieces are joined as reading joins them (a `P` piece is
+    /// held, its line judged whole at the `F` piece), so a sample of long lines split into
+    /// pieces is judged on the lines.
     private static func peel(_ lines: [[UInt8]], _ peeler: EnvelopePeeler) -> [[UInt8]] {
-        lines.map { line in line.withUnsafeBufferPointer { Array(peeler.peel($0).payload) } }
+        peeler.joinLimit = AnalysisOptions().maxLineLength
+        var payloads: [[UInt8]] = []
+        for line in lines {
+            line.withUnsafeBufferPointer { buffer in
+                let payload = peeler.peel(buffer).payload
+                if peeler.lastPiece != .held { payloads.append(Array(payload)) }
+            }
+        }
+        return payloads
     }
 
     /// At least half the lines' wrappers give a time.

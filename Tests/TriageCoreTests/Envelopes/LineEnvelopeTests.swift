@@ -96,6 +96,19 @@ import Testing
         #expect(EnvelopeKind.detect([Array(Self.combined.utf8)]) == .none)
     }
 
+    @Test("CRI: a sample of lines split into P and F pieces is detected on the joined lines")
+    func criPiecesDetected() throws {
+        let half = Self.combined.index(Self.combined.startIndex, offsetBy: 30)
+        let lines = (0..<3).flatMap { _ in
+            ["2026-11-20T10:00:00Z stdout P " + String(Self.combined[..<half]),
+             "2026-11-20T10:00:00Z stdout F " + String(Self.combined[half...])]
+        }.map { Array($0.utf8) }
+        let result = try FormatDetector.detect(lines, path: "t")
+        #expect(result.format.envelope == .cri)
+        #expect(result.format.name == "combined")
+        #expect(result.matched == 3)
+    }
+
     @Test("a combined log inside CRI lines is detected and read without options")
     func detectedInside() throws {
         let lines = (0..<4).map { _ in Array(("2026-11-20T10:00:00Z stdout F " + Self.combined).utf8) }
