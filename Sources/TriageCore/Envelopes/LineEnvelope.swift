@@ -429,10 +429,14 @@ public final class EnvelopePeeler {
                 return rfc5424PayloadStart(p, i + 2)
             }
         }
+        var needsHost = false
         if let timeEnd = rfc3339TimeEnd(p, i) {
             // rsyslog's high-precision templates (RSYSLOG_FileFormat, RSYSLOG_ForwardFormat):
-            // the RFC 3164 layout with an RFC 3339 time.
+            // the RFC 3164 layout with an RFC 3339 time, always with the host. (`heroku logs`
+            // writes `TIME source[dyno]: ` without one: its router lines are a format of their
+            // own, and its app lines beside them are not access lines.)
             i = timeEnd + 1
+            needsHost = true
         } else {
             // Mmm dd hh:mm:ss (day space-padded)
             guard i + 16 <= p.count, Timestamp.monthNumber(p[i], p[i + 1], p[i + 2]) != nil, p[i + 3] == UInt8(ascii: " "),
@@ -442,11 +446,11 @@ public final class EnvelopePeeler {
             i += 16
         }
         // Either `tag: ` / `tag[pid]: ` or `host tag…: `.
-        for _ in 0..<2 {
+        for token in 0..<2 {
             var j = i
             while j < p.count && j - i < 128 && p[j] != UInt8(ascii: " ") { j += 1 }
             guard j < p.count, j > i, p[j] == UInt8(ascii: " ") else { return nil }
-            if p[j - 1] == UInt8(ascii: ":") { return j + 1 }
+            if p[j - 1] == UInt8(ascii: ":") { return token == 0 && needsHost ? nil : j + 1 }
             i = j + 1
         }
         return nil

@@ -65,7 +65,9 @@ import Testing
         let file = "2021-01-27T21:52:56.090123+01:00 lb1 haproxy[3098]: payload"
         #expect(peel(.syslog, file) == ("payload", true))
         #expect(peel(.syslog, "<134>2021-01-27T21:52:56.090123Z lb1 haproxy[3098]: payload") == ("payload", true))
-        #expect(peel(.syslog, "2021-01-27T21:52:56Z haproxy: payload") == ("payload", true))
+        #expect(peel(.syslog, "2021-01-27T21:52:56Z web1 haproxy: payload") == ("payload", true))
+        // rsyslog always writes the host there; `heroku logs` writes none (`TIME app[web.1]: …`).
+        #expect(peel(.syslog, "2026-11-20T10:00:00.000000+00:00 app[web.1]: method=GET path=/ status=500").1 == false)
         // A CRI line is not one: its words after the time end with no `:`.
         #expect(peel(.syslog, "2026-11-20T10:00:00Z stdout F " + Self.combined).1 == false)
         let peeler = EnvelopePeeler(kind: .syslog)

@@ -60,6 +60,13 @@ import Testing
         #expect(try FormatDetector.detect(lines, path: "t").format.name == "heroku-router")
         #expect(Array(app.utf8).withUnsafeBufferPointer { OtherLine.dialectShape($0, format: try! format()) }
                 == "application output (not a router line)")
+        // The app's own key=value lines (lograge) are not read as a second access log of the
+        // same requests: the router's lines are the access log.
+        let lograge = "2018-04-10T03:30:53.900000+00:00 app[web.1]: method=POST path=/poll format=html controller=PollsController action=create status=200 duration=43.10 view=1.2 db=3.4"
+        let mixed = [Self.line(), lograge, Self.line(status: "500"), lograge].map { Array($0.utf8) }
+        let detected = try FormatDetector.detect(mixed, path: "t")
+        #expect(detected.format.name == "heroku-router")
+        #expect(detected.format.envelope == .none)
     }
 
     @Test("H codes through the facts table", arguments: [
