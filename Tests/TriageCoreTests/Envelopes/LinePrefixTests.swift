@@ -110,24 +110,19 @@ import Testing
         let parser = heroku.format.makeDecoder()
         let peeler = try #require(EnvelopePeeler(format: heroku.format))
         var record = AccessRecord()
-        try Array(drain[0].utf8).withUnsafeBufferPointer { buffer in
-            let payload = peeler.peel(buffer).payload
-            try #require(parser.parse(payload, into: &record))
-            let facts = heroku.format.vocabulary.facts(record, line: payload,
-                                                       attempts: UpstreamAttempts(record: record, line: payload),
-                                                       hasUpstreamFields: true)
-            #expect(Classifier.decide(facts)?.failureClass == .upstreamTimeout)
-            #expect(peeler.envelopeTime(reference: 0, zone: .utc)?.seconds
-                    == Array("2026-11-20T10:00:31Z".utf8).withUnsafeBufferPointer { Timestamp.parseISO8601($0) })
+        func failureClass(_ line: String) throws -> FailureClass? {
+            try Array(line.utf8).withUnsafeBufferPointer { buffer in
+                let payload = peeler.peel(buffer).payload
+                try #require(parser.parse(payload, into: &record))
+                return Classifier.decide(heroku.format.vocabulary.facts(record, line: payload,
+                                                                        attempts: UpstreamAttempts(record: record, line: payload),
+                                                                        hasUpstreamFields: true))?.failureClass
+            }
         }
+        #expect(try failureClass(drain[0]) == .upstreamTimeout)
+        #expect(peeler.envelopeTime(reference: 0, zone: .utc)?.seconds
+                == Array("2026-11-20T10:00:31Z".utf8).withUnsafeBufferPointer { Timestamp.parseISO8601($0) })
         // A drained line that starts with `sock=` (H18) is a router line too.
-        try Array(drain[2].utf8).withUnsafeBufferPointer { buffer in
-            let payload = peeler.peel(buffer).payload
-            try #require(parser.parse(payload, into: &record))
-            let facts = heroku.format.vocabulary.facts(record, line: payload,
-                                                       attempts: UpstreamAttempts(record: record, line: payload),
-                                                       hasUpstreamFields: true)
-            #expect(Classifier.decide(facts)?.failureClass == .upstreamUnreachable)
-        }
+        #expect(try failureClass(drain[2]) == .upstreamUnreachable)
     }
 }
