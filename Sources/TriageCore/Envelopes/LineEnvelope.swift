@@ -447,9 +447,8 @@ public final class EnvelopePeeler {
         }
         // Either `tag: ` / `tag[pid]: ` or `host tag…: `.
         for token in 0..<2 {
-            var j = i
-            while j < p.count && j - i < 128 && p[j] != UInt8(ascii: " ") { j += 1 }
-            guard j < p.count, j > i, p[j] == UInt8(ascii: " ") else { return nil }
+            // A token of at most 128 bytes, then a space (`memchr` finds it).
+            guard let j = find(UInt8(ascii: " "), p, i), j > i, j - i <= 128 else { return nil }
             if p[j - 1] == UInt8(ascii: ":") { return token == 0 && needsHost ? nil : j + 1 }
             i = j + 1
         }

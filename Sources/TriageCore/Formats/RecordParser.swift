@@ -254,7 +254,9 @@ public final class RecordParser {
             var limit = n
             let next = step.isToken ? nextTokenCandidate(step, from: position, line, limit: &limit)
                 : nextCandidate(step, from: position, line)
-            guard let end = next, end <= limit, store(index, step, position, end, line, &record) else { return false }
+            // An ignored field has nothing to check or keep (`store` returns true for it).
+            guard let end = next, end <= limit, step.kind == .ignored || store(index, step, position, end, line, &record)
+            else { return false }
             position = end + after.count
         }
         if position == n { return true }
