@@ -497,7 +497,9 @@ extension Partial {
                 }
             case 3:
                 var m = try value.reader()
-                var status = -1, count = 0
+                // A field left out is 0 (the writer skips zeros): status 0 is HAProxy's -1 and
+                // Envoy's 0, a response never sent.
+                var status = 0, count = 0
                 try m.forEach { f, v in
                     if f == 1 { status = try v.int() } else if f == 2 { count = try v.int() }
                 }

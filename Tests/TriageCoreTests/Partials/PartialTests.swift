@@ -33,6 +33,20 @@ import Glibc
         #expect(partial.inputs.first?.path.hasPrefix("web-1:") == true)
     }
 
+    /// The writer leaves zeros out, so status 0 (HAProxy's -1, Envoy's 0: no response sent)
+    /// arrived without its status field, and every such partial was refused.
+    @Test("status 0 (a response never sent) survives a partial")
+    func statusZero() throws {
+        let lines = (0..<6).map { i in
+            #"203.0.113.\#(i):31376 [20/Nov/2026:10:02:0\#(i).978] fe~ bk/web1 0/0/-1/-1/2003 \#(i % 2 == 0 ? "-1" : "502") 0 - - \#(i % 2 == 0 ? "CC--" : "SH--") 12/12/3/1/0 0/0 "GET /health HTTP/1.1""#
+        }
+        let analyzer = try Self.analyzer(lines: lines)
+        let partial = try Partial.decode(try analyzer.partial(host: "lb-1"))
+        #expect(partial.aggregator.statusCounts[0] == 3)
+        #expect(partial.aggregator.statusCounts[502] == 3)
+        #expect(partial.aggregator.requests == 6)
+    }
+
     @Test("a partial from a newer major version is refused, naming both versions")
     func newerMajorRefused() throws {
         var bytes = try Self.analyzer(lines: Self.lines).partial(host: "web-1")
