@@ -280,12 +280,15 @@ public final class Aggregator {
             // cache served.
             var upstream: Int32 = -1
             if hasUpstreamFields && attempts.count > 0 && !decision.servedFromCache {
-                var chosen = attempts.count - 1
+                var chosen: Int? = attempts.count - 1
                 if c == .retriedOK {
-                    for i in 0..<attempts.count where attempts[i].status >= 500 || attempts[i].status == 0 { chosen = i; break }
+                    // The attempt that failed; none when only a count of retries says so
+                    // (Traefik's `RetryAttempts`: its one URL is the server that answered).
+                    chosen = (0..<attempts.count).first { attempts[$0].status >= 500 || attempts[$0].status == 0 }
                 }
-                let a = attempts[chosen]
-                if a.address.isPresent { upstream = upstreams.find(a.address.bytes(in: line)).map(Int32.init) ?? -1 }
+                if let chosen, attempts[chosen].address.isPresent {
+                    upstream = upstreams.find(attempts[chosen].address.bytes(in: line)).map(Int32.init) ?? -1
+                }
             }
             let cell = CauseCell(failureClass: c, status: Int16(status.clamped(0, 999)), route: routeIndex,
                                  upstream: upstream, client: client)

@@ -55,6 +55,27 @@ import Testing
         #expect(target.classes[.upstreamUnreachable] == 0)
     }
 
+    /// Traefik logs a count of retries beside the one server that answered: the retries are
+    /// not that server's failures, and no problem names it as the failing upstream.
+    @Test("Traefik: retried requests blame no upstream, not the server that answered")
+    func traefikRetries() throws {
+        func line(_ minute: Int, _ second: Int, retries: Int) -> String {
+            let time = String(format: "2026-11-20T10:%02d:%02dZ", minute, second)
+            return #"{"DownstreamStatus":200,"OriginStatus":200,"RetryAttempts":\#(retries),"ServiceName":"shop@docker","ServiceURL":"http://10.0.2.6:80","RequestMethod":"GET","RequestPath":"/a","ClientHost":"203.0.113.\#(second)","StartUTC":"\#(time)"}"#
+        }
+        var lines: [String] = []
+        for minute in 0..<50 { for second in stride(from: 0, to: 60, by: 3) { lines.append(line(minute, second, retries: 0)) } }
+        for minute in 50..<58 { for second in stride(from: 0, to: 60, by: 3) { lines.append(line(minute, second, retries: 1)) } }
+        var options = AnalysisOptions()
+        options.format = .fixed(try LogFormat.parse(specification: "traefik"))
+        let analyzer = Analyzer(options: options)
+        analyzer.analyze(try InputOpener.wrap(source: MemorySource(Array(lines.joined(separator: "\n").utf8)), displayPath: "m"))
+        let summary = analyzer.finish()
+        #expect(summary.classes[.retriedOK] == 160)
+        let problem = try #require(summary.incidents.first { $0.dominantClass == .retriedOK })
+        #expect(problem.topUpstreams.allSatisfy { $0.name != "http://10.0.2.6:80" })
+    }
+
     @Test("nginx: each attempt by its own status; a 502 attempt then a 200 is one failure of the first upstream")
     func nginx() throws {
         func line(_ status: String, _ us: String, _ ua: String) -> String {
