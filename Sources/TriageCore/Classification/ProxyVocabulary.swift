@@ -56,6 +56,16 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         if self == .traefikCLF { return Self.traefikFacts(record, line: line) }
         if self == .heroku { return Self.herokuFacts(record, line: line) }
         guard record.proxyFlags.isPresent || record.proxyDetails.isPresent, self != .upstreamAttempts else {
+            if !record.upstreamStatus.isPresent {
+                if let last = attempts.last, !last.address.isPresent || !Classifier.isGroupName(last.address.bytes(in: line)) {
+                    return Self.unstatedAttemptFacts(status: status, attempts: attempts)
+                }
+                if attempts.isEmpty && !record.upstreamAddr.isPresent && !record.upstreamResponseTime.isPresent {
+                    // Only connect or header times, all `-`: no header arrived, but whether an
+                    // upstream was tried at all is not said (a response time or an address would).
+                    return FailureFacts(status: status, hasProxyEvidence: false)
+                }
+            }
             var facts = Self.attemptFacts(status: status, attempts: attempts, line: line)
             // A count of retries beside one attempt (Traefik's `RetryAttempts`): earlier attempts failed.
             if record.retries > 0 { facts.note(.retried) }
@@ -78,6 +88,29 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
     }
 
     // MARK: - Upstream attempt lists (nginx)
+
+    /// Attempts read from addresses and times alone: the format logs no `$upstream_status`,
+    /// so an attempt's status 0 is not nginx's `-` (no header received).
+    /// - A 5xx whose last attempt has a response header time (`$upstream_header_time`): the
+    ///   upstream answered, the 5xx is its own.
+    /// - Another 5xx: the status decides alone (`status_only`); a response time is logged for
+    ///   failed connects too.
+    /// - Below 500 after several attempts: nginx tries the next upstream only after one
+    ///   failed, so the request was retried.
+    static func unstatedAttemptFacts(status: Int, attempts: UpstreamAttempts) -> FailureFacts {
+        let answered = (attempts.last?.headerMicros ?? -1) >= 0
+        if status >= 500 && answered {
+            var facts = FailureFacts(status: status, hasProxyEvidence: true)
+            facts.note(.originAnswered)
+            return facts
+        }
+        if status < 500 && attempts.count >= 2 {
+            var facts = FailureFacts(status: status, hasProxyEvidence: true)
+            facts.note(.retried)
+            return facts
+        }
+        return FailureFacts(status: status, hasProxyEvidence: false)
+    }
 
     /// Facts from nginx-style attempts, reading the last address from `line` to spot a group name.
     @inline(__always)

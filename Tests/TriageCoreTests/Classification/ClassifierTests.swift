@@ -64,6 +64,33 @@ import Testing
         if decision != nil { #expect(decision?.confidence == .upstreamFields) }
     }
 
+    /// Formats that log upstream times or addresses but no `$upstream_status`: an attempt's
+    /// unknown status is not nginx's `-` (no response header).
+    @Test("without $upstream_status: a header time means the upstream answered, else the status decides", arguments: [
+        ("$upstream_response_time", "500", "0.230", FailureClass?.some(.originError), Confidence.statusOnly),
+        ("$upstream_response_time", "502", "0.001", .upstreamUnreachable, .statusOnly),
+        ("$upstream_response_time", "200", "0.001, 0.020", .retriedOK, .upstreamFields),
+        ("$upstream_response_time", "200", "0.020", nil, .statusOnly),
+        ("$upstream_header_time", "500", "0.200", .originError, .upstreamFields),
+        ("$upstream_header_time", "503", "0.200", .originError, .upstreamFields),
+        ("$upstream_header_time", "502", "-", .upstreamUnreachable, .statusOnly),
+        ("$upstream_addr", "502", "backend", .upstreamUnavailable, .upstreamFields),
+        ("$upstream_addr", "503", "-", .proxyError, .upstreamFields),
+    ])
+    func withoutUpstreamStatus(variable: String, status: String, value: String, expected: FailureClass?, confidence: Confidence) throws {
+        let format = try LogFormat.parse(specification: #"nginx:$remote_addr [$time_local] "$request" $status \#(variable)"#)
+        let line = #"10.0.0.1 [20/Nov/2026:10:00:01 +0000] "POST /api/orders HTTP/1.1" \#(status) \#(value)"#
+        let parser = format.makeDecoder()
+        var record = AccessRecord()
+        let decision: Classifier.Decision? = try Array(line.utf8).withUnsafeBufferPointer { buffer in
+            try #require(parser.parse(buffer, into: &record), "\(parser.describeFailure(in: buffer))")
+            return Classifier.decide(format.vocabulary.facts(record, line: buffer, attempts: UpstreamAttempts(record: record, line: buffer),
+                                                             hasUpstreamFields: format.hasUpstreamFields))
+        }
+        #expect(decision?.failureClass == expected)
+        if expected != nil { #expect(decision?.confidence == confidence) }
+    }
+
     @Test("without upstream fields: the status alone decides, marked status_only", arguments: [
         (500, FailureClass?.some(.originError)), (501, .originError), (502, .upstreamUnreachable),
         (503, .upstreamUnavailable), (504, .upstreamTimeout), (499, .clientClosed), (200, nil), (404, nil),
