@@ -51,6 +51,9 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     /// The upstream's name, its address when the line logs none: Traefik's `ServiceName`
     /// (a request the load balancer found no server for has no `ServiceURL`).
     case upstreamName
+    /// The logger that wrote a JSON event (Caddy's `logger`): an error logger's event
+    /// (`http.log.error…`) repeats a failed request's status, but is not an access entry.
+    case eventLogger
 
     /// nginx and proxies write several attempts as `a, b` or `a : b`.
     var isList: Bool {

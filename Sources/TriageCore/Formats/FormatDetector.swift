@@ -310,7 +310,13 @@ public enum FormatDetector {
         var s = Score(candidate: candidate)
         var record = AccessRecord()
         for line in lines {
-            let ok = line.withUnsafeBufferPointer { parser.parse($0, into: &record) }
+            var ok = line.withUnsafeBufferPointer { parser.parse($0, into: &record) }
+            // An error logger's event (Caddy's `http.log.error`) is a line of this format
+            // that holds no request: it fits, and fills nothing.
+            if !ok && candidate.format.dialect == .json && parser.failedFieldName == "logger" {
+                ok = true
+                record = AccessRecord()
+            }
             // Heroku's router appends keys over the years (`protocol=`, …), left unread by
             // design: text after its last field is not a sign of a longer format.
             let isTrailing = record.hasTrailingText && candidate.format.dialect != .heroku

@@ -9,6 +9,8 @@
 final class JSONRecordDecoder: LineDecoder {
     enum Failure {
         case none, noObject, invalidJSON, trailingText, noStatus
+        /// An error logger's event (Caddy's `http.log.error`): a status, but not a request.
+        case errorEvent
         case badValue(field: Int, start: Int, end: Int)
     }
 
@@ -45,8 +47,12 @@ final class JSONRecordDecoder: LineDecoder {
     var failurePosition: Int { failureColumn }
 
     /// A text line in a JSON log, or a JSON event without a status (a server's own message).
+    /// Caddy's error loggers (`http.log.error`, `http.log.error.log0`…).
+    static let errorLogger = Array("http.log.error".utf8)
+
     func otherShapeReason(_ line: UnsafeBufferPointer<UInt8>) -> String? {
         switch failure {
+        case .errorEvent: return "error-log event (\(String(decoding: Self.errorLogger, as: UTF8.self))…), not an access-log entry"
         case .noObject, .noStatus: return OtherLine.reason(line, format: format)
         default: return nil
         }
@@ -62,6 +68,7 @@ final class JSONRecordDecoder: LineDecoder {
         }
         if let flatKeys, parseFlat(line, from: start, keys: flatKeys, into: &record) { return true }
         var hasStatus = false
+        var isErrorEvent = false
         var bad: Failure?
         var out = record
         let lengths = pathLengths
@@ -69,7 +76,9 @@ final class JSONRecordDecoder: LineDecoder {
             guard bad == nil, lengths & (1 << UInt64(min(path.count, 63))) != 0, let index = paths.find(path) else { return }
             let fieldKind = paths.values[index]
             if kind == .null { return }
-            if !store(fieldKind, kind, range.lowerBound, range.upperBound, line, &out) {
+            if fieldKind == .eventLogger {
+                isErrorEvent = startsWith(line, range.lowerBound, Self.errorLogger)
+            } else if !store(fieldKind, kind, range.lowerBound, range.upperBound, line, &out) {
                 bad = .badValue(field: index, start: range.lowerBound, end: range.upperBound)
             } else if fieldKind == .status {
                 hasStatus = true
@@ -97,6 +106,11 @@ final class JSONRecordDecoder: LineDecoder {
             failureColumn = line.count
             return false
         }
+        guard !isErrorEvent else {
+            failure = .errorEvent
+            failureColumn = line.count
+            return false
+        }
         finishRequestLine(line, &out)
         record = out
         return true
@@ -112,7 +126,8 @@ final class JSONRecordDecoder: LineDecoder {
         let outcome = JSONFlatScanner.scan(line, from: start, keys: keys) { index, kind, vStart, vEnd in
             if kind == .null { return true }
             let fieldKind = paths.values[index]
-            guard store(fieldKind, kind, vStart, vEnd, line, &record) else { return false }
+            // A logger's name is judged by the general path, which explains the line.
+            guard fieldKind != .eventLogger, store(fieldKind, kind, vStart, vEnd, line, &record) else { return false }
             if fieldKind == .status { hasStatus = true }
             return true
         }
@@ -186,6 +201,8 @@ final class JSONRecordDecoder: LineDecoder {
         case .noStatus:
             let names = format.jsonFields.filter { $0.kind == .status }.map(\.path).joined(separator: " or ")
             return "a JSON event without a status field (\(names)): not an access-log entry"
+        case .errorEvent:
+            return "an error logger's event (\(String(decoding: Self.errorLogger, as: UTF8.self))…): not an access-log entry"
         case let .badValue(field, start, end):
             let path = String(decoding: paths.keys[field], as: UTF8.self)
             let shown = LogText.display(UnsafeBufferPointer(rebasing: line[start..<min(end, start + 40)]))
@@ -197,6 +214,7 @@ final class JSONRecordDecoder: LineDecoder {
         switch failure {
         case let .badValue(field, _, _): return String(decoding: paths.keys[field], as: UTF8.self)
         case .noStatus: return "status"
+        case .errorEvent: return "logger"
         case .noObject, .invalidJSON, .trailingText: return "JSON"
         case .none: return "-"
         }

@@ -10,6 +10,7 @@ extension LogFormat {
             ("ts", .timeAuto), ("duration", .requestTimeSeconds), ("size", .bytesSent),
             ("request.headers.User-Agent.0", .userAgent), ("request.headers.Referer.0", .referer),
             ("request.headers.X-Request-Id.0", .requestID), ("request.headers.X-Request-ID.0", .requestID),
+            ("logger", .eventLogger),
         ]),
         ("traefik", [
             ("DownstreamStatus", .status), ("OriginStatus", .upstreamStatus),

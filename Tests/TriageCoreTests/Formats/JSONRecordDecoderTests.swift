@@ -135,6 +135,25 @@ import Testing
         #expect(r.upstream == "shop@docker")
     }
 
+    /// Caddy's default logger writes `http.log.error` events, with the failed request's
+    /// status, into the same stream as the access entries.
+    @Test("Caddy: an error logger's event is an other line, not a second request")
+    func caddyErrorEvents() throws {
+        let access = #"{"level":"error","ts":1763632802.002,"logger":"http.log.access.log0","msg":"handled request","request":{"remote_ip":"203.0.113.9","method":"GET","uri":"/api/items/2","proto":"HTTP/1.1","host":"shop"},"duration":0.0012,"size":0,"status":502}"#
+        let error = #"{"level":"error","ts":1763632802.001,"logger":"http.log.error.log0","msg":"dial tcp 10.0.0.5:8080: connect: connection refused","request":{"remote_ip":"203.0.113.9","method":"GET","uri":"/api/items/2","proto":"HTTP/1.1","host":"shop"},"duration":0.0011,"status":502,"err_id":"a1b2c3d4e"}"#
+        let lines = [access, error, access, error].map { Array($0.utf8) }
+        let detected = try FormatDetector.detect(lines, path: "t")
+        #expect(detected.format.name == "caddy")
+        let decoder = detected.format.makeDecoder()
+        var record = AccessRecord()
+        #expect(lines[0].withUnsafeBufferPointer { decoder.parse($0, into: &record) })
+        #expect(record.status == 502)
+        lines[1].withUnsafeBufferPointer { buffer in
+            #expect(!decoder.parse(buffer, into: &record))
+            #expect(decoder.otherShapeReason(buffer)?.contains("http.log.error") == true)
+        }
+    }
+
     @Test("detection picks the flavour that reads the most of each line")
     func detection() throws {
         let caddy = #"{"ts":1795255200.1,"request":{"method":"GET","uri":"/"},"status":200}"#
