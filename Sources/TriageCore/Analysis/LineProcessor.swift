@@ -29,6 +29,9 @@ final class LineProcessor {
     /// The format's lines have no time: each record takes its envelope's (syslog header, CRI time…).
     private let timeFromEnvelope: Bool
     private let logTimeZone: LogTimeZone
+    /// Heroku's router appends keys after `bytes=` over the years (`protocol=`, …), left
+    /// unread by design (Formats.md): text there is not a field the format missed.
+    private let keysAfterLastAreKnown: Bool
     /// The clock (or `--now`, if later): an RFC 3164 envelope time takes the latest year
     /// that does not put it after this.
     private let yearReference: Int64
@@ -71,6 +74,7 @@ final class LineProcessor {
         self.peeler?.joinLimit = options.maxLineLength
         self.timeFromEnvelope = parser.format.timeFromEnvelope
         self.logTimeZone = parser.format.logTimeZone
+        self.keysAfterLastAreKnown = parser.format.dialect == .heroku
         self.yearReference = max(options.now, Int64(time(nil)))
         self.aggregator = aggregator
         self.routeRuleLimitHitsBefore = aggregator.routeRuleLimitHits
@@ -127,7 +131,7 @@ final class LineProcessor {
                 return
             }
             records += 1
-            if record.hasTrailingText { trailing += 1 }
+            if record.hasTrailingText && !keysAfterLastAreKnown { trailing += 1 }
             if (since != nil || until != nil) && !isInTimeRange(record) {
                 outsideTimeRange += 1
                 return

@@ -53,6 +53,17 @@ import Testing
         #expect(record.requestMicros == micros)
     }
 
+    @Test("keys after bytes= (protocol=, newer ones) are left unread without a hint that fields were missed")
+    func knownKeysAfterTheLast() throws {
+        let analyzer = Analyzer(options: AnalysisOptions())
+        let text = [Self.line(), Self.line(status: "500")].joined(separator: "\n")
+        analyzer.analyze(try InputOpener.wrap(source: MemorySource(Array(text.utf8)), displayPath: "m"))
+        let summary = analyzer.finish()
+        #expect(summary.requests == 2)
+        #expect(summary.inputs.first?.trailingTextLines == 0)
+        #expect(summary.inputs.first?.unreadFields == nil)
+    }
+
     @Test("detected without options among the app's own output, which counts as other lines")
     func mixedStream() throws {
         let app = "2018-04-10T03:30:53.900000+00:00 app[web.1]: Completed 200 OK in 12ms"
