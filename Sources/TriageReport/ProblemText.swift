@@ -86,6 +86,9 @@ public enum ProblemText {
         return "\(at) with \(what)"
     }
 
+    /// The statuses a client abort is logged with: nginx's and Traefik's 499, ALB's 460.
+    static let abortStatuses = [499, 460]
+
     /// `closed` requests the clients gave up on, by the status the log gave them:
     /// `8 × 499` (nginx, Traefik), `9 × 460` (ALB); those logged without one (HAProxy's
     /// -1, Envoy's 0) as `3 client aborts`. `statusCounts` may hold other classes' statuses:
@@ -94,7 +97,7 @@ public enum ProblemText {
         guard closed > 0 else { return [] }
         var parts: [String] = []
         var left = closed
-        for status in [499, 460] {
+        for status in abortStatuses {
             let logged = statusCounts.first { $0.status == status }?.count ?? 0
             let n = min(logged, left)
             guard n > 0 else { continue }
@@ -109,7 +112,7 @@ public enum ProblemText {
     /// gave all of the problem's aborts one status, else `12 client aborts`.
     static func peakAborts(_ i: Incident) -> String {
         let closed = i.classes[.clientClosed]
-        for status in [499, 460] where (i.statusCounts.first { $0.status == status }?.count ?? 0) >= closed {
+        for status in abortStatuses where (i.statusCounts.first { $0.status == status }?.count ?? 0) >= closed {
             return "\(Format.count(i.peakFailures)) × \(status)"
         }
         return Format.counted(i.peakFailures, "client abort")

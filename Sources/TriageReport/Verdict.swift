@@ -80,11 +80,9 @@ public struct Verdict: Sendable {
             let (e1, e2) = (d.before.errors(in: judged), d.after.errors(in: judged))
             var rate = e1 == d.before.serverErrors && e2 == d.after.serverErrors ? "5xx" : "5xx other than proxy_error"
             var (c1, c2) = (e1, e2)
-            let candidates = FailureClass.allCases.filter { judged.contains($0) && Self.rise(d, $0) > 0 }
             if Self.share(e2, d.after.requests) <= Self.share(e1, d.before.requests),
-               let risen = candidates.reduce(nil, { (best: FailureClass?, c) in
-                   best.map { Self.rise(d, c) > Self.rise(d, $0) ? c : $0 } ?? c
-               }) {
+               let risen = FailureClass.allCases.filter({ judged.contains($0) && Self.rise(d, $0) > 0 })
+                   .max(by: { Self.rise(d, $0) < Self.rise(d, $1) }) {
                 // The judged rate fell (an outage before the deploy ended), so a class rose:
                 // the line names it rather than a falling rate beside the word "regression".
                 rate = risen.identifier
@@ -107,7 +105,7 @@ public struct Verdict: Sendable {
         let closed = s.classes[.clientClosed], retried = s.classes[.retriedOK]
         if closed > 0 {
             // The status as the log wrote it: 499 (nginx), 460 (ALB), or none sent (HAProxy -1, Envoy 0).
-            let statuses = [499, 460].filter { status in s.statusCounts.contains { $0.status == status && $0.count > 0 } }
+            let statuses = ProblemText.abortStatuses.filter { status in s.statusCounts.contains { $0.status == status && $0.count > 0 } }
             let shown = statuses.isEmpty ? "" : " (" + statuses.map(String.init).joined(separator: ", ") + ")"
             extra.append("\(Format.counted(closed, "request")) the client gave up on" + shown)
         }

@@ -55,25 +55,12 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         if self == .awsLoadBalancer { return Self.loadBalancerFacts(record, line: line, attempts: attempts) }
         if self == .traefikCLF { return Self.traefikFacts(record, line: line) }
         if self == .heroku { return Self.herokuFacts(record, line: line) }
-        guard record.proxyFlags.isPresent || record.proxyDetails.isPresent, self != .upstreamAttempts else {
-            if !record.upstreamStatus.isPresent {
-                if let last = attempts.last, !last.address.isPresent || !Classifier.isGroupName(last.address.bytes(in: line)) {
-                    return Self.unstatedAttemptFacts(status: status, attempts: attempts)
-                }
-                if attempts.isEmpty && !record.upstreamAddr.isPresent && !record.upstreamResponseTime.isPresent {
-                    // Only connect or header times, all `-`: no header arrived, but whether an
-                    // upstream was tried at all is not said (a response time or an address would).
-                    return FailureFacts(status: status, hasProxyEvidence: false)
-                }
-            }
-            var facts = Self.attemptFacts(status: status, attempts: attempts, line: line)
-            // A count of retries beside one attempt (Traefik's `RetryAttempts`): earlier attempts failed.
-            if record.retries > 0 { facts.note(.retried) }
-            return facts
+        guard self != .upstreamAttempts, record.proxyFlags.isPresent || record.proxyDetails.isPresent else {
+            return Self.listFacts(record, line: line, attempts: attempts)
         }
         switch self {
         case .upstreamAttempts:
-            return Self.attemptFacts(status: status, attempts: attempts, line: line)
+            return Self.listFacts(record, line: line, attempts: attempts)
         case .envoy:
             return Self.envoyFacts(record, line: line, attempts: attempts)
         case .haproxy:
@@ -88,6 +75,26 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
     }
 
     // MARK: - Upstream attempt lists (nginx)
+
+    /// Facts from the upstream fields as lists of attempts (nginx, Traefik JSON, and any
+    /// format whose flags are missing on the line).
+    static func listFacts(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, attempts: UpstreamAttempts) -> FailureFacts {
+        let status = record.status
+        if !record.upstreamStatus.isPresent {
+            if let last = attempts.last, !last.address.isPresent || !Classifier.isGroupName(last.address.bytes(in: line)) {
+                return unstatedAttemptFacts(status: status, attempts: attempts)
+            }
+            if attempts.isEmpty && !record.upstreamAddr.isPresent && !record.upstreamResponseTime.isPresent {
+                // Only connect or header times, all `-`: no header arrived, but whether an
+                // upstream was tried at all is not said (a response time or an address would).
+                return FailureFacts(status: status, hasProxyEvidence: false)
+            }
+        }
+        var facts = attemptFacts(status: status, attempts: attempts, line: line)
+        // A count of retries beside one attempt (Traefik's `RetryAttempts`): earlier attempts failed.
+        if record.retries > 0 { facts.note(.retried) }
+        return facts
+    }
 
     /// Attempts read from addresses and times alone: the format logs no `$upstream_status`,
     /// so an attempt's status 0 is not nginx's `-` (no header received).

@@ -73,6 +73,8 @@ final class ErrorLogReader {
             heldConnect = nil
             held.bytes.withUnsafeBufferPointer { keep(held.parsed, $0, cause: held.cause, number: held.number) }
         }
+        // The last line may be a held AH00957, however reading ends.
+        defer { flushHeld() }
 
         func unrecognised(_ line: UnsafeBufferPointer<UInt8>, number: Int, reason: String) {
             stats.unrecognised += 1
@@ -157,12 +159,9 @@ final class ErrorLogReader {
                                  reason: "not an nginx (2026/11/20 13:30:01 [error] …) or Apache ([Fri Nov 20 13:30:01 2026] [error] …) error-log line")
                 }
             }
-            flushHeld()
         } catch let error as TriageError {
-            flushHeld()
             return error
         } catch {
-            flushHeld()
             return .readFailed(path: path, reason: "\(error)")
         }
         return nil

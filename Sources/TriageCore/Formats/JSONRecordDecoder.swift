@@ -46,10 +46,11 @@ final class JSONRecordDecoder: LineDecoder {
 
     var failurePosition: Int { failureColumn }
 
-    /// A text line in a JSON log, or a JSON event without a status (a server's own message).
     /// Caddy's error loggers (`http.log.error`, `http.log.error.log0`…).
     static let errorLogger = Array("http.log.error".utf8)
 
+    /// A text line in a JSON log, a JSON event without a status (a server's own message), or
+    /// an error logger's event.
     func otherShapeReason(_ line: UnsafeBufferPointer<UInt8>) -> String? {
         switch failure {
         case .errorEvent: return "error-log event (\(String(decoding: Self.errorLogger, as: UTF8.self))…), not an access-log entry"

@@ -117,7 +117,7 @@ public final class RecordParser {
                 case .remoteAddr, .upstreamAddr, .host, .ignoredList: allowsBrackets = true
                 default: allowsBrackets = false
                 }
-                let isNumeric = isToken && field.kind.isSignedDigits && !field.kind.isList
+                let isNumeric = isToken && field.kind.isSignedDigits
                     && after.first.map { !Self.isSignOrDigit($0) } == true
                 steps.append(Step(kind: field.kind, afterStart: pool.count, afterCount: after.count, isQuoted: isQuoted,
                                   isToken: isToken, allowsBrackets: allowsBrackets, isNumeric: isNumeric,
