@@ -218,12 +218,7 @@ public final class Aggregator {
 
         // The request ID becomes a String only when some sample list still has room.
         let hasRequestID = decision != nil && record.requestID.hasValue(in: line)
-        var cachedID: String?
-        func requestID() -> String? {
-            guard hasRequestID else { return nil }
-            if cachedID == nil { cachedID = sampleID(record, line) }
-            return cachedID
-        }
+        var requestID = LazyRequestID(hasRequestID ? record.requestID.bytes(in: line) : nil)
         if let decision {
             let c = decision.failureClass
             classes[c] += 1
@@ -236,14 +231,14 @@ public final class Aggregator {
             }
             if hasRequestID {
                 if isServerError { serverErrorsWithRequestID += 1 }
-                classSamples[c.rawValue].offer(time: time, limit: limits.samplesPerGroup, requestID)
+                classSamples[c.rawValue].offer(time: time, limit: limits.samplesPerGroup, &requestID)
             }
             if isServerError, record.remoteAddr.hasValue(in: line) { noteClient(record.remoteAddr.bytes(in: line)) }
         }
 
         if hasClient, clientLookup != nil { clientTable.locate(&clientLookup!, record.remoteAddr.bytes(in: line)) }
         let routeIndex = addRoute(record, line: line, decision: decision, isServerError: isServerError,
-                                  time: time, requestID: requestID)
+                                  time: time, requestID: &requestID)
         if record.requestMicros >= 0 {
             // One logarithm for every histogram the request time goes into.
             let micros = record.requestMicros
@@ -262,7 +257,7 @@ public final class Aggregator {
         if hasUpstreamFields {
             // A cached error is not the upstreams' failure now: its attempts (a background
             // refresh) count as requests to them, never as failures.
-            addUpstreams(attempts, line: line, finalStatus: status, requestID: requestID, time: time,
+            addUpstreams(attempts, line: line, finalStatus: status, requestID: &requestID, time: time,
                          judgesAttempts: vocabulary == .upstreamAttempts && record.upstreamStatus.isPresent, decision: decision,
                          fromCache: decision?.servedFromCache ?? false)
         }
@@ -334,10 +329,6 @@ public final class Aggregator {
         }
     }
 
-    private func sampleID(_ record: AccessRecord, _ line: UnsafeBufferPointer<UInt8>) -> String {
-        LogText.display(record.requestID.bytes(in: line))
-    }
-
     private func switchMinute(to minute: Int64) {
         if currentMinute != .min {
             store(current, at: currentMinute)
@@ -389,7 +380,7 @@ public final class Aggregator {
 
     /// Counts the record under its route; returns the route's index (-1 for the overflow route).
     private func addRoute(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, decision: Classifier.Decision?,
-                          isServerError: Bool, time: Int64, requestID: () -> String?) -> Int32 {
+                          isServerError: Bool, time: Int64, requestID: inout LazyRequestID) -> Int32 {
         // Key: METHOD, a space, the normalised route.
         var length = 0
         if record.hasValidRequestLine {
@@ -410,7 +401,7 @@ public final class Aggregator {
         let key = UnsafeBufferPointer(start: keyBuffer, count: length)
         if let index = routes.index(of: key, make: { GroupStats() }) {
             routes.values[index].record(decision: decision, isServerError: isServerError, time: time,
-                                        requestID: requestID, sampleLimit: limits.samplesPerGroup)
+                                        requestID: &requestID, sampleLimit: limits.samplesPerGroup)
             return Int32(index)
         }
         // The table is full: failing routes compete for the sketch; the rest is "(other routes)".
@@ -423,13 +414,13 @@ public final class Aggregator {
             slot = admitted.slot
         }
         guard let slot else {
-            routeOverflow.record(decision: decision, isServerError: isServerError, time: time, requestID: requestID,
+            routeOverflow.record(decision: decision, isServerError: isServerError, time: time, requestID: &requestID,
                                  sampleLimit: limits.samplesPerGroup)
             return -1
         }
         if decision != nil { heavyHitters.addFailure(slot: slot) }
         heavyHitters.update(slot: slot) {
-            $0.record(decision: decision, isServerError: isServerError, time: time, requestID: requestID,
+            $0.record(decision: decision, isServerError: isServerError, time: time, requestID: &requestID,
                       sampleLimit: limits.samplesPerGroup)
         }
         return heavyHitters.entries[slot].id
@@ -493,7 +484,7 @@ public final class Aggregator {
     ///     `via_upstream` is the upstream's own error, a 504 `UT` its timeout.
     ///   - decision: the request's class, when it needs one.
     private func addUpstreams(_ attempts: UpstreamAttempts, line: UnsafeBufferPointer<UInt8>, finalStatus: Int,
-                              requestID: () -> String?, time: Int64, judgesAttempts: Bool = true,
+                              requestID: inout LazyRequestID, time: Int64, judgesAttempts: Bool = true,
                               decision: Classifier.Decision? = nil, fromCache: Bool = false) {
         let timed = time != .min
         guard attempts.count > 0 else { return }
@@ -528,7 +519,7 @@ public final class Aggregator {
                 let c = failureClass ?? (isLast && Classifier.isGroupName(attempt.address.bytes(in: line)) ? .upstreamUnavailable
                     : Classifier.attemptClass(status: attempt.status, finalStatus: isLast ? finalStatus : 502))
                 upstreams.values[index].classes[c] += 1
-                upstreams.values[index].samples.offer(time: time, limit: limits.samplesPerGroup, requestID)
+                upstreams.values[index].samples.offer(time: time, limit: limits.samplesPerGroup, &requestID)
             } else if gaveUp {
                 upstreams.values[index].classes[.clientClosed] += 1
             }
@@ -776,13 +767,13 @@ public final class Aggregator {
 }
 
 extension Aggregator.GroupStats {
-    mutating func record(decision: Classifier.Decision?, isServerError: Bool, time: Int64, requestID: () -> String?,
+    mutating func record(decision: Classifier.Decision?, isServerError: Bool, time: Int64, requestID: inout LazyRequestID,
                          sampleLimit: Int) {
         requests += 1
         if isServerError { serverErrors += 1 }
         if let decision {
             classes[decision.failureClass] += 1
-            samples.offer(time: time, limit: sampleLimit, requestID)
+            samples.offer(time: time, limit: sampleLimit, &requestID)
         }
     }
 }

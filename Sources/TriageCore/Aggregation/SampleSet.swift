@@ -33,6 +33,15 @@ struct SampleSet: Equatable {
         insert(time: time, id: id, limit: limit)
     }
 
+    /// Offers the request's ID seen at `time`; its String is made only when it may enter.
+    /// (The per-request path: a struct passed `inout`, not a closure, so no context is
+    /// retained and released around every call that may offer it.)
+    @inline(__always)
+    mutating func offer(time: Int64, limit: Int, _ id: inout LazyRequestID) {
+        guard mayAdmit(time: time, limit: limit), let id = id.text() else { return }
+        insert(time: time, id: id, limit: limit)
+    }
+
     mutating func insert(time: Int64, id: String, limit: Int) {
         if let existing = items.firstIndex(where: { $0.id == id }) {
             guard time < items[existing].time else { return }
@@ -51,5 +60,25 @@ struct SampleSet: Equatable {
 
     static func == (a: SampleSet, b: SampleSet) -> Bool {
         a.items.count == b.items.count && zip(a.items, b.items).allSatisfy { $0.time == $1.time && $0.id == $1.id }
+    }
+}
+
+/// One request's ID as written on its line, made a String (``LogText/display(_:)``) the
+/// first time a sample list has room for it, and only then.
+struct LazyRequestID {
+    private let bytes: UnsafeBufferPointer<UInt8>?
+    private var made: String?
+
+    /// `bytes` nil: the request has no ID to sample.
+    init(_ bytes: UnsafeBufferPointer<UInt8>?) {
+        self.bytes = bytes
+    }
+
+    mutating func text() -> String? {
+        guard let bytes else { return nil }
+        if let made { return made }
+        let text = LogText.display(bytes)
+        made = text
+        return text
     }
 }
