@@ -95,6 +95,26 @@ import Testing
         #expect(attempts[0].status == 502 && attempts[2].status == 504)
     }
 
+    @Test("a last token ends at a space, a tab or a bracket, and a list goes on past `, `")
+    func lastTokenEnds() throws {
+        let head = #"203.0.113.7 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 502 1 "-" "a" rt=0.1 uct="-" uht="-" urt="0.1" us="502" ua="10.0.0.1:80" rid="#
+        let upstream = preset("upstream")
+        for (tail, id) in [("4f2a9c0e", "4f2a9c0e"), ("4f2a 443", "4f2a"), ("4f2a\t443", "4f2a"),
+                           ("4f[2a]", "4f"), ("4f2a, 5b", "4f2a,")] {
+            let r = parse(head + tail, upstream)
+            #expect(r.ok, "\(tail): \(r.failure)")
+            #expect(r.text(r.record.requestID) == id, "\(tail)")
+            #expect(r.record.hasTrailingText == (id != tail), "\(tail)")
+        }
+        // A list kind as the last field keeps `a, b` whole; a user format allows no text after it.
+        let listLast = try LogFormat.nginx("$remote_addr $status $upstream_addr")
+        let whole = parse("203.0.113.7 502 10.0.0.1:80, 10.0.0.2:80", listLast)
+        #expect(whole.ok, "\(whole.failure)")
+        #expect(whole.text(whole.record.upstreamAddr) == "10.0.0.1:80, 10.0.0.2:80")
+        #expect(!parse("203.0.113.7 502 10.0.0.1:80 x", listLast).ok)
+        #expect(!parse("203.0.113.7 502 10.0.0.1:80\tx", listLast).ok)
+    }
+
     @Test("a bad status names the field, the column and the text", arguments: [
         (#"1.2.3.4 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" abc 5 "-" "-""#, "$status"),
         (#"1.2.3.4 - - [21/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5x "-" "-""#, "$body_bytes_sent"),
