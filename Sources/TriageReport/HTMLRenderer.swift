@@ -154,7 +154,9 @@ public struct HTMLRenderer: Sendable {
                 cell(HTMLPalette.swatch(i.dominantClass) + HTMLText.escape(ProblemText.what(i))),
                 cell(HTMLText.escape(ProblemText.peak(i, withDate: withDate)), className: "num"),
                 number(i.serverErrors), number(i.failures),
-                cell(entry(i.topRoutes)), cell(entry(i.topUpstreams)), cell(entry(i.topClients)),
+                cell(entry(i.topRoutes)),
+                cell(entry(i.topUpstreams) + (i.upstreamsFromErrorLog && !i.topUpstreams.isEmpty ? " (error log)" : "")),
+                cell(entry(i.topClients)),
                 cell(i.signatures.isEmpty ? "-" : i.signatures.map { HTMLText.code($0.title) }.joined(separator: "<br>")),
             ])
         }

@@ -131,7 +131,9 @@ public struct MarkdownRenderer: Sendable {
             out.append(MarkdownText.row([
                 ProblemText.window(i, withDate: withDate), MarkdownText.text(ProblemText.what(i)),
                 MarkdownText.text(ProblemText.peak(i, withDate: withDate)), Format.count(i.serverErrors), Format.count(i.failures),
-                entry(i.topRoutes), entry(i.topUpstreams), entry(i.topClients),
+                entry(i.topRoutes),
+                entry(i.topUpstreams) + (i.upstreamsFromErrorLog && !i.topUpstreams.isEmpty ? " (error log)" : ""),
+                entry(i.topClients),
                 i.signatures.isEmpty ? "-" : i.signatures.map { MarkdownText.code($0.title) }.joined(separator: ", "),
             ]))
         }

@@ -320,7 +320,10 @@ public struct TerminalRenderer: Sendable {
             out.append(contentsOf: wrap(detail.joined(separator: "; "), indent: "      ", first: "    "))
             var names: [String] = []
             if let r = i.topRoutes.first { names.append("route \(r.name) (\(Format.count(r.failures)))") }
-            if let u = i.topUpstreams.first { names.append("upstream \(u.name) (\(Format.count(u.failures)))") }
+            if let u = i.topUpstreams.first {
+                let source = i.upstreamsFromErrorLog ? ", per the error log" : ""
+                names.append("upstream \(u.name) (\(Format.count(u.failures))\(source))")
+            }
             if let c = i.topClients.first { names.append("client \(c.name) (\(Format.count(c.failures)))") }
             if !names.isEmpty { out.append(contentsOf: wrap("top " + names.joined(separator: "; "), indent: "      ", first: "    ")) }
             for sig in i.signatures {

@@ -23,6 +23,10 @@ final class ErrorLogJoin {
     var upstreamCauses: [UpstreamCause: Span] = [:]
     /// Per minute (UTC) and class, the causes: for incidents.
     var minuteCauses: [Int64: [CauseCounts]] = [:]
+    struct MinuteUpstream: Hashable { var minute: Int64; var upstream: Int32; var failureClass: FailureClass }
+    /// Per minute (UTC), upstream and class, the requests an error line named the upstream of:
+    /// an incident's upstreams when the access log names none.
+    var minuteUpstreams: [MinuteUpstream: Int] = [:]
 
     init(index: ErrorLogIndex) {
         self.index = index
@@ -152,6 +156,7 @@ final class ErrorLogJoin {
             span.first = min(span.first, time)
             span.last = max(span.last, time)
             upstreamCauses[UpstreamCause(upstream: entryUpstream, cause: cause)] = span
+            minuteUpstreams[MinuteUpstream(minute: minute, upstream: entryUpstream, failureClass: failureClass), default: 0] += 1
         }
     }
 
@@ -173,5 +178,6 @@ final class ErrorLogJoin {
             for c in FailureClass.allCases { mine[c.rawValue].add(perClass[c.rawValue]) }
             minuteCauses[minute] = mine
         }
+        for (k, v) in other.minuteUpstreams { minuteUpstreams[k, default: 0] += v }
     }
 }

@@ -21,6 +21,9 @@ struct ErrorLogTally {
     var classCauses = [CauseCounts](repeating: CauseCounts(), count: FailureClass.allCases.count)
     var upstreamCauses: [UpstreamCause: ErrorLogJoin.Span] = [:]
     var minuteCauses: [Int64: [CauseCounts]] = [:]
+    struct MinuteUpstream: Hashable { var minute: Int64; var upstream: String; var failureClass: FailureClass }
+    /// Requests per minute, upstream (by name) and class that an error line named the upstream of.
+    var minuteUpstreams: [MinuteUpstream: Int] = [:]
     var unmatched: [Unmatched: Int] = [:]
 
     /// Adds another host's tally.
@@ -44,6 +47,7 @@ struct ErrorLogTally {
             for c in FailureClass.allCases { mine[c.rawValue].add(perClass[c.rawValue]) }
             minuteCauses[minute] = mine
         }
+        for (k, v) in other.minuteUpstreams { minuteUpstreams[k, default: 0] += v }
         for (k, v) in other.unmatched { unmatched[k, default: 0] += v }
     }
 
@@ -86,8 +90,36 @@ struct ErrorLogTally {
                 minute += 60
             }
             s.incidents[i].causes = counts.sorted
+            if incident.topUpstreams.isEmpty {
+                // The access log names no upstream: the error lines joined to the incident's
+                // requests may.
+                s.incidents[i].topUpstreams = upstreams(of: incident)
+                s.incidents[i].upstreamsFromErrorLog = !s.incidents[i].topUpstreams.isEmpty
+            }
             s.incidents[i].context = context(from: incident.start, to: incident.end, logUTCOffset: Int64(logUTCOffset))
         }
+    }
+
+    /// The upstreams error lines named for requests of `incident`'s classes within its window,
+    /// most 5xx first (at most `top`). Counts are capped at the incident's own: problems of one
+    /// class that overlap in time share the minutes' counts.
+    func upstreams(of incident: Incident, top: Int = 5) -> [Incident.Entry] {
+        var byName: [String: (serverErrors: Int, failures: Int)] = [:]
+        for (key, count) in minuteUpstreams
+        where key.minute >= incident.start && key.minute < incident.end && incident.classes[key.failureClass] > 0 {
+            var sum = byName[key.upstream] ?? (0, 0)
+            if key.failureClass.isServerError { sum.serverErrors += count }
+            sum.failures += count
+            byName[key.upstream] = sum
+        }
+        return byName.map { name, sum in
+            Incident.Entry(name: name, count: min(sum.serverErrors, incident.serverErrors),
+                           failures: min(sum.failures, incident.failures))
+        }.sorted { a, b in
+            if a.count != b.count { return a.count > b.count }
+            if a.failures != b.failures { return a.failures > b.failures }
+            return a.name < b.name
+        }.prefix(top).map { $0 }
     }
 
     /// Error lines in [start, end) (UTC) that matched no request, per upstream and cause.
@@ -137,6 +169,10 @@ extension ErrorLogJoin {
             t.upstreamCauses[.init(upstream: name, cause: key.cause)] = known
         }
         t.minuteCauses = minuteCauses
+        for (key, count) in minuteUpstreams {
+            guard let name = index.upstreamName(key.upstream) else { continue }
+            t.minuteUpstreams[.init(minute: key.minute, upstream: name, failureClass: key.failureClass), default: 0] += count
+        }
         for (i, entry) in index.entries.enumerated() where !isMatched(i) {
             t.unmatched[.init(wallTime: entry.wallTime, upstream: index.upstreamName(entry.upstream), cause: entry.cause),
                         default: 0] += 1

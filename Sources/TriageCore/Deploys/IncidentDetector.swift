@@ -35,6 +35,9 @@ public struct Incident: Sendable {
     public var anomalousClasses: [FailureClass]
     public var topRoutes: [Entry]
     public var topUpstreams: [Entry]
+    /// `topUpstreams` are the upstreams the server error logs named for the problem's requests
+    /// (`--error-log`), the access log naming none.
+    public var upstreamsFromErrorLog = false
     /// Failures of the problem per status, most first.
     public var statusCounts: [(status: Int, count: Int)] = []
     public var topClients: [Entry] = []

@@ -93,6 +93,16 @@ extension Partial {
                 }
             }
         }
+        for (key, count) in t.minuteUpstreams.sorted(by: {
+            ($0.key.minute, $0.key.upstream, $0.key.failureClass) < ($1.key.minute, $1.key.upstream, $1.key.failureClass)
+        }) {
+            m.message(12) { e in
+                e.sint(1, key.minute)
+                e.string(2, key.upstream)
+                e.uint(3, key.failureClass.rawValue + 1)
+                e.uint(4, count)
+            }
+        }
         for (key, count) in t.unmatched.sorted(by: { ($0.key.wallTime, $0.key.upstream ?? "", $0.key.cause) < ($1.key.wallTime, $1.key.upstream ?? "", $1.key.cause) }) {
             m.message(10) { e in
                 e.sint(1, key.wallTime)
@@ -219,6 +229,12 @@ extension Partial {
         return cause
     }
 
+    static func readClass(_ value: PartialReader.Value) throws -> FailureClass {
+        let raw = try value.int() - 1
+        guard let c = FailureClass(rawValue: raw) else { throw PartialDecodingError(reason: "class \(raw + 1) is unknown to this triage") }
+        return c
+    }
+
     static func readClassCauses(_ value: PartialReader.Value, into list: inout [CauseCounts]) throws {
         var e = try value.reader()
         var c = -1, counts = CauseCounts()
@@ -277,6 +293,22 @@ extension Partial {
                 }
                 guard let wallTime, let cause else { throw PartialDecodingError(reason: "an unmatched error line without time or cause") }
                 t.unmatched[.init(wallTime: wallTime, upstream: upstream, cause: cause), default: 0] += count
+            case 12:
+                var e = try v.reader()
+                var minute: Int64?, upstream: String?, failureClass: FailureClass?, count = 0
+                try e.forEach { f, v in
+                    switch f {
+                    case 1: minute = try v.int64()
+                    case 2: upstream = try v.string()
+                    case 3: failureClass = try readClass(v)
+                    case 4: count = try v.int()
+                    default: break
+                    }
+                }
+                guard let minute, let upstream, let failureClass else {
+                    throw PartialDecodingError(reason: "an error-log upstream count without its minute, upstream or class")
+                }
+                t.minuteUpstreams[.init(minute: minute, upstream: upstream, failureClass: failureClass), default: 0] += count
             default: break
             }
         }

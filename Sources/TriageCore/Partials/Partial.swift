@@ -10,8 +10,8 @@ public struct Partial {
     /// The format's version: a reader refuses a newer major, and skips fields it
     /// does not know from a newer minor.
     public static let major = 1
-    public static let minor = 1
-    /// The first line of every partial (before the version): `triage-partial 1.1\n`.
+    public static let minor = 2
+    /// The first line of every partial (before the version): `triage-partial 1.2\n`.
     static let magic = Array("triage-partial ".utf8)
 
     let aggregator: Aggregator

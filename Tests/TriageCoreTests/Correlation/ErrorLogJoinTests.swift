@@ -205,6 +205,84 @@ import Testing
         #expect(incident.context.first?.cause == .upstreamDisabled)
     }
 
+    @Test("an access log without upstream fields: a problem's upstreams are those its error lines name, and survive a partial")
+    func incidentUpstreamsFromErrorLog() throws {
+        var access: [String] = []
+        var errors: [String] = []
+        for m in 0..<60 {
+            for k in 0..<20 { access.append(Self.access(String(format: "12:%02d:%02d", m, k * 3), "GET /ok", 200)) }
+        }
+        // 15 minutes of 502s: 290 refused by 10.0.1.13, 10 by 10.0.1.14. An hour before, 10
+        // refusals by 10.0.1.15 for requests not in the access log count toward nothing.
+        for k in 0..<10 {
+            let t = String(format: "12:%02d:00", k)
+            errors.append(Self.error(t, "connect() failed (111: Connection refused) while connecting to upstream",
+                                     request: "GET /gone", upstream: "10.0.1.15:8080"))
+        }
+        for m in 0..<15 {
+            for k in 0..<20 {
+                let t = String(format: "13:%02d:%02d", m, k * 3)
+                access.append(Self.access(t, "GET /api/\(m)-\(k)", 502))
+                errors.append(Self.error(t, "connect() failed (111: Connection refused) while connecting to upstream",
+                                         request: "GET /api/\(m)-\(k)", upstream: k == 0 && m < 10 ? "10.0.1.14:8080" : "10.0.1.13:8080"))
+            }
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("errorlog-up-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let accessPath = dir.appendingPathComponent("access.log").path
+        let errorPath = dir.appendingPathComponent("error.log").path
+        try (access.joined(separator: "\n") + "\n").write(toFile: accessPath, atomically: true, encoding: .utf8)
+        try (errors.joined(separator: "\n") + "\n").write(toFile: errorPath, atomically: true, encoding: .utf8)
+        var options = AnalysisOptions()
+        options.errorLogs = [errorPath]
+        let analyzer = Analyzer(options: options)
+        let s = analyzer.run(paths: [accessPath]).summary
+        #expect(s.upstreams.isEmpty)
+        let incident = try #require(s.incidents.first)
+        #expect(incident.upstreamsFromErrorLog)
+        #expect(incident.topUpstreams.map(\.name) == ["10.0.1.13:8080", "10.0.1.14:8080"])
+        #expect(incident.topUpstreams.map(\.count) == [290, 10])
+        #expect(incident.topUpstreams.map(\.failures) == [290, 10])
+
+        // The same from a partial: the tally keeps the upstreams per minute by name.
+        let partialPath = dir.appendingPathComponent("web-1.partial").path
+        try Data(try analyzer.partial(host: "web-1")).write(to: URL(fileURLWithPath: partialPath))
+        var mergeOptions = AnalysisOptions()
+        mergeOptions.now = options.now
+        let (merged, problems) = Analyzer.merge(partials: [partialPath], options: mergeOptions)
+        #expect(problems.isEmpty)
+        let again = try #require(merged.finish().incidents.first)
+        #expect(again.upstreamsFromErrorLog)
+        #expect(again.topUpstreams == incident.topUpstreams)
+    }
+
+    @Test("with upstream fields, a problem's upstreams stay the access log's")
+    func incidentUpstreamsFromAccessLog() throws {
+        var access: [String] = []
+        var errors: [String] = []
+        let format = #"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" ua="$upstream_addr" us="$upstream_status""#
+        for m in 0..<60 {
+            for k in 0..<20 {
+                access.append(Self.access(String(format: "12:%02d:%02d", m, k * 3), "GET /ok", 200) + #" ua="10.0.1.13:8080" us="200""#)
+            }
+        }
+        for m in 0..<15 {
+            for k in 0..<20 {
+                let t = String(format: "13:%02d:%02d", m, k * 3)
+                access.append(Self.access(t, "GET /api/\(m)-\(k)", 502) + #" ua="10.0.1.13:8080" us="502""#)
+                errors.append(Self.error(t, "connect() failed (111: Connection refused) while connecting to upstream",
+                                         request: "GET /api/\(m)-\(k)", upstream: "10.0.1.99:8080"))
+            }
+        }
+        var options = AnalysisOptions()
+        options.format = .fixed(try LogFormat.nginx(format))
+        let s = try Self.run(access: access, errors: errors, options: options)
+        let incident = try #require(s.incidents.first)
+        #expect(!incident.upstreamsFromErrorLog)
+        #expect(incident.topUpstreams.first?.name == "10.0.1.13:8080")
+    }
+
     @Test("several threads give the same report as one pass")
     func parallel() throws {
         var access: [String] = []
