@@ -17,6 +17,12 @@ import Testing
 
     /// Runs the analyzer over files holding `access` and `errors` (error times are local, +0100 like the access log's).
     static func run(access: [String], errors: [String], options: AnalysisOptions = AnalysisOptions()) throws -> TriageSummary {
+        try analyze(access: access, errors: errors, options: options).summary
+    }
+
+    /// ``run(access:errors:options:)`` with the analyzer, to write its partial.
+    static func analyze(access: [String], errors: [String],
+                        options: AnalysisOptions = AnalysisOptions()) throws -> (analyzer: Analyzer, summary: TriageSummary) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("errorlog-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -26,7 +32,8 @@ import Testing
         try (errors.joined(separator: "\n") + "\n").write(toFile: errorPath, atomically: true, encoding: .utf8)
         var options = options
         options.errorLogs = [errorPath]
-        return Analyzer(options: options).run(paths: [accessPath]).summary
+        let analyzer = Analyzer(options: options)
+        return (analyzer, analyzer.run(paths: [accessPath]).summary)
     }
 
     struct Row: Sendable, CustomTestStringConvertible {
@@ -227,17 +234,7 @@ import Testing
                                          request: "GET /api/\(m)-\(k)", upstream: k == 0 && m < 10 ? "10.0.1.14:8080" : "10.0.1.13:8080"))
             }
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("errorlog-up-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let accessPath = dir.appendingPathComponent("access.log").path
-        let errorPath = dir.appendingPathComponent("error.log").path
-        try (access.joined(separator: "\n") + "\n").write(toFile: accessPath, atomically: true, encoding: .utf8)
-        try (errors.joined(separator: "\n") + "\n").write(toFile: errorPath, atomically: true, encoding: .utf8)
-        var options = AnalysisOptions()
-        options.errorLogs = [errorPath]
-        let analyzer = Analyzer(options: options)
-        let s = analyzer.run(paths: [accessPath]).summary
+        let (analyzer, s) = try Self.analyze(access: access, errors: errors)
         #expect(s.upstreams.isEmpty)
         let incident = try #require(s.incidents.first)
         #expect(incident.upstreamsFromErrorLog)
@@ -246,10 +243,11 @@ import Testing
         #expect(incident.topUpstreams.map(\.failures) == [290, 10])
 
         // The same from a partial: the tally keeps the upstreams per minute by name.
-        let partialPath = dir.appendingPathComponent("web-1.partial").path
+        let partialPath = FileManager.default.temporaryDirectory.appendingPathComponent("errorlog-\(UUID().uuidString).partial").path
+        defer { try? FileManager.default.removeItem(atPath: partialPath) }
         try Data(try analyzer.partial(host: "web-1")).write(to: URL(fileURLWithPath: partialPath))
         var mergeOptions = AnalysisOptions()
-        mergeOptions.now = options.now
+        mergeOptions.now = analyzer.options.now
         let (merged, problems) = Analyzer.merge(partials: [partialPath], options: mergeOptions)
         #expect(problems.isEmpty)
         let again = try #require(merged.finish().incidents.first)
