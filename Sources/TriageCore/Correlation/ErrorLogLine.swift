@@ -227,13 +227,17 @@ struct ErrorLogLine {
     }
 
     /// Apache names the backend in the message: `attempt to connect to 10.0.1.13:8080 (…)`,
-    /// `error reading status line from remote server 10.0.1.13:8080`, `failed to make connection to backend: host`.
+    /// `error reading status line from remote server 10.0.1.13:8080`, `failed to make connection to backend: host`,
+    /// `disabled connection for (10.0.1.13:8080)` (AH00940), `disabling worker for (10.0.1.13:8080) for 60s`
+    /// (AH00959; hosts without the port before httpd 2.4.x wrote it).
     private static func apacheUpstream(_ p: UnsafeBufferPointer<UInt8>, from: Int) -> FieldRange {
         for marker in apacheUpstreamMarkers {
             guard let at = find(marker, in: p, from: from) else { continue }
             let start = at + marker.count
             var end = start
-            while end < p.count && p[end] != space && p[end] != comma && p[end] != openParen { end += 1 }
+            while end < p.count && p[end] != space && p[end] != comma && p[end] != openParen && p[end] != closeParen {
+                end += 1
+            }
             if end > start { return FieldRange(start, end) }
         }
         return .absent
@@ -323,6 +327,7 @@ struct ErrorLogLine {
     private static let apacheUpstreamMarkers = [
         Array("attempt to connect to ".utf8), Array("from remote server ".utf8),
         Array("connection to backend: ".utf8), Array("disabled connection for (".utf8),
+        Array("disabling worker for (".utf8),
     ]
 
     /// The offset of `needle` in `p` at or after `start`: glibc's vectorised `memchr` finds
@@ -361,4 +366,4 @@ struct ErrorLogLine {
 private let slash = UInt8(ascii: "/"), space = UInt8(ascii: " "), colon = UInt8(ascii: ":")
 private let openBracket = UInt8(ascii: "["), closeBracket = UInt8(ascii: "]"), hash = UInt8(ascii: "#")
 private let star = UInt8(ascii: "*"), zero = UInt8(ascii: "0"), comma = UInt8(ascii: ","), dot = UInt8(ascii: ".")
-private let quote = UInt8(ascii: "\""), openParen = UInt8(ascii: "(")
+private let quote = UInt8(ascii: "\""), openParen = UInt8(ascii: "("), closeParen = UInt8(ascii: ")")

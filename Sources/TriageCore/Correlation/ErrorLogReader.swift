@@ -66,7 +66,9 @@ final class ErrorLogReader {
         // Apache's mod_proxy writes one refused connect as two lines in the same second:
         // AH00957 names the backend's host:port but no client, then AH01114 names the client
         // and the backend's host alone. The first is held until the next line says whether
-        // it is its pair: then they are one entry, with the AH00957's host:port.
+        // it is its pair: then they are one entry, with the AH00957's host:port. When the
+        // connect put the worker in error, AH00959 ("disabling worker") comes between them
+        // (`ap_proxy_connect_backend`): it is kept as its own line and the pair still joins.
         var heldConnect: (bytes: [UInt8], parsed: ErrorLogLine, cause: ErrorCause?, number: Int)?
         func flushHeld() {
             guard let held = heldConnect else { return }
@@ -111,6 +113,11 @@ final class ErrorLogReader {
                         if !parsed.client.isPresent, ErrorLogLine.find(Self.connectAttempt, in: message, from: 0) != nil {
                             flushHeld()
                             heldConnect = (Array(bytes), parsed, cause, line.number)
+                            return
+                        }
+                        if let held = heldConnect, held.parsed.wallTime == parsed.wallTime, !parsed.client.isPresent,
+                           ErrorLogLine.find(Self.disablingWorker, in: message, from: 0) != nil {
+                            keep(parsed, bytes, cause: cause, number: line.number)
                             return
                         }
                         if let held = heldConnect, held.parsed.wallTime == parsed.wallTime, parsed.client.isPresent,
@@ -169,6 +176,7 @@ final class ErrorLogReader {
 
     private static let connectAttempt = Array("AH00957".utf8)
     private static let connectFailed = Array("AH01114".utf8)
+    private static let disablingWorker = Array("AH00959".utf8)
 
     /// A program's own output relayed by the proxy (`FastCGI sent in stderr: "PHP message: …`):
     /// its words (`Connection refused` from a database driver) are not the proxy's cause.

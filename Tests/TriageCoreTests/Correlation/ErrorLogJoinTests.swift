@@ -184,6 +184,29 @@ import Testing
         #expect(e.upstreamCauses.first?.count == 6)
     }
 
+    @Test("E9c Apache: an AH00959 between the AH00957 and its AH01114 (the worker put in error) does not part the pair")
+    func apachePairsAroundDisabling() throws {
+        var access: [String] = []
+        var errors: [String] = []
+        for k in 0..<6 {
+            let t = String(format: "13:30:%02d", k * 5)
+            let client = "203.0.113.\(10 + k)"
+            access.append(Self.access(t, "GET /api/\(k)", 503, client: client))
+            errors.append("[Fri Nov 20 \(t).306227 2026] [proxy:error] [pid 2817:tid 140231] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:8080 (127.0.0.1:8080) failed")
+            errors.append("[Fri Nov 20 \(t).306260 2026] [proxy:error] [pid 2817:tid 140231] AH00959: ap_proxy_connect_backend disabling worker for (127.0.0.1:8080) for 60s")
+            errors.append("[Fri Nov 20 \(t).306301 2026] [proxy_http:error] [pid 2817:tid 140231] [client \(client):31652] AH01114: HTTP: failed to make connection to backend: 127.0.0.1")
+        }
+        let s = try Self.run(access: access, errors: errors)
+        let e = try #require(s.errorLog)
+        #expect(s.classes[.upstreamUnreachable] == 6)
+        #expect(e.explainedServerErrors == 6)
+        // The six AH00959 lines explain no request; the refused connects are all named host:port.
+        #expect(e.unmatchedLines == 6)
+        #expect(e.upstreamCauses.map(\.address) == ["127.0.0.1:8080"])
+        #expect(e.upstreamCauses.first?.cause == .connectionRefused)
+        #expect(e.upstreamCauses.first?.count == 6)
+    }
+
     @Test("per upstream: the causes with counts and times; unexplaining lines are the incident's context")
     func upstreamCausesAndContext() throws {
         var access: [String] = []

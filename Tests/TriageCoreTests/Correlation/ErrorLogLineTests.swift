@@ -66,6 +66,17 @@ import Testing
         #expect(f["request"] == "")
     }
 
+    @Test("Apache: a disabled worker's backend is named inside its parentheses (AH00940, AH00959)", arguments: [
+        ("AH00940: HTTP: disabled connection for (10.0.1.13:8080)", "10.0.1.13:8080"),
+        ("AH00940: http: disabled connection for (10.0.1.13)", "10.0.1.13"),
+        ("AH00959: ap_proxy_connect_backend disabling worker for (10.0.1.13:8080) for 60s", "10.0.1.13:8080"),
+        ("AH00959: ap_proxy_connect_backend disabling worker for (backend.internal) for 60s", "backend.internal"),
+    ])
+    func apacheDisabledWorker(message: String, upstream: String) throws {
+        let (_, f) = try #require(parse("[Fri Nov 20 13:30:01.123456 2026] [proxy:error] [pid 9:tid 140] " + message))
+        #expect(f["upstream"] == upstream)
+    }
+
     @Test("Apache 1.3/2.2: [level] and [client ip] without a port")
     func apache13() throws {
         let text = "[Sun Jul 25 06:52:57 2004] [error] [client 63.127.49.73] request failed: URI too long"
