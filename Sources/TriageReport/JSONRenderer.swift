@@ -324,7 +324,7 @@ public struct JSONRenderer: Sendable {
                 }
                 w.endArray()
             }
-            w.string("top_upstreams_from", i.upstreamsFromErrorLog ? "error_log" : "access_log")
+            w.string("top_upstreams_from", i.topUpstreams.isEmpty ? "none" : i.upstreamsFromErrorLog ? "error_log" : "access_log")
             Self.writeCauses(&w, "causes", i.causes)
             Self.writeUpstreamCauses(&w, "error_log_context", i.context)
             w.string("summary", ProblemText.line(i, withDate: withDate))

@@ -24,7 +24,7 @@ public enum ProblemText {
         // A route, upstream or client is named only when it holds most of the failures:
         // a problem spread over several routes is not one route's.
         let route = dominant(i.topRoutes, of: i)
-        let upstream = dominant(i.topUpstreams, of: i)
+        let upstream = upstreamSubject(i)
         let client = dominant(i.topClients, of: i)
         let cause = i.causes.first?.cause
         var subject: String
@@ -119,6 +119,23 @@ public enum ProblemText {
     }
 
     /// The first name when it holds most of the problem's failures.
+    /// The upstreams a problem names: the one holding most of its failures, or two when each
+    /// holds at least a quarter and together nine in ten (`10.0.1.12:8080 and 10.0.1.13:8080`:
+    /// one problem on an access log without upstream fields can span two backends its error
+    /// log names); nil when the failures are spread wider (a restart of every backend).
+    static func upstreamSubject(_ i: Incident) -> String? {
+        let shares = i.topUpstreams.filter { $0.failures * 4 >= i.failures }
+            .sorted { $0.failures != $1.failures ? $0.failures > $1.failures : $0.name < $1.name }
+        switch shares.count {
+        case 1 where shares[0].failures * 2 > i.failures: return shares[0].name
+        case 2 where (shares[0].failures + shares[1].failures) * 10 >= i.failures * 9:
+            return shares[0].name + " and " + shares[1].name
+        default: return nil
+        }
+    }
+
+    /// The first entry (most 5xx) when it also holds most of the problem's failures: a route
+    /// holding most of a problem's 499s but none of its 500s is not what fails in the application.
     static func dominant(_ entries: [Incident.Entry], of i: Incident) -> String? {
         guard let first = entries.first, first.failures * 2 > i.failures else { return nil }
         return first.name

@@ -33,6 +33,31 @@ import Testing
         #expect(ProblemText.what(timeouts) == "web2 timed out: 58 × 504")
     }
 
+    @Test("upstreams: one holding most failures is named, two each holding a quarter and together nine in ten are both named")
+    func upstreamsNamed() {
+        func refused(_ upstreams: [(String, Int)], total: Int) -> String {
+            ProblemText.what(Self.incident([(.upstreamUnreachable, total)], routes: [], upstreams: upstreams, statuses: [(502, total)]))
+        }
+        #expect(refused([("10.0.1.13:8080", 180), ("10.0.1.14:8080", 20)], total: 200)
+                == "10.0.1.13:8080 unreachable: 200 × 502")
+        // Two backends behind one problem (an access log without upstream fields): both, not the larger alone.
+        #expect(refused([("10.0.2.21:9000", 143), ("10.0.3.31:9200", 49)], total: 192)
+                == "10.0.2.21:9000 and 10.0.3.31:9200 unreachable: 192 × 502")
+        #expect(refused([("10.0.1.12:8080", 62), ("10.0.1.13:8080", 61)], total: 123)
+                == "10.0.1.12:8080 and 10.0.1.13:8080 unreachable: 123 × 502")
+        // Three sharing it (a restart of every backend: 4, 3 and 1), or the largest with a third of it: none.
+        #expect(refused([("a:1", 40), ("b:1", 40), ("c:1", 40)], total: 120) == "upstreams unreachable: 120 × 502")
+        #expect(refused([("a:1", 4), ("b:1", 3), ("c:1", 1)], total: 8) == "upstreams unreachable: 8 × 502")
+        #expect(refused([("a:1", 40)], total: 120) == "upstreams unreachable: 120 × 502")
+    }
+
+    @Test("a route is named by its 5xx first: most of a problem's 499s on another route do not name that one")
+    func routeNamedBy5xxFirst() {
+        var i = Self.incident([(.originError, 10), (.clientClosed, 90)], routes: [], statuses: [(500, 10), (499, 90)])
+        i.topRoutes = [.init(name: "GET /a", count: 10, failures: 10), .init(name: "GET /b", count: 0, failures: 90)]
+        #expect(ProblemText.what(i).hasPrefix("routes failing in the application"))
+    }
+
     @Test("a problem of several 5xx classes under one status says which: Heroku's 503s of H13 and H12")
     func mixedClasses() {
         let mixed = Self.incident([(.upstreamUnreachable, 58), (.upstreamTimeout, 23)], routes: [("GET /a", 30)],
