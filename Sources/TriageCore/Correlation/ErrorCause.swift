@@ -22,7 +22,9 @@ public enum ErrorCause: UInt8, CaseIterable, Sendable, Comparable {
     case rateLimited
     case connectionLimited
     /// nginx took the server out of rotation after failures (`upstream server temporarily disabled`,
-    /// Apache's `disabled connection for`): a warning that precedes failures, never the reason for one.
+    /// Apache's `disabling worker` and `disabled connection for`): never a request's cause, as the
+    /// lines name no client (Apache's AH00940, one per request refused with a 503, names the
+    /// upstream of a problem of 503s: ``ErrorLogTally/disabledUpstreams(_:of:)``).
     case upstreamDisabled
 
     public var identifier: String {

@@ -97,6 +97,13 @@ struct ErrorLogTally {
                 s.incidents[i].upstreamsFromErrorLog = !s.incidents[i].topUpstreams.isEmpty
             }
             s.incidents[i].context = context(from: incident.start, to: incident.end, logUTCOffset: Int64(logUTCOffset))
+            if s.incidents[i].topUpstreams.isEmpty && incident.dominantClass == .upstreamUnavailable {
+                // Apache answers each request to a worker in error with a 503 and an AH00940
+                // line naming the worker but no client: the lines explain no request, yet in the
+                // window of a problem of 503s they name the upstream it is about.
+                s.incidents[i].topUpstreams = Self.disabledUpstreams(s.incidents[i].context, of: incident)
+                s.incidents[i].upstreamsFromErrorLog = !s.incidents[i].topUpstreams.isEmpty
+            }
         }
     }
 
@@ -120,6 +127,18 @@ struct ErrorLogTally {
             if a.failures != b.failures { return a.failures > b.failures }
             return a.name < b.name
         }.prefix(top).map { $0 }
+    }
+
+    /// The upstreams that unmatched "disabled" lines in a problem's window name, one line a
+    /// request (Apache's AH00940), counts capped at the problem's own.
+    static func disabledUpstreams(_ context: [TriageSummary.UpstreamCause], of incident: Incident) -> [Incident.Entry] {
+        context.filter { $0.cause == .upstreamDisabled && $0.address != "-" }
+            .map { Incident.Entry(name: $0.address, count: min($0.count, incident.serverErrors),
+                                  failures: min($0.count, incident.failures)) }
+            .sorted { a, b in
+                if a.count != b.count { return a.count > b.count }
+                return a.name < b.name
+            }
     }
 
     /// Error lines in [start, end) (UTC) that matched no request, per upstream and cause.

@@ -207,6 +207,28 @@ import Testing
         #expect(e.upstreamCauses.first?.count == 6)
     }
 
+    @Test("Apache: 503s to a worker in error, each with an AH00940 naming it and no client, name the problem's upstream")
+    func apacheDisabledWorkerNamesProblem() throws {
+        var access: [String] = []
+        var errors: [String] = []
+        for m in 0..<60 {
+            for k in 0..<20 { access.append(Self.access(String(format: "12:%02d:%02d", m, k * 3), "GET /ok", 200)) }
+        }
+        for m in 0..<15 {
+            for k in 0..<12 {
+                let t = String(format: "13:%02d:%02d", m, k * 5)
+                access.append(Self.access(t, "GET /api/\(m)-\(k)", 503, client: "203.0.113.\(k + 20)"))
+                errors.append("[Fri Nov 20 \(t).306227 2026] [proxy:error] [pid 2817:tid 140231] AH00940: HTTP: disabled connection for (10.0.1.13:8080)")
+            }
+        }
+        let s = try Self.run(access: access, errors: errors)
+        let incident = try #require(s.incidents.first)
+        #expect(incident.dominantClass == .upstreamUnavailable)
+        #expect(incident.upstreamsFromErrorLog)
+        #expect(incident.topUpstreams.first?.name == "10.0.1.13:8080")
+        #expect(incident.topUpstreams.first?.count == 180)
+    }
+
     @Test("per upstream: the causes with counts and times; unexplaining lines are the incident's context")
     func upstreamCausesAndContext() throws {
         var access: [String] = []
