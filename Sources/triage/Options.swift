@@ -10,7 +10,8 @@ struct InputOptions: ParsableArguments {
     var files: [String] = []
 
     @Option(name: .customLong("log-format"),
-            help: ArgumentHelp("Preset name, 'nginx:FORMAT', 'apache:FORMAT', or a log_format name from --nginx-conf.",
+            help: ArgumentHelp("Preset name, 'nginx:FORMAT', 'apache:FORMAT', 'haproxy:FORMAT' (log-format), "
+                               + "'envoy:FORMAT', or a log_format name from --nginx-conf.",
                                valueName: "format"))
     var logFormat: String?
 

@@ -10,15 +10,19 @@ import Glibc
 struct Triage: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "triage",
-        abstract: "Tell what broke from nginx and Apache access logs: which 5xx were your application's, which were upstream failures, when, where.",
+        abstract: "Tell what broke from proxy access logs: which 5xx were your application's, which were upstream failures, when, where.",
         discussion: """
             Inputs are files, rotated sets (read oldest first) or - for standard input; gzip is \
             detected from the data, multi-member included.
 
-            Log formats: presets \(LogFormat.presetNames.joined(separator: ", ")); JSON lines \
+            Log formats: nginx and Apache presets \(LogFormat.presetNames.joined(separator: ", ")); \
+            the proxies' own (HAProxy, Envoy and Istio, AWS ALB and ELB, Traefik, Heroku's router, \
+            logfmt) \(LogFormat.dialectPresets.map(\.name).joined(separator: ", ")); JSON lines \
             (\(LogFormat.jsonPresetNames.joined(separator: ", ")); --field NAME=PATH for any other shape); \
-            'nginx:<log_format string>'; 'apache:<LogFormat string>'; or a log_format NAME \
-            read from --nginx-conf. Without --log-format the presets are tried on each input's first lines.
+            'nginx:<log_format string>'; 'apache:<LogFormat string>'; 'haproxy:<log-format string>'; \
+            'envoy:<format string>'; or a log_format NAME read from --nginx-conf. Lines inside Docker \
+            json-file, CRI or syslog envelopes are read too. Without --log-format the presets are tried \
+            on each input's first lines.
 
             Exit status (report): 0 the report was written; 2 an input was damaged, unreadable or in no \
             known format, or the --state file was corrupt (the report covers everything that could be read); \

@@ -59,7 +59,14 @@ extension LogFormat {
         guard !fields.isEmpty else { throw TriageError.invalidFormat("the format has no fields: '\(definition)'") }
         guard hasStatus else {
             if dialect == .json { throw TriageError.invalidFormat("the JSON format maps no status field (--field status=PATH)") }
-            throw TriageError.invalidFormat("the format has no status field ($status or %>s): '\(definition)'")
+            let status: String
+            switch dialect {
+            case .haproxy: status = "%ST"
+            case .envoy: status = "%RESPONSE_CODE%"
+            case .apache: status = "%>s or %s"
+            default: status = "$status"
+            }
+            throw TriageError.invalidFormat("the format has no status field (\(status)): '\(definition)'")
         }
         var previousWasField = false
         for element in elements where dialect != .json {
