@@ -62,8 +62,11 @@ public enum DeployFile {
                 let cells = text.split(separator: ",", omittingEmptySubsequences: false).map {
                     $0.trimmingCharacters(in: " \t\"")
                 }
-                guard columns.time < cells.count, let time = TimeSpec(cells[columns.time]) else {
-                    throw TriageError.deploys(origin: origin, reason: "column \(columns.time + 1) (time): cannot read a time from '\(text)'")
+                guard columns.time < cells.count else {
+                    throw TriageError.deploys(origin: origin, reason: "column \(columns.time + 1) (time): the line has \(cells.count) columns")
+                }
+                guard let time = TimeSpec(cells[columns.time]) else {
+                    throw TriageError.deploys(origin: origin, reason: "column \(columns.time + 1) (time): cannot read a time from '\(cells[columns.time])'")
                 }
                 let label = columns.label.flatMap { $0 < cells.count ? cells[$0] : nil } ?? ""
                 markers.append(DeployMarker(time: time, label: label.isEmpty ? cells[columns.time] : label, origin: origin))
@@ -79,12 +82,23 @@ public enum DeployFile {
         // The time is the first word or the first two (a space inside ISO or CLF).
         for count in [2, 1] where words.count >= count {
             let timeText = words.prefix(count).joined(separator: " ")
+            if count == 1, words.count >= 2, Self.looksLikeClock(words[1]) {
+                // `2026-11-21 25:10:00 v3.2.1`: the date alone would read as midnight, and the
+                // bad clock time become the label.
+                throw TriageError.deploys(origin: origin, reason: "cannot read a time from '\(words[0]) \(words[1])' (ISO 8601, epoch seconds or ms, or 21/Nov/2026:10:00:00 +0000)")
+            }
             if let time = TimeSpec(timeText), !time.isRelative {
                 let label = words.dropFirst(count).joined(separator: " ")
                 return DeployMarker(time: time, label: label.isEmpty ? timeText : label, origin: origin)
             }
         }
         throw TriageError.deploys(origin: origin, reason: "cannot read a time from '\(words.first ?? "")' (ISO 8601, epoch seconds or ms, or 21/Nov/2026:10:00:00 +0000)")
+    }
+
+    /// `10:30`, `25:10:00`, `10:30:00.123Z`: a clock time written after a date.
+    static func looksLikeClock(_ word: Substring) -> Bool {
+        let digits = word.prefix { $0.isASCII && $0.isNumber }
+        return (1...2).contains(digits.count) && word.dropFirst(digits.count).first == ":"
     }
 
     static func jsonMarker(_ bytes: UnsafeBufferPointer<UInt8>, scanner: JSONScanner, origin: String) throws -> DeployMarker {

@@ -76,6 +76,20 @@ import Glibc
         #expect(throws: TriageError.self) { try DeployMarker(argument: "later=v3") }
         #expect(try DeployMarker(argument: "2026-11-21T10:00:00Z=v3").label == "v3")
     }
+
+    @Test("a date with a bad clock time is an error, not midnight labelled with the bad time; a CSV error quotes its cell")
+    func badClockTime() throws {
+        let path = try write("2026-11-21T10:30:00Z v3.2.0\n2026-11-21 25:10:00 v3.2.1\n")
+        #expect(throws: TriageError.deploys(origin: "\(path):2", reason: "cannot read a time from '2026-11-21 25:10:00' (ISO 8601, epoch seconds or ms, or 21/Nov/2026:10:00:00 +0000)")) {
+            try DeployFile.read(path: path)
+        }
+        // A date alone, and a date then a label that is no clock time, are still read.
+        #expect(try DeployFile.read(path: try write("2026-11-21 v3.2.1\n")).first?.label == "v3.2.1")
+        let csv = try write("sha,deployed_at,env\n4f9c0a6,2026-11-21T10:30:00Z,prod\n9ab12cd,21/11/2026 11:15,prod\n")
+        #expect(throws: TriageError.deploys(origin: "\(csv):3", reason: "column 2 (time): cannot read a time from '21/11/2026 11:15'")) {
+            try DeployFile.read(path: csv)
+        }
+    }
 }
 
 @Suite struct RateTestTests {
