@@ -17,7 +17,11 @@ public struct CheckRenderer: Sendable {
     public func render(gate: DeployGate, comparison c: DeployComparison, exitCode: Int32, inputErrors: [String] = []) -> String {
         let label = LogText.sanitize(c.label)
         let name = TimeSpec(c.label) == nil ? "deploy \(label)" : "deploy"
-        var out = ["\(word(gate.verdict)): \(gate.reason) (\(name) at \(Format.dateTime(c.time)) UTC, \(c.windowSeconds / 60) min windows)."]
+        // An input problem with nothing failed is not called healthy (ExitCodes.md): the part
+        // that could not be read may be where the failures are.
+        let inputProblem = gate.verdict == .healthy && exitCode == 2
+        var out = ["\(inputProblem ? Self.inputProblem : word(gate.verdict)): \(gate.reason)\(inputProblem ? Self.inWhatWasRead : "") "
+                   + "(\(name) at \(Format.dateTime(c.time)) UTC, \(c.windowSeconds / 60) min windows)."]
         out.append("  " + judgedLine(gate.classes))
         out.append("  before: \(rate(gate.judgedBefore, c.before.requests)); after: \(rate(gate.judgedAfter, c.after.requests)).")
         let unjudged = FailureClass.allCases.filter { $0.isServerError && !gate.classes.contains($0) }
@@ -87,8 +91,10 @@ public struct CheckRenderer: Sendable {
         case .breach: word = "BREACH"
         case .insufficientData: word = "NOT ENOUGH TRAFFIC"
         }
+        let inputProblem = a.verdict == .ok && exitCode == 2
+        let headline = inputProblem ? Self.inputProblem + ": \(a.reason)" + Self.inWhatWasRead : "\(word): \(a.reason)"
         let ordered = FailureClass.allCases.filter { classes.contains($0) }
-        var out = ["\(word): \(a.reason) (\(Format.dateTime(a.spanStart)) to \(Format.clock(a.spanEnd)) UTC)."]
+        var out = ["\(headline) (\(Format.dateTime(a.spanStart)) to \(Format.clock(a.spanEnd)) UTC)."]
         out.append("  " + judgedLine(ordered, whose: "the application's doing"))
         var totals = "  span: \(rate(a.judgedErrors, a.requests))"
         if let start = a.baselineStart {
@@ -213,6 +219,9 @@ public struct CheckRenderer: Sendable {
         }
         return "judged: \(names) (--classes)."
     }
+
+    static let inputProblem = "INPUT PROBLEM"
+    static let inWhatWasRead = " in what could be read; an input could not be read whole (below)"
 
     private func word(_ verdict: DeployGate.Verdict) -> String {
         switch verdict {

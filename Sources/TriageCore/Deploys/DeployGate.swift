@@ -116,7 +116,7 @@ public struct DeployGate: Sendable {
             reason = count == 1 ? "1 condition failed" : "\(count) conditions failed"
         } else if n2 < thresholds.minRequests {
             verdict = .insufficientData
-            reason = "only \(n2) requests after the deploy (need \(thresholds.minRequests))"
+            reason = "only \(n2) \(n2 == 1 ? "request" : "requests") after the deploy (need \(thresholds.minRequests))"
         } else if !checks.isEmpty && checks.allSatisfy({ $0.skippedReason != nil }) {
             verdict = .insufficientData
             reason = checks.compactMap(\.skippedReason).joined(separator: "; ")
