@@ -142,6 +142,7 @@ struct Report: ParsableCommand {
 
     mutating func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        try validateDeployArguments(deploys)
         if appLogs.contains("-") && (input.files.contains("-") || input.files.isEmpty) {
             throw ValidationError("standard input can be read only once: give the access log or the --app-log as a file")
         }
@@ -319,6 +320,7 @@ struct Merge: ParsableCommand {
         guard !partials.isEmpty else { throw ValidationError("give one or more partials (written by 'triage --format partial -o FILE')") }
         if partials.filter({ $0 == "-" }).count > 1 { throw ValidationError("'-' (standard input) can be read only once") }
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        try validateDeployArguments(deploys)
         if reportFormat == .partial && output == nil {
             throw ValidationError("--format partial is binary: give -o FILE, or -o - to write it to standard output")
         }
@@ -341,5 +343,15 @@ struct Merge: ParsableCommand {
                                   host: nil)
         for error in errors { writeStandardError("triage: \(error.description)\n") }
         if !errors.isEmpty || !written { throw ExitCode(2) }
+    }
+}
+
+/// A `--deploy` the command line gives that reads as no time is a usage error (exit 64), as
+/// in `triage check`; a bad line of a `--deploys` file is an input error (exit 2).
+func validateDeployArguments(_ deploys: [String]) throws {
+    for deploy in deploys {
+        do { _ = try DeployMarker(argument: deploy) } catch let error as TriageError {
+            throw ValidationError(error.description)
+        }
     }
 }

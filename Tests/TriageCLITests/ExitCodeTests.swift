@@ -62,6 +62,8 @@ import Testing
         ["--nginx-conf", "/etc/nginx/nginx.conf", "x"],
         ["--top", "0", "x"],
         ["-", "-"],
+        ["--deploy", "notatime", "x"],
+        ["merge", "--deploy", "2026-13-01T00:00:00Z", "x.partial"],
     ])
     func usage(arguments: [String]) throws {
         let result = try CLI.run(arguments)
