@@ -8,7 +8,7 @@
 /// The algorithm is versioned (``algorithm``); Docs/Correlation.md describes it.
 public struct ErrorSignature: Sendable, Equatable {
     /// Bump when anything that feeds the ID changes.
-    public static let algorithm = "sig-1"
+    public static let algorithm = "sig-2"
     /// Frames that take part in the ID.
     public static let frameCount = 3
 
@@ -237,6 +237,8 @@ final class SignatureBuilder {
     ].map { Array($0.utf8) }
 
     /// `lambda$handle$3` → `lambda$handle$N`, `Foo$1` → `Foo$N`, `func7` → `funcN`,
+    /// `Foo$$EnhancerBySpringCGLIB$$c41e0b9a` → `Foo$$EnhancerBySpringCGLIB$$N`,
+    /// `$$Lambda$17/0x0000000801234567` → `$$Lambda$N/0xN`,
     /// `block (2 levels) in call` → `block in call`: compiler-made numbers change between builds.
     static func stripNumbers(_ name: String) -> String {
         let c = Array(name)
@@ -258,6 +260,18 @@ final class SignatureBuilder {
                 while out.count >= 2, out[out.count - 1] == "_", out[out.count - 2] == "_" { out.removeLast() }
                 out.append("N")
                 continue
+            }
+            // A class made at run time: Spring's `$$EnhancerBySpringCGLIB$$c41e0b9a`, a lambda's
+            // `$$Lambda$17/0x0000000801234567`: its hex suffix differs per process.
+            if out.last == "$" || out.suffix(2).elementsEqual("0x") {
+                var hex = i
+                while hex < c.count, c[hex].isHexDigit { hex += 1 }
+                let isBoundary = hex == c.count || !(c[hex].isLetter || c[hex].isNumber)
+                if hex - i >= 6, isBoundary, c[i..<hex].contains(where: \.isNumber) {
+                    i = hex
+                    out.append("N")
+                    continue
+                }
             }
             if c[i].isASCII, c[i].isNumber, out.last == "$" || out.suffix(4).elementsEqual("func") {
                 while i < c.count, c[i].isASCII, c[i].isNumber { i += 1 }

@@ -6,7 +6,7 @@
 /// `<email>`, `<uuid>`, `<date>` (ISO dates and date-times), `<time>`, `<ip>`
 /// (IPv4 with an optional port, IPv6), quoted values (`"<str>"`, `'<str>'`,
 /// `«<str>»`, `“<str>”`), `<duration>` (`250ms`, `3.5 s`), `<hex>` (`0x1f`,
-/// 8+ hex digits with a digit and a letter), `<num>` (integers and decimals
+/// Java's identity hash after `Class@`, 8+ hex digits with a digit and a letter), `<num>` (integers and decimals
 /// not part of a word or a version: `v2`, `md5` and `1.2.3` stay). Whitespace runs become one space
 /// and the result is cut to ``maxLength`` characters. Part of
 /// ``ErrorSignature/algorithm``: changing it changes signature IDs.
@@ -25,7 +25,8 @@ final class MessageNormalizer {
         // Cyrillic `л` is 0xD0 0xBB. The multi-byte quotes close lazily instead.
         #"(?<quoted>"[^"\n]{0,200}"|(?<![\w])'[^'\n]{0,200}'|«[^\n]{0,400}?»|“[^\n]{0,400}?”)"#,
         #"(?<duration>(?<![\w.])\d+(?:\.\d+)?\s?(?:ms|us|µs|ns|s|secs?|seconds?|min|minutes?|h|hours?)\b)"#,
-        #"(?<hex>\b0x[0-9a-f]+\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b)"#,
+        // Java's `Object.toString`: `Order@5c9d96e`, the identity hash in 1 to 8 hex digits.
+        #"(?<hex>\b0x[0-9a-f]+\b|(?<=[\w$]@)[0-9a-f]{1,8}\b|\b(?=[0-9a-f]*\d)(?=[0-9a-f]*[a-f])[0-9a-f]{8,}\b)"#,
         // Not `v2` or `1.2.3`, but `5.` at the end of a sentence is a number.
         #"(?<num>(?<![\w.])-?\d+(?:\.\d+)?(?!\w|\.\d))"#,
     ].joined(separator: "|")

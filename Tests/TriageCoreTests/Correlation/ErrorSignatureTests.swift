@@ -29,6 +29,8 @@ import Testing
         ("waited 2 minutes", "waited <duration>"),
         ("bad pointer 0x7ffd1234", "bad pointer <hex>"),
         ("commit 9f86d081884c7d65 not found", "commit <hex> not found"),
+        ("Order com.example.Order@5c9d96e has no customer", "Order com.example.Order@<hex> has no customer"),
+        ("Order com.example.Order@50803cd4 has no customer", "Order com.example.Order@<hex> has no customer"),
         ("retry 3 of 5, cost -1.25", "retry <num> of <num>, cost <num>"),
     ])
     func placeholders(message: String, expected: String) throws {
@@ -114,8 +116,8 @@ import Testing
         // Any change to what feeds the ID (normaliser, frame parsing, hashing) changes this value.
         // That is a new algorithm: bump ErrorSignature.algorithm (and Docs/Correlation.md), then re-pin.
         let s = try signature(["ActiveRecord::RecordNotFound (Couldn't find User with 'id'=5):", "", Self.railsFrame])
-        #expect(ErrorSignature.algorithm == "sig-1")
-        #expect(s.id == "dc15c62b0cddc182")
+        #expect(ErrorSignature.algorithm == "sig-2")
+        #expect(s.id == "985890813c4afc73")
         #expect(s.title == "ActiveRecord::RecordNotFound: Couldn't find User with '<str>'=<num>")
     }
 
@@ -148,6 +150,22 @@ import Testing
         #expect(s.message == "could not place order <num>")
         #expect(s.frames == ["com.example.OrderService.lambda$place$N", "com.example.OrderController.create",
                              "com.example.OrderController$N.run"])
+    }
+
+    @Test("Java: one bug in pods with other Spring proxy classes and identity hashes has one signature")
+    func javaProxiesAndHashes() throws {
+        func event(hash: String, proxy: String, id: Int) throws -> ErrorSignature {
+            try signature([
+                "java.lang.IllegalStateException: Order com.example.orders.domain.Order@\(hash) has no customer (id=\(id))",
+                "\tat com.example.orders.service.OrderService.total(OrderService.java:88)",
+                "\tat com.example.orders.service.OrderService$$EnhancerBySpringCGLIB$$\(proxy).total(<generated>)",
+                "\tat com.example.orders.web.OrderController.show(OrderController.java:41)",
+            ])
+        }
+        let a = try event(hash: "50803cd4", proxy: "c41e0b9a", id: 44089)
+        let b = try event(hash: "5c9d96e", proxy: "5e1d9c07", id: 24090)
+        #expect(a.id == b.id)
+        #expect(a.frames[1] == "com.example.orders.service.OrderService$$EnhancerBySpringCGLIB$$N.total")
     }
 
     @Test("Go: a panic's message and its application functions, runtime frames skipped")
@@ -306,6 +324,10 @@ import Testing
         ("handle2", "handle2"),
         ("_app_views_orders_show_html_erb__3071245961042937744_47181060", "_app_views_orders_show_html_erb_N_N"),
         ("v2024", "v2024"),
+        ("OrderService$$EnhancerBySpringCGLIB$$c41e0b9a.total", "OrderService$$EnhancerBySpringCGLIB$$N.total"),
+        ("OrderService$$EnhancerBySpringCGLIB$$5e1d9c07.total", "OrderService$$EnhancerBySpringCGLIB$$N.total"),
+        ("OrderService$$Lambda$17/0x0000000801234567.apply", "OrderService$$Lambda$N/0xN.apply"),
+        ("Handler$deadbeef.run", "Handler$deadbeef.run"),
     ])
     func stripNumbers(name: String, expected: String) {
         #expect(SignatureBuilder.stripNumbers(name) == expected)
