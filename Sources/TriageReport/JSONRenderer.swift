@@ -253,6 +253,7 @@ public struct JSONRenderer: Sendable {
             w.string("time", Timestamp.rfc3339(d.time))
             w.bool("time_was_zoneless", d.timeWasZoneless)
             w.int("window_seconds", Int(d.windowSeconds))
+            if let cut = d.afterSeconds { w.int("after_seconds", Int(cut)) } else { w.null("after_seconds") }
             Self.writeWindow(&w, "before", d.before)
             Self.writeWindow(&w, "after", d.after)
             w.string("verdict", d.verdict.rawValue)

@@ -207,7 +207,9 @@ public struct TerminalRenderer: Sendable {
         for d in s.deploys {
             let verdictStyle = d.verdict == .regression ? "1;31" : d.verdict == .improvement ? "32" : "0"
             let when = Format.dateTime(d.time) + (d.timeWasZoneless ? " (log's zone)" : " UTC")
-            out.append(contentsOf: wrap(style(d.verdict.rawValue.uppercased(), verdictStyle) + "  \(LogText.sanitize(d.label)) at \(when)", indent: "      ", first: "  "))
+            let cut = d.afterSeconds.map { "; after it \(Format.seconds($0)) until the next deploy" } ?? ""
+            out.append(contentsOf: wrap(style(d.verdict.rawValue.uppercased(), verdictStyle) + "  \(LogText.sanitize(d.label)) at \(when)\(cut)",
+                                        indent: "      ", first: "  "))
             let judged = DeployComparison.gateClasses
             let (e1, e2) = (d.before.errors(in: judged), d.after.errors(in: judged))
             out.append(contentsOf: wrap("5xx but proxy_error \(Format.percent(e1, of: d.before.requests)) (\(Format.count(e1))/\(Format.count(d.before.requests))) → \(Format.percent(e2, of: d.after.requests)) (\(Format.count(e2))/\(Format.count(d.after.requests))), \(pValue(d.pValue)); origin errors \(d.before.classes[.originError]) → \(d.after.classes[.originError]) (\(d.originVerdict.rawValue))",

@@ -45,6 +45,29 @@ import _TriageTestSupport
         #expect((deploy["findings"] as? [[String: Any]])?.contains { $0["subject"] as? String == "GET /api/orders/{id}" } == true)
     }
 
+    @Test("two deploys six minutes apart: the first one's window ends at the second, which alone is blamed")
+    func nextDeployCutsTheWindow() throws {
+        // vA at 10:30, vB at 10:36; the bug (500s on POST /api/cart) comes with vB. One
+        // ordinary 500 a minute after vA.
+        var log = LogBuilder()
+        log.add(1800, from: 0, to: 5400)
+        log.add(1, from: 1860, to: 1861, method: "POST", path: "/api/cart", kind: .origin(500))
+        log.add(120, from: 2160, to: 4000, method: "POST", path: "/api/cart", kind: .origin(500))
+        let file = try CLI.temporaryFile(log.data)
+        let result = try CLI.run(["--format", "json", "--deploy", LogBuilder.iso(1800) + "=vA",
+                                  "--deploy", LogBuilder.iso(2160) + "=vB", file.path])
+        let deploys = try CLI.json(result.stdout).list("deploys")
+        #expect(deploys.map { $0["label"] as? String } == ["vA", "vB"])
+        #expect(deploys[0]["after_seconds"] as? Int == 360)
+        #expect(deploys[0]["verdict"] as? String != "regression", "\(deploys[0])")
+        #expect(deploys[1]["verdict"] as? String == "regression")
+        #expect(deploys[1]["after_seconds"] is NSNull)
+        let text = try CLI.run(["--deploy", LogBuilder.iso(1800) + "=vA", "--deploy", LogBuilder.iso(2160) + "=vB", file.path])
+        #expect(text.stdout.contains("vA at 2026-11-20 10:30 UTC; after it 6 min until the next"), "\(text.stdout)")
+        // The problem starts with the stray 500 after vA, but came with vB.
+        #expect(text.stdout.contains("POST /api/cart failing in the application after vB"), "\(text.stdout)")
+    }
+
     @Test("judging only proxy_error (--classes) sees no change in the scraper's steady 503s")
     func classesChooseOthers() throws {
         let result = try gate(Self.proxyNoiseLog(), ["--classes", "proxy_error", "--max-error-rate", "off"])

@@ -40,15 +40,19 @@ extension Aggregator {
     /// - Parameter now: the reference of relative times (`now-10m`).
     func applyDeploys(_ markers: [DeployMarker], now: Int64) {
         flushCurrentMinute()
-        for marker in markers where !deploys.contains(where: { $0.marker.label == marker.label && $0.marker.time == marker.time }) {
-            deploys.append(deployAccumulator(for: marker, now: now))
+        let added = markers.filter { marker in !deploys.contains { $0.marker.label == marker.label && $0.marker.time == marker.time } }
+        let times = deploys.map(\.time) + added.map { $0.time.resolve(reference: now, utcOffset: logUTCOffset ?? 0) }
+        for marker in added {
+            let time = marker.time.resolve(reference: now, utcOffset: logUTCOffset ?? 0)
+            deploys.append(deployAccumulator(for: marker, now: now, afterEnd: times.filter { $0 > time }.min() ?? .max))
         }
     }
 
     /// What ``addToDeployWindows`` would have counted for `marker` over the whole series.
-    func deployAccumulator(for marker: DeployMarker, now: Int64) -> DeployAccumulator {
+    func deployAccumulator(for marker: DeployMarker, now: Int64, afterEnd: Int64 = .max) -> DeployAccumulator {
         var d = DeployAccumulator(marker: marker)
         d.time = marker.time.resolve(reference: now, utcOffset: logUTCOffset ?? 0)
+        d.afterEnd = afterEnd
         let deployTime = d.time, window = deployWindow
         // The series keeps counts per second, not durations: the p95 around a deploy
         // first given here cannot be known (Docs/ScaleOut.md).
@@ -60,6 +64,7 @@ extension Aggregator {
             // Checked, as in the pass: a deploy given as `now-1000000000w` resolves to the earliest time.
             let (delta, overflow) = time.subtractingReportingOverflow(deployTime)
             guard !overflow, delta >= -window && delta < window else { return nil }
+            if delta >= 0 && time >= afterEnd { return nil }
             return delta >= 0
         }
         for (minute, stats) in minutes where !stats.perSecond.isEmpty {

@@ -60,6 +60,8 @@ public final class Aggregator {
     struct DeployAccumulator {
         var marker: DeployMarker
         var time: Int64 = 0
+        /// The after window ends at the next deploy, if it comes within the window.
+        var afterEnd: Int64 = .max
         var before = WindowCounts()
         var after = WindowCounts()
         /// Server errors per access-log signature (route index and class) before and after;
@@ -306,6 +308,16 @@ public final class Aggregator {
         for i in deploys.indices {
             deploys[i].time = deploys[i].marker.time.resolve(reference: now, utcOffset: utcOffset)
         }
+        Self.cutAfterWindows(&deploys)
+    }
+
+    /// Ends each deploy's after window at the next deploy (a later time; the window's own
+    /// length bounds it anyway).
+    static func cutAfterWindows(_ deploys: inout [DeployAccumulator]) {
+        let times = deploys.map(\.time)
+        for i in deploys.indices {
+            deploys[i].afterEnd = times.filter { $0 > deploys[i].time }.min() ?? .max
+        }
     }
 
     private func addToDeployWindows(time: Int64, decision: Classifier.Decision?, isServerError: Bool, routeIndex: Int32,
@@ -315,6 +327,7 @@ public final class Aggregator {
             let (delta, overflow) = time.subtractingReportingOverflow(deploys[i].time)
             guard !overflow, delta >= -deployWindow && delta < deployWindow else { continue }
             let isAfter = delta >= 0
+            if isAfter && time >= deploys[i].afterEnd { continue }
             if isAfter {
                 deploys[i].after.add(decision: decision, isServerError: isServerError, requestMicros: requestMicros)
             } else {
@@ -677,6 +690,9 @@ public final class Aggregator {
             tally.summarize(into: &s, logUTCOffset: logUTCOffset ?? 0)
         }
         if !deploysResolved { resolveDeploys(utcOffset: 0) }
+        // Merged partials and deploys given to the merge: the ends follow from the times.
+        var deploys = self.deploys
+        Self.cutAfterWindows(&deploys)
         s.deploys = deploys
             .map { d in
                 let time = d.time
@@ -739,8 +755,10 @@ public final class Aggregator {
                     verdict: verdict, pValue: p, originVerdict: originVerdict, originPValue: originP,
                     upstreamLikelyUnrelated: upstreamVerdict == .regression && originVerdict != .regression,
                     regressedRoutes: Array(changes.prefix(5)),
-                    newSignatures: Array((ledger.newAppSignatures(deployTime: time, window: deployWindow) + newSignatures).prefix(10)),
+                    newSignatures: Array((ledger.newAppSignatures(deployTime: time, window: min(deployWindow, d.afterEnd &- time))
+                                          + newSignatures).prefix(10)),
                     timeWasZoneless: d.marker.time.isZoneless, signatureCounts: signatureCounts)
+                if d.afterEnd &- time < deployWindow { comparison.afterSeconds = d.afterEnd - time }
                 comparison.judge()
                 return comparison
             }.sorted { $0.time < $1.time }

@@ -81,6 +81,9 @@ public struct DeployComparison: Sendable {
     /// The p95 of the request time before and after, tested for a rise of
     /// ``LatencyShift/reportRatio`` (set by ``judge()``; nil before it).
     public var latencyShift: LatencyShift?
+    /// The window after the deploy when the next deploy cut it short (seconds), else nil:
+    /// what came after the next deploy is that deploy's doing.
+    public var afterSeconds: Int64? = nil
 
     /// Server errors of one class on one route before and after the deploy.
     public struct SignatureCount: Sendable, Equatable {

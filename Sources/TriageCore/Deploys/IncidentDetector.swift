@@ -599,9 +599,16 @@ extension IncidentDetector {
                               to incidents: inout [Incident]) {
         for i in incidents.indices {
             let incident = incidents[i]
-            incidents[i].followsDeploy = deploys
+            let preceding = deploys
                 .filter { $0.time < incident.start + 60 && incident.start - $0.time < followWindow }
-                .max { $0.time < $1.time }?.label
+                .max { $0.time < $1.time }
+            // A deploy within the problem's rise (up to its peak) whose comparison found a
+            // regression is what it followed, rather than an earlier one whose window held only a
+            // stray failure or two before it (the problem's start is its first failure).
+            let during = deploys
+                .filter { $0.time >= incident.start + 60 && $0.time <= incident.peak + 59 && $0.verdict == .regression }
+                .max { $0.time < $1.time }
+            incidents[i].followsDeploy = preceding?.verdict == .regression ? preceding?.label : (during ?? preceding)?.label
             // The problem's own routes, not a background failure it happened to cover.
             let routes = Set(incident.topRoutes.filter { $0.failures * 5 >= incident.failures }.map(\.name))
             incidents[i].signatures = signatures.filter { sig in
