@@ -31,9 +31,13 @@ struct Check: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: ArgumentHelp("When the deploy happened, and its name: ISO 8601, epoch, CLF, or now-10m; =LABEL names it.",
+    @Option(name: .customLong("deploy"),
+            help: ArgumentHelp("When the deploy happened, and its name: ISO 8601, epoch, CLF, or now-10m; =LABEL names it.",
                                valueName: "TIME[=LABEL]"))
-    var deploy: String?
+    var deploys: [String] = []
+
+    /// The one deploy judged (``validate()`` refuses more: the report compares several).
+    var deploy: String? { deploys.last }
 
     @Option(help: ArgumentHelp("Length of the windows before and after the deploy (default 15m).", valueName: "duration"))
     var window: Duration?
@@ -75,6 +79,9 @@ struct Check: ParsableCommand {
         _ = try parsedIncrease()
         _ = try Self.factor(maxP95Increase, option: "--max-p95-increase")
         _ = try parsedClasses()
+        if deploys.count > 1 {
+            throw ValidationError("check judges one deploy: give one --deploy (the report, 'triage --deploy … --deploy …', compares several)")
+        }
         switch (deploy, sustained) {
         case (nil, nil):
             throw ValidationError("give --deploy TIME (the post-deploy gate) or --for DURATION (sustained-rate alerting)")
@@ -164,7 +171,11 @@ struct Check: ParsableCommand {
         thresholds.maxIncrease = try parsedIncrease()
         thresholds.maxP95Increase = try Self.factor(maxP95Increase, option: "--max-p95-increase")
         thresholds.minRequests = minRequests
-        let gate = DeployGate(comparison: comparison, classes: try parsedClasses(), thresholds: thresholds)
+        var gate = DeployGate(comparison: comparison, classes: try parsedClasses(), thresholds: thresholds)
+        if comparison.after.requests == 0, let last = outcome.summary.lastTime, last < comparison.time {
+            // A deploy time past the log: a wrong time, or a log that has not caught up yet.
+            gate.reason += "; the deploy is after the newest line (\(Timestamp.rfc3339(last))): check its time, or run again once traffic arrives"
+        }
         let exitCode = CheckExit.status(verdict: gate.verdict, hasInputErrors: !inputErrors.isEmpty)
         let written: Bool
         switch outputFormat {

@@ -26,6 +26,10 @@ import Testing
         #expect(quiet.status == 3, "\(quiet.stdout)")
         let regression = try CLI.run(["check", "--deploy", "2026-11-20T10:30:00Z", "--min-requests", "100000"] + logs)
         #expect(regression.status == 1, "\(regression.stdout)")
+        // A deploy after the newest line (a wrong time, or a log not caught up) says so.
+        let late = try CLI.run(["check", "--deploy", "2027-06-01T00:00:00Z"] + logs)
+        #expect(late.status == 3, "\(late.stdout)")
+        #expect(late.stdout.contains("the deploy is after the newest line (2026-11-20T13:59"), "\(late.stdout)")
     }
 
     @Test("2: an unreadable input; 64: a deploy time that is not a time")

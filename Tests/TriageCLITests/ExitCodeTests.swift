@@ -64,6 +64,7 @@ import Testing
         ["-", "-"],
         ["--deploy", "notatime", "x"],
         ["merge", "--deploy", "2026-13-01T00:00:00Z", "x.partial"],
+        ["check", "--deploy", "2026-11-20T10:00:00Z", "--deploy", "2026-11-20T10:06:00Z", "x"],
     ])
     func usage(arguments: [String]) throws {
         let result = try CLI.run(arguments)
