@@ -27,7 +27,12 @@ public struct CheckRenderer: Sendable {
         let unjudged = FailureClass.allCases.filter { $0.isServerError && !gate.classes.contains($0) }
             .filter { c.before.classes[$0] + c.after.classes[$0] > 0 }
         if !unjudged.isEmpty {
-            out.append("  not judged: " + unjudged.map { "\($0.identifier) \(c.before.classes[$0]) → \(c.after.classes[$0])" }.joined(separator: ", ") + ".")
+            out.append("  not judged: " + unjudged.map { "\($0.identifier) \(Format.count(c.before.classes[$0])) → \(Format.count(c.after.classes[$0]))" }.joined(separator: ", ") + ".")
+        }
+        let (abortsBefore, abortsAfter) = (c.before.classes[.clientClosed], c.after.classes[.clientClosed])
+        if abortsBefore + abortsAfter > 0 {
+            // Not 5xx, so never judged; but clients giving up after a deploy is worth a look.
+            out.append("  clients gave up (client_closed, not 5xx, not judged): \(Format.count(abortsBefore)) → \(Format.count(abortsAfter)).")
         }
         if let before = TriageSummary.Latency(c.before.latency), let after = TriageSummary.Latency(c.after.latency) {
             out.append("  request time p95: before \(Format.duration(before.p95)), after \(Format.duration(after.p95)).")

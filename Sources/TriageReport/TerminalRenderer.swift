@@ -212,7 +212,7 @@ public struct TerminalRenderer: Sendable {
                                         indent: "      ", first: "  "))
             let judged = DeployComparison.gateClasses
             let (e1, e2) = (d.before.errors(in: judged), d.after.errors(in: judged))
-            out.append(contentsOf: wrap("5xx but proxy_error \(Format.percent(e1, of: d.before.requests)) (\(Format.count(e1))/\(Format.count(d.before.requests))) → \(Format.percent(e2, of: d.after.requests)) (\(Format.count(e2))/\(Format.count(d.after.requests))), \(pValue(d.pValue)); origin errors \(d.before.classes[.originError]) → \(d.after.classes[.originError]) (\(d.originVerdict.rawValue))",
+            out.append(contentsOf: wrap("5xx but proxy_error \(Format.percent(e1, of: d.before.requests)) (\(Format.count(e1))/\(Format.count(d.before.requests))) → \(Format.percent(e2, of: d.after.requests)) (\(Format.count(e2))/\(Format.count(d.after.requests))), \(pValue(d.pValue)); origin errors \(Format.count(d.before.classes[.originError])) → \(Format.count(d.after.classes[.originError])) (\(d.originVerdict.rawValue))",
                                         indent: "      ", first: "    "))
             if d.before.classes[.proxyError] + d.after.classes[.proxyError] > 0 {
                 out.append(contentsOf: wrap("proxy_error \(Format.count(d.before.classes[.proxyError])) → \(Format.count(d.after.classes[.proxyError])) (not judged: rate limiting and proxy configuration are not a deploy's doing)",
