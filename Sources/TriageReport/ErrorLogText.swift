@@ -26,6 +26,12 @@ enum ErrorLogText {
         text += "; \(Format.count(e.unmatchedLines)) of \(Format.count(e.causeLines)) error lines with a cause matched no request"
         text += " (joined by client, request line and time within \(e.toleranceSeconds) s, or by upstream and time)."
         if e.untracked > 0 { text += " \(Format.count(e.untracked)) more lines with a cause did not fit in memory and were not joined." }
+        if e.serverErrors > 0 && e.causeLines >= 10 && e.matchedLines * 10 < e.causeLines {
+            // Times are compared on the access log's wall clock; an access log in UTC beside an
+            // error log in the server's zone joins nothing.
+            text += " Few lines joined: if the error log's clock is not the access log's (an access log in UTC, "
+                + "as $msec or a Z time write it), give its zone with --error-log-timezone."
+        }
         return text
     }
 

@@ -135,6 +135,11 @@ struct Report: ParsableCommand {
                                valueName: "file"))
     var errorLogs: [String] = []
 
+    @Option(name: .customLong("error-log-timezone"),
+            help: ArgumentHelp("The zone of the error logs' clock, when not the access log's (an access log in UTC: $msec, a Z time): UTC, +02:00, or Europe/Paris.",
+                               valueName: "zone"))
+    var errorLogTimeZone: String?
+
     @Option(name: .customLong("error-time-tolerance"),
             help: ArgumentHelp("How far an error-log line's time may be from its request's access-log time (default 2s).",
                                valueName: "duration"))
@@ -143,6 +148,11 @@ struct Report: ParsableCommand {
     mutating func validate() throws {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
         try validateDeployArguments(deploys)
+        if let errorLogTimeZone {
+            guard (try? LogTimeZone.parse(errorLogTimeZone)) != nil else {
+                throw ValidationError("--error-log-timezone '\(errorLogTimeZone)': expected UTC, an offset like +02:00, or a zone like Europe/Paris (from /usr/share/zoneinfo)")
+            }
+        }
         if appLogs.contains("-") && (input.files.contains("-") || input.files.isEmpty) {
             throw ValidationError("standard input can be read only once: give the access log or the --app-log as a file")
         }
@@ -194,6 +204,7 @@ struct Report: ParsableCommand {
         options.appTimeTolerance = appTimeTolerance?.seconds ?? 300
         options.errorLogs = errorLogs
         options.errorTimeTolerance = errorTimeTolerance?.seconds ?? 2
+        options.errorLogTimeZone = try errorLogTimeZone.map { try LogTimeZone.parse($0) }
         // A partial keeps the per-second series, so 'triage merge --deploy' can cut deploy windows.
         options.recordsSecondSeries = reportFormat == .partial
         do {

@@ -68,6 +68,9 @@ public struct AnalysisOptions: Sendable {
     public var errorLogs: [String] = []
     /// How far (seconds) an error-log line's time may be from its request's access-log time.
     public var errorTimeTolerance: Int64 = 2
+    /// The zone of the error logs' clock (`--error-log-timezone`); nil: the access log's own
+    /// offset, as nginx and Apache write both in the server's zone.
+    public var errorLogTimeZone: LogTimeZone?
     /// Error-log lines with a cause kept for joining (64 bytes each); the rest are counted as untracked.
     public var errorLogLimit = 500_000
     /// Recognise error logs among the inputs (an input whose first lines are error-log lines).
@@ -1095,7 +1098,8 @@ public final class Analyzer {
     /// Reads the server error logs before the access logs, so that each access line is joined
     /// to the error lines about it as it is counted (see ``ErrorLogIndex``).
     func readErrorLogs(given: [String], detected: [String], interleaved: [String]) {
-        let index = ErrorLogIndex(limit: options.errorLogLimit, tolerance: options.errorTimeTolerance)
+        let index = ErrorLogIndex(limit: options.errorLogLimit, tolerance: options.errorTimeTolerance,
+                                  timeZone: options.errorLogTimeZone)
         let reader = ErrorLogReader(index: index, maxLineLength: options.maxLineLength)
         let all = given.map { ($0, false, false) } + detected.map { ($0, true, false) } + interleaved.map { ($0, true, true) }
         for (path, isDetected, isInterleaved) in all {

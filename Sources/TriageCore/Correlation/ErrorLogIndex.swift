@@ -60,9 +60,21 @@ final class ErrorLogIndex: @unchecked Sendable {
     private var firstSecond: Int64 = .max
     private var lastSecond: Int64 = .min
 
-    init(limit: Int = 500_000, tolerance: Int64 = 2) {
+    /// The error logs' zone when the user named it (`--error-log-timezone`), else nil.
+    let timeZone: LogTimeZone?
+
+    init(limit: Int = 500_000, tolerance: Int64 = 2, timeZone: LogTimeZone? = nil) {
         self.limit = limit
         self.tolerance = max(0, tolerance)
+        self.timeZone = timeZone
+    }
+
+    /// A request's time on the error logs' clock: the access log's own wall clock (its UTC time
+    /// plus its offset), or the named zone's.
+    @inline(__always)
+    func wallTime(utc: Int64, accessOffset: Int32) -> Int64 {
+        guard let timeZone else { return utc + Int64(accessOffset) }
+        return utc + Int64(timeZone.offset(atUTC: utc))
     }
 
     var isEmpty: Bool { entries.isEmpty }

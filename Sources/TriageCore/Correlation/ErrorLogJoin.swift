@@ -56,7 +56,7 @@ final class ErrorLogJoin {
               attempts: UpstreamAttempts) -> Match? {
         let status = record.status
         guard record.time != .min, status != 499, status >= 100, status <= 599 else { return nil }
-        let wall = record.time + Int64(record.utcOffset)
+        let wall = index.wallTime(utc: record.time, accessOffset: record.utcOffset)
         guard index.mayHave(wall) else { return nil }
         let isServerError = status >= 500
 

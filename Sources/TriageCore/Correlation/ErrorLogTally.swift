@@ -25,6 +25,9 @@ struct ErrorLogTally {
     /// Requests per minute, upstream (by name) and class that an error line named the upstream of.
     var minuteUpstreams: [MinuteUpstream: Int] = [:]
     var unmatched: [Unmatched: Int] = [:]
+    /// `--error-log-timezone`, to place unmatched lines (not in partials: a merge places them
+    /// by the access log's offset).
+    var timeZone: LogTimeZone?
 
     /// Adds another host's tally.
     mutating func merge(_ other: ErrorLogTally) {
@@ -146,7 +149,7 @@ struct ErrorLogTally {
         struct Key: Hashable { var upstream: String?; var cause: ErrorCause }
         var groups: [Key: ErrorLogJoin.Span] = [:]
         for (entry, count) in unmatched {
-            let time = entry.wallTime - logUTCOffset
+            let time = timeZone.map { $0.utc(fromLocal: entry.wallTime).seconds } ?? entry.wallTime - logUTCOffset
             guard time >= start && time < end else { continue }
             var span = groups[Key(upstream: entry.upstream, cause: entry.cause)] ?? ErrorLogJoin.Span()
             span.count += count
@@ -188,6 +191,7 @@ extension ErrorLogJoin {
             t.upstreamCauses[.init(upstream: name, cause: key.cause)] = known
         }
         t.minuteCauses = minuteCauses
+        t.timeZone = index.timeZone
         for (key, count) in minuteUpstreams {
             guard let name = index.upstreamName(key.upstream) else { continue }
             t.minuteUpstreams[.init(minute: key.minute, upstream: name, failureClass: key.failureClass), default: 0] += count

@@ -229,6 +229,23 @@ import Testing
         #expect(incident.topUpstreams.first?.count == 180)
     }
 
+    @Test("an access log in UTC beside an error log in the server's zone joins with --error-log-timezone")
+    func errorLogTimeZone() throws {
+        // The access log written in UTC (+0000); the error log at 13:30 Paris time (+0100) is 12:30 UTC.
+        let access = (0..<6).map { k in
+            #"203.0.113.9 - - [20/Nov/2026:12:30:0\#(k) +0000] "GET /api/\#(k) HTTP/1.1" 502 5 "-" "ua""#
+        }
+        let errors = (0..<6).map { k in
+            Self.error("13:30:0\(k)", "connect() failed (111: Connection refused) while connecting to upstream", request: "GET /api/\(k)")
+        }
+        #expect(try Self.run(access: access, errors: errors).errorLog?.explainedServerErrors == 0)
+        var options = AnalysisOptions()
+        options.errorLogTimeZone = try LogTimeZone.parse("+01:00")
+        let s = try Self.run(access: access, errors: errors, options: options)
+        #expect(s.errorLog?.explainedServerErrors == 6)
+        #expect(s.classes[.upstreamUnreachable] == 6)
+    }
+
     @Test("per upstream: the causes with counts and times; unexplaining lines are the incident's context")
     func upstreamCausesAndContext() throws {
         var access: [String] = []
