@@ -160,10 +160,10 @@ import Testing
         #expect(s.classDetails[FailureClass.upstreamUnreachable.rawValue].causes.first?.cause == .connectionRefused)
     }
 
-    /// mod_proxy writes AH00957 (the backend's host:port, no client) then AH01114 (the client,
-    /// the backend's host alone) for one refused connect [httpd `proxy_util.c`, `mod_proxy_http.c`].
-    @Test("E9b Apache: AH00957 and the AH01114 after it are one refused connect, named by the AH00957's host:port")
-    func apachePairs() throws {
+    /// Six refused connects as mod_proxy logs them: AH00957 (the backend's host:port, no client),
+    /// with `disabling` an AH00959 (the worker put in error), then AH01114 (the client, the
+    /// backend's host alone) [httpd `proxy_util.c` `ap_proxy_connect_backend`, `mod_proxy_http.c`].
+    static func apacheRefusals(disabling: Bool) -> (access: [String], errors: [String]) {
         var access: [String] = []
         var errors: [String] = []
         for k in 0..<6 {
@@ -171,8 +171,17 @@ import Testing
             let client = "203.0.113.\(10 + k)"
             access.append(Self.access(t, "GET /api/\(k)", 503, client: client))
             errors.append("[Fri Nov 20 \(t).306227 2026] [proxy:error] [pid 2817:tid 140231] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:8080 (127.0.0.1:8080) failed")
+            if disabling {
+                errors.append("[Fri Nov 20 \(t).306260 2026] [proxy:error] [pid 2817:tid 140231] AH00959: ap_proxy_connect_backend disabling worker for (127.0.0.1:8080) for 60s")
+            }
             errors.append("[Fri Nov 20 \(t).306301 2026] [proxy_http:error] [pid 2817:tid 140231] [client \(client):31652] AH01114: HTTP: failed to make connection to backend: 127.0.0.1")
         }
+        return (access, errors)
+    }
+
+    @Test("E9b Apache: AH00957 and the AH01114 after it are one refused connect, named by the AH00957's host:port")
+    func apachePairs() throws {
+        var (access, errors) = Self.apacheRefusals(disabling: false)
         // An AH00957 without its AH01114 still counts, alone.
         errors.append("[Fri Nov 20 13:31:00.1 2026] [proxy:error] [pid 2817:tid 140231] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:8080 (127.0.0.1:8080) failed")
         let s = try Self.run(access: access, errors: errors)
@@ -186,16 +195,7 @@ import Testing
 
     @Test("E9c Apache: an AH00959 between the AH00957 and its AH01114 (the worker put in error) does not part the pair")
     func apachePairsAroundDisabling() throws {
-        var access: [String] = []
-        var errors: [String] = []
-        for k in 0..<6 {
-            let t = String(format: "13:30:%02d", k * 5)
-            let client = "203.0.113.\(10 + k)"
-            access.append(Self.access(t, "GET /api/\(k)", 503, client: client))
-            errors.append("[Fri Nov 20 \(t).306227 2026] [proxy:error] [pid 2817:tid 140231] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:8080 (127.0.0.1:8080) failed")
-            errors.append("[Fri Nov 20 \(t).306260 2026] [proxy:error] [pid 2817:tid 140231] AH00959: ap_proxy_connect_backend disabling worker for (127.0.0.1:8080) for 60s")
-            errors.append("[Fri Nov 20 \(t).306301 2026] [proxy_http:error] [pid 2817:tid 140231] [client \(client):31652] AH01114: HTTP: failed to make connection to backend: 127.0.0.1")
-        }
+        let (access, errors) = Self.apacheRefusals(disabling: true)
         let s = try Self.run(access: access, errors: errors)
         let e = try #require(s.errorLog)
         #expect(s.classes[.upstreamUnreachable] == 6)
