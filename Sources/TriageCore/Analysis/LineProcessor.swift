@@ -10,6 +10,8 @@ import Darwin
 /// saw; several processors over chunks of one file are summed afterwards.
 final class LineProcessor {
     let parser: LineDecoder
+    /// The preset alone, for lines without the tail the format was extended by.
+    private let withoutTail: LineDecoder?
     /// Where records go; after ``handOver(to:)``, the aggregator this one's counts were merged into.
     private(set) var aggregator: Aggregator
     let path: String
@@ -69,6 +71,7 @@ final class LineProcessor {
          plausibleTimes: ClosedRange<Int64>) {
         self.plausibleTimes = plausibleTimes
         self.parser = parser
+        self.withoutTail = parser.format.withoutTail.first?.makeDecoder()
         self.vocabulary = parser.format.vocabulary
         self.peeler = EnvelopePeeler(format: parser.format)
         self.peeler?.joinLimit = options.maxLineLength
@@ -118,7 +121,14 @@ final class LineProcessor {
             default: break
             }
         }
-        if parser.parse(payload, into: &record) {
+        var hasUpstreamFields = parser.hasUpstreamFields
+        var parsed = parser.parse(payload, into: &record)
+        if !parsed, let withoutTail, withoutTail.parse(payload, into: &record), !record.hasTrailingText {
+            // A line of the preset alone beside lines with the tail: a request all the same.
+            parsed = true
+            hasUpstreamFields = withoutTail.hasUpstreamFields
+        }
+        if parsed {
             isInOpenErrorEntry = false
             if timeFromEnvelope, let time = peeler?.envelopeTime(reference: yearReference, zone: logTimeZone) {
                 record.time = time.seconds
@@ -137,7 +147,7 @@ final class LineProcessor {
                 return
             }
             let limitHitsBefore = aggregator.routeRuleLimitTotal
-            aggregator.add(record, line: payload, hasUpstreamFields: parser.hasUpstreamFields, vocabulary: vocabulary)
+            aggregator.add(record, line: payload, hasUpstreamFields: hasUpstreamFields, vocabulary: vocabulary)
             if aggregator.routeRuleLimitTotal != limitHitsBefore {
                 routeRuleLimitLines += 1
                 if routeRuleLimitFirstLine == nil { routeRuleLimitFirstLine = number }

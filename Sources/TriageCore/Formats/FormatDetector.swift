@@ -189,10 +189,21 @@ public enum FormatDetector {
             if !isGiven, let extended = tail?.format {
                 let candidate = FormatCandidate(extended)
                 let extendedScore = score(candidate, lines)
-                // The longer format must read every line the preset read.
+                // The longer format must read every line the preset read, or nine in ten with the
+                // rest read whole by the preset alone (health checks logged by a server-wide
+                // `combined` into the site's file): those are read by the preset at run time.
                 if extendedScore.matched >= best.matched {
                     scores.append(extendedScore)
                     bestIndex = scores.count - 1
+                } else if extendedScore.matched * 10 >= best.matched * 9, best.exact + extendedScore.matched >= best.matched {
+                    var withFallback = extendedScore
+                    var format = extended
+                    format.withoutTail = [best.candidate.format]
+                    withFallback.candidate = FormatCandidate(format)
+                    withFallback.matched = best.matched
+                    scores.append(withFallback)
+                    bestIndex = scores.count - 1
+                    tail?.format = format
                 } else {
                     tail?.format = nil
                 }
@@ -215,6 +226,9 @@ public enum FormatDetector {
             }
         }
         if !damagedReason.isEmpty { reason = damagedReason }
+        if let base = winner.candidate.format.withoutTail.first {
+            reason += (reason.isEmpty ? "" : "; ") + "lines without the fields after '\(base.name)' are read by '\(base.name)' alone"
+        }
         if let tail, tail.format != nil, winner.candidate.format.name != best.candidate.format.name {
             reason += (reason.isEmpty ? "" : "; ") + "the fields after '\(best.candidate.format.name)' read as \(tail.summary)"
         }

@@ -81,6 +81,10 @@ public struct LogFormat: Equatable, Sendable {
     }
     /// The zone of times written without one (`--log-timezone`); UTC unless the user says.
     public var logTimeZone: LogTimeZone = .utc
+    /// For a preset extended by the tail read from the sample: the preset alone, which reads
+    /// the lines written without that tail (a server's default `combined` access_log and a
+    /// site's `upstream` one writing to one file). At most one.
+    public var withoutTail: [LogFormat] = []
     /// True when a time field carries no zone, so the report says which zone was assumed.
     public var hasZonelessTime: Bool { has(.timeCLFLocal) }
     /// The servers known to write this format, most likely first (`combined`: nginx, Apache):

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TriageCore
 
@@ -35,6 +36,29 @@ import Testing
         #expect(r.text(r.record.requestID) == "6b14c0a8e3f14d2b9e6f0a1b2c3d4e5f")
         #expect(r.record.requestMicros == 100_000)
         #expect(!r.record.hasTrailingText)
+    }
+
+    @Test("one line of the preset alone among lines with the tail: the tail is still read, and that line too")
+    func presetLineAmongTails() throws {
+        // A server-wide `combined` access_log (health checks) and a site's `upstream` one in one file.
+        var lines = (0..<29).map { k in
+            #"10.0.0.\#(k) - - [20/Nov/2026:10:00:\#(10 + k) +0000] "GET /api/orders/\#(k) HTTP/1.1" 200 2396 "-" "curl/8" rt=0.010 uct="0.001" uht="0.010" urt="0.010" us="200" ua="10.0.1.1:80" rid=6b14c0a8e3f14d2b9e6f0a1b2c3d4e\#(10 + k)"#
+        }
+        lines.append(#"10.0.0.99 - - [20/Nov/2026:10:00:45 +0000] "GET /api/x HTTP/1.1" 503 0 "-" "curl/8" rt=0.000 uct="-" uht="-" urt="-" us="-" ua="-" rid=6b14c0a8e3f14d2b9e6f0a1b2c3d4e99"#)
+        lines.append(#"10.0.0.2 - - [20/Nov/2026:10:00:50 +0000] "GET /healthz HTTP/1.1" 200 2 "-" "kube-probe/1.29""#)
+        let result = try detect(lines)
+        #expect(result.format.name == "combined+tail")
+        #expect(result.format.hasUpstreamFields)
+        #expect(result.format.withoutTail.map(\.name) == ["combined"])
+
+        // Read as a user would: every line a request, the limit_req 503 the proxy's own.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tail-\(UUID().uuidString).log").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let s = Analyzer(options: AnalysisOptions()).run(paths: [path]).summary
+        #expect(s.requests == 31)
+        #expect(s.malformedLines == 0)
+        #expect(s.classes[.proxyError] == 1)
     }
 
     @Test("the short names (rt uct uht urt us ua rid) in another order than the upstream preset")
