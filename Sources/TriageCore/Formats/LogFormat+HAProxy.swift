@@ -13,7 +13,11 @@ extension LogFormat {
     /// HAProxy's presets, in detection order.
     public static var haproxyPresets: [LogFormat] {
         [("haproxy", haproxyHTTPLog), ("haproxy-https", haproxyHTTPSLog), ("haproxy-1.5", haproxyHTTPLogLegacy)].compactMap { entry in
-            try? haproxy(entry.1, name: entry.0)
+            // Presets accept fields after their last one (a `log-format` of httplog plus `%ID`),
+            // as the nginx and Apache presets do; a user's own format must match whole lines.
+            var format = try? haproxy(entry.1, name: entry.0)
+            format?.allowsTrailingText = true
+            return format
         }
     }
 

@@ -27,6 +27,19 @@ import Testing
         }
     }
 
+    @Test("a field after the httplog fields (a log-format ending in %ID) leaves the line a request, its tail noted")
+    func trailingField() throws {
+        let line = Self.line() + " 00000000000000000000000000abc001"
+        let r = parse(line, try haproxy())
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.record.status == 200)
+        #expect(r.record.hasTrailingText)
+        let detected = try FormatDetector.detect([Array(line.utf8), Array((Self.line(status: "503") + " 00000000000000000000000000abc002").utf8)], path: "t")
+        #expect(detected.format.name == "haproxy")
+        // A user's own format still has to match whole lines.
+        #expect(!parse(line, try LogFormat.haproxy(LogFormat.haproxyHTTPLog)).ok)
+    }
+
     @Test("a status of -1 (no response sent) and logasap '+' values are read")
     func minusOneAndLogasap() throws {
         let r = parse(Self.line(timers: "0/0/-1/-1/+5001", status: "-1", state: "CC--"), try haproxy())
