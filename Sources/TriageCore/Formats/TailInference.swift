@@ -353,7 +353,8 @@ public enum TailInference {
 
         /// Port numbers: few distinct values below 65536, over many lines or all well known.
         private func isPortColumn(_ values: [String]) -> Bool {
-            guard values.allSatisfy({ (Int($0) ?? 70000) < 65536 }), Set(values).count <= 8 else { return false }
+            // No port is 0: a column holding 0 is a duration in whole seconds (Apache's %T: 0, 1, 60).
+            guard values.allSatisfy({ (1..<65536).contains(Int($0) ?? 0) }), Set(values).count <= 8 else { return false }
             return values.count >= 16 || values.allSatisfy { Self.wellKnownPorts.contains($0) }
         }
 

@@ -124,6 +124,14 @@ import Testing
         #expect(read(lines[3], result.format)?.record.requestMicros == 2_000_000)
     }
 
+    @Test("%T with few distinct values (0, 1, 60) over many lines is whole seconds, not a port")
+    func wholeSecondsNotPort() throws {
+        let lines = (0..<20).map { Self.head + " \([0, 1, 0, 60, 0][$0 % 5])" }
+        let result = try detect(lines)
+        #expect(result.format.definition.hasSuffix(" %T"), "\(result.format.definition)")
+        #expect(read(lines[3], result.format)?.record.requestMicros == 60_000_000)
+    }
+
     @Test("a decimal after combined is the request time; a 32-hex token the request ID")
     func decimalAndHex() throws {
         let line = Self.head + " 0.123 0123456789abcdef0123456789abcdef"
