@@ -180,6 +180,13 @@ public enum FormatDetector {
                 + "so they are damaged lines of it"
             bestIndex = longer
         }
+        if !isGiven, scores[bestIndex].candidate.format.name == "main", Self.fourthQuotedAreIDs(lines),
+           let combined = scores.firstIndex(where: { $0.candidate.format.name == "combined" }),
+           scores[combined].matched >= scores[bestIndex].matched {
+            // `main`'s last field is X-Forwarded-For, a list of addresses: a quoted request ID
+            // (32 hex digits, a UUID) there is a field after `combined`, read by the tail.
+            bestIndex = combined
+        }
         let best = scores[bestIndex]
         guard isEnough(best) else { throw noFit(scores, firstLine: firstLine, count: lines.count, path: path) }
 
@@ -235,6 +242,21 @@ public enum FormatDetector {
         return Result(candidate: winner.candidate, matched: winner.matched, sampled: lines.count,
                       filled: winner.filled + (winner.candidate.format.timeFromEnvelope ? winner.matched : 0),
                       reason: reason, tail: tail)
+    }
+
+    /// Whether the sample's fourth quoted fields (after the request, the referer and the user
+    /// agent: where `main` has X-Forwarded-For) are request IDs (32 hex digits or UUIDs, `-`
+    /// aside), not the addresses X-Forwarded-For holds.
+    static func fourthQuotedAreIDs(_ lines: [[UInt8]]) -> Bool {
+        var values: [String] = []
+        for line in lines {
+            let parts = line.split(separator: UInt8(ascii: "\""), omittingEmptySubsequences: false)
+            guard parts.count >= 9 else { return false }
+            let value = String(decoding: parts[7], as: UTF8.self)
+            if value != "-" && !value.isEmpty { values.append(value) }
+        }
+        guard !values.isEmpty else { return false }
+        return TailInference.shapes(values).isSubset(of: [.hex32, .uuid])
     }
 
     // MARK: - A leading field

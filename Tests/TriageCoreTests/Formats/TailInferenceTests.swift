@@ -132,6 +132,21 @@ import Testing
         #expect(read(lines[3], result.format)?.record.requestMicros == 60_000_000)
     }
 
+    @Test("a quoted request ID after combined is the request ID, not main's X-Forwarded-For")
+    func quotedRequestIDIsNotForwardedFor() throws {
+        for id in ["0123456789abcdef0123456789abcdef", "6f1c2a34-9b7e-4d2a-8c11-0e5f3b2a9d10"] {
+            let lines = [Self.head + " \"\(id)\"", Self.head503 + " \"\(id)\" 1.043"]
+            for sample in [[lines[0]], [lines[1]]] {
+                let result = try detect(sample)
+                #expect(result.format.name == "combined+tail", "\(sample)")
+                let r = try #require(read(sample[0], result.format))
+                #expect(r.text(r.record.requestID) == id)
+            }
+        }
+        // Addresses there are still main's X-Forwarded-For.
+        #expect(try detect([Self.head + #" "198.51.100.7, 10.0.0.1""#]).format.name == "main")
+    }
+
     @Test("a decimal after combined is the request time; a 32-hex token the request ID")
     func decimalAndHex() throws {
         let line = Self.head + " 0.123 0123456789abcdef0123456789abcdef"
