@@ -383,6 +383,36 @@ public enum FormatDetector {
         return a.candidate.format.fields.count < b.candidate.format.fields.count
     }
 
+    /// What to give for a line no preset reads, by its look: JSON (`--field`), an HAProxy line
+    /// (`haproxy:`), else nginx's or Apache's format string.
+    static func formatAdvice(_ line: [UInt8]) -> String {
+        let trimmed = line.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        if trimmed.first == UInt8(ascii: "{") {
+            return "a JSON line: map its keys with --field NAME=PATH (status=resp.code, time=ts, request_id=headers.x-req-id; "
+                + "repeatable), or give --log-format json"
+        }
+        if Self.hasHAProxyAcceptDate(line) {
+            return "an HAProxy line: give its log-format with --log-format 'haproxy:…' (the httplog preset is 'haproxy')"
+        }
+        return "give the format with --log-format 'nginx:…' or 'apache:…', or --nginx-conf FILE --log-format NAME"
+    }
+
+    /// `[20/Nov/2026:10:00:00.123] `: HAProxy's accept date, with milliseconds (`%tr`).
+    static func hasHAProxyAcceptDate(_ line: [UInt8]) -> Bool {
+        let isDigit = { (b: UInt8) in b &- UInt8(ascii: "0") < 10 }
+        var i = 0
+        while i + 8 < line.count {
+            // `:SS.mmm] `
+            if line[i] == UInt8(ascii: ":"), isDigit(line[i + 1]), isDigit(line[i + 2]), line[i + 3] == UInt8(ascii: "."),
+               isDigit(line[i + 4]), isDigit(line[i + 5]), isDigit(line[i + 6]), line[i + 7] == UInt8(ascii: "]"),
+               line[i + 8] == UInt8(ascii: " ") {
+                return true
+            }
+            i += 1
+        }
+        return false
+    }
+
     private static func noFit(_ scores: [Score], firstLine: [UInt8], count: Int, path: String) -> TriageError {
         let closest = scores.max { a, b in
             a.matched != b.matched ? a.matched < b.matched : a.furthest < b.furthest
@@ -392,7 +422,7 @@ public enum FormatDetector {
             explanation += "  closest format: \(closest.candidate.format.name) (\(closest.matched) of \(count) sample lines matched)\n"
             if !closest.message.isEmpty { explanation += "  where it failed: \(closest.message)\n" }
         }
-        explanation += "  give the format with --log-format 'nginx:…' or 'apache:…', or --nginx-conf FILE --log-format NAME"
+        explanation += "  " + Self.formatAdvice(firstLine)
         return TriageError.noFormatFits(path: path, explanation: explanation)
     }
 }

@@ -106,6 +106,23 @@ import Testing
             Issue.record("unexpected \(error)")
         }
     }
+
+    @Test("the advice when nothing fits follows the line's look: --field for JSON, haproxy: for HAProxy, else nginx:/apache:")
+    func adviceFollowsTheLine() {
+        func advice(_ line: String) -> String {
+            do {
+                _ = try FormatDetector.detect(lines(line), path: "t")
+                return "fits"
+            } catch let TriageError.noFormatFits(_, explanation) {
+                return explanation
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(advice(#"{"evt":{"code":502,"at":"2026-11-21T10:00:00Z"}}"#).contains("--field NAME=PATH"))
+        #expect(advice("203.0.113.1:51234 [20/Nov/2026:10:00:00.123] fe~ be/web1 0/0/1 x 200 \"GET / HTTP/1.1\" weird").contains("'haproxy:"))
+        #expect(advice("2026-11-21 10:00:00 ERROR something broke").contains("'nginx:…' or 'apache:…'"))
+    }
 }
 
 @Suite struct LogFormatNameTests {
