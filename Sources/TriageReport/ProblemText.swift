@@ -118,7 +118,6 @@ public enum ProblemText {
         return Format.counted(i.peakFailures, "client abort")
     }
 
-    /// The first name when it holds most of the problem's failures.
     /// The upstreams a problem names: the one holding most of its failures, or two when each
     /// holds at least a quarter and together nine in ten (`10.0.1.12:8080 and 10.0.1.13:8080`:
     /// one problem on an access log without upstream fields can span two backends its error

@@ -168,13 +168,13 @@ public enum Format {
 
     static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
-    /// `0.2 ms`, `54 ms`, `1.25 s`, `60.0 s`: a duration in microseconds, three significant digits at most.
     /// `6 min`, `1 min 30 s`, `45 s`: a span of whole seconds.
     public static func seconds(_ s: Int64) -> String {
         if s < 60 { return "\(s) s" }
         return s % 60 == 0 ? "\(s / 60) min" : "\(s / 60) min \(s % 60) s"
     }
 
+    /// `0.2 ms`, `54 ms`, `1.25 s`, `60.0 s`: a duration in microseconds, three significant digits at most.
     public static func duration(_ micros: Int64) -> String {
         if micros == 0 { return "0 ms" }
         if micros < 10 { return "<0.01 ms" }

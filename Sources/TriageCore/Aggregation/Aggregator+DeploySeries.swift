@@ -41,10 +41,10 @@ extension Aggregator {
     func applyDeploys(_ markers: [DeployMarker], now: Int64) {
         flushCurrentMinute()
         let added = markers.filter { marker in !deploys.contains { $0.marker.label == marker.label && $0.marker.time == marker.time } }
-        let times = deploys.map(\.time) + added.map { $0.time.resolve(reference: now, utcOffset: logUTCOffset ?? 0) }
-        for marker in added {
-            let time = marker.time.resolve(reference: now, utcOffset: logUTCOffset ?? 0)
-            deploys.append(deployAccumulator(for: marker, now: now, afterEnd: times.filter { $0 > time }.min() ?? .max))
+        let addedTimes = added.map { $0.time.resolve(reference: now, utcOffset: logUTCOffset ?? 0) }
+        let times = deploys.map(\.time) + addedTimes
+        for (marker, time) in zip(added, addedTimes) {
+            deploys.append(deployAccumulator(for: marker, now: now, afterEnd: Self.afterEnd(of: time, among: times)))
         }
     }
 

@@ -315,9 +315,12 @@ public final class Aggregator {
     /// length bounds it anyway).
     static func cutAfterWindows(_ deploys: inout [DeployAccumulator]) {
         let times = deploys.map(\.time)
-        for i in deploys.indices {
-            deploys[i].afterEnd = times.filter { $0 > deploys[i].time }.min() ?? .max
-        }
+        for i in deploys.indices { deploys[i].afterEnd = afterEnd(of: deploys[i].time, among: times) }
+    }
+
+    /// The end of the after window of a deploy at `time`: the next later deploy, if any.
+    static func afterEnd(of time: Int64, among times: [Int64]) -> Int64 {
+        times.filter { $0 > time }.min() ?? .max
     }
 
     private func addToDeployWindows(time: Int64, decision: Classifier.Decision?, isServerError: Bool, routeIndex: Int32,

@@ -125,11 +125,7 @@ struct ErrorLogTally {
         return byName.map { name, sum in
             Incident.Entry(name: name, count: min(sum.serverErrors, incident.serverErrors),
                            failures: min(sum.failures, incident.failures))
-        }.sorted { a, b in
-            if a.count != b.count { return a.count > b.count }
-            if a.failures != b.failures { return a.failures > b.failures }
-            return a.name < b.name
-        }.prefix(top).map { $0 }
+        }.sorted(by: Incident.Entry.byImpact).prefix(top).map { $0 }
     }
 
     /// The upstreams that unmatched "disabled" lines in a problem's window name, one line a
@@ -138,10 +134,7 @@ struct ErrorLogTally {
         context.filter { $0.cause == .upstreamDisabled && $0.address != "-" }
             .map { Incident.Entry(name: $0.address, count: min($0.count, incident.serverErrors),
                                   failures: min($0.count, incident.failures)) }
-            .sorted { a, b in
-                if a.count != b.count { return a.count > b.count }
-                return a.name < b.name
-            }
+            .sorted(by: Incident.Entry.byImpact)
     }
 
     /// Error lines in [start, end) (UTC) that matched no request, per upstream and cause.

@@ -8,6 +8,13 @@ public struct Incident: Sendable {
         public var count: Int
         /// Failures of any class (5xx, 499, retried) under this name: ranks the list after the 5xx.
         public var failures: Int = 0
+
+        /// The order of the top lists: most 5xx, then most failures, then by name.
+        static func byImpact(_ a: Entry, _ b: Entry) -> Bool {
+            if a.count != b.count { return a.count > b.count }
+            if a.failures != b.failures { return a.failures > b.failures }
+            return a.name < b.name
+        }
     }
     /// An application-log signature seen within the problem's window on its routes and classes.
     public struct SignatureReference: Sendable, Equatable {
@@ -447,11 +454,7 @@ public enum IncidentDetector {
                 byName[entry] = (sum.0 + value.0, sum.1 + value.1)
             }
             return byName.map { Incident.Entry(name: $0.key, count: $0.value.0, failures: $0.value.1) }
-                .sorted { a, b in
-                    if a.count != b.count { return a.count > b.count }
-                    if a.failures != b.failures { return a.failures > b.failures }
-                    return a.name < b.name
-                }
+                .sorted(by: Incident.Entry.byImpact)
                 .prefix(top).map { $0 }
         }
         var incident = Incident(start: start, end: end, peak: minutes[peakIndex].start,
@@ -608,7 +611,7 @@ extension IncidentDetector {
             let during = deploys
                 .filter { $0.time >= incident.start + 60 && $0.time <= incident.peak + 59 && $0.verdict == .regression }
                 .max { $0.time < $1.time }
-            incidents[i].followsDeploy = preceding?.verdict == .regression ? preceding?.label : (during ?? preceding)?.label
+            incidents[i].followsDeploy = (preceding?.verdict == .regression ? preceding : during ?? preceding)?.label
             // The problem's own routes, not a background failure it happened to cover.
             let routes = Set(incident.topRoutes.filter { $0.failures * 5 >= incident.failures }.map(\.name))
             incidents[i].signatures = signatures.filter { sig in

@@ -83,7 +83,8 @@ public struct LogFormat: Equatable, Sendable {
     public var logTimeZone: LogTimeZone = .utc
     /// For a preset extended by the tail read from the sample: the preset alone, which reads
     /// the lines written without that tail (a server's default `combined` access_log and a
-    /// site's `upstream` one writing to one file). At most one.
+    /// site's `upstream` one writing to one file). At most one: an array because a struct
+    /// cannot hold an optional of its own type.
     public var withoutTail: [LogFormat] = []
     /// True when a time field carries no zone, so the report says which zone was assumed.
     public var hasZonelessTime: Bool { has(.timeCLFLocal) }
