@@ -143,10 +143,8 @@ public final class LineReader {
                     if !isLoneCR && lineEnd > lineStart && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
                     let length = lineEnd - lineStart
                     let isOverlong = length > maxLineLength
-                    try body(Line(
-                        bytes: UnsafeBufferPointer(start: buffer + lineStart, count: isOverlong ? maxLineLength : length),
-                        number: lineNumber, offset: bufferOffset + Int64(lineStart),
-                        isTerminated: true, isOverlong: isOverlong))
+                    try body(line(from: lineStart, count: isOverlong ? maxLineLength : length,
+                                  number: lineNumber, isTerminated: true, isOverlong: isOverlong))
                 }
                 lineStart = nl + 1
                 scanFrom = lineStart
@@ -155,10 +153,8 @@ public final class LineReader {
             // No newline in buffer[lineStart..<end]. Cap the unfinished line.
             if !isSkippingOverlong && end - lineStart > maxLineLength {
                 lineNumber += 1
-                try body(Line(
-                    bytes: UnsafeBufferPointer(start: buffer + lineStart, count: maxLineLength),
-                    number: lineNumber, offset: bufferOffset + Int64(lineStart),
-                    isTerminated: true, isOverlong: true))
+                try body(line(from: lineStart, count: maxLineLength,
+                              number: lineNumber, isTerminated: true, isOverlong: true))
                 isSkippingOverlong = true
             }
             if !ownsBuffer {
@@ -225,10 +221,24 @@ public final class LineReader {
             lineEnd -= 1
             completeLinesEnd = bufferOffset + Int64(end)
         }
-        try body(Line(
-            bytes: UnsafeBufferPointer(start: buffer + lineStart, count: lineEnd - lineStart),
-            number: lineNumber, offset: bufferOffset + Int64(lineStart),
-            isTerminated: endsInCR, isOverlong: false))
+        try body(line(from: lineStart, count: lineEnd - lineStart,
+                      number: lineNumber, isTerminated: endsInCR, isOverlong: false))
         end = lineStart
+    }
+
+    /// The line at `buffer[start..<start + count]`, without a UTF-8 byte order mark
+    /// that starts it: editors and Windows tools write one at the start of a file, and
+    /// `cat` of such files leaves one at the start of a line, where it never means text.
+    /// `offset` still names the line's first byte, the mark's.
+    @inline(__always)
+    private func line(from start: Int, count: Int, number: Int, isTerminated: Bool, isOverlong: Bool) -> Line {
+        var from = start
+        var length = count
+        if length >= 3 && buffer[from] == 0xEF && buffer[from + 1] == 0xBB && buffer[from + 2] == 0xBF {
+            from += 3
+            length -= 3
+        }
+        return Line(bytes: UnsafeBufferPointer(start: buffer + from, count: length), number: number,
+                    offset: bufferOffset + Int64(start), isTerminated: isTerminated, isOverlong: isOverlong)
     }
 }

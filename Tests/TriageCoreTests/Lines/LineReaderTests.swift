@@ -37,6 +37,15 @@ import Testing
         #expect(lines[2].0 == "after")
     }
 
+    @Test("a UTF-8 byte order mark starting a line is not part of it", arguments: chunkSizes)
+    func byteOrderMark(chunk: Int) throws {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let bytes = bom + Array("first\nsecond\n".utf8) + bom + Array("joined by cat\n".utf8) + bom
+            + Array("\r\nmid\u{FEFF}dle".utf8)
+        let lines = try readLines(bytes, chunk: chunk)
+        #expect(lines.map(\.0) == ["first", "second", "joined by cat", "", "mid\u{FEFF}dle"])
+    }
+
     @Test("line numbers and offsets are absolute across refills")
     func numbersAndOffsets() throws {
         let text = (1...500).map { "line \($0)" }.joined(separator: "\n") + "\n"
