@@ -152,12 +152,13 @@ final class LineProcessor {
                 routeRuleLimitLines += 1
                 if routeRuleLimitFirstLine == nil { routeRuleLimitFirstLine = number }
             }
-        } else if countsErrorLogLines, let entry = ErrorLogLine.parse(bytes) {
+        } else if countsErrorLogLines, let entry = ErrorLogLine.parse(payload) {
+            // Inside the access lines' envelope, as the nginx image writes both streams to one container log.
             errorLogLines += 1
             isInOpenErrorEntry = entry.isOpen
         } else if isInOpenErrorEntry {
             errorLogLines += 1
-            if ErrorLogLine.find(Self.clientMarker, in: bytes, from: 0) != nil { isInOpenErrorEntry = false }
+            if ErrorLogLine.find(Self.clientMarker, in: payload, from: 0) != nil { isInOpenErrorEntry = false }
         } else if let reason = parser.otherShapeReason(payload) {
             noteOther(number, reason: reason, example: parser.describeFailure(in: payload), bytes)
         } else {

@@ -53,6 +53,7 @@ final class ErrorLogReader {
               progress: ((Int) -> Void)? = nil) -> TriageError? {
         let input = index.addInput(path)
         let reader = LineReader(source: source, maxLineLength: maxLineLength)
+        let envelope = EnvelopeChoice(joinLimit: maxLineLength)
         // The entry whose quoted message is still open: its time and what its first line said.
         var pending: (time: Int64, cause: ErrorCause?, isFastCGI: Bool, number: Int, continuations: Int)?
         var untilProgress = Analyzer.progressInterval
@@ -95,10 +96,21 @@ final class ErrorLogReader {
                     untilProgress = Analyzer.progressInterval
                     progress?(stats.lines)
                 }
-                let bytes = line.bytes
                 if line.isOverlong {
                     pending = nil
-                    unrecognised(bytes, number: line.number, reason: "line longer than \(maxLineLength) bytes (--max-line-length)")
+                    unrecognised(line.bytes, number: line.number, reason: "line longer than \(maxLineLength) bytes (--max-line-length)")
+                    return
+                }
+                let bytes: UnsafeBufferPointer<UInt8>
+                switch envelope.payload(line.bytes) {
+                case .line(let payload): bytes = payload
+                case .heldPiece:
+                    // Read with the piece that ends the line.
+                    stats.continuationLines += 1
+                    return
+                case .joinedOverlong:
+                    pending = nil
+                    unrecognised(line.bytes, number: line.number, reason: "CRI pieces joined to over \(maxLineLength) bytes (--max-line-length)")
                     return
                 }
                 if let parsed = ErrorLogLine.parse(bytes) {
@@ -187,6 +199,62 @@ final class ErrorLogReader {
     private static let clientMarker = Array(", client: ".utf8)
     private static let programOutputMarker = Array("sent in stderr".utf8)
 
+    // MARK: - Envelopes
+
+    /// The envelope an input's error lines arrive in. The nginx and httpd images write the
+    /// error log to the container's stderr, so a `docker logs` file (json-file) or a
+    /// kubelet's CRI log holds error lines beside the access lines, each in the runtime's
+    /// envelope; a log shipper may put a syslog header before each line of the file. The
+    /// envelope is the one around the first line that has one, unless an error line
+    /// came bare before it; lines without it are read as they are.
+    final class EnvelopeChoice {
+        enum Payload {
+            case line(UnsafeBufferPointer<UInt8>)
+            /// A CRI `P` piece, held until the piece that ends the line.
+            case heldPiece
+            /// CRI pieces that joined to more than the longest line.
+            case joinedOverlong
+        }
+
+        private var peeler: EnvelopePeeler?
+        private var isDecided = false
+        private let joinLimit: Int
+
+        init(joinLimit: Int) { self.joinLimit = joinLimit }
+
+        /// The envelope chosen so far (`.none` until one is seen).
+        var kind: EnvelopeKind { peeler?.kind ?? .none }
+
+        /// The line inside `line`'s envelope: valid until the next call.
+        func payload(_ line: UnsafeBufferPointer<UInt8>) -> Payload {
+            if !isDecided { decide(line) }
+            guard let peeler else { return .line(line) }
+            let payload = peeler.peel(line).payload
+            switch peeler.lastPiece {
+            case .held: return .heldPiece
+            case .joinedOverlong: return .joinedOverlong
+            case .whole, .joined: return .line(payload)
+            }
+        }
+
+        private func decide(_ line: UnsafeBufferPointer<UInt8>) {
+            guard !line.isEmpty else { return }
+            if ErrorLogLine.parse(line) != nil {
+                isDecided = true
+                return
+            }
+            for kind in [EnvelopeKind.dockerJSON, .cri, .syslog] {
+                let candidate = EnvelopePeeler(kind: kind)
+                if candidate.peel(line).hadEnvelope {
+                    candidate.joinLimit = kind == .cri ? joinLimit : 0
+                    peeler = candidate
+                    isDecided = true
+                    return
+                }
+            }
+        }
+    }
+
     // MARK: - Detection
 
     /// What the first lines of an input given as an access log say it is.
@@ -201,18 +269,22 @@ final class ErrorLogReader {
 
     /// Classifies an input by its first non-blank lines: all error-log entries (or their
     /// continuation lines) make an error log; some make an interleaved input.
+    /// Lines in a runtime's envelope are judged by what is inside it (``EnvelopeChoice``).
     static func kind(of sample: [[UInt8]]) -> Kind {
         var entries = 0, others = 0
         var isOpen = false
+        let envelope = EnvelopeChoice(joinLimit: 0)
         for line in sample where !line.isEmpty {
-            let parsed = line.withUnsafeBufferPointer { ErrorLogLine.parse($0) }
-            if let parsed {
-                entries += 1
-                isOpen = parsed.isOpen
-            } else if isOpen {
-                if line.withUnsafeBufferPointer({ ErrorLogLine.find(clientMarker, in: $0, from: 0) }) != nil { isOpen = false }
-            } else {
-                others += 1
+            line.withUnsafeBufferPointer { whole in
+                guard case .line(let bytes) = envelope.payload(whole), !bytes.isEmpty else { return }
+                if let parsed = ErrorLogLine.parse(bytes) {
+                    entries += 1
+                    isOpen = parsed.isOpen
+                } else if isOpen {
+                    if ErrorLogLine.find(clientMarker, in: bytes, from: 0) != nil { isOpen = false }
+                } else {
+                    others += 1
+                }
             }
         }
         if entries == 0 { return .accessLog }

@@ -367,4 +367,32 @@ import Testing
         #expect(a.classes[.retriedOK] == b.classes[.retriedOK])
         #expect(a.classes[.retriedOK] > 0)
     }
+
+    @Test("a container log holding both streams: the error lines inside its envelope explain the 5xx beside them",
+          arguments: ["docker", "cri"])
+    func containerLog(envelope: String) throws {
+        var lines: [String] = []
+        for minute in 0..<12 {
+            let time = String(format: "13:%02d:00", minute)
+            let request = minute % 3 == 0 ? "GET /api/x" : "GET /api/y"
+            let access = Self.access(time, request, minute % 3 == 0 ? 502 : 200)
+            if minute % 3 == 0 {
+                let error = Self.error(time, "connect() failed (111: Connection refused) while connecting to upstream", request: request)
+                lines.append(envelope == "docker" ? ErrorLogReaderTests.docker(error) : ErrorLogReaderTests.cri(error))
+            }
+            lines.append(envelope == "docker" ? ErrorLogReaderTests.docker(access, stream: "stdout")
+                                              : ErrorLogReaderTests.cri(access, stream: "stdout"))
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("container-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("container.log").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let summary = Analyzer(options: AnalysisOptions()).run(paths: [path]).summary
+        #expect(summary.requests == 12)
+        #expect(summary.inputs.first?.otherLines == 0)
+        #expect(summary.inputs.first?.errorLogLines == 4)
+        #expect(summary.errorLog?.explainedServerErrors == 4)
+        #expect(summary.classes[.upstreamUnreachable] == 4)
+    }
 }

@@ -59,6 +59,42 @@ import Testing
         #expect(ErrorLogReader.kind(of: [error, access]) == .interleaved)
     }
 
+    static func docker(_ line: String, stream: String = "stderr") -> String {
+        let escaped = line.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return #"{"log":"\#(escaped)\n","stream":"\#(stream)","time":"2026-11-20T12:30:01.5Z"}"#
+    }
+
+    static func cri(_ text: String, stream: String = "stderr", piece: String = "F") -> String {
+        "2026-11-20T12:30:01.500000000Z \(stream) \(piece) \(text)"
+    }
+
+    @Test("error lines in a container runtime's envelope (Docker json-file, CRI with its pieces joined) are read inside it")
+    func inEnvelopes() {
+        let access = #"203.0.113.9 - - [20/Nov/2026:13:30:01 +0000] "GET /api/x HTTP/1.1" 502 5 "-" "ua""#
+        let dockerText = [Self.docker(access, stream: "stdout"), Self.docker(Self.refused)].joined(separator: "\n")
+        let (dockerStats, dockerIndex) = read(dockerText, chunk: 7, isInterleaved: true)
+        #expect(dockerStats.entries == 1)
+        #expect(dockerStats.otherLines == 1)
+        #expect(dockerStats.unrecognised == 0)
+        #expect(dockerStats.causes[.connectionRefused] == 1)
+        #expect(dockerIndex.entries.count == 1)
+
+        let cut = Self.refused.index(Self.refused.startIndex, offsetBy: 60)
+        let criText = [Self.cri(access, stream: "stdout"), Self.cri(String(Self.refused[..<cut]), piece: "P"),
+                       Self.cri(String(Self.refused[cut...]))].joined(separator: "\n")
+        let (criStats, criIndex) = read(criText, isInterleaved: true)
+        #expect(criStats.lines == 3)
+        #expect(criStats.entries == 1)
+        #expect(criStats.continuationLines == 1)
+        #expect(criStats.causes[.connectionRefused] == 1)
+        #expect(criIndex.entries.count == 1)
+        #expect(criStats.entries + criStats.continuationLines + criStats.blank + criStats.unrecognised + criStats.otherLines == criStats.lines)
+
+        let wrapped = [Self.docker(access, stream: "stdout"), Self.docker(Self.refused)].map { Array($0.utf8) }
+        #expect(ErrorLogReader.kind(of: wrapped) == .interleaved)
+        #expect(ErrorLogReader.kind(of: [wrapped[1], wrapped[1]]) == .errorLog)
+    }
+
     @Test("a kept line costs 64 bytes, as Docs/Correlation.md and Design.md say")
     func entrySize() {
         #expect(MemoryLayout<ErrorLogIndex.Entry>.stride == 64)
