@@ -172,6 +172,17 @@ public enum FormatDetector {
                 bestIndex = scores.count - 1
             }
         }
+        var layout: TailInference.Outcome?
+        if !isEnough(scores[bestIndex]) && !isGiven, let inferred = LayoutInference.infer(lines),
+           let format = inferred.format {
+            // No preset reads the lines: their own layout, read from them.
+            let inferredScore = score(FormatCandidate(format), lines)
+            if isEnough(inferredScore) {
+                scores.append(inferredScore)
+                bestIndex = scores.count - 1
+                layout = inferred
+            }
+        }
         var damagedReason = ""
         if !isGiven, let longer = longerFormatWithDamagedLines(scores, best: scores[bestIndex], count: lines.count) {
             let damaged = scores[longer].outcomes.filter { $0 == .failed }.count
@@ -190,8 +201,8 @@ public enum FormatDetector {
         let best = scores[bestIndex]
         guard isEnough(best) else { throw noFit(scores, firstLine: firstLine, count: lines.count, path: path) }
 
-        var tail: TailInference.Outcome?
-        if best.trailing > 0, best.candidate.format.dialect == .nginx || best.candidate.format.dialect == .apache {
+        var tail: TailInference.Outcome? = layout
+        if layout == nil, best.trailing > 0, best.candidate.format.dialect == .nginx || best.candidate.format.dialect == .apache {
             tail = TailInference.infer(base: best.candidate.format, sample: lines)
             if !isGiven, let extended = tail?.format {
                 let candidate = FormatCandidate(extended)
