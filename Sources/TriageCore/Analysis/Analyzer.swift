@@ -1340,7 +1340,7 @@ public final class Analyzer {
             }
             hints.append(text)
         }
-        if s.serverErrors > 0, read.allSatisfy({ !$0.hasRequestID }) {
+        if s.serverErrors > 0, read.allSatisfy({ !$0.hasRequestID }), s.correlation.withRequestID == 0 {
             var text = "No request IDs in the log, so 5xx cannot be matched to application logs."
             if let lines = ConfigHints.lines(servers(read), ConfigHints.requestID) { text += " \(lines)" }
             hints.append(text)

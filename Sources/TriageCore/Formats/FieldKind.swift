@@ -35,7 +35,8 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     /// A client `address:port` (HAProxy `%ci:%cp`, AWS `client:port`): the address is what
     /// comes before the last `:`, so an IPv6 address without brackets keeps its colons.
     case remoteAddrWithPort
-    /// A duration in seconds with a fraction, `-1` when there was none (AWS `*_processing_time`): checked, not stored.
+    /// A duration in seconds with a fraction, `-1` when there was none (AWS `*_processing_time`):
+    /// the request's duration is the sum of a line's timers, unknown when one is -1.
     case timerSeconds
     /// logfmt values, quoted or bare (`path="/a b"`, `path=/a`): the request target,
     /// the client (`fwd=`, first of a list), and milliseconds with an `ms` suffix, maybe empty.
@@ -54,6 +55,9 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     /// The logger that wrote a JSON event (Caddy's `logger`): an error logger's event
     /// (`http.log.error…`) repeats a failed request's status, but is not an access entry.
     case eventLogger
+    /// HAProxy's captured headers (`%hr %hs`: `{h1|h2} {r1}`, maybe absent): a captured
+    /// `X-Request-ID` (an element shaped like a request ID) is the request ID.
+    case headerCaptures
 
     /// nginx and proxies write several attempts as `a, b` or `a : b`.
     var isList: Bool {

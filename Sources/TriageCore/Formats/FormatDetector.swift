@@ -202,7 +202,8 @@ public enum FormatDetector {
         guard isEnough(best) else { throw noFit(scores, firstLine: firstLine, count: lines.count, path: path) }
 
         var tail: TailInference.Outcome? = layout
-        if layout == nil, best.trailing > 0, best.candidate.format.dialect == .nginx || best.candidate.format.dialect == .apache {
+        if layout == nil, best.trailing > 0,
+           [.nginx, .apache, .haproxy].contains(best.candidate.format.dialect) {
             tail = TailInference.infer(base: best.candidate.format, sample: lines)
             if !isGiven, let extended = tail?.format {
                 let candidate = FormatCandidate(extended)

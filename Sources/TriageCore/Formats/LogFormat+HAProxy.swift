@@ -119,7 +119,7 @@ extension LogFormat {
                 if !pendingCaptures {
                     // One field for every capture in a row; it ends where the next literal starts.
                     flushLiteral()
-                    elements.append(.field(FormatField(kind: .ignored, name: "%hr %hs (header captures)", mayHoldSpaces: true)))
+                    elements.append(.field(FormatField(kind: .headerCaptures, name: "%hr %hs (header captures)", mayHoldSpaces: true)))
                     pendingCaptures = true
                 }
                 continue

@@ -86,6 +86,14 @@ public final class RecordParser {
     private var timeCacheCount = -1
     private var timeCacheValue: Int64 = 0
     private var timeCacheOffset: Int32 = 0
+    /// Steps of a load balancer's timers (ALB's request, target and response processing
+    /// times), whose sum is the request's duration, and each one's value in µs as the
+    /// last match stored it (-1 when the log wrote -1). Overwritten, never added up, while
+    /// matching: a step stored again after backtracking counts once.
+    private let timerSteps: [Int]
+    /// The format has header captures and no request-ID field of its own: an ID is looked for among the captures.
+    private let capturesHoldID: Bool
+    private let timerMicros: UnsafeMutablePointer<Int64>
     private static let timeCacheCapacity = 64
     private static let attemptBudget = 512
 
@@ -135,6 +143,10 @@ public final class RecordParser {
         self.literalPool = .allocate(capacity: max(1, pool.count))
         self.literalPool.initialize(from: pool, count: pool.count)
         self.timeCache = .allocate(capacity: Self.timeCacheCapacity)
+        self.capturesHoldID = format.has(.headerCaptures) && !format.has(.requestID)
+        self.timerSteps = steps.filter { $0.kind == .timerSeconds }.map(\.index)
+        self.timerMicros = .allocate(capacity: max(1, steps.count))
+        self.timerMicros.initialize(repeating: -1, count: max(1, steps.count))
         self.tokenStops = .allocate(capacity: max(1, steps.count) * 256)
         self.tokenStops.initialize(repeating: 0, count: max(1, steps.count) * 256)
         for step in steps {
@@ -154,6 +166,7 @@ public final class RecordParser {
         literalPool.deallocate()
         timeCache.deallocate()
         tokenStops.deallocate()
+        timerMicros.deallocate()
     }
 
     private static func isSignOrDigit(_ byte: UInt8) -> Bool {
@@ -195,11 +208,53 @@ public final class RecordParser {
             guard match(step: 0, from: leading.count, line, &record, budget: &budget) else { return false }
         }
         finishRequestLine(line, &record)
+        if !timerSteps.isEmpty { sumTimers(&record) }
         if marksTCPProxyLines, isDash(record.method, line), isDash(record.protocolVersion, line), isDash(record.target, line) {
             failure = ParseFailure(step: 0, position: 0, reason: .notHTTP, valueEnd: 0)
             return false
         }
         return true
+    }
+
+    /// The first element of HAProxy header captures (`{a|b} {c}`) shaped like a request ID:
+    /// 16 to 128 bytes of hex digits, `-`, `_` and `:`, with at least 16 hex digits (a UUID,
+    /// 32 hex digits, a W3C `traceparent`, HAProxy's default `unique-id-format`). A Host or
+    /// User-Agent capture never has that shape.
+    static func capturedRequestID(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> FieldRange {
+        var i = start
+        while i < end {
+            // One element: up to `|`, `}` or the end.
+            while i < end && (line[i] == UInt8(ascii: "{") || line[i] == UInt8(ascii: " ")) { i += 1 }
+            let from = i
+            var hex = 0, isID = true
+            while i < end && line[i] != UInt8(ascii: "|") && line[i] != UInt8(ascii: "}") {
+                let b = line[i]
+                if (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x66) {
+                    hex += 1
+                } else if b != UInt8(ascii: "-") && b != UInt8(ascii: "_") && b != UInt8(ascii: ":") {
+                    isID = false
+                }
+                i += 1
+            }
+            if isID && hex >= 16 && (16...128).contains(i - from) { return FieldRange(from, i) }
+            i += 1
+        }
+        return .absent
+    }
+
+    /// The request's duration from the timers, unknown (-1) when any of them is -1
+    /// (ALB: the request never reached a target, or the target closed the connection).
+    private func sumTimers(_ record: inout AccessRecord) {
+        var total: Int64 = 0
+        for index in timerSteps {
+            let micros = timerMicros[index]
+            guard micros >= 0 else {
+                record.requestMicros = -1
+                return
+            }
+            total &+= micros
+        }
+        record.requestMicros = total
     }
 
     @inline(__always)
@@ -463,6 +518,8 @@ public final class RecordParser {
         let range = FieldRange(start, end)
         switch step.kind {
         case .ignored: break
+        case .headerCaptures:
+            if capturesHoldID { record.requestID = Self.capturedRequestID(line, start, end) }
         case .ignoredList:
             if line[end - 1] == UInt8(ascii: ",") { return invalid(index, start, end) }
         case .status:
@@ -516,8 +573,14 @@ public final class RecordParser {
             guard signedMillis(line, start, end) != nil else { return invalid(index, start, end) }
         case .timerSeconds:
             let isMinusOne = end - start == 2 && line[start] == UInt8(ascii: "-") && line[start + 1] == UInt8(ascii: "1")
-            guard isMinusOne || (decimalMicros(line, start, end, scale: 1_000_000).map { $0 >= 0 } ?? false)
-            else { return invalid(index, start, end) }
+            if isMinusOne {
+                timerMicros[index] = -1
+            } else {
+                guard let micros = decimalMicros(line, start, end, scale: 1_000_000), micros >= 0 else {
+                    return invalid(index, start, end)
+                }
+                timerMicros[index] = micros
+            }
         case .requestTimeMillisLoose:
             guard let millis = signedMillis(line, start, end) else { return invalid(index, start, end) }
             record.requestMicros = millis < 0 ? -1 : millis &* 1000

@@ -385,6 +385,23 @@ public enum TailInference {
 
     // MARK: - The format
 
+    /// An HAProxy preset's tail: the request IDs a `log-format` of httplog plus `%ID` (or
+    /// `%{+Q}ID`) appends. Any other field leaves the tail unread, and reported.
+    private static func buildHAProxy(base: LogFormat, columns: [Column]) -> Outcome {
+        let summary = columns.map(\.meaning).joined(separator: ", ")
+        var definition = base.definition
+        for column in columns {
+            let t = column.token
+            guard column.nginx == "$request_id", t.key == nil, t.quote != .bracket else {
+                return Outcome(format: nil, summary: summary, unknown: [], suggestion: nil)
+            }
+            definition += String(repeating: " ", count: t.separator) + (t.quote == .double ? "%{+Q}ID" : "%ID")
+        }
+        var format = try? LogFormat.haproxy(definition, name: base.name + "+tail")
+        format?.allowsTrailingText = true
+        return Outcome(format: format, summary: summary, unknown: [], suggestion: "haproxy:" + definition)
+    }
+
     /// Each preset spelled in both dialects, so a tail in either can be appended.
     static let baseSpellings: [String: (nginx: String?, apache: String?)] = [
         "combined": (#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent""#,
@@ -397,6 +414,7 @@ public enum TailInference {
     ]
 
     private static func build(base: LogFormat, columns: [Column], rows: [[Token]]) -> Outcome {
+        if base.dialect == .haproxy { return buildHAProxy(base: base, columns: columns) }
         let spelled = baseSpellings[base.name]
         let nginxBase = spelled?.nginx ?? (base.dialect == .nginx ? base.definition : nil)
         let apacheBase = spelled?.apache ?? (base.dialect == .apache ? base.definition : nil)

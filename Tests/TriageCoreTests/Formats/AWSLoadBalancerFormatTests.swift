@@ -23,6 +23,20 @@ import Testing
         #expect(r.record.time == 1_570_806_072)
     }
 
+    @Test("the request's duration is the sum of the three processing times; a -1 among them leaves it unknown")
+    func durationFromProcessingTimes() throws {
+        let alb = try #require(LogFormat.preset(named: "alb"))
+        #expect(parse(Self.alb(times: "0.001 2.500 0.000250"), alb).record.requestMicros == 2_501_250)
+        #expect(parse(Self.alb(elb: "502", target: "-", times: "0.001 -1 -1"), alb).record.requestMicros == -1)
+        #expect(parse(Self.alb(elb: "504", target: "-", times: "-1 -1 -1"), alb).record.requestMicros == -1)
+        let elb = try #require(LogFormat.preset(named: "elb"))
+        #expect(parse(Self.elbLine, elb).record.requestMicros == 851)
+        // The backtracking matcher stores a step again when it retries: the sum stays one.
+        var slow = alb
+        slow.textFastPath = false
+        #expect(parse(Self.alb(times: "0.001 2.500 0.000250"), slow).record.requestMicros == 2_501_250)
+    }
+
     @Test("a classic ELB line, and detection of both without options")
     func elbLine() throws {
         let r = parse(Self.elbLine, try #require(LogFormat.preset(named: "elb")))

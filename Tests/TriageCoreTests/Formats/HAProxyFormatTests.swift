@@ -27,6 +27,23 @@ import Testing
         }
     }
 
+    @Test("a captured X-Request-ID among the header captures is the request ID; a Host or User-Agent capture is not")
+    func capturedRequestID() throws {
+        let cases: [(String, String)] = [
+            ("{6b14c0a8-e3f1-4d2b-9e6f-0a1b2c3d4e5f} ", "6b14c0a8-e3f1-4d2b-9e6f-0a1b2c3d4e5f"),
+            ("{example.com|6b14c0a8e3f14d2b9e6f0a1b2c3d4e5f} {} ", "6b14c0a8e3f14d2b9e6f0a1b2c3d4e5f"),
+            ("{Mozilla/5.0 (X11; Linux)|example.com} {} ", "<absent>"),
+            ("{cafe|} {0A000001:C7B2_0A000002:01BB_6744B2C5_0001:2F01} ", "0A000001:C7B2_0A000002:01BB_6744B2C5_0001:2F01"),
+            ("", "<absent>"),
+        ]
+        for (captures, id) in cases {
+            let r = parse(Self.line(status: "502", captures: captures), try haproxy())
+            #expect(r.ok, "\(r.failure)")
+            #expect(r.text(r.record.requestID) == id, "\(captures)")
+            #expect(r.text(r.record.method) == "GET")
+        }
+    }
+
     @Test("a field after the httplog fields (a log-format ending in %ID) leaves the line a request, its tail noted")
     func trailingField() throws {
         let line = Self.line() + " 00000000000000000000000000abc001"
@@ -35,7 +52,15 @@ import Testing
         #expect(r.record.status == 200)
         #expect(r.record.hasTrailingText)
         let detected = try FormatDetector.detect([Array(line.utf8), Array((Self.line(status: "503") + " 00000000000000000000000000abc002").utf8)], path: "t")
-        #expect(detected.format.name == "haproxy")
+        // Detection reads the ID as httplog + %ID.
+        #expect(detected.format.name == "haproxy+tail")
+        #expect(detected.format.definition == LogFormat.haproxyHTTPLog + " %ID")
+        let read = parse(line, detected.format)
+        #expect(read.ok && !read.record.hasTrailingText)
+        #expect(read.text(read.record.requestID) == "00000000000000000000000000abc001")
+        // Another field after httplog is left unread (and reported), the preset still reads the lines.
+        let other = try FormatDetector.detect([Array((Self.line() + " worker-7").utf8), Array((Self.line() + " worker-8").utf8)], path: "t")
+        #expect(other.format.name == "haproxy")
         // A user's own format still has to match whole lines.
         #expect(!parse(line, try LogFormat.haproxy(LogFormat.haproxyHTTPLog)).ok)
     }
