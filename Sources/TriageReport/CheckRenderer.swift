@@ -10,7 +10,22 @@ public struct CheckRenderer: Sendable {
     /// bumps the minor version; renaming or removing one bumps the major.
     public static let schemaVersion = "1.2"
 
-    public init() {}
+    /// Columns to wrap lines at (a terminal's width); nil keeps each line whole, so that a
+    /// pipeline's log has one line per condition to grep for `FAILED`.
+    public var width: Int?
+
+    public init(width: Int? = nil) { self.width = width }
+
+    /// `lines` as text, each wrapped to ``width`` under its own indentation plus four.
+    private func joined(_ lines: [String]) -> String {
+        guard let width else { return lines.joined(separator: "\n") + "\n" }
+        return lines.flatMap { line -> [String] in
+            guard TextWrap.visibleWidth(line[...]) > width else { return [line] }
+            let leading = line.prefix { $0 == " " }.count
+            return TextWrap.wrap(String(line.dropFirst(leading)), width: width, first: String(repeating: " ", count: leading),
+                                 indent: String(repeating: " ", count: min(leading + 4, width / 2)))
+        }.joined(separator: "\n") + "\n"
+    }
 
     // MARK: - Deploy gate
 
@@ -49,7 +64,7 @@ public struct CheckRenderer: Sendable {
         }
         for error in inputErrors { out.append("  input problem: \(error)") }
         out.append("exit \(exitCode)")
-        return out.joined(separator: "\n") + "\n"
+        return joined(out)
     }
 
     public func renderJSON(gate: DeployGate, comparison c: DeployComparison, exitCode: Int32, inputErrors: [String] = []) -> String {
@@ -123,7 +138,7 @@ public struct CheckRenderer: Sendable {
         }
         for error in inputErrors { out.append("  input problem: \(error)") }
         out.append("exit \(exitCode)")
-        return out.joined(separator: "\n") + "\n"
+        return joined(out)
     }
 
     public func renderJSON(sustained a: SustainedRateCheck, classes: Set<FailureClass>, topRoutes: [(route: String, errors: Int)],

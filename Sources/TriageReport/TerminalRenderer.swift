@@ -536,28 +536,7 @@ public struct TerminalRenderer: Sendable {
     ///
     /// Escape sequences take no width. A word longer than a whole line is left to ``fitToWidth(_:)``.
     private func wrap(_ text: String, indent: String, first: String) -> [String] {
-        var lines: [String] = []
-        var current = first
-        var currentWidth = visibleWidth(first[...])
-        var lineHasWord = false
-        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
-            let w = visibleWidth(word)
-            if lineHasWord && !word.isEmpty && currentWidth + 1 + w > width {
-                lines.append(current)
-                current = indent
-                currentWidth = indent.count
-                lineHasWord = false
-            }
-            if lineHasWord {
-                current += " "
-                currentWidth += 1
-            }
-            current += word
-            currentWidth += w
-            lineHasWord = true
-        }
-        lines.append(current)
-        return lines
+        TextWrap.wrap(text, width: width, first: first, indent: indent)
     }
 
     /// The last guard of the width: a line still too long is wrapped at spaces under its own
@@ -592,14 +571,5 @@ public struct TerminalRenderer: Sendable {
         }
     }
 
-    private func visibleWidth(_ s: Substring) -> Int {
-        var n = 0
-        var inEscape = false
-        for scalar in s.unicodeScalars {
-            if inEscape { if scalar == "m" { inEscape = false }; continue }
-            if scalar == "\u{1B}" { inEscape = true; continue }
-            n += 1
-        }
-        return n
-    }
+    private func visibleWidth(_ s: Substring) -> Int { TextWrap.visibleWidth(s) }
 }

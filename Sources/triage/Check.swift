@@ -182,7 +182,7 @@ struct Check: ParsableCommand {
         case .json:
             written = writeStandardOutput(CheckRenderer().renderJSON(gate: gate, comparison: comparison, exitCode: exitCode, inputErrors: inputErrors))
         default:
-            written = writeStandardOutput(CheckRenderer().render(gate: gate, comparison: comparison, exitCode: exitCode, inputErrors: inputErrors))
+            written = writeStandardOutput(CheckRenderer(width: terminalWidthIfTerminal()).render(gate: gate, comparison: comparison, exitCode: exitCode, inputErrors: inputErrors))
         }
         for error in inputErrors { writeStandardError("triage: \(error)\n") }
         // A verdict nobody could read is no verdict: a failed write is exit 2, as an unreadable log.
@@ -232,7 +232,7 @@ struct Check: ParsableCommand {
         let topRoutes = routes.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3).map { (route: $0.key, errors: $0.value) }
         let exitCode = CheckExit.status(breach: alert.verdict == .breach, insufficient: alert.verdict == .insufficientData,
                                         hasInputErrors: !inputErrors.isEmpty)
-        let renderer = CheckRenderer()
+        let renderer = CheckRenderer(width: terminalWidthIfTerminal())
         switch outputFormat {
         case .json:
             writeStandardOutput(renderer.renderJSON(sustained: alert, classes: classes, topRoutes: topRoutes,

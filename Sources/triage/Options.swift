@@ -127,6 +127,9 @@ enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
+/// The terminal's width when standard output is one; nil for a pipe or a file.
+func terminalWidthIfTerminal() -> Int? { isatty(1) != 0 ? terminalWidth() : nil }
+
 func terminalWidth() -> Int {
     var size = winsize()
     if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
