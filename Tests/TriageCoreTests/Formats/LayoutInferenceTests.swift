@@ -120,4 +120,36 @@ import Testing
         #expect(summary.classes[.upstreamUnreachable] == 4)
         #expect(input.hasUpstreamFields)
     }
+
+    @Test("the sample incident with $time_iso8601 in place of $time_local gives the same report as the upstream preset")
+    func sameReportAsThePreset() throws {
+        let text = try String(contentsOfFile: repositoryFile("SampleLogs/nginx/access.log"), encoding: .utf8)
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        // [20/Nov/2026:12:00:00 +0000] → [2026-11-20T12:00:00+00:00]
+        let iso = text.split(separator: "\n").map { line -> String in
+            guard let open = line.firstIndex(of: "["), let close = line.firstIndex(of: "]") else { return String(line) }
+            let t = line[line.index(after: open)..<close]
+            let p = Array(t)
+            let month = (months.firstIndex(of: String(p[3...5])) ?? 0) + 1
+            let stamp = "\(String(p[7...10]))-\(month < 10 ? "0" : "")\(month)-\(String(p[0...1]))T\(String(p[12...19]))"
+                + "\(p[21])\(String(p[22...23])):\(String(p[24...25]))"
+            return String(line[..<open]) + "[" + stamp + String(line[close...])
+        }.joined(separator: "\n") + "\n"
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("layout-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("iso.log").path
+        try iso.write(toFile: path, atomically: true, encoding: .utf8)
+        let preset = Analyzer(options: AnalysisOptions()).run(paths: [repositoryFile("SampleLogs/nginx/access.log")]).summary
+        let inferred = Analyzer(options: AnalysisOptions()).run(paths: [path]).summary
+        #expect(inferred.inputs.first?.format == LayoutInference.formatName)
+        #expect(preset.inputs.first?.format == "upstream")
+        #expect(inferred.requests == preset.requests && inferred.requests > 1000)
+        #expect(inferred.serverErrors == preset.serverErrors)
+        #expect(FailureClass.allCases.allSatisfy { inferred.classes[$0] == preset.classes[$0] })
+        #expect(inferred.routes.map(\.route) == preset.routes.map(\.route))
+        #expect(inferred.clients.map(\.address) == preset.clients.map(\.address))
+        #expect(inferred.latency?.p95 == preset.latency?.p95)
+        #expect(inferred.incidents.map(\.start) == preset.incidents.map(\.start))
+    }
 }
