@@ -6,7 +6,7 @@ import Glibc
 
 /// Options every command shares: what to read and how to parse it.
 struct InputOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("Access logs to read (plain or gzip); - reads standard input.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Access logs to read (plain or gzip); a directory reads its files (error logs among them are recognised); - reads standard input.", valueName: "file"))
     var files: [String] = []
 
     @Option(name: .customLong("log-format"),

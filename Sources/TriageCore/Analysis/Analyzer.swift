@@ -182,7 +182,9 @@ public final class Analyzer {
     }
 
     /// Analyses `paths` (`-` is standard input) and returns the outcome.
-    public func run(paths: [String]) -> AnalysisOutcome {
+    public func run(paths given: [String]) -> AnalysisOutcome {
+        let (paths, directoryNotes) = LogDirectory.expanding(given)
+        notes += directoryNotes
         var ordered = RotatedSet.oldestFirst(paths)
         // An input also given with --error-log is read once, as the error log it is.
         ordered.removeAll { options.errorLogs.contains($0) }
