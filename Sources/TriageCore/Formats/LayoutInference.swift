@@ -49,7 +49,7 @@ enum LayoutInference {
 
         // The anchors.
         guard let request = values.indices.first(where: { i in
-            first[i].quote == .double && first[i].key == nil && isMostly(values[i], isRequestLine)
+            first[i].quote != .bracket && first[i].key == nil && isMostly(values[i], isRequestLine)
         }) else { return nil }
         guard let status = values.indices.first(where: { i in
             i > request && first[i].quote == .none && first[i].key == nil
@@ -99,21 +99,36 @@ enum LayoutInference {
             set(client + 1, "$field\(client + 2)", "%l", "ident")
             set(client + 2, "$remote_user", "%u", "user")
         }
-        let bytes = status + 1
+        // Separators (`|`) between columns are written as they are, and skipped when
+        // columns are found by place.
+        let separators = Set(values.indices.filter { first[$0].key == nil && first[$0].quote == .none && isSeparator(values[$0]) })
+        func next(after i: Int) -> Int {
+            var k = i + 1
+            while separators.contains(k) { k += 1 }
+            return k
+        }
+        let bytes = next(after: status)
         if bytes < first.count, !anchored.contains(bytes), first[bytes].quote == .none, first[bytes].key == nil,
            !TailInference.shapes(values[bytes]).isEmpty,
            TailInference.shapes(values[bytes]).isSubset(of: [.integer, .status]) {
             anchored.insert(bytes)
             set(bytes, "$body_bytes_sent", "%b", "body bytes")
         }
-        let refererIndex = anchored.contains(bytes) ? bytes + 1 : status + 1
-        if refererIndex + 1 < first.count, !anchored.contains(refererIndex), !anchored.contains(refererIndex + 1),
-           first[refererIndex].quote == .double, first[refererIndex + 1].quote == .double,
-           first[refererIndex].key == nil, first[refererIndex + 1].key == nil,
+        let refererIndex = anchored.contains(bytes) ? next(after: bytes) : bytes
+        let agentIndex = next(after: refererIndex)
+        if agentIndex < first.count, !anchored.contains(refererIndex), !anchored.contains(agentIndex),
+           first[refererIndex].quote == .double, first[agentIndex].quote == .double,
+           first[refererIndex].key == nil, first[agentIndex].key == nil,
            values[refererIndex].allSatisfy({ $0 == "-" || $0.isEmpty }) || isMostly(values[refererIndex], isReferer) {
-            anchored.formUnion([refererIndex, refererIndex + 1])
+            anchored.formUnion([refererIndex, agentIndex])
             set(refererIndex, "$http_referer", "%{Referer}i", "referer")
-            set(refererIndex + 1, "$http_user_agent", "%{User-Agent}i", "user agent")
+            set(agentIndex, "$http_user_agent", "%{User-Agent}i", "user agent")
+        } else if let agent = values.indices.first(where: { i in
+            !anchored.contains(i) && first[i].quote == .double && first[i].key == nil && isMostly(values[i], isUserAgent)
+        }) {
+            // A quoted product/version (`curl/8.5.0`, `Mozilla/5.0 (…)`) alone: the user agent.
+            anchored.insert(agent)
+            set(agent, "$http_user_agent", "%{User-Agent}i", "user agent")
         }
 
         // The rest, as a tail's fields.
@@ -125,7 +140,11 @@ enum LayoutInference {
         }
         let hasDecimal = isDecimal.contains(true)
         for i in values.indices where !anchored.contains(i) {
-            if let key = first[i].key {
+            if separators.contains(i) {
+                columns[i].nginx = values[i][0]
+                columns[i].apache = values[i][0]
+                columns[i].meaning = ""
+            } else if let key = first[i].key {
                 columns[i].assignKey(key, values: values[i], taken: &taken)
             } else if TailInference.shapes(values[i]).isEmpty {
                 // Dashes in every line (`-` for ident or user): nothing to read.
@@ -154,30 +173,55 @@ enum LayoutInference {
         return parts.count == 2 || parts[2].hasPrefix("HTTP/")
     }
 
+    /// A user agent: a product and its version (`curl/8.5.0`, `Mozilla/5.0 (X11)`), not a URL or path.
+    private static func isUserAgent(_ value: String) -> Bool {
+        guard let slash = value.firstIndex(of: "/"), slash != value.startIndex, !value.contains("://") else { return false }
+        return value[..<slash].allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
+            && value[..<slash].contains { $0.isLetter }
+    }
+
     /// A referer: `-`, or a URL or path.
     private static func isReferer(_ value: String) -> Bool {
         value.contains("://") || value.hasPrefix("/") || value.hasPrefix("android-app:")
     }
 
-    /// A bare date token and the clock time right after it (`2026-11-21 10:00:00`) as one token.
+    /// Values a server writes unquoted with spaces in them, cut by the tokenizer, as one
+    /// token again: a date and its clock time (`2026-11-21 10:00:00`), a CLF time and its
+    /// zone (`21/Nov/2026:10:00:00 +0100`), and a request line (`GET /a HTTP/1.1`).
     static func joiningDateAndTime(_ tokens: [TailInference.Token]) -> [TailInference.Token] {
         var result: [TailInference.Token] = []
         var i = 0
+        func isBare(_ k: Int, separated: Bool = true) -> Bool {
+            k < tokens.count && tokens[k].quote == .none && tokens[k].key == nil && (!separated || tokens[k].separator == 1)
+        }
         while i < tokens.count {
-            let t = tokens[i]
-            if i + 1 < tokens.count, t.quote == .none, t.key == nil, tokens[i + 1].quote == .none,
-               tokens[i + 1].key == nil, tokens[i + 1].separator == 1,
-               matches(t.value, "dddd-dd-dd"), matches(String(tokens[i + 1].value.prefix(8)), "dd:dd:dd") {
-                var joined = t
-                joined.value += " " + tokens[i + 1].value
-                result.append(joined)
-                i += 2
-            } else {
-                result.append(t)
-                i += 1
+            var joined = tokens[i]
+            var count = 1
+            if isBare(i, separated: false), isBare(i + 1) {
+                let a = tokens[i].value, b = tokens[i + 1].value
+                if matches(a, "dddd-dd-dd"), matches(String(b.prefix(8)), "dd:dd:dd") {
+                    count = 2
+                } else if matches(a, "dd/???/dddd:dd:dd:dd"), b.count == 5, b.first == "+" || b.first == "-",
+                          matches(String(b.dropFirst()), "dddd") {
+                    count = 2
+                } else if isBare(i + 2), tokens[i + 2].value.hasPrefix("HTTP/"),
+                          isRequestLine(a + " " + b + " " + tokens[i + 2].value) {
+                    count = 3
+                }
             }
+            for k in 1..<count { joined.value += " " + tokens[i + k].value }
+            result.append(joined)
+            i += count
         }
         return result
+    }
+
+    /// A separator the layout writes between fields (`|`, `;`, `>`): the same one to three
+    /// punctuation bytes in every line, never a value.
+    static func isSeparator(_ values: [String]) -> Bool {
+        guard let value = values.first, (1...3).contains(value.utf8.count), value != "-",
+              value.utf8.allSatisfy({ "|;:,>~/\\#*+=".utf8.contains($0) }) else { return false }
+        return values.allSatisfy { $0 == value }
     }
 
     /// Whether `value` is `pattern` with each `d` a digit, each `?` any byte and every other character itself.
@@ -286,7 +330,9 @@ enum LayoutInference {
             case .double: definition += "\"" + field + "\""
             case .bracket: definition += field == "%t" ? field : "[" + field + "]"
             }
-            if isUnknown {
+            if column.meaning.isEmpty && !isUnknown {
+                // A separator: written as it is.
+            } else if isUnknown {
                 // The example is log text: it reaches reports, so it is made safe here.
                 unknown.append((field, LogText.sanitize(rows.first.map { $0[i].value } ?? "")))
                 meanings.append("field \(i + 1) (not understood)")

@@ -95,6 +95,33 @@ import Testing
         #expect(result.tail?.unknown.first?.example == "worker-0")
     }
 
+    @Test("fields between separators (|), a CLF time and the request unquoted: the separators are written, the fields read")
+    func separatorsAndUnquotedValues() throws {
+        let lines = (0..<5).map { i in
+            "10.0.0.\(i) | 21/Nov/2026:10:0\(i):00 +0100 | GET /a/\(i) HTTP/1.1 | 50\(i % 2 * 2) | 12 | 0.\(i)23"
+        }
+        let result = try detect(lines)
+        #expect(result.format.definition == "$remote_addr | $time_local | $request | $status | $body_bytes_sent | $request_time")
+        #expect(result.tail?.unknown.isEmpty == true)
+        let r = try read(lines[1], result.format)
+        #expect(r.record.status == 502)
+        #expect(r.text(r.record.target) == "/a/1")
+        #expect(r.record.utcOffset == 3600)
+        #expect(r.record.requestMicros == 123_000)
+        #expect(r.record.bytesSent == 12)
+    }
+
+    @Test("an unquoted request line and a lone quoted product/version: request and user agent")
+    func unquotedRequestAndAgent() throws {
+        let lines = (0..<5).map { i in #"2026-11-21T10:0\#(i):00+01:00 10.0.0.\#(i) GET /a/\#(i) HTTP/1.1 504 0.\#(i)23 "curl/8.5.0""# }
+        let result = try detect(lines)
+        #expect(result.format.definition == #"$time_iso8601 $remote_addr $request $status $request_time "$http_user_agent""#)
+        let r = try read(lines[2], result.format)
+        #expect(r.record.status == 504)
+        #expect(r.text(r.record.method) == "GET")
+        #expect(r.text(r.record.userAgent) == "curl/8.5.0")
+    }
+
     @Test("lines without a quoted request, a status after it and a time are no layout", arguments: [
         #"I, [2018-04-08T13:44:35.453355 #15810]  INFO -- : Started POST "/api/x" for 127.0.0.1 at 2018-04-08 13:44:35 +0300"#,
         #"10.0.0.1 [2026-11-21T10:00:00Z] "GET /x HTTP/1.1" OK len=12"#,
