@@ -117,7 +117,7 @@ struct Report: ParsableCommand {
     var now: String?
 
     @Option(name: .customLong("app-log"),
-            help: ArgumentHelp("An application log (plain or gzip; repeatable) whose error events explain the 5xx by request ID.",
+            help: ArgumentHelp("An application log (plain or gzip, or a directory of them; repeatable) whose error events explain the 5xx by request ID.",
                                valueName: "file"))
     var appLogs: [String] = []
 
@@ -131,7 +131,7 @@ struct Report: ParsableCommand {
     var appTimeTolerance: Duration?
 
     @Option(name: .customLong("error-log"),
-            help: ArgumentHelp("A server error log, nginx or Apache (plain or gzip; repeatable), whose lines say why requests failed.",
+            help: ArgumentHelp("A server error log, nginx or Apache (plain or gzip, or a directory of them; repeatable), whose lines say why requests failed.",
                                valueName: "file"))
     var errorLogs: [String] = []
 

@@ -183,16 +183,19 @@ public final class Analyzer {
 
     /// Analyses `paths` (`-` is standard input) and returns the outcome.
     public func run(paths given: [String]) -> AnalysisOutcome {
+        // A directory, given as an input or with --error-log or --app-log, is its files.
         let (paths, directoryNotes) = LogDirectory.expanding(given)
-        notes += directoryNotes
+        let (errorLogFiles, errorLogNotes) = LogDirectory.expanding(options.errorLogs)
+        let (appLogFiles, appLogNotes) = LogDirectory.expanding(options.appLogs)
+        notes += directoryNotes + errorLogNotes + appLogNotes
         var ordered = RotatedSet.oldestFirst(paths)
         // An input also given with --error-log is read once, as the error log it is.
-        ordered.removeAll { options.errorLogs.contains($0) }
+        ordered.removeAll { errorLogFiles.contains($0) }
         let (detected, interleaved) = options.detectsErrorLogs ? detectErrorLogs(ordered) : ([], [])
         ordered.removeAll { detected.contains($0) }
         interleavedPaths = Set(interleaved)
-        let errorLogPaths = RotatedSet.oldestFirst(options.errorLogs)
-        inputCount = ordered.count + options.appLogs.count + errorLogPaths.count + detected.count
+        let errorLogPaths = RotatedSet.oldestFirst(errorLogFiles)
+        inputCount = ordered.count + appLogFiles.count + errorLogPaths.count + detected.count
         if !errorLogPaths.isEmpty || !detected.isEmpty || !interleaved.isEmpty {
             readErrorLogs(given: errorLogPaths, detected: RotatedSet.oldestFirst(detected), interleaved: interleaved)
         }
@@ -263,7 +266,7 @@ public final class Analyzer {
                 errors.append(.readFailed(path: path, reason: "\(error)"))
             }
         }
-        if !options.appLogs.isEmpty { correlate(options.appLogs) }
+        if !appLogFiles.isEmpty { correlate(appLogFiles) }
         if let statePath = options.statePath, let state {
             // Keep positions of files not read this run while they still exist unchanged in place.
             for (index, old) in state.entries.enumerated() where !claimed.contains(index) {

@@ -53,4 +53,20 @@ import Testing
         #expect(summary.errorLog?.explainedServerErrors == 1)
         #expect(summary.classes[.upstreamUnreachable] == 1)
     }
+
+    @Test("--error-log with a directory reads its error logs")
+    func errorLogDirectory() throws {
+        let error = #"2026/11/20 13:30:05 [error] 31#31: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 203.0.113.9, server: shop, request: "GET /api/x HTTP/1.1", upstream: "http://10.0.1.13:8080/api/x", host: "shop""#
+        let access = try makeDirectory(["access.log": (0..<10).map { Self.line($0, $0 == 5 ? 502 : 200) }.joined(separator: "\n") + "\n"])
+        let errors = try makeDirectory(["error.log.1": error + "\n", "error.log": "\n"])
+        defer {
+            try? FileManager.default.removeItem(atPath: access)
+            try? FileManager.default.removeItem(atPath: errors)
+        }
+        var options = AnalysisOptions()
+        options.errorLogs = [errors]
+        let summary = Analyzer(options: options).run(paths: [access + "/access.log"]).summary
+        #expect(summary.errorLog?.inputs.count == 2)
+        #expect(summary.errorLog?.explainedServerErrors == 1)
+    }
 }
