@@ -26,6 +26,10 @@
 enum LayoutInference {
     /// The name an inferred format carries in reports.
     static let formatName = "inferred"
+    /// More columns than any server's layout has (nginx `upstreaminfo` has 21, HAProxy's
+    /// httplog 27): lines beyond this are not a layout to infer, and would make one
+    /// format of thousands of fields.
+    static let maxColumns = 64
 
     /// The inferred layout of `lines`, or nil when they have no request, status and time
     /// columns in a consistent sequence.
@@ -34,7 +38,8 @@ enum LayoutInference {
         var counts: [String: Int] = [:]
         var order: [String] = []
         for line in lines where !line.isEmpty {
-            guard let tokens = TailInference.tokenize([UInt8(ascii: " ")] + line, from: 0) else { continue }
+            guard let tokens = TailInference.tokenize([UInt8(ascii: " ")] + line, from: 0),
+                  tokens.count <= maxColumns else { continue }
             let joined = joiningDateAndTime(tokens)
             let shape = TailInference.signature(joined)
             if counts[shape] == nil { order.append(shape) }

@@ -131,6 +131,14 @@ import Testing
         #expect(LayoutInference.infer(Array(repeating: Array(line.utf8), count: 4)) == nil)
     }
 
+    @Test("lines of more columns than any server's layout are no layout (a format of thousands of fields is never built)")
+    func tooManyColumns() {
+        let line = #"10.0.0.1 - - [2026-11-21T10:00:00Z] "GET /a HTTP/1.1" 200 12 "# + (0..<100).map { "x\($0)" }.joined(separator: " ")
+        #expect(LayoutInference.infer(Array(repeating: Array(line.utf8), count: 4)) == nil)
+        let short = #"10.0.0.1 - - [2026-11-21T10:00:00Z] "GET /a HTTP/1.1" 200 12"#
+        #expect(LayoutInference.infer(Array(repeating: Array(short.utf8), count: 4)) != nil)
+    }
+
     @Test("the analyzer names the inferred layout as the --log-format that reads it")
     func analyzerSaysSo() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("layout-\(UUID().uuidString)")
