@@ -12,8 +12,9 @@ struct Triage: ParsableCommand {
         commandName: "triage",
         abstract: "Tell what broke from proxy access logs: which 5xx were your application's, which were upstream failures, when, where.",
         discussion: """
-            Inputs are files, rotated sets (read oldest first) or - for standard input; gzip is \
-            detected from the data, multi-member included.
+            Inputs are files, rotated sets (read oldest first), directories (their files; error logs \
+            among them are recognised) or - for standard input; gzip is detected from the data, \
+            multi-member included.
 
             Log formats: nginx and Apache presets \(LogFormat.presetNames.joined(separator: ", ")); \
             the proxies' own (HAProxy, Envoy and Istio, AWS ALB and ELB, Traefik, Heroku's router, \
@@ -22,7 +23,8 @@ struct Triage: ParsableCommand {
             'nginx:<log_format string>'; 'apache:<LogFormat string>'; 'haproxy:<log-format string>'; \
             'envoy:<format string>'; or a log_format NAME read from --nginx-conf. Lines inside Docker \
             json-file, CRI or syslog envelopes are read too. Without --log-format the presets are tried \
-            on each input's first lines.
+            on each input's first lines; when none fits, the layout is read from the lines themselves \
+            (the report gives it as a --log-format).
 
             Exit status (report): 0 the report was written; 2 an input was damaged, unreadable or in no \
             known format, or the --state file was corrupt (the report covers everything that could be read); \
