@@ -19,6 +19,15 @@ extension LogFormat {
          #"$remote_addr - [$the_real_ip] - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] [$proxy_alternative_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status"#),
         ("upstreaminfo-0.24", .nginx,
          #"$remote_addr - [$the_real_ip] - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_length $request_time [$proxy_upstream_name] $upstream_addr $upstream_response_length $upstream_response_time $upstream_status"#),
+        // Nginx Proxy Manager's own formats (docker/rootfs/etc/nginx/conf.d/include/log-proxy.conf):
+        // `proxy` for proxy hosts, `standard` for redirections and 404 hosts. `$server` is the
+        // forward host NPM sets for each proxy host, without a port: matched, not read as
+        // `$upstream_addr` (an address without a port is what nginx writes for a group with
+        // no live server left, and would make every failure "unavailable").
+        ("npm-proxy", .nginx,
+         #"[$time_local] $upstream_cache_status $upstream_status $status - $request_method $scheme $host "$request_uri" [Client $remote_addr] [Length $body_bytes_sent] [Gzip $gzip_ratio] [Sent-to $server] "$http_user_agent" "$http_referer""#),
+        ("npm-standard", .nginx,
+         #"[$time_local] $status - $request_method $scheme $host "$request_uri" [Client $remote_addr] [Length $body_bytes_sent] [Gzip $gzip_ratio] "$http_user_agent" "$http_referer""#),
         ("common", .apache, #"%h %l %u %t "%r" %>s %b"#),
         ("vhost_combined", .apache, #"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#),
     ]
