@@ -19,12 +19,7 @@ public struct CheckRenderer: Sendable {
     /// `lines` as text, each wrapped to ``width`` under its own indentation plus four.
     private func joined(_ lines: [String]) -> String {
         guard let width else { return lines.joined(separator: "\n") + "\n" }
-        return lines.flatMap { line -> [String] in
-            guard TextWrap.visibleWidth(line[...]) > width else { return [line] }
-            let leading = line.prefix { $0 == " " }.count
-            return TextWrap.wrap(String(line.dropFirst(leading)), width: width, first: String(repeating: " ", count: leading),
-                                 indent: String(repeating: " ", count: min(leading + 4, width / 2)))
-        }.joined(separator: "\n") + "\n"
+        return lines.flatMap { TextWrap.fit($0, width: width) }.joined(separator: "\n") + "\n"
     }
 
     // MARK: - Deploy gate

@@ -542,11 +542,7 @@ public struct TerminalRenderer: Sendable {
     /// The last guard of the width: a line still too long is wrapped at spaces under its own
     /// indentation, and a word wider than a line (a long path) is cut into pieces.
     private func fitToWidth(_ line: String) -> [String] {
-        guard visibleWidth(line[...]) > width else { return [line] }
-        let leading = line.prefix { $0 == " " }.count
-        let wrapped = wrap(String(line.dropFirst(leading)), indent: String(repeating: " ", count: min(leading + 4, width / 2)),
-                           first: String(repeating: " ", count: leading))
-        return wrapped.flatMap { piece -> [String] in
+        TextWrap.fit(line, width: width).flatMap { piece -> [String] in
             guard visibleWidth(piece[...]) > width else { return [piece] }
             var pieces: [String] = []
             var current = ""

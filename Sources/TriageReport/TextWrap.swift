@@ -38,4 +38,14 @@ enum TextWrap {
         lines.append(current)
         return lines
     }
+
+    /// `line` as it is when it fits `width`; else wrapped at spaces, its continuation lines
+    /// under its own indentation plus four (at most half the width). A word wider than a
+    /// line stays whole.
+    static func fit(_ line: String, width: Int) -> [String] {
+        guard visibleWidth(line[...]) > width else { return [line] }
+        let leading = line.prefix { $0 == " " }.count
+        return wrap(String(line.dropFirst(leading)), width: width, first: String(repeating: " ", count: leading),
+                    indent: String(repeating: " ", count: min(leading + 4, width / 2)))
+    }
 }

@@ -219,6 +219,9 @@ final class ErrorLogReader {
         private var peeler: EnvelopePeeler?
         private var isDecided = false
         private let joinLimit: Int
+        /// One peeler per envelope, made once: an input may run long on bare access lines
+        /// before its first error line decides.
+        private lazy var candidates = [EnvelopeKind.dockerJSON, .cri, .syslog].map { EnvelopePeeler(kind: $0) }
 
         init(joinLimit: Int) { self.joinLimit = joinLimit }
 
@@ -243,14 +246,12 @@ final class ErrorLogReader {
                 isDecided = true
                 return
             }
-            for kind in [EnvelopeKind.dockerJSON, .cri, .syslog] {
-                let candidate = EnvelopePeeler(kind: kind)
-                if candidate.peel(line).hadEnvelope {
-                    candidate.joinLimit = kind == .cri ? joinLimit : 0
-                    peeler = candidate
-                    isDecided = true
-                    return
-                }
+            for candidate in candidates where candidate.peel(line).hadEnvelope {
+                candidate.joinLimit = candidate.kind == .cri ? joinLimit : 0
+                peeler = candidate
+                isDecided = true
+                candidates = []
+                return
             }
         }
     }

@@ -256,12 +256,16 @@ enum LayoutInference {
 
         static func of(_ values: [String], quote: TailInference.Token.Quote) -> TimeShape? {
             guard !values.isEmpty else { return nil }
-            if values.allSatisfy(isCLF) { return .clf(zone: true) }
-            if values.allSatisfy({ isCLF($0 + " +0000") }) { return .clf(zone: false) }
-            if values.allSatisfy({ $0.count >= 19 && matches(String($0.prefix(19)), "dddd-dd-ddTdd:dd:dd") }) {
-                return .iso8601
+            // Timestamp's own parsers judge them: a value is a time only if a field of that kind reads it.
+            func all(_ test: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+                values.allSatisfy { Array($0.utf8).withUnsafeBufferPointer(test) }
             }
-            if values.allSatisfy({ matches($0, "dddd-dd-dd dd:dd:dd") }) { return .dateSpaceTime }
+            if all({ Timestamp.parseCLF($0) != nil }) { return .clf(zone: true) }
+            if all({ $0.count == 20 && Timestamp.parseCLFLocal($0) != nil }) { return .clf(zone: false) }
+            if all({ $0.count >= 19 && $0[10] == UInt8(ascii: "T") && Timestamp.parseISO8601($0) != nil }) { return .iso8601 }
+            if all({ $0.count == 19 && $0[10] == UInt8(ascii: " ") && Timestamp.parseISO8601($0) != nil }) {
+                return .dateSpaceTime
+            }
             if quote == .none, values.allSatisfy({ value in
                 let whole = value.split(separator: ".", maxSplits: 1).first.map(String.init) ?? value
                 guard whole.count == 10, let seconds = Int(whole), seconds >= 946_684_800 else { return false }
@@ -282,15 +286,6 @@ enum LayoutInference {
         }
 
         /// Apache's `%t` brings its own brackets; a strftime `%{…}t` does not.
-        /// `21/Nov/2026:10:00:00 +0100`.
-        static func isCLF(_ value: String) -> Bool {
-            let b = Array(value.utf8)
-            guard matches(value, "dd/???/dddd:dd:dd:dd ?dddd"), b[21] == UInt8(ascii: "+") || b[21] == UInt8(ascii: "-") else {
-                return false
-            }
-            return Timestamp.monthNumber(b[3], b[4], b[5]) != nil
-        }
-
         func apache(quote: TailInference.Token.Quote) -> String? {
             switch self {
             case .clf(let zone):

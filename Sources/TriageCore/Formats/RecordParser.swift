@@ -91,9 +91,9 @@ public final class RecordParser {
     /// last match stored it (-1 when the log wrote -1). Overwritten, never added up, while
     /// matching: a step stored again after backtracking counts once.
     private let timerSteps: [Int]
+    private let timerMicros: UnsafeMutablePointer<Int64>
     /// The format has header captures and no request-ID field of its own: an ID is looked for among the captures.
     private let capturesHoldID: Bool
-    private let timerMicros: UnsafeMutablePointer<Int64>
     private static let timeCacheCapacity = 64
     private static let attemptBudget = 512
 
