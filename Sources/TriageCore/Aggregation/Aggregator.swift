@@ -532,7 +532,8 @@ public final class Aggregator {
                 upstreams.values[index].failures += 1
                 // nginx logs the group's name as the last address when no live server was left
                 // (the request is then upstream_unavailable, whatever status it logged for it).
-                let c = failureClass ?? (isLast && Classifier.isGroupName(attempt.address.bytes(in: line)) ? .upstreamUnavailable
+                let c = failureClass ?? (isLast && !attempts.addressesAreHosts
+                    && Classifier.isGroupName(attempt.address.bytes(in: line)) ? .upstreamUnavailable
                     : Classifier.attemptClass(status: attempt.status, finalStatus: isLast ? finalStatus : 502))
                 upstreams.values[index].classes[c] += 1
                 upstreams.values[index].samples.offer(time: time, limit: limits.samplesPerGroup, &requestID)

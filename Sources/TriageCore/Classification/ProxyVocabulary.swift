@@ -81,7 +81,8 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
     static func listFacts(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, attempts: UpstreamAttempts) -> FailureFacts {
         let status = record.status
         if !record.upstreamStatus.isPresent {
-            if let last = attempts.last, !last.address.isPresent || !Classifier.isGroupName(last.address.bytes(in: line)) {
+            if let last = attempts.last, !last.address.isPresent || attempts.addressesAreHosts
+                || !Classifier.isGroupName(last.address.bytes(in: line)) {
                 return unstatedAttemptFacts(status: status, attempts: attempts)
             }
             if attempts.isEmpty && !record.upstreamAddr.isPresent && !record.upstreamResponseTime.isPresent {
@@ -123,7 +124,7 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
     @inline(__always)
     static func attemptFacts(status: Int, attempts: UpstreamAttempts, line: UnsafeBufferPointer<UInt8>) -> FailureFacts {
         var isGroupName = false
-        if let last = attempts.last, last.address.isPresent {
+        if let last = attempts.last, last.address.isPresent, !attempts.addressesAreHosts {
             isGroupName = Classifier.isGroupName(last.address.bytes(in: line))
         }
         return attemptFacts(status: status, attempts: attempts, lastAddressIsGroupName: isGroupName)

@@ -27,6 +27,9 @@ public final class UpstreamAttempts {
     public private(set) var count = 0
     /// Attempts beyond `capacity` that were dropped from the middle.
     public private(set) var droppedCount = 0
+    /// True when the addresses are the one host the line names for all attempts
+    /// (``AccessRecord/upstreamHost``): a host without a port is then not nginx's group name.
+    public private(set) var addressesAreHosts = false
     private let storage: UnsafeMutablePointer<UpstreamAttempt>
 
     public init() {
@@ -52,6 +55,7 @@ public final class UpstreamAttempts {
         for i in 0..<count { storage[i] = UpstreamAttempt() }
         count = 0
         droppedCount = 0
+        addressesAreHosts = false
     }
 
     /// Replaces the contents with the attempts of `record`, read from `line`.
@@ -87,6 +91,12 @@ public final class UpstreamAttempts {
         if count == 1 && !storage[0].address.isPresent && storage[0].status == 0
             && storage[0].connectMicros < 0 && storage[0].headerMicros < 0 && storage[0].responseMicros < 0 {
             count = 0
+        }
+        // One host for the whole request: every attempt went there (a name resolving to
+        // several addresses gives several attempts).
+        if !record.upstreamAddr.isPresent && record.upstreamHost.hasValue(in: line) && count > 0 {
+            for i in 0..<count { storage[i].address = record.upstreamHost }
+            addressesAreHosts = true
         }
     }
 

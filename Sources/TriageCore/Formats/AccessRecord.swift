@@ -62,6 +62,9 @@ public struct AccessRecord: Sendable {
     public var upstreamConnectTime = FieldRange.absent
     public var upstreamHeaderTime = FieldRange.absent
     public var upstreamResponseTime = FieldRange.absent
+    /// The host every attempt went to, when the line names no address per attempt
+    /// (Nginx Proxy Manager's `$server`).
+    public var upstreamHost = FieldRange.absent
     /// Proxy response flags (Envoy), termination state (HAProxy), error code (Heroku),
     /// error reason (ALB); what they mean is the format's ``ProxyVocabulary``.
     public var proxyFlags = FieldRange.absent
@@ -97,6 +100,7 @@ public struct AccessRecord: Sendable {
         case .upstreamConnectTime: upstreamConnectTime = range
         case .upstreamHeaderTime: upstreamHeaderTime = range
         case .upstreamResponseTime: upstreamResponseTime = range
+        case .upstreamHost: upstreamHost = range
         case .requestID: requestID = range
         case .referer: referer = range
         case .userAgent: userAgent = range
@@ -112,7 +116,7 @@ public struct AccessRecord: Sendable {
     /// How many fields the line filled: how well a format fits (detection tie-break).
     public var filledFieldCount: Int {
         let ranges = [request, method, target, protocolVersion, remoteAddr, remoteUser, referer, userAgent, host,
-                      requestID, upstreamAddr, upstreamStatus, upstreamConnectTime, upstreamHeaderTime,
+                      requestID, upstreamAddr, upstreamHost, upstreamStatus, upstreamConnectTime, upstreamHeaderTime,
                       upstreamResponseTime, proxyFlags, proxyDetails]
         return ranges.filter(\.isPresent).count + (time != .min ? 1 : 0) + (bytesSent >= 0 ? 1 : 0)
             + (requestMicros >= 0 ? 1 : 0) + (status > 0 ? 1 : 0)

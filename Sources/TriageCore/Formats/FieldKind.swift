@@ -58,6 +58,9 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     /// HAProxy's captured headers (`%hr %hs`: `{h1|h2} {r1}`, maybe absent): a captured
     /// `X-Request-ID` (an element shaped like a request ID) is the request ID.
     case headerCaptures
+    /// The upstream's host without a port (Nginx Proxy Manager's `$server`, the forward
+    /// host every attempt went to): named as the upstream, never nginx's group-name sign.
+    case upstreamHost
 
     /// nginx and proxies write several attempts as `a, b` or `a : b`.
     var isList: Bool {
@@ -101,7 +104,7 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     var isUpstream: Bool {
         switch self {
         case .upstreamAddr, .upstreamStatus, .upstreamConnectTime, .upstreamHeaderTime, .upstreamResponseTime, .proxyFlags,
-             .proxyDetails, .upstreamName:
+             .proxyDetails, .upstreamName, .upstreamHost:
             return true
         default: return false
         }
@@ -153,6 +156,8 @@ let nginxVariableKinds: [String: FieldKind] = [
     "http_x_correlation_id": .requestID, "http_x_amzn_trace_id": .requestID,
     "http_referer": .referer, "http_user_agent": .userAgent, "http_x_forwarded_for": .ignoredList,
     "host": .host, "http_host": .host, "server_name": .host,
+    // Nginx Proxy Manager's forward host (`set $server …` in each proxy host's config).
+    "server": .upstreamHost,
 ]
 
 /// Apache `%{Name}i` headers with a meaning; other headers are ignored.

@@ -281,6 +281,8 @@ public enum TailInference {
             let lowered = key.lowercased()
             if let variable = keyAliases[lowered] ?? (nginxVariableKinds[lowered] != nil ? lowered : nil),
                let kind = nginxVariableKinds[variable] ?? (variable.hasPrefix("upstream_") ? .ignoredList : nil),
+               // A tail's `server=` names the server that wrote the line, not NPM's forward host.
+               kind != .upstreamHost,
                !taken.contains(kind) || kind == .ignored || kind == .ignoredList || kind == .host,
                fits(kind, values) {
                 if kind != .ignored && kind != .ignoredList { taken.insert(kind) }

@@ -34,6 +34,30 @@ import Testing
         #expect(host.classes[.clientClosed] == 1)
     }
 
+    /// Nginx Proxy Manager names its forward host without a port (`[Sent-to $server]`): it
+    /// is the upstream, judged by `$upstream_status`, and not nginx's "no live upstreams" name.
+    @Test("Nginx Proxy Manager: the forward host is the upstream, a 502 from it unreachable, not unavailable")
+    func nginxProxyManager() throws {
+        func line(_ status: String, _ upstream: String, host: String) -> String {
+            #"[03/Dec/2026:11:23:46 +0100] - \#(upstream) \#(status) - GET https app.example.com "/api" [Client 172.18.0.2] [Length 552] [Gzip -] [Sent-to \#(host)] "curl/8.5.0" "-""#
+        }
+        let u = try upstreams([line("502", "502", host: "192.168.1.20"), line("504", "504", host: "192.168.1.20"),
+                               line("502", "502, 502", host: "app-backend"), line("200", "200", host: "192.168.1.20"),
+                               line("502", "-", host: "app-backend")], format: "npm-proxy")
+        let ip = try #require(u["192.168.1.20"])
+        #expect(ip.requests == 3)
+        #expect(ip.failures == 2)
+        #expect(ip.classes[.upstreamUnreachable] == 1)
+        #expect(ip.classes[.upstreamTimeout] == 1)
+        #expect(ip.classes[.upstreamUnavailable] == 0)
+        // A name resolving to two addresses: both attempts went to the forward host. A 502
+        // with `-` for the upstream status tried no upstream: it is not the host's.
+        let named = try #require(u["app-backend"])
+        #expect(named.requests == 2)
+        #expect(named.failures == 2)
+        #expect(named.classes[.upstreamUnreachable] == 2)
+    }
+
     @Test("ALB: the target is counted with each request's own class, whether the target or the load balancer answered")
     func alb() throws {
         func line(_ elb: String, _ target: String) -> String {

@@ -20,8 +20,10 @@ import Testing
         #expect(r.text(r.record.userAgent) == "curl/8.5.0")
         #expect(r.record.bytesSent == 552)
         #expect(r.record.utcOffset == 3600)
-        // NPM's forward host has no port: not taken for nginx's "no live upstreams" group name.
+        // NPM's forward host has no port: it is the host of every attempt, not an
+        // `$upstream_addr` (whose portless value is nginx's "no live upstreams" group name).
         #expect(!r.record.upstreamAddr.isPresent)
+        #expect(r.text(r.record.upstreamHost) == "192.168.1.20")
         let hit = parse(Self.proxyHit, format)
         #expect(hit.text(hit.record.cacheStatus) == "HIT")
     }

@@ -38,6 +38,18 @@ import Testing
         #expect(!r.record.hasTrailingText)
     }
 
+    @Test("a tail's server= names the server that wrote the line: not read as an upstream host")
+    func serverKeyIsNotUpstream() throws {
+        let lines = [Self.head + " server=web01 request_id=6b14c0a8e3f14d2b9e6f0a1b2c3d4e5f",
+                     Self.head503 + " server=web01 request_id=6b14c0a8e3f14d2b9e6f0a1b2c3d4e50"]
+        let result = try detect(lines)
+        #expect(result.format.name == "combined+tail")
+        #expect(!result.format.hasUpstreamFields)
+        let r = try #require(read(lines[1], result.format))
+        #expect(!r.record.upstreamHost.isPresent)
+        #expect(r.text(r.record.requestID) == "6b14c0a8e3f14d2b9e6f0a1b2c3d4e50")
+    }
+
     @Test("one line of the preset alone among lines with the tail: the tail is still read, and that line too")
     func presetLineAmongTails() throws {
         // A server-wide `combined` access_log (health checks) and a site's `upstream` one in one file.
