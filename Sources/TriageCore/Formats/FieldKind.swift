@@ -61,6 +61,10 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     /// The upstream's host without a port (Nginx Proxy Manager's `$server`, the forward
     /// host every attempt went to): named as the upstream, never nginx's group-name sign.
     case upstreamHost
+    /// Istio's last six operators read as one field (cluster, upstream local, downstream local,
+    /// downstream remote address, SNI, route): the downstream remote address, without its
+    /// port, is the client when `X-Forwarded-For` names none (a sidecar's mesh traffic).
+    case istioTail
 
     /// nginx and proxies write several attempts as `a, b` or `a : b`.
     var isList: Bool {
@@ -88,7 +92,7 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     /// Values of this kind may hold spaces wherever they stand (a CLF time, a request line).
     var mayHoldSpaces: Bool {
         switch self {
-        case .request, .userAgent, .referer, .timeCLF, .timeCustom, .timeAuto: return true
+        case .request, .userAgent, .referer, .timeCLF, .timeCustom, .timeAuto, .istioTail: return true
         default: return false
         }
     }

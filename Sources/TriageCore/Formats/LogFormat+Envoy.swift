@@ -16,9 +16,10 @@ extension LogFormat {
 
     /// Envoy's text presets, in detection order.
     ///
-    /// Istio's last six operators are read as one field: nothing there feeds the
-    /// analysis (the client is `X-Forwarded-For`'s), and an empty one (`%ROUTE_NAME%`
-    /// on a line without a route) must not make the line unreadable.
+    /// Istio's last six operators are read as one field (``FieldKind/istioTail``): only the
+    /// downstream remote address there feeds the analysis (the client when
+    /// `X-Forwarded-For` names none), and an empty one (`%ROUTE_NAME%` on a line without a
+    /// route) must not make the line unreadable.
     public static var envoyPresets: [LogFormat] {
         let istio: [(String, String)] = [("istio", istioDefault), ("istio-1.3", istioLegacy)]
         let compiled = istio.compactMap { entry -> LogFormat? in
@@ -41,6 +42,8 @@ extension LogFormat {
         "UPSTREAM_HOST": .upstreamAddr, "DOWNSTREAM_REMOTE_ADDRESS": .remoteAddr,
         "DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT": .remoteAddr, "DOWNSTREAM_DIRECT_REMOTE_ADDRESS_WITHOUT_PORT": .remoteAddr,
         "STREAM_ID": .requestID,
+        // Not Envoy's: the name `envoyPresets` gives Istio's last six operators.
+        "ISTIO_TAIL": .istioTail,
     ]
 
     /// `%REQ(header)%` headers with a meaning.

@@ -549,8 +549,8 @@ public final class RecordParser {
         case .remoteAddr:
             // An address or host name, or a `, ` list of them: anything else means
             // the line is in another format (a vhost prefix, a quoted list, a tab).
-            guard isAddressList(line, start, end) else { return invalid(index, start, end) }
-            record.remoteAddr = range
+            guard let first = firstAddressEnd(line, start, end) else { return invalid(index, start, end) }
+            record.remoteAddr = FieldRange(start, first)
         case .remoteUser:
             guard end > start, find(UInt8(ascii: " "), UnsafeBufferPointer(rebasing: line[start..<end]), 0) == nil,
                   find(UInt8(ascii: "\t"), UnsafeBufferPointer(rebasing: line[start..<end]), 0) == nil
@@ -617,18 +617,21 @@ public final class RecordParser {
                 }
                 record.requestMicros = micros
             }
-        case .remoteAddrWithPort:
-            var colon = end - 1
-            while colon > start && line[colon] != UInt8(ascii: ":") { colon -= 1 }
-            guard colon > start, end - colon - 1 >= 1, end - colon - 1 <= 5,
-                  integerOrDash(line, colon + 1, end).map({ $0 >= 0 }) == true else { return invalid(index, start, end) }
-            var addressStart = start, addressEnd = colon
-            if line[start] == UInt8(ascii: "["), line[colon - 1] == UInt8(ascii: "]") {
-                addressStart += 1
-                addressEnd -= 1
+        case .istioTail:
+            // The fourth of six space-separated values (`-` when absent): the downstream remote address.
+            if !record.remoteAddr.hasValue(in: line) {
+                var a = start, k = 0
+                while k < 3, a < end {
+                    if line[a] == UInt8(ascii: " ") { k += 1 }
+                    a += 1
+                }
+                var b = a
+                while b < end && line[b] != UInt8(ascii: " ") { b += 1 }
+                if k == 3, let client = Self.addressWithoutPort(line, a, b) { record.remoteAddr = client }
             }
-            guard addressEnd > addressStart, isAddressList(line, addressStart, addressEnd) else { return invalid(index, start, end) }
-            record.remoteAddr = FieldRange(addressStart, addressEnd)
+        case .remoteAddrWithPort:
+            guard let address = Self.addressWithoutPort(line, start, end) else { return invalid(index, start, end) }
+            record.remoteAddr = address
         case .portNumber:
             guard end > start, end - start <= 5, integerOrDash(line, start, end).map({ $0 >= 0 }) == true
             else { return invalid(index, start, end) }
@@ -651,6 +654,23 @@ public final class RecordParser {
             _ = record.setRange(step.kind, range)
         }
         return true
+    }
+
+    /// The address of `address:port` (`[v6]:port`: without the brackets), nil when
+    /// `line[start..<end]` is not one.
+    static func addressWithoutPort(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> FieldRange? {
+        guard end > start else { return nil }
+        var colon = end - 1
+        while colon > start && line[colon] != UInt8(ascii: ":") { colon -= 1 }
+        guard colon > start, end - colon - 1 >= 1, end - colon - 1 <= 5,
+              integerOrDash(line, colon + 1, end).map({ $0 >= 0 }) == true else { return nil }
+        var addressStart = start, addressEnd = colon
+        if line[start] == UInt8(ascii: "["), line[colon - 1] == UInt8(ascii: "]") {
+            addressStart += 1
+            addressEnd -= 1
+        }
+        guard addressEnd > addressStart, isAddressList(line, addressStart, addressEnd) else { return nil }
+        return FieldRange(addressStart, addressEnd)
     }
 
     private func invalid(_ index: Int, _ start: Int, _ end: Int) -> Bool {
@@ -810,9 +830,18 @@ private func isValidMethod(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
 /// alone or as a `, ` separated list.
 @inline(__always)
 func isAddressList(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-    guard end > start else { return false }
+    firstAddressEnd(line, start, end) != nil
+}
+
+/// Where the first element of an address list (`a, b`, `a,b`) ends, nil when
+/// `line[start..<end]` is not such a list (see ``isAddressList(_:_:_:)``): the client
+/// of a request is the first address (X-Forwarded-For's original client).
+@inline(__always)
+func firstAddressEnd(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int? {
+    guard end > start else { return nil }
     var i = start
     var elementStart = start
+    var firstEnd = end
     var inBrackets = false
     while i < end {
         let b = line[i]
@@ -823,20 +852,22 @@ func isAddressList(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int)
             break
         case UInt8(ascii: "["):
             // `[v6]` or `[v6]:port`: a bracket opens only an element.
-            guard i == elementStart, !inBrackets else { return false }
+            guard i == elementStart, !inBrackets else { return nil }
             inBrackets = true
         case UInt8(ascii: "]"):
-            guard inBrackets else { return false }
+            guard inBrackets else { return nil }
             inBrackets = false
         case UInt8(ascii: ","):
+            if firstEnd == end { firstEnd = i }
             if i + 1 < end && line[i + 1] == UInt8(ascii: " ") { i += 1 }
             elementStart = i + 1
         default:
-            return false
+            return nil
         }
         i += 1
     }
-    return !inBrackets
+    guard !inBrackets else { return nil }
+    return firstEnd > start ? firstEnd : end
 }
 
 /// Digits, `.`, `-` and the separators of an nginx list (`502, 200`, `0.001 : 0.030`).

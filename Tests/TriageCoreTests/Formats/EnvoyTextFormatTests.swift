@@ -32,6 +32,27 @@ import Testing
         #expect(zero.record.status == 0)
     }
 
+    @Test("the client is X-Forwarded-For's first address, else Istio's downstream remote address without its port")
+    func client() throws {
+        let list = Self.envoyLine.replacingOccurrences(of: #""172.17.0.5""#, with: #""203.0.113.22,10.0.0.1""#)
+        let r = parse(list, try preset("envoy-text"))
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.text(r.record.remoteAddr) == "203.0.113.22")
+        let spaced = parse(Self.envoyLine.replacingOccurrences(of: #""172.17.0.5""#, with: #""203.0.113.23, 10.0.0.1""#),
+                           try preset("envoy-text"))
+        #expect(spaced.text(spaced.record.remoteAddr) == "203.0.113.23")
+        // A sidecar's mesh traffic has no X-Forwarded-For: the caller is the downstream address.
+        let mesh = Self.istioLine.replacingOccurrences(of: #""10.128.0.60""#, with: #""-""#)
+        let m = parse(mesh, try preset("istio"))
+        #expect(m.ok, "\(m.failure)")
+        #expect(m.text(m.record.remoteAddr) == "10.128.0.60")
+        let v6 = parse(mesh.replacingOccurrences(of: "10.128.0.60:0", with: "[fd00::9]:5557"), try preset("istio"))
+        #expect(v6.text(v6.record.remoteAddr) == "fd00::9")
+        // With an X-Forwarded-For, the tail's address does not replace it.
+        let x = parse(Self.istioLine.replacingOccurrences(of: "10.128.0.60:0", with: "10.0.0.9:5555"), try preset("istio"))
+        #expect(x.text(x.record.remoteAddr) == "10.128.0.60")
+    }
+
     @Test("detected without options, also behind an ACCESS prefix in a Kubernetes JSON wrapper")
     func detection() throws {
         #expect(try FormatDetector.detect([Array(Self.envoyLine.utf8)], path: "t").format.name == "envoy-text")
