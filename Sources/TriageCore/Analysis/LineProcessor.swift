@@ -77,7 +77,7 @@ final class LineProcessor {
         self.peeler?.joinLimit = options.maxLineLength
         self.timeFromEnvelope = parser.format.timeFromEnvelope
         self.logTimeZone = parser.format.logTimeZone
-        self.keysAfterLastAreKnown = parser.format.dialect == .heroku
+        self.keysAfterLastAreKnown = parser.format.appendsFields
         self.yearReference = max(options.now, Int64(time(nil)))
         self.aggregator = aggregator
         self.routeRuleLimitHitsBefore = aggregator.routeRuleLimitHits

@@ -29,7 +29,9 @@ extension ProxyVocabulary {
             facts.note(entry.signal, cause: entry.cause)
             return facts
         }
-        if record.upstreamStatus.hasValue(in: line) {
+        // A backend status 0 (classic ELB: `-1 -1 -1 504 0`) is no answer, as `-` is.
+        let status0 = record.upstreamStatus.count == 1 && line[Int(record.upstreamStatus.start)] == UInt8(ascii: "0")
+        if record.upstreamStatus.hasValue(in: line) && !status0 {
             if let target = attempts.last?.status, target >= 500, target <= 599, status >= 500 {
                 facts.note(.originAnswered)
                 return facts

@@ -365,9 +365,9 @@ public enum FormatDetector {
                 ok = true
                 record = AccessRecord()
             }
-            // Heroku's router appends keys over the years (`protocol=`, …), left unread by
-            // design: text after its last field is not a sign of a longer format.
-            let isTrailing = record.hasTrailingText && candidate.format.dialect != .heroku
+            // Heroku's router and ALB append fields over the years, left unread by design:
+            // text after the last field is not a sign of a longer format.
+            let isTrailing = record.hasTrailingText && !candidate.format.appendsFields
             s.outcomes.append(!ok ? .failed : isTrailing ? .trailing : .exact)
             if ok {
                 s.matched += 1

@@ -47,6 +47,11 @@ public struct LogFormat: Equatable, Sendable {
     /// Presets accept extra fields after the last one (many servers append
     /// some); formats the user wrote must match whole lines.
     public var allowsTrailingText: Bool
+    /// True when the server appends fields to this format over the years and text after
+    /// the last known field is expected, not a sign of a longer format or unread fields:
+    /// Heroku's router (`protocol=`, …) and ALB (`classification`, `conn_trace_id`, …;
+    /// AWS: "ignore any fields at the end of the log entry that you were not expecting").
+    public var appendsFields: Bool { dialect == .heroku || (dialect == .aws && allowsTrailingText) }
     /// For the JSON dialect: the paths read; later entries win over earlier ones for the same field.
     public var jsonFields: [JSONField] = [] {
         didSet { if jsonFields.contains(where: { $0.kind == .proxyFlags || $0.kind == .proxyDetails }) { vocabulary = .envoy } }

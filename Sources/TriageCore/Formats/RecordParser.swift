@@ -66,7 +66,7 @@ public final class RecordParser {
     /// Cached from the format: computed once, read per line.
     public let hasUpstreamFields: Bool
     /// Envoy writes its TCP proxy's connections in the HTTP format, with `"- - -"`
-    /// for the request: those are not requests.
+    /// for the request, and a classic ELB its TCP listener's: those are not requests.
     private let marksTCPProxyLines: Bool
     /// From the format (``LogFormat/textFastPath``): the first-split loop and the one-scan token search.
     private let fastPath: Bool
@@ -100,7 +100,8 @@ public final class RecordParser {
     public init(format: LogFormat) {
         self.format = format
         self.hasUpstreamFields = format.hasUpstreamFields
-        self.marksTCPProxyLines = format.dialect == .envoy && format.has(.method) && format.has(.protocolVersion)
+        self.marksTCPProxyLines = (format.dialect == .envoy && format.has(.method) && format.has(.protocolVersion))
+            || format.dialect == .aws
         self.fastPath = format.textFastPath
         var leading: [UInt8] = []
         var steps: [Step] = []
@@ -209,7 +210,9 @@ public final class RecordParser {
         }
         finishRequestLine(line, &record)
         if !timerSteps.isEmpty { sumTimers(&record) }
-        if marksTCPProxyLines, isDash(record.method, line), isDash(record.protocolVersion, line), isDash(record.target, line) {
+        // A classic ELB's TCP and SSL listeners log `- -` for the statuses and `"- - - "` for the request.
+        if marksTCPProxyLines, isDash(record.method, line),
+           format.dialect == .aws ? record.status == 0 : isDash(record.protocolVersion, line) && isDash(record.target, line) {
             failure = ParseFailure(step: 0, position: 0, reason: .notHTTP, valueEnd: 0)
             return false
         }
@@ -557,9 +560,9 @@ public final class RecordParser {
             else { return invalid(index, start, end) }
             record.remoteUser = range
         case .statusOrNone:
-            // -1 (HAProxy), 0 (Envoy) and 000 (ALB): no response was sent.
+            // -1 (HAProxy), 0 (Envoy), 000 (ALB) and `-` (a classic ELB's TCP listener): no response was sent.
             if (end - start == 2 && line[start] == UInt8(ascii: "-") && line[start + 1] == UInt8(ascii: "1"))
-                || (end - start == 1 && line[start] == UInt8(ascii: "0"))
+                || (end - start == 1 && (line[start] == UInt8(ascii: "0") || line[start] == UInt8(ascii: "-")))
                 || (end - start == 3 && line[start] == UInt8(ascii: "0") && line[start + 1] == UInt8(ascii: "0")
                     && line[start + 2] == UInt8(ascii: "0")) {
                 record.status = 0

@@ -58,6 +58,32 @@ import Testing
         #expect(shape(Self.elbLine) == nil)
     }
 
+    @Test("fields AWS appended after error_reason (classification, conn_trace_id) are expected, not 'left unread'")
+    func appendedFields() throws {
+        let lines = [Self.alb() + #" "10.0.0.192:80" "200" "-" "-" TID_1234abcd5678ef90"#,
+                     Self.alb(elb: "502", target: "502") + #" "10.0.0.192:80" "502" "Ambiguous" "UndefinedContentLengthSemantics" TID_1234abcd5678ef91"#]
+        #expect(try FormatDetector.detect(lines.map { Array($0.utf8) }, path: "t").format.name == "alb")
+        let analyzer = Analyzer(options: AnalysisOptions())
+        analyzer.analyze(try InputOpener.wrap(source: MemorySource(Array(lines.joined(separator: "\n").utf8)), displayPath: "m"))
+        let summary = analyzer.finish()
+        #expect(summary.requests == 2)
+        #expect(summary.inputs.first?.trailingTextLines == 0)
+        #expect(summary.inputs.first?.unreadFields == nil)
+    }
+
+    @Test("a classic ELB's TCP listener line ('- -' statuses, request \"- - - \") is an other line, not a request")
+    func elbTCPListener() throws {
+        let format = try #require(LogFormat.preset(named: "elb"))
+        let line = #"2014-02-15T23:39:43.945958Z my-test-loadbalancer 192.168.131.39:2817 10.0.0.1:80 0.001069 0.000028 0.000041 - - 82 305 "- - - " "-" - -"#
+        let parser = format.makeDecoder()
+        var record = AccessRecord()
+        let reason: String? = Array(line.utf8).withUnsafeBufferPointer { buffer in
+            parser.parse(buffer, into: &record) ? nil : parser.otherShapeReason(buffer)
+        }
+        #expect(reason == OtherLine.envoyTCPProxy)
+        #expect(parse(Self.elbLine, format).ok)
+    }
+
     struct Row: CustomTestStringConvertible, Sendable {
         var name: String
         var line: String
@@ -89,6 +115,9 @@ import Testing
         Row(name: "A11 200 with target 200 → no class", line: alb(), expected: nil),
         Row(name: "A12 502 with target 502: the target's own answer → origin_error", line: alb(elb: "502", target: "502"),
             expected: .originError),
+        Row(name: "A13 classic ELB 504 with backend '-' and status 0: no answer → upstream_timeout",
+            line: #"2015-07-22T09:00:35.890581Z marketpalce-shop 106.66.99.116:37913 - -1 -1 -1 504 0 0 0 "GET https://paytm.com:443/shop/orderdetail/1116223940?channel=web HTTP/1.1" "Mozilla/5.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2"#,
+            format: "elb", expected: .upstreamTimeout),
     ]
 
     @Test("load balancer statuses through the facts table", arguments: rows)
