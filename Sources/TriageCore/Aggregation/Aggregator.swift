@@ -507,6 +507,8 @@ public final class Aggregator {
         let hasPerAttemptStatus = judgesAttempts
         for i in 0..<attempts.count {
             let attempt = attempts[i]
+            // The whole upstream latency counts every attempt; the per-upstream table, named ones.
+            if attempt.responseMicros >= 0 { upstreamLatency.record(attempt.responseMicros) }
             guard attempt.address.isPresent else { continue }
             let isLast = i == attempts.count - 1
             var failed = !fromCache && (attempt.status >= 500 || (attempt.status == 0 && (!isLast || finalStatus >= 500)))
@@ -525,7 +527,6 @@ public final class Aggregator {
             }
             upstreams.values[index].requests += 1
             if attempt.responseMicros >= 0 {
-                upstreamLatency.record(attempt.responseMicros)
                 recordLatency(attempt.responseMicros, into: &upstreams.values[index].latency)
             }
             if failed {

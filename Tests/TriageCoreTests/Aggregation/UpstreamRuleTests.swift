@@ -58,6 +58,23 @@ import Testing
         #expect(named.classes[.upstreamUnreachable] == 2)
     }
 
+    @Test("upstream latency counts attempts whose address the log does not name ($upstream_response_time alone)")
+    func upstreamLatencyWithoutAddress() throws {
+        var options = AnalysisOptions()
+        options.format = .fixed(try LogFormat.parse(specification:
+            #"nginx:$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time $upstream_response_time"#))
+        let analyzer = Analyzer(options: options)
+        let lines = [#"10.0.0.1 - - [20/Nov/2026:10:00:00 +0000] "GET /a HTTP/1.1" 200 5 "-" "curl" 0.120 0.100"#,
+                     #"10.0.0.1 - - [20/Nov/2026:10:00:01 +0000] "GET /a HTTP/1.1" 504 5 "-" "curl" 60.002 60.001"#,
+                     #"10.0.0.1 - - [20/Nov/2026:10:00:02 +0000] "GET /a HTTP/1.1" 200 5 "-" "curl" 0.020 0.010, 0.005"#]
+        analyzer.analyze(try InputOpener.wrap(source: MemorySource(Array(lines.joined(separator: "\n").utf8)), displayPath: "m"))
+        let summary = analyzer.finish()
+        let latency = try #require(summary.upstreamLatency)
+        #expect(latency.count == 4)
+        #expect(latency.max >= 59_000_000)
+        #expect(summary.upstreams.isEmpty)
+    }
+
     @Test("ALB: the target is counted with each request's own class, whether the target or the load balancer answered")
     func alb() throws {
         func line(_ elb: String, _ target: String) -> String {
