@@ -257,8 +257,8 @@ public enum FormatDetector {
     }
 
     /// Whether the sample's fourth quoted fields (after the request, the referer and the user
-    /// agent: where `main` has X-Forwarded-For) are request IDs (32 hex digits or UUIDs, `-`
-    /// aside), not the addresses X-Forwarded-For holds.
+    /// agent: where `main` has X-Forwarded-For) are request IDs (32 hex digits, UUIDs or
+    /// Apache's `UNIQUE_ID`, `-` aside), not the addresses X-Forwarded-For holds.
     static func fourthQuotedAreIDs(_ lines: [[UInt8]]) -> Bool {
         var values: [String] = []
         for line in lines {
@@ -268,7 +268,7 @@ public enum FormatDetector {
             if value != "-" && !value.isEmpty { values.append(value) }
         }
         guard !values.isEmpty else { return false }
-        return TailInference.shapes(values).isSubset(of: [.hex32, .uuid])
+        return TailInference.shapes(values).isSubset(of: TailInference.requestIDShapes)
     }
 
     // MARK: - A leading field

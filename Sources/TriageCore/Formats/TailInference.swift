@@ -191,7 +191,12 @@ public enum TailInference {
 
     // MARK: - Shapes
 
-    enum Shape: Hashable { case dash, status, integer, decimal, hex32, uuid, hostPort, ip, hostName, other }
+    /// `uniqueID`: Apache mod_unique_id's `UNIQUE_ID`, 24 characters of `[A-Za-z0-9@-]` with
+    /// upper and lower case letters and digits (`ZdMh3n8AAQEAAB2dL5oAAAAE`).
+    enum Shape: Hashable { case dash, status, integer, decimal, hex32, uuid, uniqueID, hostPort, ip, hostName, other }
+
+    /// The shapes a request ID takes: 32 hex digits (`$request_id`), a UUID, Apache's `UNIQUE_ID`.
+    static let requestIDShapes: Set<Shape> = [.hex32, .uuid, .uniqueID]
 
     /// The shapes of the elements of the values (lists split at `,` and ` : `), dashes left out.
     static func shapes(_ values: [String]) -> Set<Shape> {
@@ -228,6 +233,11 @@ public enum TailInference {
         if bytes.count == 32, bytes.allSatisfy(isHex) { return .hex32 }
         if bytes.count == 36, bytes.enumerated().allSatisfy({ [8, 13, 18, 23].contains($0.offset) ? $0.element == 0x2D : isHex($0.element) }) {
             return .uuid
+        }
+        if bytes.count == 24, bytes.contains(where: { $0 >= 0x41 && $0 <= 0x5A }), bytes.contains(where: { $0 >= 0x61 && $0 <= 0x7A }),
+           bytes.contains(where: { $0 >= 0x30 && $0 <= 0x39 }),
+           bytes.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x40 || $0 == 0x2D }) {
+            return .uniqueID
         }
         if s.hasPrefix("unix:") { return .hostPort }
         // host:port, a.b.c.d:port, [v6]:port
@@ -309,8 +319,8 @@ public enum TailInference {
             }
             if s.isEmpty {
                 isUnknown = true
-            } else if s.isSubset(of: [.hex32, .uuid]), !isList, !taken.contains(.requestID) {
-                set("$request_id", "%{X-Request-ID}i", "request ID (by shape)", .requestID)
+            } else if s.isSubset(of: TailInference.requestIDShapes), !isList, !taken.contains(.requestID) {
+                set("$request_id", s == [.uniqueID] ? "%{UNIQUE_ID}e" : "%{X-Request-ID}i", "request ID (by shape)", .requestID)
             } else if token.quote == .double, s.isSubset(of: [.ip]) {
                 set("$http_x_forwarded_for", "%{X-Forwarded-For}i", "X-Forwarded-For (by shape)", .ignoredList)
             } else if token.quote == .double, s.isSubset(of: [.hostName, .hostPort]), s.contains(.hostName), !isList,

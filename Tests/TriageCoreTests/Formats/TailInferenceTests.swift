@@ -38,6 +38,21 @@ import Testing
         #expect(!r.record.hasTrailingText)
     }
 
+    @Test("Apache's %{UNIQUE_ID}e after combined (24 characters of [A-Za-z0-9@-]) is the request ID")
+    func apacheUniqueID() throws {
+        let lines = [Self.head + " ZdMh3n8AAQEAAB2dL5oAAAAE 2417",
+                     Self.head503 + " ZdMh3n8AAQEAAB2dL5oAAAAF 61032",
+                     Self.head + " Xr@Kq0H8AAQEAAGqa-UEAAA7 530"]
+        let result = try detect(lines)
+        #expect(result.format.name == "combined+tail")
+        #expect(result.format.hasRequestID)
+        let r = try #require(read(lines[1], result.format))
+        #expect(r.text(r.record.requestID) == "ZdMh3n8AAQEAAB2dL5oAAAAF")
+        // One case only, or no digit: not an ID.
+        #expect(TailInference.shape("AAAAAAAAAAAAAAAAAAAAAAAA"[...]) != .uniqueID)
+        #expect(TailInference.shape("mozilla5compatiblewindow"[...]) != .uniqueID)
+    }
+
     @Test("a tail's server= names the server that wrote the line: not read as an upstream host")
     func serverKeyIsNotUpstream() throws {
         let lines = [Self.head + " server=web01 request_id=6b14c0a8e3f14d2b9e6f0a1b2c3d4e5f",
