@@ -253,6 +253,32 @@ enum LayoutInference {
         case dateSpaceTime
         /// Seconds since 1970, `1763719200.123` (nginx `$msec`) or whole.
         case epoch(fraction: Bool)
+        /// A CLF date with a space or `:` before the clock, milliseconds or microseconds, and
+        /// maybe a zone: the Apache manual's `%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t`
+        /// (`08/Apr/2021 11:33:23.101 -0300`).
+        case clfParts(separator: Character, fractionDigits: Int, zone: Bool)
+
+        /// The `clfParts` shape of `value`, or nil.
+        static func clfParts(_ value: String) -> (separator: Character, fractionDigits: Int, zone: Bool)? {
+            let v = Array(value.utf8)
+            guard v.count >= 20, matches(String(decoding: v[0..<20], as: UTF8.self), "dd/???/dddd?dd:dd:dd"),
+                  v[11] == UInt8(ascii: " ") || v[11] == UInt8(ascii: ":"),
+                  Timestamp.monthNumber(v[3], v[4], v[5]) != nil else { return nil }
+            var i = 20
+            var digits = 0
+            if i < v.count, v[i] == UInt8(ascii: ".") {
+                i += 1
+                while i < v.count, v[i] >= 0x30 && v[i] <= 0x39 { i += 1; digits += 1 }
+                guard digits == 3 || digits == 6 else { return nil }
+            }
+            var zone = false
+            if i < v.count {
+                guard v.count - i == 6, v[i] == UInt8(ascii: " "), v[i + 1] == UInt8(ascii: "+") || v[i + 1] == UInt8(ascii: "-"),
+                      v[(i + 2)...].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+                zone = true
+            }
+            return (Character(UnicodeScalar(v[11])), digits, zone)
+        }
 
         static func of(_ values: [String], quote: TailInference.Token.Quote) -> TimeShape? {
             guard !values.isEmpty else { return nil }
@@ -265,6 +291,10 @@ enum LayoutInference {
             if all({ $0.count >= 19 && $0[10] == UInt8(ascii: "T") && Timestamp.parseISO8601($0) != nil }) { return .iso8601 }
             if all({ $0.count == 19 && $0[10] == UInt8(ascii: " ") && Timestamp.parseISO8601($0) != nil }) {
                 return .dateSpaceTime
+            }
+            if let first = clfParts(values[0]), first.fractionDigits > 0 || first.separator == " ",
+               values.allSatisfy({ clfParts($0).map { $0 == first } ?? false }) {
+                return .clfParts(separator: first.separator, fractionDigits: first.fractionDigits, zone: first.zone)
             }
             if quote == .none, values.allSatisfy({ value in
                 let whole = value.split(separator: ".", maxSplits: 1).first.map(String.init) ?? value
@@ -280,7 +310,7 @@ enum LayoutInference {
             switch self {
             case .clf(let zone): return zone ? "$time_local" : nil
             case .iso8601: return "$time_iso8601"
-            case .dateSpaceTime: return nil
+            case .dateSpaceTime, .clfParts: return nil
             case .epoch: return "$msec"
             }
         }
@@ -293,6 +323,9 @@ enum LayoutInference {
             case .iso8601: return nil
             case .dateSpaceTime: return "%{%Y-%m-%d %H:%M:%S}t"
             case .epoch(let fraction): return fraction ? nil : "%{sec}t"
+            case let .clfParts(separator, digits, zone):
+                return "%{%d/%b/%Y\(separator)%H:%M:%S}t" + (digits == 3 ? ".%{msec_frac}t" : digits == 6 ? ".%{usec_frac}t" : "")
+                    + (zone ? " %{%z}t" : "")
             }
         }
 
@@ -302,6 +335,8 @@ enum LayoutInference {
             case .iso8601: return "time (ISO 8601)"
             case .dateSpaceTime: return "time (date and clock time, no zone)"
             case .epoch: return "time (seconds since 1970)"
+            case .clfParts(_, let digits, let zone):
+                return "time (CLF date" + (digits > 0 ? ", fraction" : "") + (zone ? ", zone" : ", no zone") + ")"
             }
         }
     }

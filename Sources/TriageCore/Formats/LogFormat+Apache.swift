@@ -69,10 +69,58 @@ extension LogFormat {
             elements.append(.field(field))
         }
         flushLiteral()
+        elements = joinTimeParts(elements)
         let format = LogFormat(name: name, dialect: .apache, definition: definition, elements: elements,
                                allowsTrailingText: allowsTrailingText)
         try format.validate()
         return format
+    }
+
+    /// Apache writes a time with milliseconds or a zone in parts, each its own `%{…}t`
+    /// (the manual's `[%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t]`): a run of them, with the
+    /// literals between, becomes one time field, so the date, the fraction and the zone are
+    /// read together (apart, the last part overwrote the others' time).
+    static func joinTimeParts(_ elements: [FormatElement]) -> [FormatElement] {
+        func timePart(_ element: FormatElement) -> (layout: TimeLayout?, fractionDigits: Int, written: String)? {
+            guard case let .field(field) = element else { return nil }
+            if field.kind == .timeCustom, let layout = field.timeLayout { return (layout, 0, field.name) }
+            if field.kind == .ignored, field.name.hasSuffix("t"), field.name.contains("msec_frac") { return (nil, 3, field.name) }
+            if field.kind == .ignored, field.name.hasSuffix("t"), field.name.contains("usec_frac") { return (nil, 6, field.name) }
+            return nil
+        }
+        var out: [FormatElement] = []
+        var i = 0
+        while i < elements.count {
+            guard let first = timePart(elements[i]), first.layout != nil else {
+                out.append(elements[i])
+                i += 1
+                continue
+            }
+            var parts: [(literal: [UInt8], layout: TimeLayout?, fractionDigits: Int, written: String)] =
+                [([], first.layout, first.fractionDigits, first.written)]
+            var j = i + 1
+            // A literal of at most a few bytes, then another part; or a part right after.
+            while j < elements.count {
+                if let next = timePart(elements[j]) {
+                    parts.append(([], next.layout, next.fractionDigits, next.written))
+                    j += 1
+                } else if case let .literal(bytes) = elements[j], bytes.count <= 3, j + 1 < elements.count,
+                          let next = timePart(elements[j + 1]) {
+                    parts.append((bytes, next.layout, next.fractionDigits, next.written))
+                    j += 2
+                } else {
+                    break
+                }
+            }
+            if parts.count == 1 {
+                out.append(elements[i])
+            } else {
+                let layout = TimeLayout.joined(parts)
+                out.append(.field(FormatField(kind: .timeCustom, name: layout.specification, timeLayout: layout, mayHoldSpaces: false)))
+            }
+            i = j
+        }
+        return out
     }
 
     /// Accepts `LogFormat "…" nickname` as written in httpd.conf.

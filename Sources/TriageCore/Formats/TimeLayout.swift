@@ -7,6 +7,8 @@ public struct TimeLayout: Equatable, Sendable {
     enum Token: Equatable, Sendable {
         case literal(UInt8)
         case year, year2, month, monthName, day, dayPadded, hour, minute, second, zone, zoneName, epoch
+        /// Apache's `%{msec_frac}t` (3 digits) or `%{usec_frac}t` (6): checked, not kept.
+        case fraction(Int)
     }
     let tokens: [Token]
     public let specification: String
@@ -45,6 +47,29 @@ public struct TimeLayout: Equatable, Sendable {
         }
         self.tokens = tokens
         self.specification = spec
+    }
+
+    private init(tokens: [Token], specification: String) {
+        self.tokens = tokens
+        self.specification = specification
+    }
+
+    /// One layout for a time Apache writes in parts (`%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t`):
+    /// each part is a layout, or a fraction's digit count, after the literal before it.
+    static func joined(_ parts: [(literal: [UInt8], layout: TimeLayout?, fractionDigits: Int, written: String)]) -> TimeLayout {
+        var tokens: [Token] = []
+        var specification = ""
+        for part in parts {
+            tokens += part.literal.map { .literal($0) }
+            specification += String(decoding: part.literal, as: UTF8.self)
+            if let layout = part.layout {
+                tokens += layout.tokens
+            } else {
+                tokens.append(.fraction(part.fractionDigits))
+            }
+            specification += part.written
+        }
+        return TimeLayout(tokens: tokens, specification: specification)
     }
 
     /// Unix seconds of `p` read with this layout, or nil.
@@ -92,6 +117,11 @@ public struct TimeLayout: Equatable, Sendable {
                 i += z.length
             case .zoneName:
                 while i < p.count, (p[i] | 0x20) >= 0x61, (p[i] | 0x20) <= 0x7A { i += 1 }
+            case let .fraction(count):
+                for _ in 0..<count {
+                    guard i < p.count, Timestamp.digit(p[i]) != nil else { return nil }
+                    i += 1
+                }
             case .epoch:
                 guard let v = digits(19) else { return nil }
                 epoch = Int64(v)

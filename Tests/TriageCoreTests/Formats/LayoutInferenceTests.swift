@@ -70,6 +70,26 @@ import Testing
         #expect(r.record.bytesSent == 12)
     }
 
+    @Test("the Apache manual's time in parts ([%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t]) is read as one time", arguments: [
+        ("08/Apr/2021 11:33:2", ".101 -0300", -3 * 3600), ("08/Apr/2021:11:33:2", ".101234 +0100", 3600), ("08/Apr/2021 11:33:2", " +0000", 0),
+    ])
+    func apacheTimeInParts(head: String, tail: String, offset: Int) throws {
+        let lines = (0..<5).map { i in
+            #"177.158.215.6\#(i) - - [\#(head)\#(i)\#(tail)] "GET /api/\#(i) HTTP/1.1" 50\#(i % 3) 512 "-" "curl/7""#
+        }
+        let result = try detect(lines)
+        #expect(result.format.name == LayoutInference.formatName)
+        #expect(result.format.dialect == .apache)
+        let r = try read(lines[3], result.format)
+        let local = Array("2021-04-08T11:33:23Z".utf8).withUnsafeBufferPointer { Timestamp.parseISO8601($0) }!
+        #expect(r.record.time == local - Int64(offset))
+        #expect(r.record.status == 500)
+        // Given as a LogFormat, the parts are one time field too.
+        let given = try LogFormat.parse(specification: #"apache:%h %l %u [%{%d/%b/%Y %T}t.%{msec_frac}t %{%z}t] "%r" %>s %b "%{Referer}i" "%{User-agent}i""#)
+        #expect(given.fields.filter { $0.kind.isTime }.count == 1)
+        if offset == -3 * 3600 { #expect(try read(lines[3], given).record.time == local + 3 * 3600) }
+    }
+
     @Test("a key=value layout led by the time reads its keys as a tail's")
     func keyValueLayout() throws {
         let lines = (0..<5).map { i in
