@@ -344,8 +344,12 @@ public enum TailInference {
                 sawTime = true
                 let numbers = values.compactMap { Int($0) }
                 let zeros = numbers.filter { $0 == 0 }.count
+                // No request is served in under 10 µs: many values that small are milliseconds.
+                let small = numbers.filter { $0 < 10 }.count
                 if let max = numbers.max(), max < 1000, zeros * 2 >= numbers.count {
                     set(nil, "%T", "request time in whole seconds (Apache %T, by shape)", .requestTimeSeconds)
+                } else if small * 5 >= numbers.count {
+                    set(nil, "%{ms}T", "request time in milliseconds (Apache %{ms}T, Tomcat 9's %D; by shape)", .requestTimeMillis)
                 } else {
                     set(nil, "%D", "request time in microseconds (Apache %D, by shape)", .requestTimeMicros)
                 }

@@ -184,6 +184,19 @@ import Testing
         #expect(r.text(r.record.requestID) == "0123456789abcdef0123456789abcdef")
     }
 
+    @Test("an integer after combined: whole seconds (%T), milliseconds when many are under 10 (%{ms}T), else µs (%D)", arguments: [
+        (["0", "0", "1", "0", "2"], 2_000_000, "%T"), (["3", "1", "30001", "12", "0"], 30_001_000, "%{ms}T"),
+        (["2417", "61032", "530", "30001000", "880"], 30_001_000, "%D"),
+    ])
+    func integerDuration(values: [String], slowest: Int64, directive: String) throws {
+        let lines = values.map { Self.head503 + " " + $0 }
+        let result = try detect(lines)
+        #expect(result.format.dialect == .apache)
+        #expect(result.format.definition.hasSuffix(" " + directive))
+        let durations = lines.compactMap { read($0, result.format)?.record.requestMicros }
+        #expect(durations.max() == slowest)
+    }
+
     @Test("a positional field with no known meaning is read as a placeholder and reported with the --log-format to fill in")
     func unknownPositional() throws {
         let line = Self.head + " 0.123 blue"
