@@ -159,6 +159,10 @@ public final class Analyzer {
     public static let progressInterval = 1 << 16
     /// Over-long lines kept whole (their excerpt) while the format is not yet chosen; later ones are counted.
     static let sampleOverlongKept = 64
+    /// How far past a first window that fits no format the next windows are tried: text
+    /// lines and their bytes, all held until a format is chosen.
+    static let probeLines = 4_096
+    static let probeBytes = 8 << 20
     /// Called with one sentence for each choice the run makes (`--verbose`).
     public var onExplain: ((String) -> Void)?
     private var inputIndex = 0
@@ -386,6 +390,11 @@ public final class Analyzer {
         var sampleBlank = 0
         var sampleText = 0
         var sampleOverlongUnkept = 0
+        var sampleBytes = 0
+        // When the first lines fit no format (a program's start-up messages before the
+        // first request), the next lines are tried, a window at a time, up to a bound.
+        var nextProbe = FormatDetector.sampleSize
+        var firstRefusal: TriageError?
         var processor: LineProcessor?
         var rejected = false
         var skippedLines = 0
@@ -458,7 +467,10 @@ public final class Analyzer {
             return p
         }
 
-        func decide() {
+        /// Chooses the format from the sample (its last window of text lines once the first
+        /// fitted none); with `final` false, a failure waits for the next window while the
+        /// probe's bounds allow.
+        func decide(final: Bool) {
             let overlong = sample.filter(\.isOverlong).count + sampleOverlongUnkept
             if sampleText == 0 && overlong > 0 {
                 // Every line with text is over the cap: nothing can be matched, so no
@@ -471,9 +483,24 @@ public final class Analyzer {
                 stats.formatSource = "none: every line is over \(options.maxLineLength) bytes"
                 errors.append(.onlyOverlongLines(path: path, lines: overlong, limit: options.maxLineLength))
                 stats.error = errors.last?.description
-            } else if let parser = chooseParser(sample.filter { !$0.isOverlong }.map(\.bytes), path: path, stats: &stats) {
+            } else if let parser = chooseParser(Array(sample.filter { !$0.isOverlong }.map(\.bytes).suffix(FormatDetector.sampleSize)),
+                                                path: path, stats: &stats) {
+                if firstRefusal != nil, let from = sample.filter({ !$0.isOverlong }).suffix(FormatDetector.sampleSize).first?.number {
+                    stats.formatSource = stats.formatSource.replacingOccurrences(of: "first lines match", with: "lines from line \(from) match")
+                        + "; the lines before fit no format (start-up messages?)"
+                }
                 processor = makeProcessor(parser)
+            } else if !final, case .automatic = options.format, let refusal = errors.last, case .noFormatFits = refusal,
+                      sampleText < Self.probeLines, sampleBytes < Self.probeBytes {
+                // Wait for the next window; the first window's refusal is the one to report.
+                errors.removeLast()
+                if firstRefusal == nil { firstRefusal = refusal }
+                nextProbe = sampleText + FormatDetector.sampleSize
+                return
             } else {
+                if let firstRefusal, let last = errors.last, case .noFormatFits = last {
+                    errors[errors.count - 1] = firstRefusal
+                }
                 rejected = true
                 skippedLines = sampleLines
                 skippedBlank = sampleBlank
@@ -531,12 +558,13 @@ public final class Analyzer {
                 } else {
                     sample.append((Array(line.bytes), line.number, line.isTerminated, false))
                     sampleText += 1
-                    if sampleText >= FormatDetector.sampleSize { decide() }
+                    sampleBytes += line.bytes.count
+                    if sampleText >= nextProbe { decide(final: false) }
                 }
             }
-            if processor == nil && !rejected { decide() }
+            if processor == nil && !rejected { decide(final: true) }
         } catch let error as TriageError {
-            if processor == nil && !rejected { decide() }
+            if processor == nil && !rejected { decide(final: true) }
             errors.append(error)
             stats.error = error.description
         } catch {

@@ -12,6 +12,26 @@ import Testing
         return AnalysisOutcome(summary: analyzer.finish(), errors: analyzer.errors)
     }
 
+    @Test("more start-up lines than the detection sample before the first request: the next lines decide, none is lost", arguments: [70, 300])
+    func startUpLinesFirst(count: Int) throws {
+        let startUp = (0..<count).map { "2026-11-21 10:00:00.123  INFO 1 --- [main] o.s.b.w.TomcatWebServer : starting, step \($0)" }
+        let text = (startUp + [Self.ok, Self.fail, Self.ok]).joined(separator: "\n") + "\n"
+        let outcome = try analyze(text)
+        #expect(outcome.errors.isEmpty)
+        #expect(outcome.summary.requests == 3)
+        #expect(outcome.summary.serverErrors == 1)
+        #expect(outcome.summary.otherLines == count)
+        #expect(outcome.summary.inputs.first?.formatSource.contains("the lines before fit no format") == true)
+        // Only start-up lines: refused, with the first line as the example.
+        let refused = try analyze(startUp.joined(separator: "\n") + "\n")
+        #expect(refused.summary.requests == 0)
+        guard case let .noFormatFits(_, explanation)? = refused.errors.first else {
+            Issue.record("expected noFormatFits, got \(refused.errors)")
+            return
+        }
+        #expect(explanation.contains("step 0"))
+    }
+
     @Test("bad lines are counted with line number and reason; the rest is still analysed", arguments: [1, 9, 4096])
     func malformedCounted(chunk: Int) throws {
         let bad = #"203.0.113.9 - - [21/Nov/2026:10:00:30 +0000] "GET / HTTP/1.1" abc 5 "-" "ua""#
