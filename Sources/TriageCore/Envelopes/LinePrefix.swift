@@ -16,6 +16,10 @@ public enum LinePrefix: String, Sendable, CaseIterable {
     /// (newer Grafana), `2023-12-25T19:09:29+08:00 {job="nginx"} ` (logcli's default
     /// output; `--no-labels` leaves the labels out).
     case timeColumn = "time-column"
+    /// A syslog header inside a container log's envelope: HAProxy's `log stdout` without
+    /// `format raw` writes `<134>Oct 10 13:55:36 haproxy[8]: ` before each line, and
+    /// Docker or Kubernetes wraps that line again.
+    case syslog
 
     /// For the report: what was peeled.
     public var description: String {
@@ -23,6 +27,7 @@ public enum LinePrefix: String, Sendable, CaseIterable {
         case .none: return "none"
         case .compose: return "docker compose 'name | ' prefix"
         case .timeColumn: return "log viewer time column"
+        case .syslog: return "syslog header"
         }
     }
 
@@ -31,7 +36,7 @@ public enum LinePrefix: String, Sendable, CaseIterable {
         let nonEmpty = lines.filter { !$0.isEmpty }
         guard !nonEmpty.isEmpty else { return .none }
         var best = LinePrefix.none, bestCount = 0
-        for kind in [LinePrefix.compose, .timeColumn] {
+        for kind in [LinePrefix.compose, .timeColumn, .syslog] {
             var count = 0
             for line in nonEmpty where line.withUnsafeBufferPointer({ kind.payloadStart($0) != nil }) { count += 1 }
             if count > bestCount { (best, bestCount) = (kind, count) }
@@ -47,6 +52,8 @@ public enum LinePrefix: String, Sendable, CaseIterable {
         case .none: return nil
         case .compose: return Self.composeStart(p)
         case .timeColumn: return Self.timeColumnStart(p)
+        // The header's time has no year or zone: the line's own time is read.
+        case .syslog: return EnvelopePeeler.syslogPayloadStart(p).map { ($0, nil) }
         }
     }
 

@@ -43,6 +43,23 @@ import Testing
         #expect(r.time == time)
     }
 
+    @Test("a syslog header inside a CRI or Docker envelope (HAProxy's log stdout without format raw) is peeled too")
+    func syslogInsideEnvelope() throws {
+        let haproxy = #"10.0.1.5:51234 [10/Oct/2024:13:55:36.123] fe be/srv1 0/0/-1/-1/3 503 216 - - SC-- 1/1/0/0/3 0/0 "GET /a HTTP/1.1""#
+        #expect(peel(.cri, .syslog, "2024-10-10T13:55:36.1Z stdout F <134>Oct 10 13:55:36 haproxy[8]: " + haproxy).payload == haproxy)
+        let cri = (0..<3).map { _ in Array(("2024-10-10T13:55:36.1Z stdout F <134>Oct 10 13:55:36 haproxy[8]: " + haproxy).utf8) }
+        let result = try FormatDetector.detect(cri, path: "t")
+        #expect(result.format.envelope == .cri)
+        #expect(result.format.linePrefix == .syslog)
+        #expect(result.format.vocabulary == .haproxy)
+        var bare = result.format
+        bare.envelope = .none
+        bare.linePrefix = .none
+        let r = parse(haproxy, bare)
+        #expect(r.record.status == 503)
+        #expect(r.text(r.record.proxyFlags) == "SC--")
+    }
+
     @Test("detection: a prefix at least half the lines carry, inside the envelope")
     func detection() throws {
         let lines = (0..<4).map { i in Array("web-1  | \(Self.combined)".utf8) }
