@@ -162,9 +162,19 @@ final class JSONRecordDecoder: LineDecoder {
         case .requestTimeSeconds, .requestTimeMillis, .requestTimeMicros, .requestTimeNanos:
             if isAbsent { return true }
             let scale: Int64 = field == .requestTimeSeconds ? 1_000_000 : field == .requestTimeMillis ? 1000 : 1
-            guard var micros = decimalMicros(line, start, end, scale: scale) else { return true }
-            if field == .requestTimeNanos && micros > 0 { micros /= 1000 }
-            record.requestMicros = micros
+            if var micros = decimalMicros(line, start, end, scale: scale) {
+                if field == .requestTimeNanos && micros > 0 { micros /= 1000 }
+                record.requestMicros = micros
+            } else if kind == .string, let micros = goDurationMicros(line, start, end) {
+                // A unit in the value decides its scale: Caddy's `duration_format string`
+                // (`12.345ms`, `1m2.5s`), a Cloud Logging `latency` (`0.012345s`).
+                record.requestMicros = micros
+            } else {
+                // An exponent (`1.5e-05`) or a sign: rare, read through Double; anything else
+                // is a bad value, counted with its field.
+                guard let micros = Self.looseMicros(line, start, end, field: field) else { return false }
+                if micros >= 0 { record.requestMicros = micros }
+            }
         case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom, .timeAuto:
             if isAbsent { return true }
             guard let seconds = Timestamp.parseAny(range.bytes(in: line)) else { return false }
@@ -193,6 +203,21 @@ final class JSONRecordDecoder: LineDecoder {
         return true
     }
 
+    /// A duration number `decimalMicros` does not read (an exponent, a sign), in µs of
+    /// `field`'s unit; -1 for a negative one (none), nil when not a number.
+    static func looseMicros(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, field: FieldKind) -> Int64? {
+        let bytes = UnsafeBufferPointer(rebasing: line[start..<end])
+        guard bytes.count <= 32, bytes.allSatisfy({ Timestamp.digit($0) != nil || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e")
+                                                    || $0 == UInt8(ascii: "E") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") }),
+              let value = Double(String(decoding: bytes, as: UTF8.self)), value.isFinite
+        else { return nil }
+        if value < 0 { return -1 }
+        let perUnit: Double = field == .requestTimeSeconds ? 1_000_000 : field == .requestTimeMillis ? 1000
+            : field == .requestTimeMicros ? 1 : 0.001
+        let micros = value * perUnit
+        return micros < 9.2e18 ? Int64(micros) : nil
+    }
+
     func describeFailure(in line: UnsafeBufferPointer<UInt8>) -> String {
         switch failure {
         case .none: return "no failure"
@@ -207,7 +232,10 @@ final class JSONRecordDecoder: LineDecoder {
         case let .badValue(field, start, end):
             let path = String(decoding: paths.keys[field], as: UTF8.self)
             let shown = LogText.display(UnsafeBufferPointer(rebasing: line[start..<min(end, start + 40)]))
-            return "field \(path) at column \(start + 1): expected \(paths.values[field].expectation), found '\(shown)'"
+            let kind = paths.values[field]
+            let expected = [.requestTimeSeconds, .requestTimeMillis, .requestTimeMicros, .requestTimeNanos].contains(kind)
+                ? "a duration (a number, or a string with a unit as Go writes it: 12.5ms, 1m2.5s) or '-'" : kind.expectation
+            return "field \(path) at column \(start + 1): expected \(expected), found '\(shown)'"
         }
     }
 

@@ -154,30 +154,12 @@ final class LogfmtRecordDecoder: LineDecoder {
         return true
     }
 
-    /// `1.5ms`, `2s`, `350µs`/`350us`, `12ns`, `1m2.5s` is not read; a bare number is ms (lograge).
+    /// A bare number is milliseconds (lograge's `duration=89.57`); anything else is read as
+    /// Go writes a `time.Duration` (slog, go-kit): `1.5ms`, `2s`, `350µs`/`350us`, `12ns`,
+    /// `1m0.002s`, `1h2m3s` (``goDurationMicros``).
     static func durationMicros(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Int64? {
-        var numberEnd = start
-        while numberEnd < end, line[numberEnd] == UInt8(ascii: ".") || (line[numberEnd] >= 0x30 && line[numberEnd] <= 0x39) {
-            numberEnd += 1
-        }
-        guard numberEnd > start else { return nil }
-        let unit = UnsafeBufferPointer(rebasing: line[numberEnd..<end])
-        func isUnit(_ text: StaticString) -> Bool {
-            unit.count == text.utf8CodeUnitCount && unit.elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-        }
-        let scale: Int64
-        if unit.isEmpty || isUnit("ms") {
-            scale = 1000
-        } else if isUnit("s") {
-            scale = 1_000_000
-        } else if isUnit("us") || isUnit("µs") {
-            scale = 1
-        } else if isUnit("ns") {
-            return decimalMicros(line, start, numberEnd, scale: 1).map { $0 / 1000 }
-        } else {
-            return nil
-        }
-        return decimalMicros(line, start, numberEnd, scale: scale)
+        if let millis = decimalMicros(line, start, end, scale: 1000), millis >= 0 { return millis }
+        return goDurationMicros(line, start, end)
     }
 
     func describeFailure(in line: UnsafeBufferPointer<UInt8>) -> String {

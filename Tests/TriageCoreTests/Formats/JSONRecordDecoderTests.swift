@@ -176,4 +176,46 @@ import Testing
         #expect(throws: TriageError.self) { try LogFormat.json(base: nil, overrides: ["nonsense=x"]) }
         #expect(throws: TriageError.self) { try LogFormat.json(base: nil, overrides: ["status"]) }
     }
+
+    /// Both decoding paths on one line: the flat-object fast path and the general one
+    /// must read the same record (or fail the same way).
+    func decodeBoth(_ line: String, _ format: LogFormat) -> (ok: Bool, record: AccessRecord, text: (FieldRange) -> String, failure: String) {
+        let fast = parse(line, format)
+        let bytes = Array(line.utf8)
+        let general = JSONRecordDecoder(format: format, fastPath: false)
+        var record = AccessRecord()
+        let ok = bytes.withUnsafeBufferPointer { general.parse($0, into: &record) }
+        #expect(ok == fast.ok)
+        #expect(fast.text(record.remoteAddr) == fast.text(fast.record.remoteAddr))
+        #expect(fast.text(record.target) == fast.text(fast.record.target))
+        #expect(record.requestMicros == fast.record.requestMicros)
+        if !ok { #expect(bytes.withUnsafeBufferPointer { general.describeFailure(in: $0) } == fast.failure) }
+        return fast
+    }
+
+
+
+
+    /// Caddy's `duration_format string` and a Cloud Logging `httpRequest.latency` write a
+    /// duration with its unit; a value that is no duration is a bad value of its field.
+    @Test("durations written as strings with a unit are read; an unreadable one is a bad value, named")
+    func durationStrings() throws {
+        let caddy = try #require(LogFormat.jsonPreset(named: "caddy"))
+        for (value, micros) in [(#""12.345ms""#, Int64(12_345)), (#""1m2.5s""#, 62_500_000), (#""0.5""#, 500_000),
+                                ("1.5e-05", 15), ("0.25", 250_000), (#""-""#, -1)] {
+            let r = decodeBoth(#"{"ts":1795255200.25,"request":{"method":"GET","uri":"/a"},"duration":\#(value),"status":502}"#, caddy)
+            #expect(r.ok, "\(r.failure)")
+            #expect(r.record.requestMicros == micros, "\(value)")
+        }
+        let gcp = try LogFormat.json(base: nil, overrides: ["status=httpRequest.status", "duration=httpRequest.latency"])
+        let g = decodeBoth(#"{"httpRequest":{"status":503,"latency":"0.012345s"}}"#, gcp)
+        #expect(g.record.requestMicros == 12_345)
+        let nginx = try #require(LogFormat.jsonPreset(named: "nginx-json"))
+        let ms = decodeBoth(#"{"status":502,"request":"GET / HTTP/1.1","request_time":"1m0.002s"}"#, nginx)
+        #expect(ms.record.requestMicros == 60_002_000)
+        let bad = decodeBoth(#"{"status":502,"request":"GET / HTTP/1.1","request_time":"abc"}"#, nginx)
+        #expect(!bad.ok)
+        #expect(bad.failure.contains("field request_time"), "\(bad.failure)")
+    }
+
 }

@@ -20,8 +20,9 @@ import Testing
         #expect(lograge.text(lograge.record.method) == "POST")
     }
 
-    @Test("durations: ms, s, us, ns, bare (lograge's ms)", arguments: [
-        ("2s", Int64(2_000_000)), ("350us", 350), ("1500ns", 1), ("12.5", 12_500), ("1.25ms", 1250),
+    @Test("durations: bare (lograge's ms), and every form of Go's Duration.String()", arguments: [
+        ("2s", Int64(2_000_000)), ("350us", 350), ("350µs", 350), ("1500ns", 1), ("300ns", 0), ("12.5", 12_500),
+        ("1.25ms", 1250), ("1m0.002s", 60_002_000), ("2m0s", 120_000_000), ("1h2m3s", 3_723_000_000),
     ])
     func durations(value: String, micros: Int64) {
         let bytes = Array(value.utf8)
@@ -45,4 +46,13 @@ import Testing
                      "time=2026-11-20T10:00:02Z method=GET path=/b status=503 duration=3ms"].map { Array($0.utf8) }
         #expect(try FormatDetector.detect(lines, path: "t").format.name == "logfmt")
     }
+
+    @Test("a duration of a minute or more is read, not dropped")
+    func longDurations() throws {
+        let r = parse("time=2026-11-20T10:00:00Z method=GET path=/slow status=504 duration=1m0.002s", try format())
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.record.requestMicros == 60_002_000)
+    }
+
+
 }
