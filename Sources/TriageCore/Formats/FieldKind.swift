@@ -65,12 +65,16 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
     /// downstream remote address, SNI, route): the downstream remote address, without its
     /// port, is the client when `X-Forwarded-For` names none (a sidecar's mesh traffic).
     case istioTail
+    /// An X-Forwarded-For list in a JSON log (Envoy's `x-forwarded-for`, Istio's and
+    /// ingress-nginx's `x_forwarded_for`): its first address, when there is one, is the
+    /// client, over the connection's address (`downstream_remote_address`, `remote_addr`).
+    case forwardedFor
 
     /// nginx and proxies write several attempts as `a, b` or `a : b`.
     var isList: Bool {
         switch self {
         case .upstreamAddr, .upstreamStatus, .upstreamConnectTime, .upstreamHeaderTime,
-             .upstreamResponseTime, .remoteAddr, .ignoredList:
+             .upstreamResponseTime, .remoteAddr, .ignoredList, .forwardedFor:
             return true
         default:
             return false
@@ -137,6 +141,7 @@ public enum FieldKind: UInt8, CaseIterable, Sendable {
         case .retries: return "a retry count (+N when redispatched)"
         case .portNumber: return "a port number"
         case .remoteAddrWithPort: return "a client address and port (address:port)"
+        case .forwardedFor: return "an X-Forwarded-For list of addresses"
         case .proxyFlags: return "proxy flags or a termination state"
         default: return "a value"
         }

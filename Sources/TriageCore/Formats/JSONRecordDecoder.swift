@@ -28,6 +28,10 @@ final class JSONRecordDecoder: LineDecoder {
     private let pathLengths: UInt64
     private var failure = Failure.none
     private var failureColumn = 0
+    /// The first address of the line's X-Forwarded-For (``FieldKind/forwardedFor``), absent
+    /// when it has none: set by ``store``, it becomes the client when the line is done, so it
+    /// wins over the connection's address whichever key comes first.
+    private var forwardedClient = FieldRange.absent
 
     init(format: LogFormat, fastPath: Bool = true) {
         self.format = format
@@ -63,11 +67,15 @@ final class JSONRecordDecoder: LineDecoder {
         record = AccessRecord()
         failure = .none
         failureColumn = 0
+        forwardedClient = .absent
         guard let start = find(UInt8(ascii: "{"), line, 0) else {
             failure = .noObject
             return false
         }
-        if let flatKeys, parseFlat(line, from: start, keys: flatKeys, into: &record) { return true }
+        if let flatKeys {
+            if parseFlat(line, from: start, keys: flatKeys, into: &record) { return true }
+            forwardedClient = .absent
+        }
         var hasStatus = false
         var isErrorEvent = false
         var bad: Failure?
@@ -112,9 +120,17 @@ final class JSONRecordDecoder: LineDecoder {
             failureColumn = line.count
             return false
         }
-        finishRequestLine(line, &out)
+        finish(line, &out)
         record = out
         return true
+    }
+
+    /// What both paths do to a line read whole: the forwarded client wins over the
+    /// connection's address, and the request line is judged.
+    @inline(__always)
+    private func finish(_ line: UnsafeBufferPointer<UInt8>, _ record: inout AccessRecord) {
+        if forwardedClient.isPresent { record.remoteAddr = forwardedClient }
+        finishRequestLine(line, &record)
     }
 
     /// The fast path: true when the line is a flat, valid object with a status and
@@ -142,7 +158,7 @@ final class JSONRecordDecoder: LineDecoder {
             record = AccessRecord()
             return false
         }
-        finishRequestLine(line, &record)
+        finish(line, &record)
         return true
     }
 
@@ -192,6 +208,22 @@ final class JSONRecordDecoder: LineDecoder {
             if isAbsent { return true }
             guard let count = signedMillis(line, start, end), count >= 0 else { return true } // not worth rejecting a line
             record.retries = Int32(clamping: count)
+        case .remoteAddr:
+            if isAbsent && kind == .string { return true }
+            // A list (`client, proxy`): the client is its first address.
+            let first = Self.firstElement(line, start, end)
+            record.remoteAddr = FieldRange(first.start, first.end)
+        case .remoteAddrWithPort:
+            // Envoy's `downstream_remote_address`: `203.0.113.21:40313`, `[2001:db8::1]:40313`.
+            if isAbsent { return true }
+            let address = Self.withoutPort(line, start, end)
+            record.remoteAddr = FieldRange(address.start, address.end)
+        case .forwardedFor:
+            if isAbsent { return true }
+            let first = Self.firstElement(line, start, end)
+            guard first.end > first.start, !(first.end - first.start == 1 && line[first.start] == UInt8(ascii: "-")) else { return true }
+            let address = Self.withoutPort(line, first.start, first.end)
+            forwardedClient = FieldRange(address.start, address.end)
         case .upstreamStatus, .proxyFlags, .proxyDetails:
             // Traefik's OriginStatus 0 is nginx's "-" (no answer); Envoy's "-" flags mean
             // "no flags", itself evidence: both are kept as they are.
@@ -201,6 +233,40 @@ final class JSONRecordDecoder: LineDecoder {
             _ = record.setRange(field, range)
         }
         return true
+    }
+
+    /// The first element of a `, ` or `,` list, without the spaces around it.
+    @inline(__always)
+    static func firstElement(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (start: Int, end: Int) {
+        var a = start
+        while a < end && line[a] == UInt8(ascii: " ") { a += 1 }
+        var b = a
+        while b < end && line[b] != UInt8(ascii: ",") { b += 1 }
+        while b > a && line[b - 1] == UInt8(ascii: " ") { b -= 1 }
+        return (a, b)
+    }
+
+    /// An address without its port: `a.b.c.d:p` and `[v6]:p` (and `[v6]`) lose it; a bare IPv6
+    /// address (more than one `:`), a host name, or anything else is kept whole.
+    @inline(__always)
+    static func withoutPort(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> (start: Int, end: Int) {
+        guard end > start else { return (start, end) }
+        func isPort(_ from: Int) -> Bool {
+            from < end && end - from <= 5 && (from..<end).allSatisfy { Timestamp.digit(line[$0]) != nil }
+        }
+        if line[start] == UInt8(ascii: "[") {
+            var close = start + 1
+            while close < end && line[close] != UInt8(ascii: "]") { close += 1 }
+            guard close < end, close > start + 1 else { return (start, end) }
+            if close + 1 == end || (line[close + 1] == UInt8(ascii: ":") && isPort(close + 2)) { return (start + 1, close) }
+            return (start, end)
+        }
+        var colon = -1
+        for i in start..<end where line[i] == UInt8(ascii: ":") {
+            guard colon < 0 else { return (start, end) }
+            colon = i
+        }
+        return colon > start && isPort(colon + 1) ? (start, colon) : (start, end)
     }
 
     /// A duration number `decimalMicros` does not read (an exponent, a sign), in µs of

@@ -22,12 +22,16 @@ extension LogFormat {
             ("Duration", .requestTimeNanos), ("DownstreamContentSize", .bytesSent),
             ("request_User-Agent", .userAgent), ("request_Referer", .referer), ("request_X-Request-Id", .requestID),
         ]),
+        // Istio's JSON (`path`, `authority`, `x_forwarded_for`) and Envoy Gateway's default
+        // (`x-envoy-origin-path`, `:authority`, `x-forwarded-for`, header names as keys).
         ("envoy", [
             ("response_code", .status), ("response_flags", .proxyFlags), ("response_code_details", .proxyDetails),
             ("upstream_host", .upstreamAddr),
-            ("method", .method), ("path", .requestURI), ("protocol", .protocolVersion), ("authority", .host),
-            ("downstream_remote_address", .remoteAddr), ("start_time", .timeAuto), ("duration", .requestTimeMillis),
-            ("bytes_sent", .bytesSent), ("user_agent", .userAgent), ("request_id", .requestID),
+            ("method", .method), ("path", .requestURI), ("x-envoy-origin-path", .requestURI),
+            ("protocol", .protocolVersion), ("authority", .host), (":authority", .host),
+            ("downstream_remote_address", .remoteAddrWithPort), ("x_forwarded_for", .forwardedFor),
+            ("x-forwarded-for", .forwardedFor), ("start_time", .timeAuto), ("duration", .requestTimeMillis),
+            ("bytes_sent", .bytesSent), ("user_agent", .userAgent), ("user-agent", .userAgent), ("request_id", .requestID),
             ("x_request_id", .requestID), ("x-request-id", .requestID),
         ]),
         ("nginx-json", [
@@ -41,6 +45,11 @@ extension LogFormat {
             ("http_user_agent", .userAgent), ("user_agent", .userAgent), ("http_referer", .referer),
             ("referer", .referer), ("host", .host), ("body_bytes_sent", .bytesSent), ("bytes_sent", .bytesSent),
             ("upstream_cache_status", .cacheStatus), ("cache_status", .cacheStatus),
+            // ingress-nginx's `log-format-upstream` JSON example (`"path": "$uri"`,
+            // `"request_query": "$args"`, `"vhost": "$host"`, `"duration": $request_time`…).
+            ("path", .path), ("request_query", .query), ("vhost", .host), ("request_proto", .protocolVersion),
+            ("server_protocol", .protocolVersion), ("remote_user", .remoteUser), ("http_referrer", .referer),
+            ("duration", .requestTimeSeconds), ("x_forwarded_for", .forwardedFor), ("x-forward-for", .forwardedFor),
         ]),
     ]
 
@@ -79,7 +88,7 @@ extension LogFormat {
         "upstream_addr": .upstreamAddr, "upstream_status": .upstreamStatus, "duration": .requestTimeSeconds,
         "duration_ms": .requestTimeMillis, "duration_us": .requestTimeMicros, "duration_ns": .requestTimeNanos,
         "user_agent": .userAgent, "referer": .referer, "host": .host, "response_flags": .proxyFlags, "response_code_details": .proxyDetails,
-        "bytes": .bytesSent, "cache_status": .cacheStatus,
+        "bytes": .bytesSent, "cache_status": .cacheStatus, "forwarded_for": .forwardedFor,
     ]
 
     /// `base` with `--field NAME=PATH` mappings added (they win over the base's).

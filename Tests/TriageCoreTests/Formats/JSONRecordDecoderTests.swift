@@ -193,8 +193,76 @@ import Testing
         return fast
     }
 
+    /// ingress-nginx's `log-format-upstream` JSON example (docs and the gists that copy it):
+    /// `"path": "$uri"`, `"request_query": "$args"`, `"vhost": "$host"`, `"remote_addr":
+    /// "$proxy_protocol_addr"` (empty without the PROXY protocol), `"x_forwarded_for":
+    /// "$proxy_add_x_forwarded_for"`.
+    @Test("ingress-nginx's JSON example: path, vhost, request_proto, http_referrer, the forwarded client")
+    func ingressNginxExample() throws {
+        let line = #"{"time": "2026-11-21T10:00:00+00:00", "remote_addr": "", "x_forwarded_for": "203.0.113.7, 10.0.0.1", "request_id": "9f1c2e", "remote_user": "", "bytes_sent": 612, "request_time": 0.031, "status": 502, "vhost": "shop.example", "request_proto": "HTTP/2.0", "path": "/api/orders/7", "request_query": "x=1", "request_length": 420, "duration": 0.031, "method": "GET", "http_referrer": "https://shop.example/", "http_user_agent": "curl/8.5.0"}"#
+        let r = decodeBoth(line, try #require(LogFormat.jsonPreset(named: "nginx-json")))
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.record.hasValidRequestLine)
+        #expect(r.text(r.record.method) == "GET")
+        #expect(r.text(r.record.target) == "/api/orders/7")
+        #expect(r.text(r.record.host) == "shop.example")
+        #expect(r.text(r.record.protocolVersion) == "HTTP/2.0")
+        #expect(r.text(r.record.referer) == "https://shop.example/")
+        #expect(r.text(r.record.remoteAddr) == "203.0.113.7")
+        #expect(r.text(r.record.requestID) == "9f1c2e")
+        #expect(r.record.requestMicros == 31_000)
+        #expect(try FormatDetector.detect([Array(line.utf8)], path: "t").format.name == "nginx-json")
+        // `$request_uri` (path and query) wins over `$uri`, in either order.
+        let both = #"{"status":200,"method":"GET","path":"/a","request_uri":"/a?x=1"}"#
+        let b = decodeBoth(both, try #require(LogFormat.jsonPreset(named: "nginx-json")))
+        #expect(b.text(b.record.target) == "/a?x=1")
+    }
 
+    /// Envoy Gateway's default JSON access log (gateway.envoyproxy.io, "Proxy Access Logs").
+    @Test("Envoy Gateway's default JSON: x-envoy-origin-path, :authority, the client without its port")
+    func envoyGatewayDefault() throws {
+        let format = try #require(LogFormat.jsonPreset(named: "envoy"))
+        func line(xff: String, remote: String) -> String {
+            #"{":authority":"backend:3000","bytes_received":0,"bytes_sent":466,"connection_termination_details":null,"downstream_local_address":"10.244.0.14:3000","downstream_remote_address":"\#(remote)","duration":3,"method":"GET","protocol":"HTTP/1.1","requested_server_name":null,"response_code":503,"response_code_details":"upstream_reset_before_response_started{connection_failure}","response_flags":"UF","route_name":"httproute/default/backend/rule/0/match/0","start_time":"2025-04-09T11:44:45.639Z","upstream_cluster":"httproute/default/backend/rule/0","upstream_host":"10.244.0.13:3000","upstream_local_address":"10.244.0.14:58822","upstream_transport_failure_reason":"delayed connect error: 111","user-agent":"curl/7.88.1","x-envoy-origin-path":"/api/items/2?x=1","x-envoy-upstream-service-time":null,"x-forwarded-for":\#(xff),"x-request-id":"ab1e4da7-5f1d-45ea-bb4a-fa1ccd03b82b"}"#
+        }
+        let r = decodeBoth(line(xff: "null", remote: "203.0.113.21:40313"), format)
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.record.hasValidRequestLine)
+        #expect(r.text(r.record.target) == "/api/items/2?x=1")
+        #expect(r.text(r.record.host) == "backend:3000")
+        #expect(r.text(r.record.userAgent) == "curl/7.88.1")
+        #expect(r.text(r.record.requestID) == "ab1e4da7-5f1d-45ea-bb4a-fa1ccd03b82b")
+        #expect(r.text(r.record.remoteAddr) == "203.0.113.21")
+        #expect(r.record.requestMicros == 3000)
+        for (xff, remote, client) in [(#""-""#, "[2001:db8::7]:40313", "2001:db8::7"), (#""""#, "203.0.113.21:40313", "203.0.113.21"),
+                                      (#""198.51.100.4,10.0.0.1""#, "10.0.0.1:40313", "198.51.100.4"),
+                                      (#""198.51.100.4:5100, 10.0.0.1""#, "10.0.0.1:40313", "198.51.100.4"),
+                                      (#""2001:db8::9""#, "10.0.0.1:40313", "2001:db8::9")] {
+            let r = decodeBoth(line(xff: xff, remote: remote), format)
+            #expect(r.text(r.record.remoteAddr) == client, "\(xff) \(remote)")
+        }
+        #expect(try FormatDetector.detect([Array(line(xff: "null", remote: "203.0.113.21:40313").utf8)], path: "t").format.name == "envoy")
+    }
 
+    /// Istio's JSON encoding (meshConfig accessLogEncoding: JSON): X-Forwarded-For first,
+    /// whichever key comes first on the line.
+    @Test("Istio JSON: the client is X-Forwarded-For's first address, else the connection's without its port")
+    func istioClient() throws {
+        let format = try #require(LogFormat.jsonPreset(named: "envoy"))
+        let forwarded = #"{"downstream_remote_address":"10.0.0.9:51234","x_forwarded_for":"198.51.100.4, 10.0.0.1","authority":"shop","path":"/a","method":"GET","response_code":502,"response_flags":"UF"}"#
+        let reversed = #"{"x_forwarded_for":"198.51.100.4","response_code":502,"downstream_remote_address":"10.0.0.9:51234","path":"/a","method":"GET"}"#
+        let direct = #"{"downstream_remote_address":"10.0.0.9:51234","x_forwarded_for":null,"authority":"shop","path":"/a","method":"GET","response_code":502}"#
+        let f = decodeBoth(forwarded, format)
+        #expect(f.text(f.record.remoteAddr) == "198.51.100.4")
+        let r = decodeBoth(reversed, format)
+        #expect(r.text(r.record.remoteAddr) == "198.51.100.4")
+        let d = decodeBoth(direct, format)
+        #expect(d.text(d.record.remoteAddr) == "10.0.0.9")
+        // A list in an address field keeps its first element, as the text parser does.
+        let nginx = decodeBoth(#"{"status":502,"remote_addr":"203.0.113.9, 10.0.0.1","request":"GET / HTTP/1.1"}"#,
+                               try #require(LogFormat.jsonPreset(named: "nginx-json")))
+        #expect(nginx.text(nginx.record.remoteAddr) == "203.0.113.9")
+    }
 
     /// Caddy's `duration_format string` and a Cloud Logging `httpRequest.latency` write a
     /// duration with its unit; a value that is no duration is a bad value of its field.
