@@ -234,7 +234,10 @@ public enum FormatDetector {
            let second = scores.filter({ $0.candidate.format.name != winner.candidate.format.name
                                         && $0.candidate.format.name != best.candidate.format.name })
             .max(by: { isWorse($0, than: $1) }) {
-            if second.matched < winner.matched {
+            if second.matched > winner.matched {
+                reason = "'\(second.candidate.format.name)' matched \(second.matched) but read fewer fields (\(second.filled) vs \(winner.filled)); "
+                    + "\(winner.damaged) lines have a bad value in '\(winner.candidate.format.name)' keys"
+            } else if second.matched < winner.matched {
                 reason = "next best '\(second.candidate.format.name)' matched \(second.matched)"
             } else if second.exact < winner.exact {
                 reason = "'\(second.candidate.format.name)' matched as many but left trailing fields on \(second.matched - second.exact)"
@@ -345,6 +348,8 @@ public enum FormatDetector {
         var filled = 0
         /// JSON lines valid but without a status: other events of the same log (a server's own messages).
         var otherEvents = 0
+        /// JSON lines failed on a value of a key the flavour maps (a bad time): its lines, damaged.
+        var damaged = 0
         var furthest = Int.max
         var message = ""
         /// Per sample line: how this candidate read it.
@@ -376,6 +381,7 @@ public enum FormatDetector {
             } else if candidate.format.dialect == .json && parser.failedFieldName == "status" {
                 s.otherEvents += 1
             }
+            if !ok, let json = parser as? JSONRecordDecoder, json.failedOnValue { s.damaged += 1 }
         }
         if let first = lines.first {
             first.withUnsafeBufferPointer { buffer in
@@ -389,6 +395,15 @@ public enum FormatDetector {
     }
 
     static func isWorse(_ a: Score, than b: Score) -> Bool {
+        if a.candidate.format.dialect == .json && b.candidate.format.dialect == .json {
+            // JSON flavours share keys (`status`, `duration`): a flavour that reads only those
+            // matches a line another flavour fails on one bad value (a month 13 in its time).
+            // The lines a flavour knows are those it reads and those it finds damaged; among
+            // as many, the flavour that reads more of them is the file's.
+            let known = a.matched + a.damaged, otherKnown = b.matched + b.damaged
+            if known != otherKnown { return known < otherKnown }
+            if a.filled != b.filled { return a.filled < b.filled }
+        }
         if a.matched != b.matched { return a.matched < b.matched }
         if a.exact != b.exact { return a.exact < b.exact }
         if a.filled != b.filled { return a.filled < b.filled }

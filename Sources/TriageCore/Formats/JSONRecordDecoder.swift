@@ -50,6 +50,14 @@ final class JSONRecordDecoder: LineDecoder {
 
     var failurePosition: Int { failureColumn }
 
+    /// The last line failed on a value its flavour could not read (a bad time, a status that
+    /// is not a number): a line of this flavour, damaged. Detection counts such lines for the
+    /// flavour whose keys they have.
+    var failedOnValue: Bool {
+        if case .badValue = failure { return true }
+        return false
+    }
+
     /// Caddy's error loggers (`http.log.error`, `http.log.error.log0`…).
     static let errorLogger = Array("http.log.error".utf8)
 

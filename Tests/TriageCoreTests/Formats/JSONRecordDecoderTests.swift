@@ -286,4 +286,27 @@ import Testing
         #expect(bad.failure.contains("field request_time"), "\(bad.failure)")
     }
 
+    /// One bad value in an nginx JSON file (a month 13) once made `caddy`, which reads only the
+    /// shared `status` key, match more lines: the flavour whose keys the lines have must win.
+    @Test("detection: one damaged line does not hand an nginx JSON file to a flavour that reads only its status")
+    func detectionWithDamagedLine() throws {
+        var lines: [[UInt8]] = []
+        for i in 0..<30 {
+            let time = i == 3 ? "2024-13-45T99:00:00+00:00" : "2024-10-10T13:55:\(String(format: "%02d", i))+00:00"
+            lines.append(Array(#"{"time_iso8601": "\#(time)", "remote_addr": "10.0.0.1", "request": "GET /a HTTP/1.1", "status": "\#(i % 5 == 0 ? 502 : 200)", "body_bytes_sent": "5", "request_time": "0.001", "upstream_addr": "10.1.1.1:80", "upstream_status": "200", "upstream_response_time": "0.001", "http_user_agent": "curl"}"#.utf8))
+        }
+        let detected = try FormatDetector.detect(lines, path: "t")
+        #expect(detected.format.name == "nginx-json", "\(detected.reason)")
+        #expect(detected.matched == 29)
+        let r = parse(String(decoding: lines[3], as: UTF8.self), detected.format)
+        #expect(!r.ok)
+        #expect(r.failure.contains("field time_iso8601"), "\(r.failure)")
+        // A Caddy file with one bad `ts` stays Caddy's.
+        var caddy: [[UInt8]] = []
+        for i in 0..<10 {
+            let ts = i == 2 ? #""yesterday""# : "1795255200.\(i)"
+            caddy.append(Array(#"{"level":"info","ts":\#(ts),"logger":"http.log.access","request":{"remote_ip":"203.0.113.9","method":"GET","uri":"/a"},"duration":0.5,"size":12,"status":200}"#.utf8))
+        }
+        #expect(try FormatDetector.detect(caddy, path: "t").format.name == "caddy")
+    }
 }
