@@ -118,6 +118,9 @@ public struct LogFormat: Equatable, Sendable {
 
     public var fields: [FormatField] {
         if dialect == .json { return jsonFields.map { FormatField(kind: $0.kind, name: $0.path) } }
+        if dialect == .logfmt {
+            return LogfmtRecordDecoder.keys.map { FormatField(kind: $0.kind, name: String(decoding: $0.key, as: UTF8.self) + "=") }
+        }
         return elements.compactMap { if case let .field(f) = $0 { return f } else { return nil } }
     }
 
@@ -133,6 +136,8 @@ public struct LogFormat: Equatable, Sendable {
     @inline(__always)
     private func hasField(_ test: (FieldKind) -> Bool) -> Bool {
         if dialect == .json { return jsonFields.contains { test($0.kind) } }
+        // logfmt keys come in any order: the format has the fields its decoder reads.
+        if dialect == .logfmt { return LogfmtRecordDecoder.keys.contains { test($0.kind) } }
         return elements.contains { if case let .field(f) = $0 { return test(f.kind) } else { return false } }
     }
     public var hasRequestID: Bool { has(.requestID) }

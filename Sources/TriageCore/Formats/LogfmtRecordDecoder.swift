@@ -21,10 +21,13 @@ final class LogfmtRecordDecoder: LineDecoder {
     private var failure = Failure.none
     private var failureColumn = 0
 
-    /// Keys with a meaning, by their bytes [go-logfmt, lograge `key_value.rb`, slog].
+    /// Keys with a meaning, by their bytes [go-logfmt, lograge `key_value.rb`, slog, go-kit].
+    /// `code` is a status only as three digits, and never over `status=` (Heroku's router
+    /// writes `code=H12` beside its `status=503`); go-kit's `took` is a Go duration.
     static let keys: [(key: [UInt8], kind: FieldKind)] = ([
-        ("status", .status), ("status_code", .status), ("method", .method), ("path", .requestURI), ("uri", .requestURI),
-        ("url", .requestURI), ("duration", .logfmtMillis), ("latency", .logfmtMillis), ("request_id", .requestID),
+        ("status", .status), ("status_code", .status), ("code", .statusOrNone), ("method", .method), ("path", .requestURI),
+        ("uri", .requestURI), ("url", .requestURI), ("duration", .logfmtMillis), ("latency", .logfmtMillis),
+        ("took", .logfmtMillis), ("request_id", .requestID),
         ("requestId", .requestID), ("req_id", .requestID), ("reqid", .requestID), ("trace_id", .requestID),
         ("remote_ip", .remoteAddr), ("remote_addr", .remoteAddr), ("client_ip", .remoteAddr), ("ip", .remoteAddr),
         ("host", .host), ("time", .timeAuto), ("ts", .timeAuto), ("timestamp", .timeAuto), ("bytes", .bytesSent),
@@ -37,7 +40,7 @@ final class LogfmtRecordDecoder: LineDecoder {
 
     init(format: LogFormat) {
         self.format = format
-        self.hasUpstreamFields = false
+        self.hasUpstreamFields = format.hasUpstreamFields
         let longest = Self.keys.map(\.key.count).max() ?? 0
         var table = [[(key: [UInt8], kind: FieldKind)]](repeating: [], count: longest + 1)
         for entry in Self.keys { table[entry.key.count].append(entry) }
@@ -63,6 +66,8 @@ final class LogfmtRecordDecoder: LineDecoder {
         var i = 0
         var pairs = 0
         var hasStatus = false
+        /// A `status=` key was read: a `code=` does not replace it.
+        var hasStatusKey = false
         let n = line.count
         guard let base = line.baseAddress else {
             failure = .noPairs
@@ -113,12 +118,23 @@ final class LogfmtRecordDecoder: LineDecoder {
             pairs += 1
             let key = UnsafeBufferPointer(rebasing: line[keyStart..<keyEnd])
             guard let kind = kind(of: key) else { continue }
+            if kind == .statusOrNone {
+                // `code=503` (go-kit): a status when three digits and no `status=` was read.
+                if !hasStatusKey, valueEnd - valueStart == 3, let v = integerOrDash(line, valueStart, valueEnd), v >= 100, v <= 599 {
+                    record.status = Int(v)
+                    hasStatus = true
+                }
+                continue
+            }
             if !store(kind, valueStart, valueEnd, line, &record) {
                 failure = .badValue(key: String(decoding: key, as: UTF8.self), start: valueStart, end: valueEnd)
                 failureColumn = valueStart
                 return false
             }
-            if kind == .status { hasStatus = true }
+            if kind == .status {
+                hasStatus = true
+                hasStatusKey = true
+            }
         }
         guard pairs >= 2 else {
             failure = .noPairs

@@ -54,5 +54,31 @@ import Testing
         #expect(r.record.requestMicros == 60_002_000)
     }
 
+    /// go-kit's examples log `code` and `took`; Heroku's router writes `code=H12` beside `status=`.
+    @Test("code=503 is the status when three digits and no status= is on the line; took= is a duration")
+    func goKitCode() throws {
+        let goKit = parse("ts=2026-11-20T10:00:00Z method=GET path=/a code=503 took=1.5ms", try format())
+        #expect(goKit.ok, "\(goKit.failure)")
+        #expect(goKit.record.status == 503)
+        #expect(goKit.record.requestMicros == 1500)
+        for line in [#"at=error code=H12 desc="Request timeout" method=GET path="/a" status=503"#,
+                     #"status=503 at=error code=H12 desc="Request timeout" method=GET path="/a""#,
+                     "method=GET path=/a status=503 code=200"] {
+            let r = parse(line, try format())
+            #expect(r.ok, "\(r.failure)")
+            #expect(r.record.status == 503, "\(line)")
+        }
+        #expect(!parse(#"level=error msg="failed" code=H12"#, try format()).ok)
+        #expect(!parse(#"level=error msg="failed" code=42"#, try format()).ok)
+    }
 
+    @Test("the format has the fields its keys read: request IDs and upstreams")
+    func formatFields() throws {
+        let format = try format()
+        #expect(format.hasRequestID)
+        #expect(format.hasUpstreamFields)
+        #expect(format.fields.contains { $0.kind == .upstreamAddr && $0.name == "upstream=" })
+        let r = parse("method=GET path=/a status=502 upstream=10.0.0.5:8080", format)
+        #expect(r.text(r.record.upstreamAddr) == "10.0.0.5:8080")
+    }
 }
