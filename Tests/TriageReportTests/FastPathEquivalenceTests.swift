@@ -81,6 +81,13 @@ import TriageCore
                 + #""http_user_agent":"Mozilla/5.0 (X11; Linux x86_64) caf\u00e9 \\ \#(i % 5)","http_referer":"","request_id":\#(i % 11 == 0 ? "null" : "\"r\(i)\"")"#
                 + #","upstream_status":"\#(us)","upstream_addr":"\#(upstream)","upstream_response_time":"0.\#(i % 10)00","ssl":true}"# + "\n"
             if i % 250 == 0 { text += #"{"status":502,"upstream":{"addr":"10.0.0.9:80"},"request":"GET /nested HTTP/1.1"}"# + "\n" }
+            // ingress-nginx's example keys: the client from X-Forwarded-For, durations with units.
+            if i % 30 == 0 {
+                text += #"{"time":"2026-11-21T10:00:\#(String(format: "%02d", i / 30 % 60))+00:00","remote_addr":"","x_forwarded_for":"203.0.113.\#(i % 9), 10.0.0.1","#
+                    + #""status":\#(statuses[i / 30 % statuses.count]),"vhost":"shop","path":"/api/items/\#(i)","request_query":"a=1","method":"GET","#
+                    + #""duration":"\#(i % 60 == 0 ? "1m0.\(i % 1000)s" : "\(i % 900)µs")","upstream_status":"502","upstream_addr":"10.0.1.9:80"}"# + "\n"
+            }
+            if i % 700 == 0 { text += #"{"status":502,"request":"GET /d HTTP/1.1","request_time":"forever"}"# + "\n" }
             if i % 400 == 0 { text += #"{"status":"bad","request":"GET / HTTP/1.1"}"# + "\n" + #"{"status":500} tail"# + "\n" + "plain text line\n" }
         }
         let url = FileManager.default.temporaryDirectory

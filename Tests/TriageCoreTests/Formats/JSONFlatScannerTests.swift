@@ -34,6 +34,16 @@ import Testing
         #"{"status":-}"#,
         #"{"status":500,"x":nul"#,
         #"{"status":500,"x":"ends in a backslash\"#,
+        // ingress-nginx's example keys; a forwarded client before and after the connection's.
+        #"{"time": "2026-11-21T10:00:00+00:00", "remote_addr": "", "x_forwarded_for": "203.0.113.7, 10.0.0.1", "status": 502, "vhost": "shop", "request_proto": "HTTP/1.1", "path": "/a", "request_query": "x=1", "duration": 0.031, "method": "GET", "http_referrer": "-"}"#,
+        #"{"x-forwarded-for":"198.51.100.4:5100","downstream_remote_address":"[2001:db8::7]:40313","response_code":503,":authority":"b","x-envoy-origin-path":"/i","method":"GET","user-agent":"curl"}"#,
+        #"{"downstream_remote_address":"203.0.113.21:40313","x_forwarded_for":"-","response_code":503,"path":"/i","method":"GET"}"#,
+        #"{"downstream_remote_address":"203.0.113.21:40313","x-forwarded-for":"2001:db8::9, 10.0.0.1","response_code":503}"#,
+        #"{"status":502,"remote_addr":"203.0.113.9,10.0.0.1","request":"GET / HTTP/1.1"}"#,
+        // Durations with units, and one that is no duration.
+        #"{"status":502,"request_time":"1m0.002s","duration":"12.5ms","Duration":"300ns","response_code":503}"#,
+        #"{"status":502,"request_time":"500µs","response_code":503,"duration":"2m0s"}"#,
+        #"{"status":502,"request_time":"abc","response_code":503,"duration":"1d"}"#,
         "no object here",
         #"{"status":"#,
         #"{"#,
