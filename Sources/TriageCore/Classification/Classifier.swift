@@ -85,7 +85,7 @@ public enum Classifier {
             failureClass: .upstreamUnavailable) { $0.has(.timedOut) && $0.phase == .queue },
         Row(id: "F8", condition: "timed out connecting or waiting for the response (nginx 504, Envoy UT, HAProxy sH/sC, Heroku H12)",
             failureClass: .upstreamTimeout) { $0.has(.timedOut) },
-        Row(id: "F9", condition: "connect failed or the upstream reset / closed early (nginx 502, Envoy UF/URX/UC/UR, HAProxy SC/SH/SD)",
+        Row(id: "F9", condition: "connect failed or the upstream reset / closed early (nginx 502, Envoy UF/UC/UR, HAProxy SC/SH)",
             failureClass: .upstreamUnreachable) { $0.has(.connectFailed) || $0.has(.upstreamReset) },
         Row(id: "F10", condition: "the proxy answered itself: rate limit, deny, no route, no upstream attempted, upstream answered fine",
             failureClass: .proxyError) { $0.has(.rateLimited) || $0.has(.localReply) },

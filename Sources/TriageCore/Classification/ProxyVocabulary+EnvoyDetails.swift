@@ -23,14 +23,18 @@ extension ProxyVocabulary {
         Entry("ext_authz_error", .localReply, .request),
         Entry("downstream_remote_disconnect", .clientAborted, .unknown, .clientClosed),
         Entry("downstream_local_disconnect", .localReply),
-        Entry("stream_idle_timeout", .localReply),
+        // The connection manager's stream idle timeout and `max_stream_duration`: 504 when the
+        // request was fully received, before any response (`maybeRequestTimeoutCode`), 408 when not.
+        Entry("stream_idle_timeout", .timedOut, .responseHeader, .requestTimeout, onlyWithStatus: 504),
+        Entry("max_duration_timeout", .timedOut, .responseHeader, .requestTimeout, onlyWithStatus: 504),
+        // `request_timeout` runs until the request is sent upstream: a 504 there is a slow filter.
         Entry("request_overall_timeout", .localReply, .request),
         Entry("request_header_timeout", .localReply, .request),
-        Entry("max_duration_timeout", .localReply),
         Entry("duration_timeout", .localReply),
         Entry("overload", .localReply),
         Entry("overload_manager", .localReply),
         Entry("internal_redirect", .localReply),
+        Entry("cache.response_from_cache_filter", .servedFromCache),             // the cache filter answered
         // The downstream (client) side's HTTP/2 stream reset by the client: it left.
         Entry("http2.remote_reset", .clientAborted, .unknown, .clientClosed),
         Entry("http2.remote_refuse", .clientAborted, .unknown, .clientClosed),
@@ -76,6 +80,7 @@ extension ProxyVocabulary {
             }
         }
         if let entry = envoyDetails.first(where: { $0.bytes.elementsEqual(word) }) {
+            guard entry.applies(to: facts.status) else { return }
             facts.note(entry.signal, phase: entry.phase, cause: entry.cause)
         } else if codecPrefixes.contains(where: { startsWith(word, 0, $0) }) {
             facts.note(.localReply, phase: .request)

@@ -28,16 +28,25 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         public var signal: FailureFacts.Signals
         public var phase: FailurePhase
         public var cause: FailureCause
+        /// The code says this only beside this final status (nil: beside any). Envoy answers a
+        /// timeout it enforces itself with 504 when the request was fully received and 408 when
+        /// not; with any other status the response had begun and the status is the upstream's.
+        public var onlyWithStatus: Int?
         let bytes: [UInt8]
 
         init(_ code: String, _ signal: FailureFacts.Signals, _ phase: FailurePhase = .unknown,
-             _ cause: FailureCause = .unknown) {
+             _ cause: FailureCause = .unknown, onlyWithStatus: Int? = nil) {
             self.code = code
             self.signal = signal
             self.phase = phase
             self.cause = cause
+            self.onlyWithStatus = onlyWithStatus
             self.bytes = Array(code.utf8)
         }
+
+        /// True when the code speaks beside `status`.
+        @inline(__always)
+        func applies(to status: Int) -> Bool { onlyWithStatus.map { $0 == status } ?? true }
     }
 
     /// The facts of one record.
@@ -202,7 +211,9 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
     /// then connect/reset, then local replies).
     public static let envoyFlags: [Entry] = baseEnvoyFlags + envoyLongFlagNames.compactMap { long, short in
         // `%RESPONSE_FLAGS_LONG%` writes each flag's long name: the same signal.
-        baseEnvoyFlags.first { $0.code == short }.map { Entry(long, $0.signal, $0.phase, $0.cause) }
+        baseEnvoyFlags.first { $0.code == short }.map {
+            Entry(long, $0.signal, $0.phase, $0.cause, onlyWithStatus: $0.onlyWithStatus)
+        }
     }
 
     private static let baseEnvoyFlags: [Entry] = [
@@ -212,9 +223,14 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         Entry("UO", .noHealthyUpstream, .connect),                   // upstream overflow (circuit breaking)
         Entry("LH", .noHealthyUpstream, .connect),                   // failed local health check
         Entry("UT", .timedOut, .responseHeader, .requestTimeout),    // upstream request timeout
-        Entry("UMSDR", .timedOut, .responseBody, .requestTimeout),   // upstream max stream duration reached
+        // Upstream max stream duration reached: the router answers 504 when the request was
+        // fully received and the response had not begun (`maybeRequestTimeoutCode`).
+        Entry("UMSDR", .timedOut, .responseHeader, .requestTimeout, onlyWithStatus: 504),
         Entry("UF", .connectFailed, .connect),                       // upstream connection failure
-        Entry("URX", .connectFailed, .unknown, .retriesExhausted),   // retry limit or max connect attempts reached
+        // Retry limit reached [router.cc]: on a reset (`maybeRetryReset`) beside the reset's own
+        // flag (UF, UC, UR, UT…), which then decides; alone when the upstream's own retriable
+        // response was passed on (`onUpstreamHeaders`): retried, and the upstream answered.
+        Entry("URX", .retried, .unknown, .retriesExhausted),
         Entry("DF", .connectFailed, .connect),                       // DNS resolution failed
         Entry("UC", .upstreamReset, .unknown, .prematureClose),      // upstream connection termination
         Entry("UR", .upstreamReset, .unknown, .connectionReset),     // upstream remote reset
@@ -229,10 +245,18 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         Entry("LR", .localReply),                                    // connection local reset
         Entry("DPE", .localReply, .request),                         // downstream protocol error
         Entry("IH", .localReply, .request),                          // invalid Envoy request headers
-        Entry("SI", .localReply),                                    // stream idle timeout
+        // Stream idle timeout, "in addition to 408 or 504": 504 when the whole request was
+        // received and the upstream sent nothing in time (`maybeRequestTimeoutCode`); 408 is
+        // the client's slowness (no class).
+        Entry("SI", .timedOut, .responseHeader, .requestTimeout, onlyWithStatus: 504),
         Entry("FI", .localReply),                                    // fault injected
         Entry("OM", .localReply),                                    // overload manager terminated
         Entry("NFCF", .localReply),                                  // no filter config found
+        // The downstream connection outlived `max_connection_duration` (or TCP proxy's
+        // `max_downstream_connection_duration`): Envoy's limit on the client's connection.
+        Entry("DT", .localReply),
+        Entry("RFCF", .servedFromCache),                             // response from the cache filter
+        Entry("DI", []),                                             // delay injected: no failure
     ]
 
     /// Envoy's long flag names (`%RESPONSE_FLAGS_LONG%`) and their short codes
@@ -247,7 +271,8 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         ("DropOverload", "DO"), ("DropOverLoad", "DO"), ("UnconditionalDropOverload", "UDO"),
         ("UnauthorizedExternalService", "UAEX"), ("LocalReset", "LR"), ("DownstreamProtocolError", "DPE"),
         ("InvalidEnvoyRequestHeaders", "IH"), ("StreamIdleTimeout", "SI"), ("FaultInjected", "FI"),
-        ("OverloadManagerTerminated", "OM"), ("NoFilterConfigFound", "NFCF"),
+        ("OverloadManagerTerminated", "OM"), ("NoFilterConfigFound", "NFCF"), ("DurationTimeout", "DT"),
+        ("ResponseFromCacheFilter", "RFCF"), ("DelayInjected", "DI"),
     ]
 
     /// Facts from Envoy's flags and response code details. Without a failure flag or
@@ -262,16 +287,18 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
                                               .rateLimited, .localReply]
         if facts.has(.originAnswered) && !facts.signals.isDisjoint(with: failures) {
             // `via_upstream`: the upstream set the status. A flag beside it tells of earlier
-            // attempts (Istio's `503 URX via_upstream`: retries on the upstream's 503s ran
-            // out), not of this answer, which is the upstream's own.
+            // attempts, not of this answer, which is the upstream's own.
             var answered = FailureFacts(status: record.status, hasProxyEvidence: true)
             answered.note(.originAnswered)
+            answered.signals.formUnion(facts.signals.intersection(.retried))
             return answered
         }
         if facts.signals.isDisjoint(with: failures) {
             if facts.has(.originAnswered) {
                 return facts
-            } else if !record.upstreamStatus.isPresent, record.upstreamAddr.hasValue(in: line) {
+            } else if !record.upstreamStatus.isPresent, facts.has(.retried) || record.upstreamAddr.hasValue(in: line) {
+                // `URX` with no reset or timeout flag: the retries ran out on the upstream's own
+                // retriable answer (Istio's `503 URX`), which Envoy passed on.
                 facts.note(.originAnswered)
             } else {
                 // An upstream status in the line (a user mapping) still speaks, as nginx's would.
@@ -293,7 +320,7 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
             var end = start
             while end < codes.count && codes[end] != separator { end += 1 }
             let token = UnsafeBufferPointer(rebasing: codes[start..<end])
-            if let entry = table.first(where: { $0.bytes.elementsEqual(token) }) {
+            if let entry = table.first(where: { $0.bytes.elementsEqual(token) }), entry.applies(to: facts.status) {
                 facts.note(entry.signal, phase: entry.phase, cause: entry.cause)
             }
             start = end + 1

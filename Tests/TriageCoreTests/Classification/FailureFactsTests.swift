@@ -145,11 +145,21 @@ import Testing
 
     @Test("Envoy flags map onto facts", arguments: [
         ("UH", FailureFacts.Signals.noHealthyUpstream), ("UO", .noHealthyUpstream), ("UT", .timedOut),
-        ("UF", .connectFailed), ("URX", .connectFailed), ("UC", .upstreamReset), ("UR", .upstreamReset),
+        ("UF", .connectFailed), ("URX", .retried), ("UC", .upstreamReset), ("UR", .upstreamReset),
         ("NR", .localReply), ("RL", .rateLimited), ("LR", .localReply), ("DC", .clientAborted),
     ])
     func envoyFlags(flag: String, signal: FailureFacts.Signals) {
         #expect(envoy(503, flag).has(signal))
+    }
+
+    @Test("Envoy URX alone: the upstream answered and the request was retried, with or without a host")
+    func envoyRetryLimitAlone() {
+        for host in ["10.0.0.1:80", "-"] {
+            let facts = envoy(503, "URX", host: host)
+            #expect(facts.has(.originAnswered) && facts.has(.retried) && !facts.has(.connectFailed))
+            #expect(Classifier.decide(facts)?.failureClass == .originError)
+        }
+        #expect(Classifier.decide(envoy(503, "UF,URX", host: "10.0.0.1:80"))?.failureClass == .upstreamUnreachable)
     }
 
     @Test("Envoy: without a failure flag a 5xx from an upstream host is the application's, without a host the proxy's")

@@ -67,7 +67,7 @@ import Testing
     @Test("text flags go through the same facts as JSON flags", arguments: [
         ("503", "UH", FailureClass?.some(.upstreamUnavailable)), ("503", "UF,URX", .upstreamUnreachable),
         ("504", "UT", .upstreamTimeout), ("503", "UO", .upstreamUnavailable), ("0", "DC", .clientClosed),
-        ("503", "UC", .upstreamUnreachable), ("503", "URX", .upstreamUnreachable), ("429", "RL", nil),
+        ("503", "UC", .upstreamUnreachable), ("429", "RL", nil),
         ("503", "RL", .proxyError), ("503", "LR", .proxyError), ("404", "NR", nil), ("500", "-", .originError),
         // %RESPONSE_FLAGS_LONG%'s names: the same facts.
         ("503", "NoHealthyUpstream", .upstreamUnavailable),
@@ -87,6 +87,63 @@ import Testing
             return Classifier.decide(format.vocabulary.facts(record, line: buffer, attempts: attempts, hasUpstreamFields: true))
         }
         #expect(decision?.failureClass == expected)
+    }
+
+    /// Envoy sets URX beside the reset's flag when an attempt failed (`maybeRetryReset`), and
+    /// alone when the retries ran out on the upstream's own retriable answer, which it passed
+    /// on (`onUpstreamHeaders`) [router.cc].
+    @Test("URX alone: the retries ran out on the upstream's own answer → origin_error; beside UF, UC or UT those decide",
+          arguments: [
+        ("503", "URX", FailureClass?.some(.originError)), ("500", "URX", .originError), ("502", "URX", .originError),
+        ("503", "UpstreamRetryLimitExceeded", .originError), ("503", "UF,URX", .upstreamUnreachable),
+        ("503", "UC,URX", .upstreamUnreachable), ("504", "UT,URX", .upstreamTimeout), ("503", "UO,URX", .upstreamUnavailable),
+    ])
+    func retryLimit(status: String, flags: String, expected: FailureClass?) throws {
+        try self.flags(status: status, flags: flags, expected: expected)
+    }
+
+    /// "SI: Stream idle timeout in addition to 408 or 504 response code"; the connection manager
+    /// answers 504 when the request was fully received (`Utility::maybeRequestTimeoutCode`).
+    @Test("SI with 504: the upstream sent nothing in time → upstream_timeout; with 408 the client was slow → no class",
+          arguments: [
+        ("504", "SI", FailureClass?.some(.upstreamTimeout)), ("408", "SI", nil),
+        ("504", "StreamIdleTimeout", .upstreamTimeout), ("504", "UMSDR", .upstreamTimeout), ("408", "UMSDR", nil),
+    ])
+    func streamIdleTimeout(status: String, flags: String, expected: FailureClass?) throws {
+        try self.flags(status: status, flags: flags, expected: expected)
+    }
+
+    @Test("SI and UMSDR beside another status: the response had begun, the status is the upstream's → origin_error")
+    func timeoutAfterResponseBegan() throws {
+        try self.flags(status: "500", flags: "SI", expected: .originError)
+        try self.flags(status: "503", flags: "UMSDR", expected: .originError)
+    }
+
+    @Test("every flag of Envoy's list is known: DT is Envoy's connection limit, DI no failure, RFCF the cache's answer",
+          arguments: [
+        ("504", "DT", FailureClass?.some(.proxyError)), ("503", "DurationTimeout", .proxyError),
+        ("503", "DI", .originError), ("503", "DelayInjected", .originError), ("502", "DI,UF", .upstreamUnreachable),
+        ("503", "RFCF", .upstreamUnavailable), ("500", "ResponseFromCacheFilter", .originError),
+    ])
+    func remainingFlags(status: String, flags: String, expected: FailureClass?) throws {
+        try self.flags(status: status, flags: flags, expected: expected)
+    }
+
+    @Test("RFCF: a 5xx the cache filter answered is decided by row F4a, marked served from cache")
+    func responseFromCache() throws {
+        let decision = try istioClass("503", "RFCF", "cache.response_from_cache_filter")
+        #expect(decision?.row == "F4a")
+        #expect(decision?.servedFromCache == true)
+        #expect(try istioClass("503", "-", "cache.response_from_cache_filter")?.servedFromCache == true)
+    }
+
+    @Test("Envoy's list of flags: each short code and long name is in the table", arguments: [
+        "DC", "DR", "UH", "UO", "LH", "UT", "UMSDR", "UF", "URX", "DF", "UC", "UR", "UPE", "NR", "NC", "RL", "RLSE", "DO",
+        "UDO", "UAEX", "LR", "DPE", "IH", "SI", "FI", "OM", "NFCF", "DT", "RFCF", "DI",
+    ])
+    func everyFlag(code: String) {
+        #expect(ProxyVocabulary.envoyFlags.contains { $0.code == code })
+        #expect(ProxyVocabulary.envoyLongFlagNames.contains { $0.short == code })
     }
 
     /// The class of an Istio line with `status flags details` and an upstream host or `-`.
@@ -127,6 +184,10 @@ import Testing
         ("500", "direct_response", .proxyError),
         ("503", "local_rate_limited", .proxyError),
         ("503", "request_overall_timeout", .proxyError),
+        ("504", "request_overall_timeout", .proxyError),
+        ("504", "stream_idle_timeout", .upstreamTimeout),
+        ("504", "max_duration_timeout", .upstreamTimeout),
+        ("408", "stream_idle_timeout", nil),
         ("503", "http1.codec_error", .proxyError),
         ("0", "http2.remote_reset", .clientClosed),
         ("0", "downstream_remote_disconnect", .clientClosed),
