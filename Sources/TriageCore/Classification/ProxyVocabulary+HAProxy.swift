@@ -16,7 +16,10 @@ extension ProxyVocabulary {
         (UInt8(ascii: "K"), .localReply, .unknown),              // killed by the administrator
     ]
 
-    /// The phase of the termination state's second character.
+    /// The phase of the termination state's second character: `R` waiting for the request
+    /// (nothing sent to a server), `Q` queued for a slot, `C` connecting, `H` waiting for
+    /// the response headers, `D` the data phase, `L` sending the last data to the client
+    /// after the server finished, `T` tarpitted (no server involved).
     static func haproxyPhase(_ code: UInt8) -> FailurePhase {
         switch code {
         case UInt8(ascii: "R"): return .request
@@ -36,11 +39,13 @@ extension ProxyVocabulary {
     ///   sent (503 before 2.5 for a client that left while queued or
     ///   connecting, `-1` since), so a 5xx or `-1` with a client-side
     ///   termination never reached anyone: `client_aborted` + `response_not_sent`.
-    ///   In the data phase (`CD`, `cD`, `CL`) the status was sent: a server's 5xx
-    ///   stays the server's.
-    /// - `S`: `SC` the server refused the connection; `SH`, `SD`, `SL` it
-    ///   closed or reset it (`upstream_reset`).
+    /// - `S`: `SC` the server refused the connection; `SH` it closed or reset it before
+    ///   its response headers (`upstream_reset`).
     /// - `s`: a server timeout; `sQ` while queued.
+    /// - The data phase (`D`, `L`) with a real server, whoever ended the session (`SD`,
+    ///   `sD`, `CD`, `cD`, `CL`…): the server's response headers had been received and
+    ///   forwarded, so the status on the line is the server's own and a 5xx is the
+    ///   application's (`origin_answered`); what went wrong after it only cut the body.
     /// - `P`, `L`, `R`, `I`, `U`, `K`: the proxy answered itself, except `PH`: the
     ///   server's response was blocked as invalid (`upstream_reset`, invalid response).
     /// - `<NOSRV>` with a normal or server-side state: no server was available.
@@ -54,6 +59,15 @@ extension ProxyVocabulary {
         if record.retries > 0 { facts.note(.retried) }
         let server = record.upstreamAddr.bytes(in: line)
         let noServer = server.elementsEqual(Self.noServer)
+        let realServer = !noServer && server.first != UInt8(ascii: "<") && record.upstreamAddr.hasValue(in: line)
+        if phase == .responseBody && realServer && first != UInt8(ascii: "L") {
+            // The data phase: the server's status had been forwarded before the session ended.
+            if first == UInt8(ascii: "C") || first == UInt8(ascii: "c") {
+                facts.note(.clientAborted, phase: phase, cause: .clientClosed)
+            }
+            facts.note(.originAnswered, phase: phase)
+            return facts
+        }
         if let entry = haproxyCauses.first(where: { $0.code == first }) {
             var signal = entry.signal
             var cause = entry.cause
@@ -69,16 +83,8 @@ extension ProxyVocabulary {
                 cause = .invalidResponse
             }
             facts.note(signal, phase: phase, cause: cause)
-            if signal == .clientAborted {
-                if phase == .responseBody {
-                    // `CD`, `cD`, `CL`: the client left while the body was sent, so the status
-                    // logged was sent, and a server's status is the server's own.
-                    if !noServer && server.first != UInt8(ascii: "<") && record.upstreamAddr.hasValue(in: line) {
-                        facts.note(.originAnswered)
-                    }
-                } else if record.status == 0 || record.status >= 500 {
-                    facts.note(.responseNotSent)
-                }
+            if signal == .clientAborted && phase != .responseBody && (record.status == 0 || record.status >= 500) {
+                facts.note(.responseNotSent)
             }
         }
         if noServer && (first == UInt8(ascii: "-") || first == UInt8(ascii: "S") || first == UInt8(ascii: "s")) {
