@@ -260,7 +260,8 @@ public final class Aggregator {
             // A cached error is not the upstreams' failure now: its attempts (a background
             // refresh) count as requests to them, never as failures.
             addUpstreams(attempts, line: line, finalStatus: status, requestID: &requestID, time: time,
-                         judgesAttempts: vocabulary == .upstreamAttempts && record.upstreamStatus.isPresent, decision: decision,
+                         judgesAttempts: vocabulary == .upstreamAttempts && record.upstreamStatus.isPresent
+                            && !attempts.addressIsServiceName, decision: decision,
                          fromCache: decision?.servedFromCache ?? false)
         }
         // Last of the request's tables, so that its client's counts had time to arrive.

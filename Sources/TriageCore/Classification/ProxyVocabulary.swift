@@ -89,6 +89,12 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
     /// format whose flags are missing on the line).
     static func listFacts(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>, attempts: UpstreamAttempts) -> FailureFacts {
         let status = record.status
+        if attempts.addressIsServiceName {
+            // Traefik JSON's `ServiceName` without a `ServiceURL`: no server was chosen.
+            var facts = noServerChosenFacts(status: status)
+            if record.retries > 0 { facts.note(.retried) }
+            return facts
+        }
         if !record.upstreamStatus.isPresent {
             if let last = attempts.last, !last.address.isPresent || attempts.addressesAreHosts
                 || !Classifier.isGroupName(last.address.bytes(in: line)) {
@@ -194,13 +200,22 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
     /// alone, marked `status_only`.
     static func traefikFacts(_ record: AccessRecord, line: UnsafeBufferPointer<UInt8>) -> FailureFacts {
         if record.status >= 500 && record.status <= 599 && !record.upstreamAddr.hasValue(in: line) {
-            if record.status == 503 {
-                return FailureFacts(status: 503, hasProxyEvidence: true, signals: .noHealthyUpstream, cause: .noLiveUpstreams)
-            }
-            return FailureFacts(status: record.status, hasProxyEvidence: true, signals: .localReply,
-                                cause: .noUpstreamAttempted)
+            return noServerChosenFacts(status: record.status)
         }
         return FailureFacts(status: record.status, hasProxyEvidence: false)
+    }
+
+    /// Traefik chose no server (no service URL, in its CLF or JSON log): a 503 is its load
+    /// balancer's "no available server", any other 5xx its own answer (`api@internal`, a
+    /// middleware, a config error).
+    static func noServerChosenFacts(status: Int) -> FailureFacts {
+        var facts = FailureFacts(status: status, hasProxyEvidence: true)
+        if status == 503 {
+            facts.note(.noHealthyUpstream, cause: .noLiveUpstreams)
+        } else if status >= 500 && status <= 599 {
+            facts.note(.localReply, cause: .noUpstreamAttempted)
+        }
+        return facts
     }
 
     // MARK: - Envoy

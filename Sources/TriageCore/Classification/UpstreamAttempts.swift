@@ -30,6 +30,10 @@ public final class UpstreamAttempts {
     /// True when the addresses are the one host the line names for all attempts
     /// (``AccessRecord/upstreamHost``): a host without a port is then not nginx's group name.
     public private(set) var addressesAreHosts = false
+    /// True when the address is the name of the service the proxy routed to, written
+    /// because no server of it was chosen (``AccessRecord/upstreamAddrIsServiceName``):
+    /// not nginx's group name, and no server was tried.
+    public private(set) var addressIsServiceName = false
     private let storage: UnsafeMutablePointer<UpstreamAttempt>
 
     public init() {
@@ -56,6 +60,7 @@ public final class UpstreamAttempts {
         count = 0
         droppedCount = 0
         addressesAreHosts = false
+        addressIsServiceName = false
     }
 
     /// Replaces the contents with the attempts of `record`, read from `line`.
@@ -98,6 +103,7 @@ public final class UpstreamAttempts {
             for i in 0..<count { storage[i].address = record.upstreamHost }
             addressesAreHosts = true
         }
+        addressIsServiceName = record.upstreamAddrIsServiceName && count > 0
     }
 
     /// The storage slot for attempt `index`, growing `count`; past capacity the last slot keeps the newest.

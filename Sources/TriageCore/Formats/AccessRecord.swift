@@ -65,6 +65,9 @@ public struct AccessRecord: Sendable {
     /// The host every attempt went to, when the line names no address per attempt
     /// (Nginx Proxy Manager's `$server`).
     public var upstreamHost = FieldRange.absent
+    /// True when ``upstreamAddr`` holds the name of the service routed to, not a server's
+    /// address (Traefik's `ServiceName` on a line without `ServiceURL`: no server was chosen).
+    public var upstreamAddrIsServiceName = false
     /// Proxy response flags (Envoy), termination state (HAProxy), error code (Heroku),
     /// error reason (ALB); what they mean is the format's ``ProxyVocabulary``.
     public var proxyFlags = FieldRange.absent
@@ -95,7 +98,7 @@ public struct AccessRecord: Sendable {
         case .requestURI: target = range
         case .path: if !target.isPresent { target = range }
         case .protocolVersion: protocolVersion = range
-        case .upstreamAddr: upstreamAddr = range
+        case .upstreamAddr: upstreamAddr = range; upstreamAddrIsServiceName = false
         case .upstreamStatus: upstreamStatus = range
         case .upstreamConnectTime: upstreamConnectTime = range
         case .upstreamHeaderTime: upstreamHeaderTime = range

@@ -212,6 +212,7 @@ final class JSONRecordDecoder: LineDecoder {
             // An address on the line wins, before or after this one (`upstreamAddr` overwrites).
             if isAbsent || record.upstreamAddr.isPresent { return true }
             record.upstreamAddr = range
+            record.upstreamAddrIsServiceName = true
         case .retries:
             if isAbsent { return true }
             guard let count = signedMillis(line, start, end), count >= 0 else { return true } // not worth rejecting a line

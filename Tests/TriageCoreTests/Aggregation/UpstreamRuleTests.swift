@@ -117,6 +117,19 @@ import Testing
         #expect(problem.topUpstreams.allSatisfy { $0.name != "http://10.0.2.6:80" })
     }
 
+    @Test("Traefik JSON: a service with no server chosen takes the request's class, a 502 of Traefik's own not unreachable")
+    func traefikServiceName() throws {
+        let lines = [
+            #"{"DownstreamStatus":502,"OriginStatus":0,"ServiceName":"shop@docker","RequestMethod":"GET","RequestPath":"/a","StartUTC":"2026-11-20T10:00:00Z"}"#,
+            #"{"DownstreamStatus":503,"OriginStatus":0,"ServiceName":"shop@docker","RequestMethod":"GET","RequestPath":"/a","StartUTC":"2026-11-20T10:00:01Z"}"#,
+        ]
+        let u = try upstreams(lines, format: "traefik")
+        #expect(u["shop@docker"]?.failures == 2)
+        #expect(u["shop@docker"]?.classes[.proxyError] == 1)
+        #expect(u["shop@docker"]?.classes[.upstreamUnavailable] == 1)
+        #expect(u["shop@docker"]?.classes[.upstreamUnreachable] == 0)
+    }
+
     @Test("nginx: each attempt by its own status; a 502 attempt then a 200 is one failure of the first upstream")
     func nginx() throws {
         func line(_ status: String, _ us: String, _ ua: String) -> String {
