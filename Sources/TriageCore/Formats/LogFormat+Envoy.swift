@@ -29,7 +29,11 @@ extension LogFormat {
             format.definition = entry.1
             return format
         }
-        return compiled + [try? envoy(envoyDefault, name: "envoy-text")].compactMap { $0 }
+        // Operators appended to the default format (`… "%UPSTREAM_HOST%" "%REQ(X-TAG)%"`) are
+        // text after its last field: left unread and reported, never read into the upstream.
+        var envoyText = try? envoy(envoyDefault, name: "envoy-text")
+        envoyText?.allowsTrailingText = true
+        return compiled + [envoyText].compactMap { $0 }
     }
 
     /// Envoy command operators with a meaning here; any other `%COMMAND%` is matched and ignored

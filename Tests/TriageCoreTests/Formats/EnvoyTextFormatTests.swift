@@ -53,6 +53,20 @@ import Testing
         #expect(x.text(x.record.remoteAddr) == "10.128.0.60")
     }
 
+    @Test("operators appended to Envoy's default format are left unread, not read into the upstream host", arguments: [
+        #" "x-tag""#, " abc 12",
+    ])
+    func appendedOperators(tail: String) throws {
+        let line = Self.envoyLine + tail
+        let result = try FormatDetector.detect([Array(line.utf8)], path: "t")
+        #expect(result.format.name == "envoy-text")
+        let r = parse(line, result.format)
+        #expect(r.ok, "\(r.failure)")
+        #expect(r.text(r.record.upstreamAddr) == "52.87.35.92:80")
+        #expect(r.text(r.record.proxyFlags) == "UF,URX")
+        #expect(r.record.hasTrailingText)
+    }
+
     @Test("detected without options, also behind an ACCESS prefix in a Kubernetes JSON wrapper")
     func detection() throws {
         #expect(try FormatDetector.detect([Array(Self.envoyLine.utf8)], path: "t").format.name == "envoy-text")
