@@ -654,7 +654,7 @@ public final class Analyzer {
     private func noteTail(_ result: FormatDetector.Result, stats: inout TriageSummary.Input, path: String) {
         guard let tail = result.tail else { return }
         if result.format.name == LayoutInference.formatName {
-            let spelled = (result.format.dialect == .apache ? "apache:" : "nginx:") + result.format.definition
+            let spelled = result.format.specification
             stats.formatSource += "; no preset fits, the layout read from the lines is --log-format '\(LogText.sanitize(spelled))'"
             onExplain?("\(path): fields read as: \(tail.summary)")
             if !tail.unknown.isEmpty {
@@ -663,7 +663,7 @@ public final class Analyzer {
             }
         } else if tail.format != nil, result.format.name.hasSuffix("+tail") {
             onExplain?("\(path): fields after the preset read as: \(tail.summary)")
-            onExplain?("\(path): the same as --log-format '\(result.format.dialect == .apache ? "apache:" : "nginx:")\(result.format.definition)'")
+            onExplain?("\(path): the same as --log-format '\(LogText.sanitize(result.format.specification))'")
             if !tail.unknown.isEmpty {
                 let fields = tail.unknown.map { "\($0.name) (e.g. '\($0.example)')" }.joined(separator: ", ")
                 stats.unreadFields = "\(tail.unknown.count) field\(tail.unknown.count == 1 ? "" : "s") at the end of each line not understood: \(fields)"

@@ -28,6 +28,17 @@ public enum FormatElement: Equatable, Sendable {
 public struct LogFormat: Equatable, Sendable {
     public enum Dialect: String, Sendable { case nginx, apache, json, haproxy, envoy, aws, heroku, logfmt }
 
+    /// The `--log-format` value that compiles this format's definition again
+    /// (`nginx:…`, `apache:…`, `haproxy:…`, `envoy:…`).
+    public var specification: String {
+        switch dialect {
+        case .apache: return "apache:" + definition
+        case .haproxy: return "haproxy:" + definition
+        case .envoy: return "envoy:" + definition
+        default: return "nginx:" + definition
+        }
+    }
+
     /// For the JSON dialect: which dotted path (`request.method`) holds which field.
     public struct JSONField: Equatable, Sendable {
         public var path: String

@@ -58,6 +58,10 @@ import Testing
         let read = parse(line, detected.format)
         #expect(read.ok && !read.record.hasTrailingText)
         #expect(read.text(read.record.requestID) == "00000000000000000000000000abc001")
+        // The --log-format the report gives for it compiles, and reads the line the same way.
+        #expect(detected.format.specification.hasPrefix("haproxy:"))
+        let given = parse(line, try LogFormat.parse(specification: detected.format.specification))
+        #expect(given.ok && given.text(given.record.requestID) == "00000000000000000000000000abc001")
         // Another field after httplog is left unread (and reported), the preset still reads the lines.
         let other = try FormatDetector.detect([Array((Self.line() + " worker-7").utf8), Array((Self.line() + " worker-8").utf8)], path: "t")
         #expect(other.format.name == "haproxy")
