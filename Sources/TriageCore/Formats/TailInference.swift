@@ -193,10 +193,14 @@ public enum TailInference {
 
     /// `uniqueID`: Apache mod_unique_id's `UNIQUE_ID`, 24 characters of `[A-Za-z0-9@-]` with
     /// upper and lower case letters and digits (`ZdMh3n8AAQEAAB2dL5oAAAAE`).
-    enum Shape: Hashable { case dash, status, integer, decimal, hex32, uuid, uniqueID, hostPort, ip, hostName, other }
+    /// `hexParts`: hex digits in parts joined by `_` and `:` (at least one `_`, 16 hex digits
+    /// or more), as HAProxy's `unique-id-format %{+X}o\ %ci:%cp_%fi:%fp_%Ts_%rt:%pid` writes
+    /// them (`CB007115:C863_0A000001:01BB_65F2C1A2_0002:0861`).
+    enum Shape: Hashable { case dash, status, integer, decimal, hex32, uuid, uniqueID, hexParts, hostPort, ip, hostName, other }
 
-    /// The shapes a request ID takes: 32 hex digits (`$request_id`), a UUID, Apache's `UNIQUE_ID`.
-    static let requestIDShapes: Set<Shape> = [.hex32, .uuid, .uniqueID]
+    /// The shapes a request ID takes: 32 hex digits (`$request_id`), a UUID, Apache's
+    /// `UNIQUE_ID`, HAProxy's unique ID.
+    static let requestIDShapes: Set<Shape> = [.hex32, .uuid, .uniqueID, .hexParts]
 
     /// The shapes of the elements of the values (lists split at `,` and ` : `), dashes left out.
     static func shapes(_ values: [String]) -> Set<Shape> {
@@ -247,6 +251,10 @@ public enum TailInference {
         }
         if dots == 3, bytes.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }) { return .ip }
         if s.contains(":"), bytes.allSatisfy({ isHex($0) || $0 == 0x3A }) { return .ip }
+        if bytes.count >= 16, bytes.count <= 128, bytes.contains(0x5F), bytes.filter(isHex).count >= 16,
+           bytes.allSatisfy({ isHex($0) || $0 == 0x5F || $0 == 0x3A }) {
+            return .hexParts
+        }
         // example.com, www.shop.example: letters, digits, dots and hyphens, with a letter and a dot.
         if dots >= 1, bytes.contains(where: { ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }),
            bytes.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2D }) {

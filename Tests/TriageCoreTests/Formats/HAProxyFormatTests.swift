@@ -69,6 +69,18 @@ import Testing
         #expect(!parse(line, try LogFormat.haproxy(LogFormat.haproxyHTTPLog)).ok)
     }
 
+    @Test("HAProxy's documented unique-id-format value after httplog is the request ID")
+    func uniqueIDAfterRequest() throws {
+        let lines = [Self.line() + " CB007115:C863_0A000001:01BB_65F2C1A2_0002:0861",
+                     Self.line(status: "503") + " CB007115:C864_0A000001:01BB_65F2C1A3_0003:0861"]
+        let detected = try FormatDetector.detect(lines.map { Array($0.utf8) }, path: "t")
+        #expect(detected.format.name == "haproxy+tail")
+        let r = parse(lines[1], detected.format)
+        #expect(r.text(r.record.requestID) == "CB007115:C864_0A000001:01BB_65F2C1A3_0003:0861")
+        // A full IPv6 address (hex and colons, no `_`) is not one.
+        #expect(TailInference.shape("2001:0db8:85a3:0000:0000:8a2e:0370:7334"[...]) != .hexParts)
+    }
+
     @Test("a status of -1 (no response sent) and logasap '+' values are read")
     func minusOneAndLogasap() throws {
         let r = parse(Self.line(timers: "0/0/-1/-1/+5001", status: "-1", state: "CC--"), try haproxy())
