@@ -74,11 +74,49 @@ public enum TailInference {
             first[i].key == nil && shapes(rows.map { $0[i].value }).isSubset(of: [.decimal, .integer])
                 && shapes(rows.map { $0[i].value }).contains(.decimal)
         }
+        // Two bare integer columns or more and no decimal: Apache's `%I %O` (combinedio: bytes
+        // in and out) or `%T %D`. Read as `%T %D` only when the first is whole seconds (mostly
+        // 0) and another follows it; otherwise a byte count cannot be told from a duration,
+        // and none is read as one (each is reported, with the --log-format to fill in).
+        var integerReading: [Int: Column] = [:]
+        if !sawTime && !hasDecimal {
+            let integers = (0..<first.count).filter { i in
+                let s = shapes(rows.map { $0[i].value })
+                return first[i].key == nil && first[i].quote == .none && !s.isEmpty && s.isSubset(of: [.integer, .status])
+            }
+            if integers.count >= 2 {
+                let numbers = { (i: Int) in rows.compactMap { Int($0[i].value) } }
+                let seconds = integers.dropLast().first { i in
+                    let n = numbers(i)
+                    return (n.max() ?? 0) < 1000 && n.filter { $0 == 0 }.count * 2 >= n.count
+                }
+                for i in integers {
+                    var column = Column(token: first[i], nginx: nil, apache: nil, meaning: "")
+                    if let seconds, i == seconds {
+                        column.apache = "%T"
+                        column.meaning = "request time in whole seconds (Apache %T, by shape; the %D after it is finer)"
+                    } else if let seconds, i == integers.first(where: { $0 > seconds }) {
+                        column.apache = "%D"
+                        column.meaning = "request time in microseconds (Apache %D, after %T, by shape)"
+                        sawTime = true
+                        taken.insert(.requestTimeMicros)
+                    } else {
+                        column.isUnknown = true
+                        column.nginx = "$field\(i + 1)"
+                        column.apache = "%{field\(i + 1)}e"
+                        column.meaning = "field \(i + 1) (an integer: a byte count or a duration, not told apart)"
+                    }
+                    integerReading[i] = column
+                }
+            }
+        }
         for index in 0..<first.count {
             let token = first[index]
             let values = rows.map { $0[index].value }
             var column = Column(token: token, nginx: nil, apache: nil, meaning: "")
-            if let key = token.key {
+            if let reading = integerReading[index] {
+                column = reading
+            } else if let key = token.key {
                 column.assignKey(key, values: values, taken: &taken)
             } else if index + 1 < first.count, isDecimalColumn[index + 1], !sawTime, token.quote == .none,
                       shapes(values).isSubset(of: [.integer, .status]), !shapes(values).isEmpty {

@@ -197,6 +197,20 @@ import Testing
         #expect(durations.max() == slowest)
     }
 
+    @Test("two integers after combined: %T then %D when the first is whole seconds; else (combinedio's %I %O) neither is a duration")
+    func twoIntegers() throws {
+        let timed = [Self.head503 + " 0 621729", Self.head + " 2 2137058", Self.head + " 0 98000"]
+        let t = try detect(timed)
+        #expect(t.format.definition.hasSuffix(" %T %D"))
+        #expect(read(timed[1], t.format)?.record.requestMicros == 2_137_058)
+        // Bytes in and out: 393 must not become 393 µs of latency.
+        let io = [Self.head503 + " 393 1890", Self.head + " 412 2610", Self.head + " 388 9100"]
+        let b = try detect(io)
+        #expect(b.format.name == "combined+tail")
+        #expect(read(io[0], b.format)?.record.requestMicros == -1)
+        #expect(b.tail?.unknown.count == 2)
+    }
+
     @Test("a positional field with no known meaning is read as a placeholder and reported with the --log-format to fill in")
     func unknownPositional() throws {
         let line = Self.head + " 0.123 blue"
