@@ -46,7 +46,15 @@ public enum ProblemText {
             subject = (upstream ?? "upstreams") + " failing, hidden by retries"
         }
         if let deploy = i.followsDeploy { subject += " after " + LogText.sanitize(deploy) }
-        return subject + ": " + counts(i) + mixedClasses(i)
+        return subject + ": " + counts(i) + onSubject(i, route: c == .originError ? route : nil) + mixedClasses(i)
+    }
+
+    /// `, 81 of them on it` when the route the line names holds fewer of the problem's 5xx
+    /// than the counts before it (other routes failed in the same minutes).
+    static func onSubject(_ i: Incident, route: String?) -> String {
+        guard let route, let entry = i.topRoutes.first(where: { $0.name == route }),
+              entry.count > 0, entry.count < i.serverErrors else { return "" }
+        return ", \(Format.count(entry.count)) of them on it"
     }
 
     /// ` (58 upstream_unreachable, 23 upstream_timeout)` when the problem's 5xx are of more

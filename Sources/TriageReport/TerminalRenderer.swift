@@ -47,7 +47,7 @@ public struct TerminalRenderer: Sendable {
             for detail in s.classDetails {
                 let share = detail.failureClass.isServerError ? Format.percent(detail.count, of: s.serverErrors) : "-"
                 var row = "  " + Format.fit(detail.failureClass.identifier, 22)
-                row += Format.fit(Format.count(detail.count), 8, alignRight: true)
+                row += Format.column(Format.count(detail.count), 8)
                 row += Format.fit(share, 8, alignRight: true) + "  "
                 row += Format.fit(when(detail.firstSeen), whenWidth) + when(detail.lastSeen)
                 if detail.count == 0 { row = style(row, "2") }
@@ -348,16 +348,17 @@ public struct TerminalRenderer: Sendable {
         let failing = s.routesBy5xx
         guard !failing.isEmpty else { return [] }
         var out = [""] + wrap(heading("Routes") + "  by 5xx (routes normalised: {id} {uuid} {hex}, query dropped)", indent: "  ", first: "")
-        // method 7, requests 9, 5xx 6, two spaces, and room for "upstream_unavailable 9,999".
-        let routeWidth = max(16, width - 2 - 7 - 9 - 6 - 2 - 26)
-        out.append("  " + Format.fit("method", 7) + Format.fit("route", routeWidth) + Format.fit("requests", 9, alignRight: true)
-                   + Format.fit("5xx", 6, alignRight: true) + "  main 5xx class")
+        // method 7, requests 10 and 5xx 8 (a space at least before each count, however
+        // long), two spaces, and room for "upstream_unavailable 9,999".
+        let routeWidth = max(16, width - 2 - 7 - 10 - 8 - 2 - 26)
+        out.append("  " + Format.fit("method", 7) + Format.fit("route", routeWidth) + Format.fit("requests", 10, alignRight: true)
+                   + Format.fit("5xx", 8, alignRight: true) + "  main 5xx class")
         for route in failing {
             let detail = route.main5xxClass.map { "\($0.identifier) \(Format.count(route.classes[$0]))" } ?? ""
             let mark = route.failureCountError != nil ? "≈" : ""
             out.append("  " + Format.fit(route.method, 7) + Format.fit(mark + route.route, routeWidth)
-                       + Format.fit(Format.count(route.requests), 9, alignRight: true)
-                       + Format.fit(Format.count(route.serverErrors), 6, alignRight: true) + "  " + detail)
+                       + Format.column(Format.count(route.requests), 10)
+                       + Format.column(Format.count(route.serverErrors), 8) + "  " + detail)
         }
         if s.routesOverflowRequests > 0 {
             out.append(contentsOf: wrap(style("\(Format.count(s.distinctRoutes)) distinct routes kept; \(Format.counted(s.routesOverflowRequests, "later request")) counted under (other routes).", "2"),
@@ -379,14 +380,15 @@ public struct TerminalRenderer: Sendable {
                               indent: "  ", first: "")
         let listed = s.clients.filter { $0.serverErrors > 0 }
         guard !listed.isEmpty else { return out }
-        // requests 9, 5xx 6, two spaces, and room for "upstream_unavailable 9,999".
-        let clientWidth = max(16, width - 2 - 9 - 6 - 2 - 26)
-        out.append("  " + Format.fit("client", clientWidth) + Format.fit("requests", 9, alignRight: true)
-                   + Format.fit("5xx", 6, alignRight: true) + "  main 5xx class")
+        // requests 10 and 5xx 8 (a space at least before each count), two spaces, and room
+        // for "upstream_unavailable 9,999".
+        let clientWidth = max(16, width - 2 - 10 - 8 - 2 - 26)
+        out.append("  " + Format.fit("client", clientWidth) + Format.fit("requests", 10, alignRight: true)
+                   + Format.fit("5xx", 8, alignRight: true) + "  main 5xx class")
         for client in listed {
             let mark = client.serverErrorCountError != nil ? "≈" : ""
-            out.append("  " + Format.fit(mark + client.address, clientWidth) + Format.fit(Format.count(client.requests), 9, alignRight: true)
-                       + Format.fit(Format.count(client.serverErrors), 6, alignRight: true) + "  " + ClientText.mainClass(client))
+            out.append("  " + Format.fit(mark + client.address, clientWidth) + Format.column(Format.count(client.requests), 10)
+                       + Format.column(Format.count(client.serverErrors), 8) + "  " + ClientText.mainClass(client))
             var details: [String] = []
             if let ua = client.userAgent { details.append(Format.truncate(ua, width - 4)) }
             if client.retryStorms > 0 {
@@ -419,7 +421,8 @@ public struct TerminalRenderer: Sendable {
                               indent: "  ", first: "")
         func row(_ name: String, _ l: TriageSummary.Latency) {
             let numbers = "p50 \(Format.duration(l.p50)), p95 \(Format.duration(l.p95)), p99 \(Format.duration(l.p99)), max \(Format.duration(l.max)) (\(Format.count(l.count)))"
-            out.append(contentsOf: wrap(Format.fit(name, 24) + numbers, indent: String(repeating: " ", count: 26), first: "  "))
+            // A name cut to fit still leaves a space before the numbers.
+            out.append(contentsOf: wrap(Format.fit(name, 23) + " " + numbers, indent: String(repeating: " ", count: 26), first: "  "))
         }
         if let l = s.latency {
             row("request time", l)
@@ -462,8 +465,8 @@ public struct TerminalRenderer: Sendable {
             let classes = FailureClass.allCases.filter { upstream.classes[$0] > 0 }
                 .map { "\($0.identifier) \(Format.count(upstream.classes[$0]))" }
             let numbers = "  " + Format.fit(upstream.address, addressWidth)
-                + Format.fit(Format.count(upstream.requests), 10, alignRight: true)
-                + Format.fit(Format.count(upstream.failures), 10, alignRight: true) + "  "
+                + Format.column(Format.count(upstream.requests), 10)
+                + Format.column(Format.count(upstream.failures), 10) + "  "
             let joined = classes.joined(separator: ", ")
             let longest = classes.map { $0.unicodeScalars.count + 1 }.max() ?? 0
             if numbers.unicodeScalars.count + joined.unicodeScalars.count <= width {

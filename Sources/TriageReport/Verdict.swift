@@ -47,7 +47,7 @@ public struct Verdict: Sendable {
            let peak = errorBuckets.max(by: { $0.serverErrors < $1.serverErrors || ($0.serverErrors == $1.serverErrors && $0.start > $1.start) }) {
             let spansDays = Format.spansDays(s)
             let t = { (time: Int64) in spansDays ? Format.dateTime(time) : Format.clock(time) }
-            timing = "First 5xx \(t(first.start)) UTC, peak \(t(peak.start)) with \(peak.serverErrors)/min, last \(t(last.start)) UTC."
+            timing = "First 5xx \(t(first.start)) UTC, peak \(t(peak.start)) with \(Format.count(peak.serverErrors))/min, last \(t(last.start)) UTC."
         }
         problems = s.incidents.prefix(Self.maxProblems).map { "Problem: " + ProblemText.line($0, withDate: Format.spansDays(s)) + "." }
         if s.incidents.count > Self.maxProblems {
@@ -59,7 +59,15 @@ public struct Verdict: Sendable {
         }
         if let upstream = s.upstreams.first, upstream.failures > 0 {
             let dominant = FailureClass.allCases.max { upstream.classes[$0] < upstream.classes[$1] } ?? .upstreamUnreachable
-            whereLines.append("Worst upstream: \(upstream.address): \(Format.counted(upstream.failures, "failed attempt")) of \(Format.count(upstream.requests)), mostly \(dominant.identifier).")
+            let failing = s.upstreams.filter { $0.failures > 0 }
+            let total = failing.reduce(0) { $0 + $1.failures }
+            if upstream.failures * 2 > total {
+                whereLines.append("Worst upstream: \(upstream.address): \(Format.counted(upstream.failures, "failed attempt")) of \(Format.count(upstream.requests)), mostly \(dominant.identifier).")
+            } else {
+                // No upstream holds most of the failures (an application bug answered by every
+                // instance): naming the first would point at one instance.
+                whereLines.append("Upstreams: failures spread over \(Format.count(failing.count)) upstreams, none with most of them (\(upstream.address) \(Format.count(upstream.failures)) of \(Format.count(total)) failed attempts), mostly \(dominant.identifier).")
+            }
         }
         if let cause = s.errorLog?.upstreamCauses.first {
             whereLines.append("Error log: \(ErrorLogText.upstreamCause(cause)) UTC.")
@@ -71,7 +79,9 @@ public struct Verdict: Sendable {
             whereLines.append(line.text)
             literals[line.text] = line.literals
         }
-        for d in s.deploys where d.verdict == .regression {
+        // Regressions first, in the order of their deploys: the earliest is where it began.
+        var deployLines: [String] = []
+        for d in s.deploys.sorted(by: { $0.time < $1.time }) where d.verdict == .regression {
             let blame = d.upstreamLikelyUnrelated ? " (upstream failures; origin errors did not rise)" : ""
             let at = Format.spansDays(s) ? Format.dateTime(d.time) : Format.clock(d.time)
             // The rate the verdict was judged on: proxy-made 5xx (a rate limit, a scraper) are left
@@ -88,8 +98,9 @@ public struct Verdict: Sendable {
                 rate = risen.identifier
                 (c1, c2) = (d.before.classes[risen], d.after.classes[risen])
             }
-            whereLines.insert("Deploy \(LogText.sanitize(d.label)) at \(at) UTC was followed by a regression: \(rate) \(Format.percent(c1, of: d.before.requests)) → \(Format.percent(c2, of: d.after.requests))\(blame).", at: 0)
+            deployLines.append("Deploy \(LogText.sanitize(d.label)) at \(at) UTC was followed by a regression: \(rate) \(Format.percent(c1, of: d.before.requests)) → \(Format.percent(c2, of: d.after.requests))\(blame).")
         }
+        whereLines.insert(contentsOf: deployLines, at: 0)
         for d in s.deploys {
             guard let shift = d.latencyShift, shift.isRegression, let line = Format.deployLatency(d) else { continue }
             let at = Format.spansDays(s) ? Format.dateTime(d.time) : Format.clock(d.time)
@@ -303,6 +314,13 @@ public enum Format {
     }
 
     /// Pads or cuts `s` to `width` display columns (one per scalar; good enough for log text).
+    /// A number right-aligned in a column of `width`, with a space before it however
+    /// long it is: a count is never cut, and never runs into the column before it.
+    public static func column(_ s: String, _ width: Int) -> String {
+        let n = s.unicodeScalars.count + 1
+        return String(repeating: " ", count: max(1, width - n + 1)) + s
+    }
+
     public static func fit(_ s: String, _ width: Int, alignRight: Bool = false) -> String {
         let n = s.unicodeScalars.count
         if n > width {

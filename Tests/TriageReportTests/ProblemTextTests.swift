@@ -20,14 +20,17 @@ import Testing
         return i
     }
 
-    @Test("a problem spread over several routes names none of them; a route with most of its failures is named")
+    @Test("a problem spread over several routes names none of them; a route with most of its failures is named, with its own count")
     func routeNamedOnlyWhenDominant() {
         let spread = Self.incident([(.originError, 235)],
                                    routes: [("GET /health", 65), ("POST /api/orders", 59), ("GET /api/users/{id}", 58)],
                                    statuses: [(500, 235)])
         #expect(ProblemText.what(spread) == "routes failing in the application: 235 × 500")
         let one = Self.incident([(.originError, 71)], routes: [("POST /api/orders", 69), ("GET /", 2)], statuses: [(500, 71)])
-        #expect(ProblemText.what(one) == "POST /api/orders failing in the application: 71 × 500")
+        // The counts are the problem's; the route's own share follows them.
+        #expect(ProblemText.what(one) == "POST /api/orders failing in the application: 71 × 500, 69 of them on it")
+        let all = Self.incident([(.originError, 71)], routes: [("POST /api/orders", 71)], statuses: [(500, 71)])
+        #expect(ProblemText.what(all) == "POST /api/orders failing in the application: 71 × 500")
         let timeouts = Self.incident([(.upstreamTimeout, 58)], routes: [("GET /health", 19), ("GET /a", 18)],
                                      upstreams: [("web2", 58)], statuses: [(504, 58)])
         #expect(ProblemText.what(timeouts) == "web2 timed out: 58 × 504")

@@ -36,6 +36,35 @@ import Testing
         #expect(line?.contains("was followed by a regression: origin_error 0.0% → 11.5%.") == true, "\(line ?? "none")")
     }
 
+    @Test("regressions after several deploys are listed in the order of the deploys, the earliest first")
+    func regressionsInDeployOrder() {
+        var s = Self.summary(before: Self.window(requests: 600, [(.originError, 3)]), after: Self.window(requests: 600, [(.originError, 60)]))
+        var later = s.deploys[0]
+        later.label = "v8-rollback"
+        later.time += 600
+        s.deploys = [later, s.deploys[0]]
+        let lines = Verdict(s).lines.filter { $0.hasPrefix("Deploy ") }
+        #expect(lines.count == 2)
+        #expect(lines.first?.hasPrefix("Deploy v7 ") == true, "\(lines)")
+    }
+
+    @Test("an upstream is named the worst only when it holds most failed attempts; spread failures say so")
+    func worstUpstreamOnlyWhenDominant() {
+        var s = Self.summary(before: Self.window(requests: 600, []), after: Self.window(requests: 600, [(.originError, 97)]))
+        s.deploys = []
+        func upstream(_ address: String, _ failures: Int) -> TriageSummary.Upstream {
+            var classes = ClassCounts()
+            classes[.originError] = failures
+            return .init(address: address, requests: 400, failures: failures, classes: classes, sampleRequestIDs: [])
+        }
+        s.upstreams = [upstream("10.0.2.7:8080", 37), upstream("10.0.2.6:8080", 34), upstream("10.0.2.5:8080", 26)]
+        let spread = Verdict(s).lines
+        #expect(!spread.contains { $0.hasPrefix("Worst upstream") })
+        #expect(spread.contains { $0.hasPrefix("Upstreams: failures spread over 3 upstreams") && $0.contains("37 of 97") })
+        s.upstreams = [upstream("10.0.2.7:8080", 80), upstream("10.0.2.6:8080", 17)]
+        #expect(Verdict(s).lines.contains { $0.hasPrefix("Worst upstream: 10.0.2.7:8080: 80 failed attempts") })
+    }
+
     @Test("a regression whose 5xx rate rose gives that rate")
     func givesTheRisenRate() {
         let before = Self.window(requests: 600, [(.originError, 3)])
