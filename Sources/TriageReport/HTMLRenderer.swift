@@ -241,7 +241,7 @@ public struct HTMLRenderer: Sendable {
             if !sig.frames.isEmpty { facts.append("frames " + sig.frames.map(HTMLText.code).joined(separator: " ← ")) }
             body.append("<p class=\"note\">\(facts.joined(separator: "; "))</p>")
             // Each line escaped alone: the escaper shows control characters (a newline too) as \xHH.
-            body.append("<pre class=\"stack\">" + ([sig.message ?? ""] + sig.stack).map(HTMLText.escape).joined(separator: "\n") + "</pre>")
+            body.append("<pre class=\"stack\">" + sig.exampleText.map(HTMLText.escape).joined(separator: "\n") + "</pre>")
             body.append("</details>")
         }
         if let hint = s.correlation.hint { body.append("<p class=\"note\">Note: \(HTMLText.escape(hint))</p>") }

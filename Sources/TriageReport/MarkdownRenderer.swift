@@ -172,7 +172,7 @@ public struct MarkdownRenderer: Sendable {
             if !sig.frames.isEmpty { facts.append("frames " + sig.frames.map { MarkdownText.code($0, inTable: false) }.joined(separator: " ← ")) }
             if !facts.isEmpty { out.append(facts.joined(separator: "; ") + ".") }
             out.append("")
-            out += MarkdownText.fenced([sig.message ?? ""] + sig.stack)
+            out += MarkdownText.fenced(sig.exampleText)
         }
         if let hint = s.correlation.hint {
             out.append("")

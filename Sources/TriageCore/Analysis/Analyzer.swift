@@ -707,6 +707,9 @@ public final class Analyzer {
             stats.outsideTimeRange += p.outsideTimeRange
             stats.otherLines += p.other
             stats.trailingTextLines += p.trailing
+            // logfmt: the input has the fields its records held.
+            if p.recordsWithRequestID > 0 { stats.hasRequestID = true }
+            if p.recordsWithUpstreamFields > 0 { stats.hasUpstreamFields = true }
             otherTotal += p.other
             for (reason, entry) in p.otherReasons {
                 var example = entry.example

@@ -54,6 +54,11 @@ final class LineProcessor {
     var otherReasons: [String: (count: Int, example: TriageSummary.MalformedExample)] = [:]
     /// Records read with text left after the format's last field.
     var trailing = 0
+    /// For formats whose lines carry any keys (``LogFormat/judgesFieldsPerRecord``): records
+    /// that held a request ID, and an upstream field.
+    var recordsWithRequestID = 0
+    var recordsWithUpstreamFields = 0
+    private let judgesFieldsPerRecord: Bool
     /// The first malformed lines, with line numbers as this processor saw them.
     var examples: [TriageSummary.MalformedExample] = []
     var reasons: [String: Int] = [:]
@@ -78,6 +83,7 @@ final class LineProcessor {
         self.timeFromEnvelope = parser.format.timeFromEnvelope
         self.logTimeZone = parser.format.logTimeZone
         self.keysAfterLastAreKnown = parser.format.appendsFields
+        self.judgesFieldsPerRecord = parser.format.judgesFieldsPerRecord
         self.yearReference = max(options.now, Int64(time(nil)))
         self.aggregator = aggregator
         self.routeRuleLimitHitsBefore = aggregator.routeRuleLimitHits
@@ -142,6 +148,12 @@ final class LineProcessor {
             }
             records += 1
             if record.hasTrailingText && !keysAfterLastAreKnown { trailing += 1 }
+            if judgesFieldsPerRecord {
+                if record.requestID.hasValue(in: payload) { recordsWithRequestID += 1 }
+                if record.upstreamAddr.hasValue(in: payload) || record.upstreamStatus.hasValue(in: payload) {
+                    recordsWithUpstreamFields += 1
+                }
+            }
             if (since != nil || until != nil) && !isInTimeRange(record) {
                 outsideTimeRange += 1
                 return

@@ -186,7 +186,7 @@ final class AppLineScanner {
     func readDetails(_ p: UnsafeBufferPointer<UInt8>, into line: inout AppLine) {
         guard !line.isJSON, !line.isIndented, !p.isEmpty else { return }
         if line.time == nil, let range = line.timeRange { line.time = Self.parseTime(p, range, line.timeKind) }
-        line.messageStart = Self.skipTags(p, from: line.messageStart)
+        line.messageStart = Self.skipSpringBootHeader(p, from: Self.skipTags(p, from: line.messageStart))
         let pattern = idPattern
         if pattern.search(p), let id = idGroups.lazy.compactMap({ pattern.group($0) }).first {
             line.id = id
@@ -216,6 +216,29 @@ final class AppLineScanner {
         guard i < p.count, p[i] == 0x20 || p[i] == 0x09 else { return start }
         while i < p.count, p[i] == 0x20 || p[i] == 0x09 { i += 1 }
         return i
+    }
+
+    /// After the level of Spring Boot's default line (`ERROR 1 --- [exec-80] c.s.c.CheckoutController  : msg`,
+    /// 3.x: `ERROR 1 --- [app] [exec-80] c.s.c.CheckoutController : msg`): the process ID,
+    /// `---`, the thread and application tags and the padded logger name are no part of the
+    /// message. `start` when the line has no such header.
+    static func skipSpringBootHeader(_ p: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var i = start
+        while i < p.count, isDigit(p[i]) { i += 1 }
+        guard i > start, i + 5 <= p.count, p[i] == 0x20, p[i + 1] == UInt8(ascii: "-"), p[i + 2] == UInt8(ascii: "-"),
+              p[i + 3] == UInt8(ascii: "-"), p[i + 4] == 0x20 else { return start }
+        i = skipTags(p, from: i + 5)
+        // The logger's name, padded with spaces, then ` : `.
+        let limit = min(p.count, i + 160)
+        var j = i
+        while j < limit, isLetter(p[j]) || isDigit(p[j]) || p[j] == UInt8(ascii: ".") || p[j] == UInt8(ascii: "_")
+                || p[j] == UInt8(ascii: "$") || p[j] == UInt8(ascii: "-") { j += 1 }
+        guard j > i else { return start }
+        while j < limit, p[j] == 0x20 { j += 1 }
+        guard j < limit, p[j] == UInt8(ascii: ":") else { return start }
+        j += 1
+        while j < p.count, p[j] == 0x20 { j += 1 }
+        return j
     }
 
     /// Skips separators and up to four `[tags]` after the level.

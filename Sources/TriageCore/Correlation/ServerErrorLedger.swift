@@ -223,6 +223,10 @@ final class ServerErrorLedger {
         choose(catalogued, rank: rank, for: index)
     }
 
+    /// The example an application signature shows: the message (the exception line when the
+    /// event's first line is only a header), and the event's text in order without that first
+    /// line unless it was such a header. Renderers show the message above the text only when
+    /// the text does not already hold it (``TriageSummary/Signature/exampleText``).
     private static func example(_ signature: ErrorSignature, _ event: AppEvent) -> CatalogEntry {
         func cut(_ text: String, _ n: Int) -> String { text.count > n ? String(text.prefix(n - 1)) + "…" : text }
         var lines = event.lines
@@ -235,6 +239,9 @@ final class ServerErrorLedger {
         // A header like "payment failed" says less than the exception line further down.
         let type = signature.exceptionType
         if !type.isEmpty, !message.contains(type), let line = lines.first(where: { $0.trimmedSpaces.hasPrefix(type) }) {
+            // The header stays at the head of the text, in the event's order: it often says
+            // what failed for whom ("Checkout failed for user 9706").
+            if !message.isEmpty { lines.insert(message, at: 0) }
             message = line.trimmedSpaces
         }
         let stack = lines.filter { !$0.trimmedSpaces.isEmpty }

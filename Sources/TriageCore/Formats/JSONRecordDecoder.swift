@@ -193,12 +193,12 @@ final class JSONRecordDecoder: LineDecoder {
                 // A unit in the value decides its scale: Caddy's `duration_format string`
                 // (`12.345ms`, `1m2.5s`), a Cloud Logging `latency` (`0.012345s`).
                 record.requestMicros = micros
-            } else {
-                // An exponent (`1.5e-05`) or a sign: rare, read through Double; anything else
-                // is a bad value, counted with its field.
-                guard let micros = Self.looseMicros(line, start, end, field: field) else { return false }
+            } else if let micros = Self.looseMicros(line, start, end, field: field) {
+                // An exponent (`1.5e-05`) or a sign: rare, read through Double.
                 if micros >= 0 { record.requestMicros = micros }
             }
+            // Anything else (`00:00:00.0123`) leaves the duration unknown, as a size that cannot
+            // be read does: not worth rejecting the line, which may be the input's every line.
         case .timeCLF, .timeISO8601, .timeEpochSeconds, .timeEpochMillis, .timeEpochMicros, .timeCustom, .timeAuto:
             if isAbsent { return true }
             guard let seconds = Timestamp.parseAny(range.bytes(in: line)) else { return false }

@@ -46,10 +46,12 @@ extension LogFormat {
             ("referer", .referer), ("host", .host), ("body_bytes_sent", .bytesSent), ("bytes_sent", .bytesSent),
             ("upstream_cache_status", .cacheStatus), ("cache_status", .cacheStatus),
             // ingress-nginx's `log-format-upstream` JSON example (`"path": "$uri"`,
-            // `"request_query": "$args"`, `"vhost": "$host"`, `"duration": $request_time`…).
+            // `"request_query": "$args"`, `"vhost": "$host"`…). Its `"duration": $request_time`
+            // repeats `request_time`; a generic `duration` key is left alone (other JSON writes
+            // milliseconds or a text there).
             ("path", .path), ("request_query", .query), ("vhost", .host), ("request_proto", .protocolVersion),
             ("server_protocol", .protocolVersion), ("remote_user", .remoteUser), ("http_referrer", .referer),
-            ("duration", .requestTimeSeconds), ("x_forwarded_for", .forwardedFor), ("x-forward-for", .forwardedFor),
+            ("x_forwarded_for", .forwardedFor), ("x-forward-for", .forwardedFor),
         ]),
     ]
 

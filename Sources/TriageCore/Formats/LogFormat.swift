@@ -129,9 +129,6 @@ public struct LogFormat: Equatable, Sendable {
 
     public var fields: [FormatField] {
         if dialect == .json { return jsonFields.map { FormatField(kind: $0.kind, name: $0.path) } }
-        if dialect == .logfmt {
-            return LogfmtRecordDecoder.keys.map { FormatField(kind: $0.kind, name: String(decoding: $0.key, as: UTF8.self) + "=") }
-        }
         return elements.compactMap { if case let .field(f) = $0 { return f } else { return nil } }
     }
 
@@ -147,10 +144,12 @@ public struct LogFormat: Equatable, Sendable {
     @inline(__always)
     private func hasField(_ test: (FieldKind) -> Bool) -> Bool {
         if dialect == .json { return jsonFields.contains { test($0.kind) } }
-        // logfmt keys come in any order: the format has the fields its decoder reads.
-        if dialect == .logfmt { return LogfmtRecordDecoder.keys.contains { test($0.kind) } }
         return elements.contains { if case let .field(f) = $0 { return test(f.kind) } else { return false } }
     }
+    /// logfmt lines carry whichever keys each line has: the format claims only its status, and
+    /// whether an input had request IDs or upstream fields is judged from its records
+    /// (``LineProcessor``), as its times come from an envelope when the lines have none.
+    public var judgesFieldsPerRecord: Bool { dialect == .logfmt }
     public var hasRequestID: Bool { has(.requestID) }
     /// A status field of either kind (`$status`, or HAProxy's `%ST` that may be `-1`).
     public var hasStatus: Bool { has(.status) || has(.statusOrNone) }

@@ -40,7 +40,8 @@ final class LogfmtRecordDecoder: LineDecoder {
 
     init(format: LogFormat) {
         self.format = format
-        self.hasUpstreamFields = format.hasUpstreamFields
+        // `upstream=` may be on any line: the aggregator judges each line by the fields it holds.
+        self.hasUpstreamFields = true
         let longest = Self.keys.map(\.key.count).max() ?? 0
         var table = [[(key: [UInt8], kind: FieldKind)]](repeating: [], count: longest + 1)
         for entry in Self.keys { table[entry.key.count].append(entry) }

@@ -190,6 +190,18 @@ public struct TriageSummary: Sendable {
         public var followsDeploy: String? = nil
         /// For access-log signatures: the cause a server error log gave (`--error-log`).
         public var cause: ErrorCause? = nil
+
+        /// The example as people read it: the message, then the stack, the message left out
+        /// when the stack already holds it (an exception line below a header).
+        public var exampleText: [String] {
+            guard let message, !message.isEmpty else { return stack }
+            // Both may be cut (the message at 300 characters, a stack line at 200, each ending in "…").
+            let holds = stack.contains { line in
+                let t = line.trimmedSpaces
+                return t == message || (t.hasSuffix("…") && message.hasPrefix(t.dropLast()))
+            }
+            return holds ? stack : [message] + stack
+        }
     }
 
     /// One server error log read (`--error-log`, or an input recognised as one).

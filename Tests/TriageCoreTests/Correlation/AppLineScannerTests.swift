@@ -119,6 +119,11 @@ import Testing
         ("2026-11-21T10:00:00Z ERROR request_id=abc123def456", "request_id=abc123def456"),
         // A level word inside the message's prose is no level field to skip.
         ("2026-11-21 10:00:00 [request_id=abc123def456] Failed with error foo", "Failed with error foo"),
+        // Spring Boot's default line (2.x, and 3.x with the application's name): PID, ---, thread, logger.
+        ("2026-03-10 14:04:34.680 ERROR 1 --- [http-nio-8080-exec-80] c.s.checkout.CheckoutController  : request_id=92359749e4a64ab197724116632a68af Checkout failed for user 9706",
+         "Checkout failed for user 9706"),
+        ("2024-01-11T10:00:00.000Z ERROR 12345 --- [shop] [           main] o.s.boot.SpringApplication               : Application run failed",
+         "Application run failed"),
     ])
     func messageStart(text: String, expected: String) throws {
         #expect(try scan(text).message == expected)

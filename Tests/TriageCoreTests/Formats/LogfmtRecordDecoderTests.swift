@@ -72,13 +72,33 @@ import Testing
         #expect(!parse(#"level=error msg="failed" code=42"#, try format()).ok)
     }
 
-    @Test("the format has the fields its keys read: request IDs and upstreams")
-    func formatFields() throws {
+    /// logfmt lines carry any keys: what an input has is judged from its records, so the
+    /// report neither claims request IDs no line held nor hides the hint to log them, and a
+    /// syslog or CRI envelope's time is still each line's time.
+    @Test("an input's request IDs and upstream fields are the ones its records held; envelope times still apply")
+    func fieldsFromRecords() throws {
         let format = try format()
-        #expect(format.hasRequestID)
-        #expect(format.hasUpstreamFields)
-        #expect(format.fields.contains { $0.kind == .upstreamAddr && $0.name == "upstream=" })
+        #expect(format.judgesFieldsPerRecord)
         let r = parse("method=GET path=/a status=502 upstream=10.0.0.5:8080", format)
         #expect(r.text(r.record.upstreamAddr) == "10.0.0.5:8080")
+        func input(_ lines: [String]) throws -> TriageSummary.Input {
+            let analyzer = Analyzer(options: AnalysisOptions())
+            analyzer.analyze(try InputOpener.wrap(source: MemorySource(Array(lines.joined(separator: "\n").utf8)), displayPath: "m"))
+            return try #require(analyzer.finish().inputs.first)
+        }
+        let bare = try input((0..<5).map { "time=2024-05-01T10:00:0\($0)Z method=GET path=/a status=502 duration=12ms" })
+        #expect(bare.format == "logfmt")
+        #expect(!bare.hasRequestID && !bare.hasUpstreamFields)
+        let full = try input((0..<5).map { "time=2024-05-01T10:00:0\($0)Z method=GET path=/a status=502 request_id=abc12345def\($0) upstream=10.0.0.5:8080" })
+        #expect(full.hasRequestID && full.hasUpstreamFields)
+        // In a syslog envelope, lines without a time of their own take the header's.
+        var options = AnalysisOptions()
+        options.now = 1_714_600_000
+        let analyzer = Analyzer(options: options)
+        let syslog = (0..<5).map { "<134>May  1 10:05:0\($0) myapp[12]: method=GET path=/a status=502 duration=12ms" }
+        analyzer.analyze(try InputOpener.wrap(source: MemorySource(Array(syslog.joined(separator: "\n").utf8)), displayPath: "s"))
+        let s = analyzer.finish()
+        #expect(s.requests == 5)
+        #expect(s.firstTime != nil)
     }
 }
