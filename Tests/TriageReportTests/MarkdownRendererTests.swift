@@ -23,6 +23,18 @@ import Testing
         }
     }
 
+    @Test("an example whose stack holds its exception line below a header shows that line once, the header kept")
+    func exampleLineOnce() {
+        var s = SampleSummaries.realistic
+        s.signatures[0].message = "java.lang.NullPointerException: cart is null"
+        s.signatures[0].stack = ["Checkout failed for user 9706", "java.lang.NullPointerException: cart is null",
+                                 "    at com.shop.checkout.CheckoutService.computeTotal(CheckoutService.java:88)"]
+        let markdown = MarkdownRenderer().render(s)
+        #expect(markdown.components(separatedBy: "java.lang.NullPointerException: cart is null").count == 2, "once")
+        #expect(markdown.contains("```\nCheckout failed for user 9706\njava.lang.NullPointerException"))
+        #expect(HTMLRenderer().render(s).components(separatedBy: "java.lang.NullPointerException: cart is null").count == 2)
+    }
+
     @Test("the verdict comes first, from the shared Verdict lines")
     func verdictFirst() throws {
         let s = SampleSummaries.realistic
