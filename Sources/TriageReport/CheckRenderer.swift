@@ -52,7 +52,7 @@ public struct CheckRenderer: Sendable {
         for check in gate.checks where !check.isBreached { out.append("  " + line(check)) }
         let classes = FailureClass.allCases.filter { c.after.classes[$0] > 0 && $0.isServerError }
         if !classes.isEmpty {
-            out.append("  5xx after the deploy: " + classes.map { "\($0.identifier) \(c.after.classes[$0])" }.joined(separator: ", ") + ".")
+            out.append("  5xx after the deploy: " + classes.map { "\($0.identifier) \(Format.count(c.after.classes[$0]))" }.joined(separator: ", ") + ".")
         }
         if c.upstreamLikelyUnrelated {
             out.append("  note: the rise is in upstream failures while origin errors did not rise: likely an upstream problem, not this deploy.")
@@ -126,7 +126,7 @@ public struct CheckRenderer: Sendable {
         }
         let present = FailureClass.allCases.filter { $0.isServerError && a.classes[$0] > 0 }
         if !present.isEmpty {
-            out.append("  5xx in the span: " + present.map { "\($0.identifier) \(a.classes[$0])\(classes.contains($0) ? "" : " (not judged)")" }.joined(separator: ", ") + ".")
+            out.append("  5xx in the span: " + present.map { "\($0.identifier) \(Format.count(a.classes[$0]))\(classes.contains($0) ? "" : " (not judged)")" }.joined(separator: ", ") + ".")
         }
         if let top = topRoutes.first {
             out.append("  top route: \(top.route), \(Format.count(top.errors)) judged 5xx.")
@@ -200,7 +200,7 @@ public struct CheckRenderer: Sendable {
     private func line(_ c: SustainedRateCheck.Condition, _ a: SustainedRateCheck) -> String {
         let name = c.name == "max_increase" ? "max_increase \(trim(c.limit))x (\(percent(c.minuteLimit)) a minute)" : "max_error_rate \(percent(c.limit))"
         if let skipped = c.skippedReason { return "\(name): skipped, \(skipped)." }
-        return "\(name): \(c.minutesAbove) of \(c.minutesWithTraffic) minutes with traffic above it, \(a.judgedErrors) of \(Format.count(a.requests)) (\(percent(a.judgedErrors, a.requests))), \(pValue(c.pValue)) → \(c.isBreached ? "BREACHED" : "ok")"
+        return "\(name): \(c.minutesAbove) of \(c.minutesWithTraffic) minutes with traffic above it, \(Format.count(a.judgedErrors)) of \(Format.count(a.requests)) (\(percent(a.judgedErrors, a.requests))), \(pValue(c.pValue)) → \(c.isBreached ? "BREACHED" : "ok")"
     }
 
     // MARK: - Lines
@@ -211,10 +211,10 @@ public struct CheckRenderer: Sendable {
         let tested = Int((DeployComparison.alpha / f.alpha).rounded())
         let level = tested > 1 ? " (held to p < \(short(f.alpha)): \(tested) \(f.kind == .route ? "routes" : "signatures") tested)" : ""
         switch f.kind {
-        case .total: return "judged 5xx rose: \(f.before) → \(f.after) (\(rates)), \(pValue(f.pValue))"
-        case .failureClass: return "class \(f.subject) rose: \(f.before) → \(f.after) (\(rates)), \(pValue(f.pValue))"
-        case .route: return "route \(f.subject) rose: \(f.before) → \(f.after) 5xx (\(rates)), \(pValue(f.pValue))\(level)"
-        case .newSignature: return "new signature \(f.subject): 0 → \(f.after) (\(rates)), \(pValue(f.pValue))\(level)"
+        case .total: return "judged 5xx rose: \(Format.count(f.before)) → \(Format.count(f.after)) (\(rates)), \(pValue(f.pValue))"
+        case .failureClass: return "class \(f.subject) rose: \(Format.count(f.before)) → \(Format.count(f.after)) (\(rates)), \(pValue(f.pValue))"
+        case .route: return "route \(f.subject) rose: \(Format.count(f.before)) → \(Format.count(f.after)) 5xx (\(rates)), \(pValue(f.pValue))\(level)"
+        case .newSignature: return "new signature \(f.subject): 0 → \(Format.count(f.after)) (\(rates)), \(pValue(f.pValue))\(level)"
         }
     }
 

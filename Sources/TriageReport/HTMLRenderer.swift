@@ -120,7 +120,7 @@ public struct HTMLRenderer: Sendable {
             let verdictClass = d.verdict == .regression ? "bad" : d.verdict == .improvement ? "good" : "quiet"
             let when = Format.dateTime(d.time) + (d.timeWasZoneless ? " (log's zone)" : "")
             var grew = d.regressedRoutes.prefix(3).map { change in
-                "<span class=\"nowrap\">\(HTMLText.code("\(change.method) \(change.route)")) \(change.before) → \(change.after)\(change.isNew ? " (new)" : "")</span>"
+                "<span class=\"nowrap\">\(HTMLText.code("\(change.method) \(change.route)")) \(Format.count(change.before)) → \(Format.count(change.after))\(change.isNew ? " (new)" : "")</span>"
             }
             grew += d.newSignatures.prefix(3).map { "new: \(HTMLText.escape($0.title)) (\(Format.count($0.count)))" }
             grew += d.findings.prefix(3).map { "failed: \(HTMLText.escape(CheckRenderer().line($0)))" }

@@ -94,7 +94,7 @@ public struct MarkdownRenderer: Sendable {
             let when = Format.dateTime(d.time) + (d.timeWasZoneless ? " (log's zone)" : "")
             let verdict = d.verdict == .regression ? "**regression**" : MarkdownText.text(d.verdict.rawValue)
             var changes = d.regressedRoutes.prefix(3).map { change in
-                "\(MarkdownText.code("\(change.method) \(change.route)")) \(change.before) → \(change.after)\(change.isNew ? " (new)" : "")"
+                "\(MarkdownText.code("\(change.method) \(change.route)")) \(Format.count(change.before)) → \(Format.count(change.after))\(change.isNew ? " (new)" : "")"
             }
             changes += d.newSignatures.prefix(3).map { "new: \(MarkdownText.text($0.title)) (\(Format.count($0.count)))" }
             changes += d.findings.prefix(3).map { "failed: \(MarkdownText.text(CheckRenderer().line($0)))" }

@@ -227,7 +227,7 @@ public struct TerminalRenderer: Sendable {
             }
             if d.findings.count > 3 { out.append(contentsOf: wrap("… and \(d.findings.count - 3) more (--format json lists them all)", indent: "      ", first: "    ")) }
             for change in d.regressedRoutes.prefix(3) {
-                out.append(contentsOf: wrap("grew: \(change.method) \(change.route) \(change.before) → \(change.after)\(change.isNew ? " (new)" : "")",
+                out.append(contentsOf: wrap("grew: \(change.method) \(change.route) \(Format.count(change.before)) → \(Format.count(change.after))\(change.isNew ? " (new)" : "")",
                                             indent: "      ", first: "    "))
             }
             for signature in d.newSignatures.prefix(2) {
