@@ -128,6 +128,9 @@ public struct HTMLRenderer: Sendable {
                 grew.append(d.latencyShift?.isRegression == true ? "<strong class=\"bad\">\(HTMLText.escape(latency))</strong>" : HTMLText.escape(latency))
             }
             if d.upstreamLikelyUnrelated { grew.append("upstream failures rose but origin errors did not: likely not this deploy") }
+            if d.before.classes[.proxyError] + d.after.classes[.proxyError] > 0 {
+                grew.append("\(HTMLText.code("proxy_error")) \(Format.count(d.before.classes[.proxyError])) → \(Format.count(d.after.classes[.proxyError])) (not judged)")
+            }
             return row([
                 cell(HTMLText.code(d.label), nowrap: true), cell(HTMLText.escape(when), className: "num"),
                 cell("<strong class=\"\(verdictClass)\">\(HTMLText.escape(d.verdict.rawValue))</strong><br><span class=\"note\">\(HTMLText.escape(Self.pValueText(d.pValue)))</span>", nowrap: true),
@@ -136,9 +139,9 @@ public struct HTMLRenderer: Sendable {
                 cell(grew.joined(separator: "<br>"), className: "changes"),
             ])
         }
-        var body = table(["deploy", "time (UTC)", "verdict", "5xx before", "5xx after", "origin errors", "what changed"],
+        var body = table(["deploy", "time (UTC)", "verdict", "judged 5xx before", "judged 5xx after", "origin errors", "what changed"],
                          numeric: [1, 3, 4, 5], rows: rows)
-        body.append("<p class=\"note\">5xx rate in the \(first.windowSeconds / 60) minutes before and after each deploy. The verdict judges the 5xx classes other than proxy_error, in total, per class, per route and new signatures; exact test, p &lt; 0.01 (as triage check does).</p>")
+        body.append("<p class=\"note\">Judged 5xx: the rate of 5xx other than proxy_error (rate limiting and proxy configuration are not a deploy's doing) in the \(first.windowSeconds / 60) minutes before and after each deploy. The verdict judges them in total, per class, per route and new signatures; exact test, p &lt; 0.01 (as triage check does).</p>")
         return Section(id: "deploys", title: "Deploys", body: body)
     }
 
@@ -169,8 +172,10 @@ public struct HTMLRenderer: Sendable {
         return Section(id: "incidents", title: "Incidents", body: body)
     }
 
+    /// The rate the verdict judged: 5xx other than proxy_error.
     private func rate(_ w: WindowCounts) -> String {
-        "\(Format.percent(w.serverErrors, of: w.requests))<br><span class=\"note\">\(Format.count(w.serverErrors)) / \(Format.count(w.requests))</span>"
+        let judged = w.errors(in: DeployComparison.gateClasses)
+        return "\(Format.percent(judged, of: w.requests))<br><span class=\"note\">\(Format.count(judged)) / \(Format.count(w.requests))</span>"
     }
 
     /// `p < 0.001`, `p = 0.042`, or a dash when the test gave no number.

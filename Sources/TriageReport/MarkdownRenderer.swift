@@ -88,7 +88,7 @@ public struct MarkdownRenderer: Sendable {
     private func deploys(_ s: TriageSummary) -> [String] {
         guard let first = s.deploys.first else { return [] }
         var out = ["", "## Deploys", ""]
-        out += MarkdownText.header(["deploy", "time (UTC)", "verdict", "5xx before", "5xx after", "origin errors", "what changed"],
+        out += MarkdownText.header(["deploy", "time (UTC)", "verdict", "judged 5xx before", "judged 5xx after", "origin errors", "what changed"],
                                    numeric: [3, 4, 5])
         for d in s.deploys {
             let when = Format.dateTime(d.time) + (d.timeWasZoneless ? " (log's zone)" : "")
@@ -102,6 +102,9 @@ public struct MarkdownRenderer: Sendable {
                 changes.append(d.latencyShift?.isRegression == true ? "**\(MarkdownText.text(latency))**" : MarkdownText.text(latency))
             }
             if d.upstreamLikelyUnrelated { changes.append("upstream failures rose but origin errors did not: likely not this deploy") }
+            if d.before.classes[.proxyError] + d.after.classes[.proxyError] > 0 {
+                changes.append("\(MarkdownText.code("proxy_error")) \(Format.count(d.before.classes[.proxyError])) → \(Format.count(d.after.classes[.proxyError])) (not judged)")
+            }
             out.append(MarkdownText.row([
                 MarkdownText.code(d.label), when, verdict + ", " + MarkdownText.text(HTMLRenderer.pValueText(d.pValue)),
                 rate(d.before), rate(d.after),
@@ -110,12 +113,14 @@ public struct MarkdownRenderer: Sendable {
             ]))
         }
         out.append("")
-        out.append("5xx rate in the \(first.windowSeconds / 60) minutes before and after each deploy. The verdict judges the 5xx classes other than \(MarkdownText.code("proxy_error")), in total, per class, per route and new signatures; exact test, p &lt; 0.01 (as \(MarkdownText.code("triage check")) does).")
+        out.append("Judged 5xx: the rate of 5xx other than \(MarkdownText.code("proxy_error")) (rate limiting and proxy configuration are not a deploy's doing) in the \(first.windowSeconds / 60) minutes before and after each deploy. The verdict judges them in total, per class, per route and new signatures; exact test, p &lt; 0.01 (as \(MarkdownText.code("triage check")) does).")
         return out
     }
 
+    /// The rate the verdict judged: 5xx other than proxy_error.
     private func rate(_ w: WindowCounts) -> String {
-        "\(Format.percent(w.serverErrors, of: w.requests)) (\(Format.count(w.serverErrors))/\(Format.count(w.requests)))"
+        let judged = w.errors(in: DeployComparison.gateClasses)
+        return "\(Format.percent(judged, of: w.requests)) (\(Format.count(judged))/\(Format.count(w.requests)))"
     }
 
     private func incidents(_ s: TriageSummary) -> [String] {

@@ -35,6 +35,19 @@ import Testing
         #expect(HTMLRenderer().render(s).components(separatedBy: "java.lang.NullPointerException: cart is null").count == 2)
     }
 
+    @Test("a deploy row gives the rate the verdict judged (no proxy_error), the proxy_error counts beside it, in Markdown and HTML")
+    func deployRowJudgedRate() {
+        var s = VerdictDeployLineTests.summary(before: VerdictDeployLineTests.window(requests: 894, []),
+                                               after: VerdictDeployLineTests.window(requests: 12_496, [(.proxyError, 10_080), (.upstreamUnavailable, 13)]))
+        s.deploys[0].verdict = .noChange
+        let markdown = MarkdownRenderer().render(s)
+        #expect(markdown.contains("| 0.0% (0/894) | 0.1% (13/12,496) |"), "\(markdown)")
+        #expect(markdown.contains("`proxy_error` 0 → 10,080 (not judged)"))
+        #expect(!markdown.contains("80.8%"))
+        let html = HTMLRenderer().render(s)
+        #expect(html.contains("13 / 12,496") && !html.contains("10,093 / 12,496"))
+    }
+
     @Test("the verdict comes first, from the shared Verdict lines")
     func verdictFirst() throws {
         let s = SampleSummaries.realistic
