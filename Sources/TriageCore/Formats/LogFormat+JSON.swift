@@ -50,7 +50,7 @@ extension LogFormat {
             // repeats `request_time`; a generic `duration` key is left alone (other JSON writes
             // milliseconds or a text there).
             ("path", .path), ("request_query", .query), ("vhost", .host), ("request_proto", .protocolVersion),
-            ("server_protocol", .protocolVersion), ("remote_user", .remoteUser), ("http_referrer", .referer),
+            ("server_protocol", .protocolVersion), ("http_referrer", .referer),
             ("x_forwarded_for", .forwardedFor), ("x-forward-for", .forwardedFor),
         ]),
     ]
