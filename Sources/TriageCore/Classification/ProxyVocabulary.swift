@@ -298,6 +298,9 @@ public enum ProxyVocabulary: UInt8, Sendable, CaseIterable {
         var facts = FailureFacts(status: record.status, hasProxyEvidence: true)
         noteCodes(record.proxyFlags.bytes(in: line), separator: UInt8(ascii: ","), table: envoyFlags, into: &facts)
         noteEnvoyDetails(record.proxyDetails.bytes(in: line), into: &facts)
+        // Envoy flags no retry that succeeded: `URX` below 500 is a retriable answer (a 409, a
+        // listed status) passed on when the retries ran out, not a success after a failure.
+        if record.status < 500 { facts.signals.remove(.retried) }
         let failures: FailureFacts.Signals = [.noHealthyUpstream, .timedOut, .connectFailed, .upstreamReset,
                                               .rateLimited, .localReply]
         if facts.has(.originAnswered) && !facts.signals.isDisjoint(with: failures) {

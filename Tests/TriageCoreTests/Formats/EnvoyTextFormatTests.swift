@@ -88,6 +88,8 @@ import Testing
         ("503", "UpstreamConnectionFailure,UpstreamRetryLimitExceeded", .upstreamUnreachable),
         ("504", "UpstreamRequestTimeout", .upstreamTimeout), ("0", "DownstreamConnectionTermination", .clientClosed),
         ("503", "RateLimited", .proxyError),
+        // URX alone: the upstream's retriable answer passed on; below 500 no retry succeeded.
+        ("503", "URX", .originError), ("409", "URX", nil),
     ])
     func flags(status: String, flags: String, expected: FailureClass?) throws {
         let line = Self.envoyLine.replacingOccurrences(of: "503 UF,URX", with: "\(status) \(flags)")
