@@ -483,9 +483,9 @@ public final class Analyzer {
                 stats.formatSource = "none: every line is over \(options.maxLineLength) bytes"
                 errors.append(.onlyOverlongLines(path: path, lines: overlong, limit: options.maxLineLength))
                 stats.error = errors.last?.description
-            } else if let parser = chooseParser(Array(sample.filter { !$0.isOverlong }.map(\.bytes).suffix(FormatDetector.sampleSize)),
-                                                path: path, stats: &stats) {
-                if firstRefusal != nil, let from = sample.filter({ !$0.isOverlong }).suffix(FormatDetector.sampleSize).first?.number {
+            } else if case let window = sample.filter({ !$0.isOverlong }).suffix(FormatDetector.sampleSize),
+                      let parser = chooseParser(window.map(\.bytes), path: path, stats: &stats) {
+                if firstRefusal != nil, let from = window.first?.number {
                     stats.formatSource = stats.formatSource.replacingOccurrences(of: "first lines match", with: "lines from line \(from) match")
                         + "; the lines before fit no format (start-up messages?)"
                 }
